@@ -1,0 +1,62 @@
+/**
+ * One client socket in one room. It owns the socket's lifecycle: sends stop once the socket is
+ * closing, close is idempotent, and the awareness client ids that arrived on this socket are
+ * kept so the room can mark them gone when it closes.
+ */
+import type { WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import { closeCodeName } from '../shared/protocol.ts';
+
+export class Connection {
+  /** Awareness client ids this socket has announced; removed from the room on close. */
+  readonly awarenessIds = new Set<number>();
+  /** False once a ping went unanswered; the next ping round drops the socket. */
+  alive = true;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly room: string,
+    private readonly socket: WebSocket,
+    readonly log: Logger,
+  ) {}
+
+  get isOpen(): boolean {
+    return !this.closed && this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Sends a binary message; a no-op once the socket is closing (never throws). */
+  send(message: Uint8Array): void {
+    if (!this.isOpen) return;
+    this.socket.send(message, { binary: true }, (error) => {
+      // A failed send means the socket is going away; its 'close' event cleans up.
+      if (error) this.log.debug({ err: error }, 'send failed');
+    });
+  }
+
+  /** Closes with a code and reason, once; later calls do nothing. */
+  close(code: number, reason = closeCodeName(code)): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason.slice(0, 120));
+    }
+  }
+
+  /** Drops the socket without a closing handshake (it stopped answering). */
+  terminate(): void {
+    this.closed = true;
+    this.socket.terminate();
+  }
+
+  /** Marks the socket as closed from the outside (the peer closed it). */
+  markClosed(): void {
+    this.closed = true;
+  }
+
+  ping(): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.alive = false;
+    this.socket.ping();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Named errors of the server. Each carries a stable `code` for logs and metrics; a ProtocolError
+ * also carries the WebSocket close code its connection is closed with.
+ */
+import type { CloseCode } from '../shared/protocol.ts';
+
+/** Base class: a stable machine-readable code beside the message. */
+export class EaselError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A client sent something the protocol does not allow; its connection is closed with `closeCode`. */
+export class ProtocolError extends EaselError {
+  readonly closeCode: CloseCode;
+  constructor(closeCode: CloseCode, message: string, options?: { cause?: unknown }) {
+    super('protocol_error', message, options);
+    this.closeCode = closeCode;
+  }
+}
+
+/** The store could not read or write; the room stops relaying rather than lose data. */
+export class StorageError extends EaselError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('storage_error', message, options);
+  }
+}
+
+/** Bad command-line flags or environment. */
+export class ConfigError extends EaselError {
+  constructor(message: string) {
+    super('config_error', message);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Plain HTTP routes: the built client (with `/` sending you to a fresh board and `/b/<room>`
+ * opening one), and the health check.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { PATHS, boardPath, isValidRoomName } from '../shared/protocol.ts';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+export interface HealthReport {
+  status: 'ok' | 'unhealthy';
+  rooms: number;
+  connections: number;
+}
+
+export interface HttpHandlerOptions {
+  /** Folder of the built client (index.html and assets/). */
+  staticDir: string;
+  health: () => HealthReport;
+  logger: Logger;
+}
+
+/** A fresh random room name: 12 URL-safe characters. */
+export function randomRoomName(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+/** Builds the request handler for every non-WebSocket request. */
+export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const root = path.resolve(options.staticDir);
+
+  async function sendFile(res: ServerResponse, file: string, method: string, cacheControl: string): Promise<boolean> {
+    let info;
+    try {
+      info = await stat(file);
+    } catch {
+      return false; // Not there: the caller answers 404.
+    }
+    if (!info.isFile()) return false;
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-length': info.size,
+      'cache-control': cacheControl,
+    });
+    if (method === 'HEAD') {
+      res.end();
+      return true;
+    }
+    const stream = createReadStream(file);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+    return true;
+  }
+
+  async function sendIndex(res: ServerResponse, method: string): Promise<void> {
+    const sent = await sendFile(res, path.join(root, 'index.html'), method, 'no-cache');
+    if (!sent) sendText(res, 503, `The client is not built (no ${path.join(root, 'index.html')}): run "npm run build".\n`);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' });
+      res.end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = url.pathname;
+    if (pathname === PATHS.health) {
+      const report = options.health();
+      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(report));
+      return;
+    }
+    if (pathname === '/') {
+      res.writeHead(302, { location: boardPath(randomRoomName()), 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    if (pathname.startsWith(`${PATHS.board}/`)) {
+      let room: string;
+      try {
+        room = decodeURIComponent(pathname.slice(PATHS.board.length + 1));
+      } catch {
+        room = '';
+      }
+      if (!isValidRoomName(room)) {
+        sendText(res, 404, 'Board names are 1 to 128 characters of A-Z a-z 0-9 _ . -\n');
+        return;
+      }
+      await sendIndex(res, method);
+      return;
+    }
+    // Static assets: resolve inside the root only, so '..' cannot escape it.
+    let relative: string;
+    try {
+      relative = decodeURIComponent(pathname);
+    } catch {
+      sendText(res, 400, 'Bad path\n');
+      return;
+    }
+    const file = path.resolve(root, `.${relative}`);
+    if (!file.startsWith(root + path.sep)) {
+      sendText(res, 404, 'Not found\n');
+      return;
+    }
+    const immutable = relative.startsWith('/assets/');
+    const sent = await sendFile(res, file, method, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    if (!sent) sendText(res, 404, 'Not found\n');
+  }
+
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.logger.error({ err: error, url: req.url }, 'http request failed');
+      if (!res.headersSent) sendText(res, 500, 'Internal error\n');
+      else res.destroy(error instanceof Error ? error : undefined);
+    });
+  };
+}

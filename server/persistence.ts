@@ -1,0 +1,153 @@
+/**
+ * The storage interface of rooms and its LevelDB implementation.
+ *
+ * Each room is an append-only log of Yjs updates plus the state vector of everything in it:
+ *
+ *   r!<room>!u!<seq, 16 hex digits>  → one update (or a batch merged into one)
+ *   r!<room>!sv                      → the state vector after the last write
+ *
+ * Room names never contain '!', so one room's keys never fall in another's range. Compaction
+ * replaces the whole log with one merged update in a single atomic batch, so a crash leaves
+ * either the old log or the new one, never a mix.
+ */
+import { Level } from 'level';
+import { StorageError } from './errors.ts';
+
+/** What one room's log looks like to a Room. */
+export interface RoomLog {
+  /** The updates read at load time, oldest first. */
+  readonly loaded: readonly Uint8Array[];
+  /** Entries and bytes now in the log (for the compaction threshold). */
+  readonly length: number;
+  readonly bytes: number;
+  /** Appends updates in one atomic write; resolves once LevelDB has them. */
+  append(updates: readonly Uint8Array[], stateVector: Uint8Array): Promise<void>;
+  /** Atomically replaces the whole log with `snapshot`. */
+  compact(snapshot: Uint8Array, stateVector: Uint8Array): Promise<void>;
+}
+
+/** The storage backend: LevelDB here, a shared store when scaled out. */
+export interface Persistence {
+  openRoom(room: string): Promise<RoomLog>;
+  /** The stored state vector of a room, or null if the room was never written. */
+  readStateVector(room: string): Promise<Uint8Array | null>;
+  close(): Promise<void>;
+}
+
+const SEQ_DIGITS = 16;
+
+function updateKey(room: string, seq: number): string {
+  return `r!${room}!u!${seq.toString(16).padStart(SEQ_DIGITS, '0')}`;
+}
+
+function stateVectorKey(room: string): string {
+  return `r!${room}!sv`;
+}
+
+function logRange(room: string): { gte: string; lt: string } {
+  // '~' sorts after every hex digit, so this range is exactly the room's update keys.
+  return { gte: `r!${room}!u!`, lt: `r!${room}!u!~` };
+}
+
+type Db = Level<string, Uint8Array>;
+
+function wrap(action: string, room: string, error: unknown): StorageError {
+  return new StorageError(`${action} failed for room ${room}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+class LevelRoomLog implements RoomLog {
+  readonly loaded: Uint8Array[];
+  length: number;
+  bytes: number;
+  /** Sequence numbers in the log are firstSeq … nextSeq - 1, contiguous. */
+  private firstSeq: number;
+  private nextSeq: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly room: string,
+    loaded: Uint8Array[],
+    firstSeq: number,
+    nextSeq: number,
+  ) {
+    this.loaded = loaded;
+    this.length = loaded.length;
+    this.bytes = loaded.reduce((sum, u) => sum + u.byteLength, 0);
+    this.firstSeq = firstSeq;
+    this.nextSeq = nextSeq;
+  }
+
+  async append(updates: readonly Uint8Array[], stateVector: Uint8Array): Promise<void> {
+    if (updates.length === 0) return;
+    const ops: Array<{ type: 'put'; key: string; value: Uint8Array }> = updates.map((value, i) => ({
+      type: 'put',
+      key: updateKey(this.room, this.nextSeq + i),
+      value,
+    }));
+    ops.push({ type: 'put', key: stateVectorKey(this.room), value: stateVector });
+    try {
+      await this.db.batch(ops);
+    } catch (error) {
+      throw wrap('append', this.room, error);
+    }
+    this.nextSeq += updates.length;
+    this.length += updates.length;
+    for (const update of updates) this.bytes += update.byteLength;
+  }
+
+  async compact(snapshot: Uint8Array, stateVector: Uint8Array): Promise<void> {
+    const ops: Array<{ type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }> = [];
+    for (let seq = this.firstSeq; seq < this.nextSeq; seq++) ops.push({ type: 'del', key: updateKey(this.room, seq) });
+    ops.push({ type: 'put', key: updateKey(this.room, this.nextSeq), value: snapshot });
+    ops.push({ type: 'put', key: stateVectorKey(this.room), value: stateVector });
+    try {
+      await this.db.batch(ops);
+    } catch (error) {
+      throw wrap('compact', this.room, error);
+    }
+    this.firstSeq = this.nextSeq;
+    this.nextSeq += 1;
+    this.length = 1;
+    this.bytes = snapshot.byteLength;
+  }
+}
+
+/** Opens (creating if needed) a LevelDB store in `dir`. */
+export async function createLevelPersistence(dir: string): Promise<Persistence> {
+  const db: Db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  try {
+    await db.open();
+  } catch (error) {
+    throw new StorageError(`cannot open LevelDB in ${dir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return {
+    async openRoom(room) {
+      const loaded: Uint8Array[] = [];
+      let firstSeq = -1;
+      let lastSeq = -1;
+      try {
+        for await (const [key, value] of db.iterator(logRange(room))) {
+          const seq = Number.parseInt(key.slice(key.lastIndexOf('!') + 1), 16);
+          if (firstSeq < 0) firstSeq = seq;
+          lastSeq = seq;
+          loaded.push(value);
+        }
+      } catch (error) {
+        throw wrap('load', room, error);
+      }
+      // The log is contiguous by construction (appends and compactions only), so the first and
+      // last keys describe it.
+      return new LevelRoomLog(db, room, loaded, Math.max(firstSeq, 0), lastSeq + 1);
+    },
+    async readStateVector(room) {
+      try {
+        return (await db.get(stateVectorKey(room))) ?? null;
+      } catch (error) {
+        throw wrap('read state vector', room, error);
+      }
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,325 @@
+/**
+ * A loaded room: its Y.Doc, awareness, connections and the write pipeline.
+ *
+ * Durability rule: nothing leaves the server before it is on disk. Client updates are applied to
+ * the doc (which validates them), queued, written to the log in one batch per round (group
+ * commit), and only then broadcast. A sync step 2 reply is computed when asked for and sent once
+ * every update it may contain is written. So whatever a peer has seen survives a kill -9.
+ */
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import type { Logger } from 'pino';
+import { CLOSE_CODE, MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../shared/protocol.ts';
+import { REMOTE_ORIGIN, SERVER_ORIGIN } from '../shared/origins.ts';
+import { Connection } from './connection.ts';
+import { ProtocolError, StorageError } from './errors.ts';
+import type { Persistence, RoomLog } from './persistence.ts';
+
+export interface RoomOptions {
+  /** Compact the log once it holds this many entries … */
+  compactAfterUpdates: number;
+  /** … or this many bytes. */
+  compactAfterBytes: number;
+  logger: Logger;
+  /** Called once if the store fails; the registry drops the room so the next join reloads it. */
+  onFailure: (room: Room, error: StorageError) => void;
+}
+
+type Waiter = (error: StorageError | null) => void;
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+function encodeSyncMessage(subType: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_TYPE.sync);
+  encoding.writeVarUint(encoder, subType);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}
+
+function encodeAwarenessMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_TYPE.awareness);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Reads `read(decoder)`, turning lib0's decoding errors into a malformed-message ProtocolError. */
+function decodeOrThrow<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new ProtocolError(CLOSE_CODE.malformedMessage, `cannot decode ${what}`, { cause: error });
+  }
+}
+
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly connections = new Set<Connection>();
+  /** Updates applied to the doc but not yet written. */
+  private pending: Uint8Array[] = [];
+  private pendingWaiters: Waiter[] = [];
+  /** Waiters of the batch being written; null when no write is in flight. */
+  private inflightWaiters: Waiter[] | null = null;
+  private draining = false;
+  private failed: StorageError | null = null;
+  private destroyed = false;
+
+  private constructor(
+    readonly name: string,
+    private readonly log: RoomLog,
+    private readonly options: RoomOptions,
+  ) {
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // The server is not a participant: it has no presence of its own.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /** Loads a room's stored log into a fresh doc. Broken stored updates are skipped and logged. */
+  static async load(name: string, persistence: Persistence, options: RoomOptions): Promise<Room> {
+    const log = await persistence.openRoom(name);
+    const room = new Room(name, log, options);
+    room.applyStored(log.loaded);
+    if (log.length >= options.compactAfterUpdates || log.bytes >= options.compactAfterBytes) {
+      await room.compact();
+    }
+    return room;
+  }
+
+  private applyStored(updates: readonly Uint8Array[]): void {
+    if (updates.length === 0) return;
+    try {
+      // Merging first is much faster than applying thousands of small updates one by one.
+      Y.applyUpdate(this.doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates as Uint8Array[]), SERVER_ORIGIN);
+      return;
+    } catch (error) {
+      this.options.logger.error({ err: error, room: this.name }, 'stored log does not merge; applying entries one by one');
+    }
+    updates.forEach((update, i) => {
+      try {
+        Y.applyUpdate(this.doc, update, SERVER_ORIGIN);
+      } catch (error) {
+        this.options.logger.error({ err: error, room: this.name, entry: i }, 'skipping a stored update that does not apply');
+      }
+    });
+  }
+
+  get isFailed(): boolean {
+    return this.failed !== null;
+  }
+
+  /** Joins a connection: sends our state vector (sync step 1) and everyone's presence. */
+  addConnection(conn: Connection): void {
+    this.connections.add(conn);
+    conn.send(encodeSyncMessage(SYNC_MESSAGE_TYPE.step1, Y.encodeStateVector(this.doc)));
+    const states = this.awareness.getStates();
+    if (states.size > 0) {
+      conn.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+    }
+  }
+
+  /** Leaves a connection and broadcasts that its presence is gone. */
+  removeConnection(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    if (conn.awarenessIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+    }
+  }
+
+  /**
+   * Handles one binary message from `conn`. Throws ProtocolError for anything malformed; the
+   * caller closes that connection with the error's close code.
+   */
+  handleMessage(conn: Connection, data: Uint8Array): void {
+    if (this.failed || this.destroyed) return;
+    const decoder = decoding.createDecoder(data);
+    const type = decodeOrThrow('message type', () => decoding.readVarUint(decoder));
+    switch (type) {
+      case MESSAGE_TYPE.sync:
+        this.handleSync(conn, decoder);
+        break;
+      case MESSAGE_TYPE.awareness: {
+        const update = decodeOrThrow('awareness message', () => decoding.readVarUint8Array(decoder));
+        try {
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
+        } catch (error) {
+          throw new ProtocolError(CLOSE_CODE.invalidAwareness, 'invalid awareness update', { cause: error });
+        }
+        break;
+      }
+      case MESSAGE_TYPE.queryAwareness: {
+        const states = this.awareness.getStates();
+        conn.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+        break;
+      }
+      case MESSAGE_TYPE.auth:
+        // Auth messages flow server → client only; a client's is ignored, like the reference's.
+        return;
+      default:
+        throw new ProtocolError(CLOSE_CODE.unknownMessageType, `unknown message type ${type}`);
+    }
+    if (decoding.hasContent(decoder)) {
+      throw new ProtocolError(CLOSE_CODE.malformedMessage, `message type ${type} has ${data.length - decoder.pos} trailing bytes`);
+    }
+  }
+
+  private handleSync(conn: Connection, decoder: decoding.Decoder): void {
+    const subType = decodeOrThrow('sync message type', () => decoding.readVarUint(decoder));
+    const payload = decodeOrThrow('sync message', () => decoding.readVarUint8Array(decoder));
+    switch (subType) {
+      case SYNC_MESSAGE_TYPE.step1: {
+        let reply: Uint8Array;
+        try {
+          reply = encodeSyncMessage(SYNC_MESSAGE_TYPE.step2, Y.encodeStateAsUpdate(this.doc, payload));
+        } catch (error) {
+          throw new ProtocolError(CLOSE_CODE.malformedMessage, 'invalid state vector', { cause: error });
+        }
+        // The reply may hold updates still being written: send it once they are on disk.
+        this.afterPersisted((error) => {
+          if (!error) conn.send(reply);
+        });
+        break;
+      }
+      case SYNC_MESSAGE_TYPE.step2:
+      case SYNC_MESSAGE_TYPE.update:
+        try {
+          Y.applyUpdate(this.doc, payload, REMOTE_ORIGIN);
+        } catch (error) {
+          throw new ProtocolError(CLOSE_CODE.invalidUpdate, 'update does not apply', { cause: error });
+        }
+        break;
+      default:
+        throw new ProtocolError(CLOSE_CODE.malformedMessage, `unknown sync message type ${subType}`);
+    }
+  }
+
+  /** Queues what a client update actually changed (Yjs leaves duplicates out) for writing. */
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === SERVER_ORIGIN) return;
+    this.pending.push(update);
+    this.scheduleDrain();
+  };
+
+  private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+    if (origin instanceof Connection) {
+      for (const id of added) origin.awarenessIds.add(id);
+      for (const id of updated) origin.awarenessIds.add(id);
+      for (const id of removed) origin.awarenessIds.delete(id);
+    }
+    const changed = added.concat(updated, removed);
+    if (changed.length === 0) return;
+    this.broadcast(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
+  };
+
+  private broadcast(message: Uint8Array): void {
+    for (const conn of this.connections) conn.send(message);
+  }
+
+  /** Runs `fn` once every update applied so far is written (or with the error if writing failed). */
+  afterPersisted(fn: Waiter): void {
+    if (this.failed) fn(this.failed);
+    else if (this.pending.length > 0) this.pendingWaiters.push(fn);
+    else if (this.inflightWaiters) this.inflightWaiters.push(fn);
+    else fn(null);
+  }
+
+  /** Resolves once every update applied so far is written; rejects if the store failed. */
+  flush(): Promise<void> {
+    return new Promise((resolve, reject) => this.afterPersisted((error) => (error ? reject(error) : resolve())));
+  }
+
+  private scheduleDrain(): void {
+    if (this.draining || this.failed) return;
+    this.draining = true;
+    void this.drain();
+  }
+
+  /** The group-commit loop: one write per round, holding everything that arrived meanwhile. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0 && !this.failed) {
+        const batch = this.pending;
+        const waiters = this.pendingWaiters;
+        this.pending = [];
+        this.pendingWaiters = [];
+        this.inflightWaiters = waiters;
+        try {
+          await this.log.append(batch, Y.encodeStateVector(this.doc));
+        } catch (error) {
+          this.fail(error);
+          return;
+        }
+        this.inflightWaiters = null;
+        // One merged broadcast per batch: encoded once for the whole room.
+        this.broadcast(encodeSyncMessage(SYNC_MESSAGE_TYPE.update, batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)));
+        for (const waiter of waiters) waiter(null);
+        if (this.log.length >= this.options.compactAfterUpdates || this.log.bytes >= this.options.compactAfterBytes) {
+          try {
+            await this.compact();
+          } catch (error) {
+            this.fail(error);
+            return;
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /**
+   * Replaces the log with one update holding the doc. The doc may already hold updates that are
+   * queued but not yet written; they are then stored twice, which is harmless.
+   */
+  private async compact(): Promise<void> {
+    const before = this.log.length;
+    await this.log.compact(Y.encodeStateAsUpdate(this.doc), Y.encodeStateVector(this.doc));
+    this.options.logger.debug({ room: this.name, entries: before }, 'compacted room log');
+  }
+
+  /** The store failed: stop relaying, close every connection so clients keep their changes. */
+  private fail(error: unknown): void {
+    if (this.failed) return;
+    const storageError = error instanceof StorageError ? error : new StorageError(String(error), { cause: error });
+    this.failed = storageError;
+    this.options.logger.error({ err: storageError, room: this.name }, 'room storage failed; closing its connections');
+    const waiters = [...(this.inflightWaiters ?? []), ...this.pendingWaiters];
+    this.inflightWaiters = null;
+    this.pendingWaiters = [];
+    this.pending = [];
+    for (const waiter of waiters) waiter(storageError);
+    this.closeConnections(CLOSE_CODE.storageFailure);
+    this.options.onFailure(this, storageError);
+  }
+
+  /** Closes every connection with `code`. */
+  closeConnections(code: number): void {
+    for (const conn of [...this.connections]) {
+      this.removeConnection(conn);
+      conn.close(code);
+    }
+  }
+
+  /** Flushes and frees the room; the caller has made sure nobody is connected. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    try {
+      if (!this.failed) await this.flush();
+    } finally {
+      this.destroyed = true;
+      this.doc.off('update', this.onDocUpdate);
+      this.awareness.off('update', this.onAwarenessUpdate);
+      this.awareness.destroy();
+      this.doc.destroy();
+    }
+  }
+}

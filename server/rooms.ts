@@ -1,0 +1,146 @@
+/**
+ * The registry of loaded rooms. A room is loaded once however many connections ask for it at the
+ * same time (they share one promise), and unloaded a short while after its last connection left,
+ * once its pending writes are on disk. A join during an unload waits for it, then loads afresh.
+ */
+import type { Logger } from 'pino';
+import type { Connection } from './connection.ts';
+import type { Persistence } from './persistence.ts';
+import { Room } from './room.ts';
+import type { StorageError } from './errors.ts';
+
+export interface RoomRegistryOptions {
+  persistence: Persistence;
+  logger: Logger;
+  /** How long an empty room stays loaded, in case someone comes back (reloads, flaky networks). */
+  unloadDelayMs: number;
+  compactAfterUpdates: number;
+  compactAfterBytes: number;
+}
+
+export interface RoomRegistry {
+  /** Loads the room if needed and adds the connection to it. */
+  join(name: string, conn: Connection): Promise<Room>;
+  /** Removes the connection; the room unloads after the delay if it was the last one. */
+  leave(room: Room, conn: Connection): void;
+  /** Rooms loaded now. */
+  readonly size: number;
+  /** Number of connections across all rooms. */
+  connectionCount(): number;
+  rooms(): IterableIterator<Room>;
+  /** Waits for every loaded room's pending writes. */
+  flushAll(): Promise<void>;
+  /** Closes every connection with `code`, flushes and unloads every room. */
+  close(code: number): Promise<void>;
+}
+
+export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
+  const loading = new Map<string, Promise<Room>>();
+  const loaded = new Map<string, Room>();
+  const unloading = new Map<string, Promise<void>>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  let closed = false;
+
+  const onFailure = (room: Room, _error: StorageError): void => {
+    // Forget the failed room at once: the next join reloads it from what was written.
+    if (loaded.get(room.name) === room) {
+      loaded.delete(room.name);
+      loading.delete(room.name);
+      cancelTimer(room.name);
+      trackUnload(room.name, room.destroy());
+    }
+  };
+
+  function cancelTimer(name: string): void {
+    const timer = timers.get(name);
+    if (timer) {
+      clearTimeout(timer);
+      timers.delete(name);
+    }
+  }
+
+  function trackUnload(name: string, done: Promise<void>): void {
+    const tracked = done
+      .catch((error: unknown) => options.logger.error({ err: error, room: name }, 'room unload failed'))
+      .finally(() => {
+        if (unloading.get(name) === tracked) unloading.delete(name);
+      });
+    unloading.set(name, tracked);
+  }
+
+  function unload(room: Room): void {
+    timers.delete(room.name);
+    if (room.connections.size > 0 || loaded.get(room.name) !== room) return;
+    loaded.delete(room.name);
+    loading.delete(room.name);
+    options.logger.debug({ room: room.name }, 'unloading room');
+    trackUnload(room.name, room.destroy());
+  }
+
+  async function load(name: string): Promise<Room> {
+    const previous = unloading.get(name);
+    if (previous) await previous;
+    const room = await Room.load(name, options.persistence, {
+      logger: options.logger,
+      compactAfterUpdates: options.compactAfterUpdates,
+      compactAfterBytes: options.compactAfterBytes,
+      onFailure,
+    });
+    loaded.set(name, room);
+    return room;
+  }
+
+  return {
+    async join(name, conn) {
+      if (closed) throw new Error('registry is closed');
+      let promise = loading.get(name);
+      if (!promise) {
+        promise = load(name);
+        loading.set(name, promise);
+        // A failed load must not stay cached: the next join tries again.
+        promise.catch(() => {
+          if (loading.get(name) === promise) loading.delete(name);
+        });
+      }
+      const room = await promise;
+      cancelTimer(name);
+      room.addConnection(conn);
+      return room;
+    },
+    leave(room, conn) {
+      room.removeConnection(conn);
+      if (room.connections.size === 0 && loaded.get(room.name) === room && !timers.has(room.name) && !closed) {
+        const timer = setTimeout(() => unload(room), options.unloadDelayMs);
+        timer.unref();
+        timers.set(room.name, timer);
+      }
+    },
+    get size() {
+      return loaded.size;
+    },
+    connectionCount() {
+      let count = 0;
+      for (const room of loaded.values()) count += room.connections.size;
+      return count;
+    },
+    rooms() {
+      return loaded.values();
+    },
+    async flushAll() {
+      await Promise.allSettled([...loaded.values()].map((room) => room.flush()));
+    },
+    async close(code) {
+      closed = true;
+      for (const name of [...timers.keys()]) cancelTimer(name);
+      await Promise.allSettled([...loading.values()]);
+      const rooms = [...loaded.values()];
+      // Flush first, then close: a client sees 1001 only after its relayed updates are on disk.
+      await Promise.allSettled(rooms.map((room) => room.flush()));
+      for (const room of rooms) room.closeConnections(code);
+      for (const room of rooms) trackUnload(room.name, room.destroy());
+      loaded.clear();
+      loading.clear();
+      await Promise.allSettled([...unloading.values()]);
+    },
+  };
+}
