@@ -1,0 +1,202 @@
+/**
+ * Durability: a room survives a graceful restart, a kill -9 in the middle of a burst loses
+ * nothing any peer had seen, and compaction keeps the content while shortening the log.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import * as Y from 'yjs';
+import { Level } from 'level';
+import { startChildServer } from '../helpers/child-server.ts';
+import { startTestServer, makeTempDir } from '../helpers/server.ts';
+import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
+import { LOCAL_ORIGIN } from '../../shared/origins.ts';
+
+/** Writes `count` stroke-like updates, one transaction each, as a pen would. */
+function burst(client: TestClient, prefix: string, count: number): void {
+  const strokes = client.doc.getMap<Y.Map<unknown>>('shapes');
+  for (let i = 0; i < count; i++) {
+    client.doc.transact(() => {
+      const stroke = new Y.Map<unknown>();
+      stroke.set('type', 'ink');
+      stroke.set('points', [i, i + 1, 0.5, i + 2, i + 3, 0.5]);
+      strokes.set(`${prefix}${i}`, stroke);
+    }, LOCAL_ORIGIN);
+  }
+}
+
+function keys(doc: Y.Doc): string[] {
+  return [...doc.getMap('shapes').keys()].sort();
+}
+
+/** Counts the stored log entries of a room straight from LevelDB. */
+async function logEntries(dataDir: string, room: string): Promise<number> {
+  const db = new Level<string, Uint8Array>(dataDir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  let count = 0;
+  for await (const _key of db.keys({ gte: `r!${room}!u!`, lt: `r!${room}!u!~` })) count++;
+  await db.close();
+  return count;
+}
+
+test('a room survives a graceful restart (SIGTERM flushes, exits 0)', async () => {
+  const dataDir = await makeTempDir();
+  try {
+    const first = await startChildServer(dataDir);
+    const writer = connectClient(first.syncUrl, 'restart');
+    const watcher = connectClient(first.syncUrl, 'restart');
+    await Promise.all([writer.synced, watcher.synced]);
+    burst(writer, 's', 300);
+    await waitFor(() => watcher.doc.getMap('shapes').size === 300, { doc: watcher.doc }, 'watcher has the burst');
+    writer.destroy();
+    watcher.destroy();
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0, 'graceful shutdown exits 0');
+
+    const second = await startChildServer(dataDir);
+    const reader = connectClient(second.syncUrl, 'restart');
+    await reader.synced;
+    assert.equal(reader.doc.getMap('shapes').size, 300);
+    reader.destroy();
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('SIGTERM closes sockets with 1001', async () => {
+  const dataDir = await makeTempDir();
+  try {
+    const server = await startChildServer(dataDir);
+    const client = connectClient(server.syncUrl, 'goodbye');
+    await client.synced;
+    const closed = new Promise<number>((resolve) => client.provider.ws!.addEventListener('close', (event) => resolve(event.code)));
+    client.provider.shouldConnect = false;
+    server.child.kill('SIGTERM');
+    assert.equal(await closed, 1001);
+    assert.equal(await server.exited, 0);
+    client.destroy();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('kill -9 in the middle of a 2,000-update burst loses nothing a peer had received', async () => {
+  const dataDir = await makeTempDir();
+  try {
+    const first = await startChildServer(dataDir);
+    const writer = connectClient(first.syncUrl, 'crash');
+    const watcher = connectClient(first.syncUrl, 'crash');
+    await Promise.all([writer.synced, watcher.synced]);
+    // Kill as soon as the watcher has seen a good part of the burst, while the rest is in flight.
+    const killed = waitFor(() => watcher.doc.getMap('shapes').size >= 400, { doc: watcher.doc }, 'watcher saw 400 updates').then(() => {
+      first.child.kill('SIGKILL');
+    });
+    // Everything the watcher receives before its socket drops counts as seen.
+    const watcherDropped = new Promise<void>((resolve) =>
+      watcher.provider.on('status', ({ status }: { status: string }) => status === 'disconnected' && resolve()),
+    );
+    burst(writer, 'k', 2000);
+    await killed;
+    // Neither peer may reconnect: the writer would re-send its updates and mask a loss.
+    writer.provider.shouldConnect = false;
+    watcher.provider.shouldConnect = false;
+    await watcherDropped;
+    const seen = keys(watcher.doc);
+    writer.destroy();
+    watcher.destroy();
+    assert.equal(await first.exited, 'SIGKILL');
+    assert.ok(seen.length >= 400);
+    assert.ok(seen.length < 2000, 'the kill came after the burst ended: the test proves nothing');
+
+    const second = await startChildServer(dataDir);
+    const reader = connectClient(second.syncUrl, 'crash');
+    await reader.synced;
+    const stored = new Set(keys(reader.doc));
+    const missing = seen.filter((key) => !stored.has(key));
+    assert.deepEqual(missing, [], `${missing.length} of ${seen.length} relayed updates were lost`);
+    reader.destroy();
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('compaction while live keeps the content identical and the log short', async () => {
+  const server = await startTestServer({ compactAfterUpdates: 50 });
+  try {
+    const writer = connectClient(server.syncUrl, 'compact');
+    await writer.synced;
+    burst(writer, 'c', 500);
+    writer.doc.transact(() => {
+      for (let i = 0; i < 100; i += 3) writer.doc.getMap('shapes').delete(`c${i}`);
+    }, LOCAL_ORIGIN);
+    const reader = connectClient(server.syncUrl, 'compact');
+    await waitFor(() => reader.doc.getMap('shapes').size === keys(writer.doc).length, { doc: reader.doc }, 'reader caught up');
+    const room = [...server.server.registry.rooms()].find((r) => r.name === 'compact')!;
+    await room.flush();
+    const expected = writer.doc.getMap('shapes').toJSON();
+    writer.destroy();
+    reader.destroy();
+    await server.stop();
+
+    const entries = await logEntries(server.dataDir, 'compact');
+    assert.ok(entries < 50, `log has ${entries} entries after compaction`);
+    const reopened = await startTestServer({ dataDir: server.dataDir });
+    const check = connectClient(reopened.syncUrl, 'compact');
+    await check.synced;
+    assert.deepEqual(check.doc.getMap('shapes').toJSON(), expected);
+    check.destroy();
+    await reopened.stop();
+  } finally {
+    await rm(server.dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a long stored log is compacted when the room loads', async () => {
+  const dataDir = await makeTempDir();
+  try {
+    const first = await startTestServer({ dataDir, compactAfterUpdates: 10_000 });
+    const writer = connectClient(first.syncUrl, 'cold');
+    await writer.synced;
+    burst(writer, 'w', 300);
+    const watcher = connectClient(first.syncUrl, 'cold');
+    await waitFor(() => watcher.doc.getMap('shapes').size === 300, { doc: watcher.doc }, 'all written');
+    const expected = writer.doc.getMap('shapes').toJSON();
+    writer.destroy();
+    watcher.destroy();
+    await first.stop();
+    assert.ok((await logEntries(dataDir, 'cold')) >= 2, 'the log was not compacted before');
+
+    const second = await startTestServer({ dataDir, compactAfterUpdates: 50 });
+    const reader = connectClient(second.syncUrl, 'cold');
+    await reader.synced;
+    assert.deepEqual(reader.doc.getMap('shapes').toJSON(), expected);
+    reader.destroy();
+    await second.stop();
+    assert.equal(await logEntries(dataDir, 'cold'), 1);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('an empty room is unloaded after the delay and reloads with its content', async () => {
+  const server = await startTestServer({ unloadDelayMs: 50 });
+  try {
+    const writer = connectClient(server.syncUrl, 'unload');
+    await writer.synced;
+    burst(writer, 'u', 10);
+    const watcher = connectClient(server.syncUrl, 'unload');
+    await waitFor(() => watcher.doc.getMap('shapes').size === 10, { doc: watcher.doc }, 'written');
+    writer.destroy();
+    watcher.destroy();
+    await poll(() => server.server.registry.size === 0, 'room was not unloaded');
+    const reader = connectClient(server.syncUrl, 'unload');
+    await reader.synced;
+    assert.equal(reader.doc.getMap('shapes').size, 10);
+    reader.destroy();
+  } finally {
+    await server.close();
+  }
+});
