@@ -3,8 +3,10 @@
  * over the default.
  */
 import { parseArgs } from 'node:util';
+import { MIN_SECRET_LENGTH } from './auth.ts';
 import { ConfigError } from './errors.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
+import { normalizeOrigin } from './origin.ts';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './server.ts';
 
 export const USAGE = `Usage: npm start -- [options]
@@ -13,6 +15,24 @@ export const USAGE = `Usage: npm start -- [options]
   --host <addr>     HOST        address to bind (default ${DEFAULT_SERVER_OPTIONS.host})
   --data <dir>      DATA_DIR    LevelDB folder (default ${DEFAULT_SERVER_OPTIONS.dataDir})
   --log-level <l>   LOG_LEVEL   ${LOG_LEVELS.join(', ')} (default ${DEFAULT_SERVER_OPTIONS.logLevel})
+
+Access (off unless a secret is set: then every sync connection needs a token; see npm run token)
+  --auth-secret <s>             AUTH_SECRET             HS256 token secret, at least ${MIN_SECRET_LENGTH} characters
+  --allowed-origins <list>      ALLOWED_ORIGINS         comma-separated origins whose pages may connect, besides
+                                                        the server's own (default: localhost on any port; * = any)
+  --trust-proxy                 TRUST_PROXY=1           client address from X-Forwarded-For (behind a reverse proxy)
+
+Limits (0 = unlimited where it makes sense)
+  --max-message-bytes <n>       MAX_MESSAGE_BYTES       largest message, else close 1009 (default ${DEFAULT_SERVER_OPTIONS.maxMessageBytes})
+  --rate-messages <n>           RATE_MESSAGES           messages/s per connection, else close 4029 (default ${DEFAULT_SERVER_OPTIONS.rateMessages})
+  --rate-bytes <n>              RATE_BYTES              bytes/s per connection, else close 4029 (default ${DEFAULT_SERVER_OPTIONS.rateBytes})
+  --rate-burst-seconds <n>      RATE_BURST_SECONDS      seconds' worth of the rates usable at once (default ${DEFAULT_SERVER_OPTIONS.rateBurstSeconds})
+  --max-awareness-bytes <n>     MAX_AWARENESS_BYTES     largest presence state JSON, else close 4413 (default ${DEFAULT_SERVER_OPTIONS.maxAwarenessBytes})
+  --max-connections-per-ip <n>  MAX_CONNECTIONS_PER_IP  else close 4030 (default ${DEFAULT_SERVER_OPTIONS.maxConnectionsPerIp})
+  --max-rooms <n>               MAX_ROOMS               rooms in memory at once, else close 4031 (default ${DEFAULT_SERVER_OPTIONS.maxRooms})
+  --handshake-timeout-ms <n>    HANDSHAKE_TIMEOUT_MS    to send the upgrade request, and then to join and send a
+                                                        first message, else close 4009 (default ${DEFAULT_SERVER_OPTIONS.handshakeTimeoutMs})
+
   --help                        this text
 `;
 
@@ -21,6 +41,33 @@ function parsePort(value: string, source: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${source} must be a port number (0-65535), got "${value}"`);
   return port;
 }
+
+/** A whole number in [min, max]. */
+function parseCount(value: string, source: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${source} must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+function parseBoolean(value: string, source: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off|)$/i.test(value)) return false;
+  throw new ConfigError(`${source} must be true or false, got "${value}"`);
+}
+
+/** Numeric options: flag, variable, option key, smallest allowed value. */
+const COUNT_OPTIONS = [
+  ['max-message-bytes', 'MAX_MESSAGE_BYTES', 'maxMessageBytes', 1024],
+  ['rate-messages', 'RATE_MESSAGES', 'rateMessages', 0],
+  ['rate-bytes', 'RATE_BYTES', 'rateBytes', 0],
+  ['rate-burst-seconds', 'RATE_BURST_SECONDS', 'rateBurstSeconds', 1],
+  ['max-awareness-bytes', 'MAX_AWARENESS_BYTES', 'maxAwarenessBytes', 256],
+  ['max-connections-per-ip', 'MAX_CONNECTIONS_PER_IP', 'maxConnectionsPerIp', 0],
+  ['max-rooms', 'MAX_ROOMS', 'maxRooms', 0],
+  ['handshake-timeout-ms', 'HANDSHAKE_TIMEOUT_MS', 'handshakeTimeoutMs', 100],
+] as const;
 
 export interface ParsedConfig {
   help: boolean;
@@ -38,6 +85,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
         host: { type: 'string' },
         data: { type: 'string' },
         'log-level': { type: 'string' },
+        'auth-secret': { type: 'string' },
+        'allowed-origins': { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+        ...Object.fromEntries(COUNT_OPTIONS.map(([flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -58,5 +109,27 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
     options.logLevel = level as LogLevel;
   }
+  for (const [flag, variable, key, min] of COUNT_OPTIONS) {
+    const flagValue = (values as Record<string, string | boolean | undefined>)[flag] as string | undefined;
+    const value = flagValue ?? env[variable];
+    if (value !== undefined && value !== '') options[key] = parseCount(value, flagValue !== undefined ? `--${flag}` : variable, min);
+  }
+  const secret = values['auth-secret'] ?? env.AUTH_SECRET;
+  if (secret) {
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(`the auth secret must be at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`)`);
+    }
+    options.authSecret = secret;
+  }
+  const origins = values['allowed-origins'] ?? env.ALLOWED_ORIGINS;
+  if (origins) {
+    const list = origins.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+    for (const origin of list) {
+      if (origin !== '*' && normalizeOrigin(origin) === null) throw new ConfigError(`allowed origins must be http(s)://host[:port] or *, got "${origin}"`);
+    }
+    options.allowedOrigins = list;
+  }
+  if (values['trust-proxy'] === true) options.trustProxy = true;
+  else if (env.TRUST_PROXY !== undefined) options.trustProxy = parseBoolean(env.TRUST_PROXY, 'TRUST_PROXY');
   return { help: values.help === true, options };
 }

@@ -5,13 +5,18 @@
  */
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { closeCodeName } from '../shared/protocol.ts';
+import { closeCodeName, type AccessRole } from '../shared/protocol.ts';
+import type { ServerMetrics } from './metrics.ts';
 
 export class Connection {
   /** Awareness client ids this socket has announced; removed from the room on close. */
   readonly awarenessIds = new Set<number>();
   /** False once a ping went unanswered; the next ping round drops the socket. */
   alive = true;
+  /** A view-only connection is told once that its writes are dropped. */
+  toldReadOnly = false;
+  /** The code the server closed this connection with; null if the peer closed it first. */
+  closeCode: number | null = null;
   private closed = false;
 
   constructor(
@@ -19,6 +24,9 @@ export class Connection {
     readonly room: string,
     private readonly socket: WebSocket,
     readonly log: Logger,
+    /** What the connection's token allows; `edit` when the server has no auth secret. */
+    readonly role: AccessRole,
+    private readonly metrics: Pick<ServerMetrics, 'messageOut'>,
   ) {}
 
   get isOpen(): boolean {
@@ -28,6 +36,7 @@ export class Connection {
   /** Sends a binary message; a no-op once the socket is closing (never throws). */
   send(message: Uint8Array): void {
     if (!this.isOpen) return;
+    this.metrics.messageOut(message);
     this.socket.send(message, { binary: true }, (error) => {
       // A failed send means the socket is going away; its 'close' event cleans up.
       if (error) this.log.debug({ err: error }, 'send failed');
@@ -38,6 +47,7 @@ export class Connection {
   close(code: number, reason = closeCodeName(code)): void {
     if (this.closed) return;
     this.closed = true;
+    this.closeCode = code;
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       this.socket.close(code, reason.slice(0, 120));
     }

@@ -2,7 +2,7 @@
  * Named errors of the server. Each carries a stable `code` for logs and metrics; a ProtocolError
  * also carries the WebSocket close code its connection is closed with.
  */
-import type { CloseCode } from '../shared/protocol.ts';
+import { CLOSE_CODE, type CloseCode } from '../shared/protocol.ts';
 
 /** Base class: a stable machine-readable code beside the message. */
 export class EaselError extends Error {
@@ -34,5 +34,28 @@ export class StorageError extends EaselError {
 export class ConfigError extends EaselError {
   constructor(message: string) {
     super('config_error', message);
+  }
+}
+
+/**
+ * A client may not open this connection or call this endpoint: 401/4401 (no usable token) or
+ * 403/4403 (a valid token that does not allow it).
+ */
+export class AccessError extends EaselError {
+  readonly closeCode: typeof CLOSE_CODE.unauthorized | typeof CLOSE_CODE.forbidden;
+  readonly httpStatus: 401 | 403;
+  constructor(kind: 'unauthorized' | 'forbidden', message: string, options?: { cause?: unknown }) {
+    super(kind, message, options);
+    this.closeCode = kind === 'unauthorized' ? CLOSE_CODE.unauthorized : CLOSE_CODE.forbidden;
+    this.httpStatus = kind === 'unauthorized' ? 401 : 403;
+  }
+}
+
+/** A configured limit refused a client; its connection is closed with `closeCode`. */
+export class LimitError extends EaselError {
+  readonly closeCode: CloseCode;
+  constructor(closeCode: CloseCode, message: string) {
+    super('limit_exceeded', message);
+    this.closeCode = closeCode;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Plain HTTP routes: the built client (with `/` sending you to a fresh board and `/b/<room>`
- * opening one), and the health check.
+ * opening one), the health check, metrics and the share API.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { PATHS, boardPath, isValidRoomName } from '../shared/protocol.ts';
+import { sendJson, type ShareHandler } from './share.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,13 +30,29 @@ export interface HealthReport {
   status: 'ok' | 'unhealthy';
   rooms: number;
   connections: number;
+  /** Set while unhealthy: why. */
+  reason?: string;
 }
 
 export interface HttpHandlerOptions {
   /** Folder of the built client (index.html and assets/). */
   staticDir: string;
   health: () => HealthReport;
+  /** Prometheus text exposition for GET /metrics. */
+  metrics: () => Promise<{ contentType: string; body: string }>;
+  share: ShareHandler;
   logger: Logger;
+}
+
+/** The room of an API path `/api/rooms/<room>/share`, '' if undecodable, null for other paths. */
+function shareRoom(pathname: string): string | null {
+  const match = /^\/api\/rooms\/([^/]+)\/share$/.exec(pathname);
+  if (!match || !pathname.startsWith(`${PATHS.rooms}/`)) return null;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return '';
+  }
 }
 
 /** A fresh random room name: 12 URL-safe characters. */
@@ -82,17 +99,33 @@ export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMe
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = url.pathname;
+    if (pathname.startsWith(`${PATHS.rooms}/`)) {
+      const room = shareRoom(pathname);
+      if (room === null || !isValidRoomName(room)) {
+        req.resume();
+        sendJson(res, 404, { error: 'not_found', message: 'no such endpoint or invalid room name' });
+        return;
+      }
+      await options.share(req, res, room);
+      return;
+    }
     if (method !== 'GET' && method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' });
       res.end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const pathname = url.pathname;
     if (pathname === PATHS.health) {
       const report = options.health();
       res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(report));
+      return;
+    }
+    if (pathname === PATHS.metrics) {
+      const { contentType, body } = await options.metrics();
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+      res.end(method === 'HEAD' ? undefined : body);
       return;
     }
     if (pathname === '/') {

@@ -24,6 +24,23 @@ export interface RoomLog {
   append(updates: readonly Uint8Array[], stateVector: Uint8Array): Promise<void>;
   /** Atomically replaces the whole log with `snapshot`. */
   compact(snapshot: Uint8Array, stateVector: Uint8Array): Promise<void>;
+  /**
+   * Shared stores only (scale-out): delivers what other server processes wrote to this room
+   * after it was loaded, in order. Absent for a store only this process uses.
+   */
+  subscribe?(handlers: RemoteHandlers): void;
+  /** Shared stores only: passes a local awareness change on to the other processes. */
+  publishAwareness?(update: Uint8Array): void;
+  /** Stops following the room (it is being unloaded). */
+  close?(): void;
+}
+
+/** Receivers of what other server processes sent to a room. */
+export interface RemoteHandlers {
+  /** A document update another process stored; it must not be stored or published again. */
+  update(update: Uint8Array): void;
+  /** An awareness update a client of another process sent. */
+  awareness(update: Uint8Array): void;
 }
 
 /** The storage backend: LevelDB here, a shared store when scaled out. */

@@ -10,11 +10,13 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
+import * as authProtocol from 'y-protocols/auth';
 import type { Logger } from 'pino';
-import { CLOSE_CODE, MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../shared/protocol.ts';
+import { ACCESS_ROLE, CLOSE_CODE, MESSAGE_TYPE, READ_ONLY_REASON, SYNC_MESSAGE_TYPE } from '../shared/protocol.ts';
 import { REMOTE_ORIGIN, SERVER_ORIGIN } from '../shared/origins.ts';
 import { Connection } from './connection.ts';
 import { ProtocolError, StorageError } from './errors.ts';
+import { assertAwarenessSize } from './limits.ts';
 import type { Persistence, RoomLog } from './persistence.ts';
 
 export interface RoomOptions {
@@ -23,6 +25,8 @@ export interface RoomOptions {
   /** … or this many bytes. */
   compactAfterBytes: number;
   logger: Logger;
+  /** Largest JSON of one client's awareness state; a larger one closes its connection (4413). */
+  maxAwarenessBytes: number;
   /** Called once if the store fails; the registry drops the room so the next join reloads it. */
   onFailure: (room: Room, error: StorageError) => void;
 }
@@ -40,6 +44,13 @@ function encodeSyncMessage(subType: number, payload: Uint8Array): Uint8Array {
   encoding.writeVarUint(encoder, MESSAGE_TYPE.sync);
   encoding.writeVarUint(encoder, subType);
   encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}
+
+function encodePermissionDenied(reason: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_TYPE.auth);
+  authProtocol.writePermissionDenied(encoder, reason);
   return encoding.toUint8Array(encoder);
 }
 
@@ -149,6 +160,7 @@ export class Room {
         break;
       case MESSAGE_TYPE.awareness: {
         const update = decodeOrThrow('awareness message', () => decoding.readVarUint8Array(decoder));
+        assertAwarenessSize(update, this.options.maxAwarenessBytes);
         try {
           awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
         } catch (error) {
@@ -191,6 +203,10 @@ export class Room {
       }
       case SYNC_MESSAGE_TYPE.step2:
       case SYNC_MESSAGE_TYPE.update:
+        if (conn.role === ACCESS_ROLE.view) {
+          this.dropWrite(conn, payload);
+          break;
+        }
         try {
           Y.applyUpdate(this.doc, payload, REMOTE_ORIGIN);
         } catch (error) {
@@ -200,6 +216,25 @@ export class Room {
       default:
         throw new ProtocolError(CLOSE_CODE.malformedMessage, `unknown sync message type ${subType}`);
     }
+  }
+
+  /**
+   * A view-only connection's document write is dropped. The first one that would change
+   * something earns it a permission-denied message; its sync step 2 holding nothing new (what
+   * every client sends on connect) does not.
+   */
+  private dropWrite(conn: Connection, update: Uint8Array): void {
+    if (conn.toldReadOnly) return;
+    let known: boolean;
+    try {
+      known = Y.snapshotContainsUpdate(Y.snapshot(this.doc), update);
+    } catch (error) {
+      throw new ProtocolError(CLOSE_CODE.invalidUpdate, 'update does not decode', { cause: error });
+    }
+    if (known) return;
+    conn.toldReadOnly = true;
+    conn.log.info('dropping writes of a view-only connection');
+    conn.send(encodePermissionDenied(READ_ONLY_REASON));
   }
 
   /** Queues what a client update actually changed (Yjs leaves duplicates out) for writing. */

@@ -6,8 +6,9 @@
 import type { Logger } from 'pino';
 import type { Connection } from './connection.ts';
 import type { Persistence } from './persistence.ts';
+import { CLOSE_CODE } from '../shared/protocol.ts';
 import { Room } from './room.ts';
-import type { StorageError } from './errors.ts';
+import { LimitError, StorageError } from './errors.ts';
 
 export interface RoomRegistryOptions {
   persistence: Persistence;
@@ -16,10 +17,15 @@ export interface RoomRegistryOptions {
   unloadDelayMs: number;
   compactAfterUpdates: number;
   compactAfterBytes: number;
+  /** Most rooms held in memory at once (0: no limit); rooms waiting to unload make way first. */
+  maxRooms: number;
+  maxAwarenessBytes: number;
+  /** Told of every storage failure (a room's write or load), for health and metrics. */
+  onStorageFailure: (room: string, error: StorageError) => void;
 }
 
 export interface RoomRegistry {
-  /** Loads the room if needed and adds the connection to it. */
+  /** Loads the room if needed and adds the connection to it; LimitError if no room can load. */
   join(name: string, conn: Connection): Promise<Room>;
   /** Removes the connection; the room unloads after the delay if it was the last one. */
   leave(room: Room, conn: Connection): void;
@@ -41,7 +47,8 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
   const timers = new Map<string, NodeJS.Timeout>();
   let closed = false;
 
-  const onFailure = (room: Room, _error: StorageError): void => {
+  const onFailure = (room: Room, error: StorageError): void => {
+    options.onStorageFailure(room.name, error);
     // Forget the failed room at once: the next join reloads it from what was written.
     if (loaded.get(room.name) === room) {
       loaded.delete(room.name);
@@ -80,14 +87,35 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
   async function load(name: string): Promise<Room> {
     const previous = unloading.get(name);
     if (previous) await previous;
-    const room = await Room.load(name, options.persistence, {
-      logger: options.logger,
-      compactAfterUpdates: options.compactAfterUpdates,
-      compactAfterBytes: options.compactAfterBytes,
-      onFailure,
-    });
+    let room: Room;
+    try {
+      room = await Room.load(name, options.persistence, {
+        logger: options.logger,
+        compactAfterUpdates: options.compactAfterUpdates,
+        compactAfterBytes: options.compactAfterBytes,
+        maxAwarenessBytes: options.maxAwarenessBytes,
+        onFailure,
+      });
+    } catch (error) {
+      if (error instanceof StorageError) options.onStorageFailure(name, error);
+      throw error;
+    }
     loaded.set(name, room);
     return room;
+  }
+
+  /** Makes room for one more room: unloads an empty one early, or refuses. */
+  function reserveSlot(name: string): void {
+    if (options.maxRooms <= 0 || loading.size < options.maxRooms) return;
+    for (const idle of timers.keys()) {
+      const room = loaded.get(idle);
+      if (room) {
+        cancelTimer(idle);
+        unload(room);
+        if (loading.size < options.maxRooms) return;
+      }
+    }
+    throw new LimitError(CLOSE_CODE.tooManyRooms, `cannot load room ${name}: ${options.maxRooms} rooms are loaded`);
   }
 
   return {
@@ -95,6 +123,7 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
       if (closed) throw new Error('registry is closed');
       let promise = loading.get(name);
       if (!promise) {
+        reserveSlot(name);
         promise = load(name);
         loading.set(name, promise);
         // A failed load must not stay cached: the next join tries again.

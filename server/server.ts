@@ -9,14 +9,20 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { CLOSE_CODE, PATHS, isValidRoomName } from '../shared/protocol.ts';
+import { ACCESS_ROLE, CLOSE_CODE, PATHS, isValidRoomName, type AccessRole } from '../shared/protocol.ts';
+import { createAuth, tokenFromUpgrade, type Auth } from './auth.ts';
 import { Connection } from './connection.ts';
-import { ProtocolError } from './errors.ts';
+import { AccessError, LimitError, ProtocolError, type StorageError } from './errors.ts';
 import { createHttpHandler, type HealthReport } from './http.ts';
+import { clientAddress, createIpCounter, createRateLimiter } from './limits.ts';
 import { createLogger, type LogLevel } from './log.ts';
+import { meterPersistence } from './metered-persistence.ts';
+import { createMetrics, type ServerMetrics } from './metrics.ts';
+import { createOriginPolicy } from './origin.ts';
 import { createLevelPersistence, type Persistence } from './persistence.ts';
 import type { Room } from './room.ts';
 import { createRoomRegistry, type RoomRegistry } from './rooms.ts';
+import { createShareHandler } from './share.ts';
 
 export interface ServerOptions {
   port: number;
@@ -28,6 +34,8 @@ export interface ServerOptions {
   logLevel: LogLevel;
   /** Use this logger instead of making one (tests capture logs this way). */
   logger?: Logger;
+  /** Use this store instead of opening LevelDB in dataDir; the server closes it on close(). */
+  persistence?: Persistence;
   /** How long an empty room stays in memory. */
   unloadDelayMs: number;
   compactAfterUpdates: number;
@@ -36,6 +44,34 @@ export interface ServerOptions {
   pingIntervalMs: number;
   /** Largest WebSocket message accepted; a larger one closes the socket with 1009. */
   maxMessageBytes: number;
+  /** HS256 secret for access tokens; null: no tokens, everyone may edit. */
+  authSecret: string | null;
+  /**
+   * Origins (scheme://host[:port]) whose pages may open a sync socket, besides the server's own;
+   * null: localhost on any port. `*` allows all.
+   */
+  allowedOrigins: string[] | null;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy: boolean;
+  /** Messages per second per connection; more closes it with 4029 (0: unlimited). */
+  rateMessages: number;
+  /** Bytes per second per connection; more closes it with 4029 (0: unlimited). */
+  rateBytes: number;
+  /** Seconds' worth of the rates a connection may spend at once (the token bucket size). */
+  rateBurstSeconds: number;
+  /** Largest JSON of one awareness (presence) state; larger closes the connection with 4413. */
+  maxAwarenessBytes: number;
+  /** Open connections per client address; more are closed with 4030 (0: unlimited). */
+  maxConnectionsPerIp: number;
+  /** Rooms in memory at once; a join that needs one more is closed with 4031 (0: unlimited). */
+  maxRooms: number;
+  /**
+   * The upgrade request must arrive within this time, and an upgraded socket must have joined its
+   * room and sent its first message within it too (else 4009).
+   */
+  handshakeTimeoutMs: number;
+  /** /healthz reports unhealthy for this long after a storage failure. */
+  storageFailureWindowMs: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -49,14 +85,46 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   compactAfterBytes: 16 * 1024 * 1024,
   pingIntervalMs: 30_000,
   maxMessageBytes: 8 * 1024 * 1024,
+  authSecret: null,
+  allowedOrigins: null,
+  trustProxy: false,
+  // A pen stroke sends a few dozen updates and cursor moves a second; a pasted board, one large one.
+  rateMessages: 200,
+  rateBytes: 2 * 1024 * 1024,
+  rateBurstSeconds: 5,
+  maxAwarenessBytes: 16 * 1024,
+  maxConnectionsPerIp: 64,
+  maxRooms: 1000,
+  handshakeTimeoutMs: 10_000,
+  storageFailureWindowMs: 60_000,
 };
+
+/**
+ * Messages a socket may send before its room has loaded (a client sends sync step 1, step 2 and
+ * its presence right away; a few more is fine, a stream is not). Their bytes are capped at two
+ * largest messages.
+ */
+const MAX_EARLY_MESSAGES = 64;
+
+/** Counts of what the server holds, for leak checks. */
+export interface ServerStats {
+  /** Open sockets, joined or not. */
+  sockets: number;
+  /** Connections joined to a room. */
+  connections: number;
+  rooms: number;
+  /** Client addresses with an open connection. */
+  addresses: number;
+}
 
 export interface EaselServer {
   /** The port actually listened on (useful with port 0). */
   readonly port: number;
   readonly registry: RoomRegistry;
   readonly logger: Logger;
+  readonly metrics: ServerMetrics;
   health(): HealthReport;
+  stats(): ServerStats;
   /** Stops accepting, flushes every room, closes sockets with 1001, closes the store. */
   close(): Promise<void>;
 }
@@ -82,95 +150,218 @@ function roomFromPath(pathname: string): string | null {
 export async function createServer(overrides: Partial<ServerOptions> = {}): Promise<EaselServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
   const logger = options.logger ?? createLogger(options.logLevel);
-  const persistence: Persistence = await createLevelPersistence(options.dataDir);
+  const openedPersistence: Persistence = options.persistence ?? (await createLevelPersistence(options.dataDir));
+  const auth: Auth | null = options.authSecret === null ? null : createAuth(options.authSecret);
+  const originPolicy = createOriginPolicy(options.allowedOrigins);
+  const addresses = createIpCounter(options.maxConnectionsPerIp);
+  /** Every open socket's connection, joined to a room or still waiting for it to load. */
+  const connections = new Set<Connection>();
+  const metrics = createMetrics({ connections: () => connections.size, rooms: () => registry.size });
+  let closing = false;
+  let storageFailures = 0;
+  let lastStorageFailureAt = -Infinity;
+
   const registry = createRoomRegistry({
-    persistence,
+    persistence: meterPersistence(openedPersistence, metrics),
     logger,
     unloadDelayMs: options.unloadDelayMs,
     compactAfterUpdates: options.compactAfterUpdates,
     compactAfterBytes: options.compactAfterBytes,
+    maxRooms: options.maxRooms,
+    maxAwarenessBytes: options.maxAwarenessBytes,
+    onStorageFailure(_room: string, _error: StorageError) {
+      // The room logged the error itself; here it only counts, for /healthz and /metrics.
+      storageFailures += 1;
+      lastStorageFailureAt = performance.now();
+      metrics.error('storage');
+    },
   });
-  /** Every open socket's connection, joined to a room or still waiting for it to load. */
-  const connections = new Set<Connection>();
-  let closing = false;
 
-  const health = (): HealthReport => ({
-    status: 'ok',
-    rooms: registry.size,
-    connections: registry.connectionCount(),
+  const health = (): HealthReport => {
+    const report: HealthReport = { status: 'ok', rooms: registry.size, connections: registry.connectionCount() };
+    const sinceFailure = performance.now() - lastStorageFailureAt;
+    if (sinceFailure < options.storageFailureWindowMs) {
+      report.status = 'unhealthy';
+      report.reason = `${storageFailures} storage failure(s), the last ${Math.round(sinceFailure / 1000)} s ago`;
+    }
+    return report;
+  };
+
+  const httpServer = http.createServer(
+    {
+      // A client must send its whole upgrade (or any) request within the handshake timeout; Node
+      // checks the deadlines on this interval.
+      headersTimeout: options.handshakeTimeoutMs,
+      requestTimeout: options.handshakeTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, options.handshakeTimeoutMs / 4)),
+    },
+    createHttpHandler({
+      staticDir: options.staticDir,
+      health,
+      metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
+      share: createShareHandler(auth, logger),
+      logger,
+    }),
+  );
+  /** Upgrade requests whose token came as a subprotocol: that subprotocol is echoed back. */
+  const tokenProtocols = new WeakMap<http.IncomingMessage, string>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes,
+    perMessageDeflate: false,
+    handleProtocols: (protocols, req) => tokenProtocols.get(req) ?? protocols.values().next().value ?? false,
   });
 
-  const httpServer = http.createServer(createHttpHandler({ staticDir: options.staticDir, health, logger }));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+  /** The outcome of the access check of an upgrade request. */
+  type Access = { role: AccessRole } | { refused: AccessError };
 
-  function onSocket(socket: WebSocket, roomName: string): void {
+  function onSocket(socket: WebSocket, req: http.IncomingMessage, roomName: string, access: Access): void {
     const id = randomUUID().slice(0, 8);
     const log = logger.child({ room: roomName, conn: id });
+    /** The code the server closed with, if it closed first (the peer's echo may differ, or never come). */
+    let refusedWith: number | null = null;
+    let conn: Connection | null = null;
     // ws reports bad frames (reserved bits, bad opcodes, oversize) here and closes the socket
     // itself with 1002/1007/1009; without this listener the error would kill the process.
-    socket.on('error', (error) => log.warn({ err: error }, 'socket error'));
+    socket.on('error', (error) => {
+      metrics.error('socket');
+      log.warn({ err: error }, 'socket error');
+    });
+    socket.once('close', (code) => metrics.closed(conn?.closeCode ?? refusedWith ?? code));
+    const refuse = (code: number, reason: string): void => {
+      refusedWith = code;
+      socket.close(code, reason);
+    };
     if (!isValidRoomName(roomName)) {
       log.warn('refusing invalid room name');
-      socket.close(CLOSE_CODE.invalidRoomName, 'invalidRoomName');
+      refuse(CLOSE_CODE.invalidRoomName, 'invalidRoomName');
       return;
     }
-    const conn = new Connection(id, roomName, socket, log);
-    connections.add(conn);
+    if ('refused' in access) {
+      metrics.error('access');
+      log.info({ err: access.refused.message, closeCode: access.refused.closeCode }, 'refusing connection: access');
+      refuse(access.refused.closeCode, access.refused.code);
+      return;
+    }
+    const address = clientAddress(req, options.trustProxy);
+    if (!addresses.acquire(address)) {
+      metrics.error('limit');
+      log.warn({ address }, 'refusing connection: too many from this address');
+      refuse(CLOSE_CODE.tooManyConnections, 'tooManyConnections');
+      return;
+    }
+    socket.once('close', () => addresses.release(address));
+    const joining = new Connection(id, roomName, socket, log, access.role, metrics);
+    conn = joining;
+    connections.add(joining);
     let room: Room | null = null;
     // Messages that arrive while the room loads are kept and handled in order once it is ready.
     const early: Uint8Array[] = [];
+    let earlyBytes = 0;
+    let heardFrom = false;
+    const limiter = createRateLimiter(options);
+    const handshakeTimer = setTimeout(() => {
+      if (room !== null && heardFrom) return;
+      metrics.error('limit');
+      log.warn({ joined: room !== null, heardFrom }, 'closing connection: handshake timeout');
+      joining.close(CLOSE_CODE.handshakeTimeout);
+    }, options.handshakeTimeoutMs);
+    handshakeTimer.unref();
+    const handshakeProgressed = (): void => {
+      if (room !== null && heardFrom) clearTimeout(handshakeTimer);
+    };
 
     const handle = (bytes: Uint8Array): void => {
-      if (!conn.isOpen || room === null) return;
+      if (!joining.isOpen || room === null) return;
       try {
-        room.handleMessage(conn, bytes);
+        room.handleMessage(joining, bytes);
       } catch (error) {
         if (error instanceof ProtocolError) {
+          metrics.error('protocol');
           log.warn({ err: error, closeCode: error.closeCode }, 'closing connection: bad message');
-          conn.close(error.closeCode);
+          joining.close(error.closeCode);
         } else {
+          metrics.error('internal');
           log.error({ err: error }, 'closing connection: message handling failed');
-          conn.close(CLOSE_CODE.internalError);
+          joining.close(CLOSE_CODE.internalError);
         }
       }
     };
 
     socket.on('message', (data, isBinary) => {
-      if (!conn.isOpen) return;
-      if (!isBinary) {
-        log.warn('closing connection: text frame');
-        conn.close(CLOSE_CODE.unsupportedData);
+      if (!joining.isOpen) return;
+      const bytes = toBytes(data);
+      metrics.messageIn(bytes);
+      try {
+        limiter.admit(bytes.byteLength);
+      } catch (error) {
+        if (!(error instanceof LimitError)) throw error;
+        metrics.error('limit');
+        log.warn({ err: error.message }, 'closing connection: rate limit');
+        joining.close(error.closeCode);
         return;
       }
-      const bytes = toBytes(data);
-      if (room === null) early.push(bytes);
-      else handle(bytes);
+      if (!isBinary) {
+        metrics.error('protocol');
+        log.warn('closing connection: text frame');
+        joining.close(CLOSE_CODE.unsupportedData);
+        return;
+      }
+      heardFrom = true;
+      handshakeProgressed();
+      if (room !== null) {
+        handle(bytes);
+        return;
+      }
+      early.push(bytes);
+      earlyBytes += bytes.byteLength;
+      if (early.length > MAX_EARLY_MESSAGES || earlyBytes > 2 * options.maxMessageBytes) {
+        metrics.error('limit');
+        log.warn({ messages: early.length, bytes: earlyBytes }, 'closing connection: too much sent before joining');
+        early.length = 0;
+        joining.close(CLOSE_CODE.tooEarly);
+      }
     });
     socket.on('pong', () => {
-      conn.alive = true;
+      joining.alive = true;
     });
     socket.on('close', (code) => {
-      conn.markClosed();
-      connections.delete(conn);
-      if (room !== null) registry.leave(room, conn);
+      clearTimeout(handshakeTimer);
+      early.length = 0;
+      joining.markClosed();
+      connections.delete(joining);
+      if (room !== null) registry.leave(room, joining);
       log.debug({ code }, 'connection closed');
     });
 
-    registry.join(roomName, conn).then(
+    registry.join(roomName, joining).then(
       (joined) => {
-        if (!conn.isOpen) {
-          registry.leave(joined, conn);
+        if (!joining.isOpen) {
+          registry.leave(joined, joining);
           return;
         }
         room = joined;
-        log.debug('connection joined');
+        log.debug({ role: joining.role }, 'connection joined');
+        handshakeProgressed();
         for (const bytes of early.splice(0)) handle(bytes);
+        earlyBytes = 0;
       },
       (error: unknown) => {
+        if (error instanceof LimitError) {
+          metrics.error('limit');
+          log.warn({ err: error.message }, 'closing connection: room limit');
+          joining.close(error.closeCode);
+          return;
+        }
         log.error({ err: error }, 'room failed to load');
-        conn.close(CLOSE_CODE.storageFailure);
+        joining.close(CLOSE_CODE.storageFailure);
       },
     );
+  }
+
+  /** Answers an upgrade request with a plain HTTP error and closes it. */
+  function rejectUpgrade(socket: Duplex, status: string, message: string): void {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${message}\n`);
   }
 
   httpServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -178,10 +369,44 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     const url = new URL(req.url ?? '/', 'http://localhost');
     const roomName = roomFromPath(url.pathname);
     if (roomName === null || closing) {
-      socket.end(`HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+      rejectUpgrade(socket, closing ? '503 Service Unavailable' : '404 Not Found', closing ? 'shutting down' : 'not a sync path');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, roomName));
+    // Before the upgrade, so a page on another site never gets a socket (browsers see only a failure).
+    if (!originPolicy.allows(req)) {
+      metrics.error('access');
+      logger.warn({ room: roomName, origin: req.headers.origin }, 'refusing upgrade: origin not allowed');
+      rejectUpgrade(socket, '403 Forbidden', 'origin not allowed');
+      return;
+    }
+    const requestToken = auth === null ? null : tokenFromUpgrade(req, url);
+    // Token problems close the socket after the upgrade with 4401/4403, because a browser sees
+    // close codes but never the HTTP status of a refused upgrade.
+    const access: Promise<Access> =
+      auth === null
+        ? Promise.resolve({ role: ACCESS_ROLE.edit })
+        : auth.authorize(requestToken?.token ?? null, roomName).then(
+            (grant) => ({ role: grant.role }),
+            (error: unknown) => {
+              if (error instanceof AccessError) return { refused: error };
+              throw error;
+            },
+          );
+    access.then(
+      (result) => {
+        if (closing || socket.destroyed) {
+          socket.destroy();
+          return;
+        }
+        if (requestToken?.via === 'protocol') tokenProtocols.set(req, requestToken.token);
+        wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, req, roomName, result));
+      },
+      (error: unknown) => {
+        metrics.error('internal');
+        logger.error({ err: error, room: roomName }, 'upgrade failed');
+        socket.destroy();
+      },
+    );
   });
 
   const pingTimer = setInterval(() => {
@@ -228,7 +453,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     wss.close();
     httpServer.closeAllConnections();
     await httpClosed;
-    await persistence.close();
+    await openedPersistence.close();
     logger.info('easel server stopped');
   }
 
@@ -236,7 +461,9 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     port,
     registry,
     logger,
+    metrics,
     health,
+    stats: () => ({ sockets: connections.size, connections: registry.connectionCount(), rooms: registry.size, addresses: addresses.size }),
     close() {
       closePromise ??= close();
       return closePromise;

@@ -46,12 +46,32 @@ export const CLOSE_CODE = {
   invalidAwareness: 4003,
   /** The server stopped hearing from the socket (no pong). */
   deadSocket: 4008,
+  /**
+   * The socket upgraded but did not finish joining in time: its room did not load, or it sent
+   * nothing, within the handshake timeout.
+   */
+  handshakeTimeout: 4009,
+  /** The client sent too much (count or bytes) while its room was still loading (HTTP 425). */
+  tooEarly: 4025,
+  /** More messages or bytes per second than the connection's token bucket allows (HTTP 429). */
+  rateLimited: 4029,
+  /** Too many open connections from this client's IP address. */
+  tooManyConnections: 4030,
+  /** The server holds as many rooms in memory as it may; another room can load later (HTTP 503). */
+  tooManyRooms: 4031,
   /** The room's storage failed: the client keeps its changes and retries later. */
   storageFailure: 4500,
   /** The room name is not 1–128 characters of [A-Za-z0-9_.-]. */
   invalidRoomName: 4400,
+  /** No token, or one that is malformed, badly signed or expired (HTTP 401). */
   unauthorized: 4401,
+  /** A valid token for another room (HTTP 403). */
   forbidden: 4403,
+  /**
+   * One awareness (presence) state is larger than the server accepts (HTTP 413). Final: the
+   * client would send the same state again.
+   */
+  awarenessTooLarge: 4413,
 } as const;
 export type CloseCode = (typeof CLOSE_CODE)[keyof typeof CLOSE_CODE];
 
@@ -79,7 +99,48 @@ export const PATHS = {
   sync: '/sync',
   board: '/b',
   health: '/healthz',
+  metrics: '/metrics',
+  /** `${PATHS.rooms}/<room>/share` makes a read-only link (POST). */
+  rooms: '/api/rooms',
 } as const;
+
+/** The share endpoint of a room: POST with an edit token, answers a view token. */
+export function sharePath(room: string): string {
+  return `${PATHS.rooms}/${encodeURIComponent(room)}/share`;
+}
+
+/**
+ * Access tokens. A token is an HS256 JWT with claims `room` (a room name, or ROOM_WILDCARD for
+ * every room), `role` and `exp`. It travels as the `token` query parameter of the sync URL or as
+ * one of the offered Sec-WebSocket-Protocol values (the server echoes it back); a board link
+ * carries it in the fragment, `/b/<room>#token=<jwt>`, so it never reaches server logs.
+ */
+export const ACCESS_ROLE = {
+  edit: 'edit',
+  view: 'view',
+} as const;
+export type AccessRole = (typeof ACCESS_ROLE)[keyof typeof ACCESS_ROLE];
+
+/** The `room` claim of a token valid for every room. */
+export const ROOM_WILDCARD = '*';
+/** Name of the query parameter (sync URL) and fragment parameter (board link) holding a token. */
+export const TOKEN_PARAM = 'token';
+
+/** The reason a view-only connection is given (once) when its document writes are dropped. */
+export const READ_ONLY_REASON = 'read-only: this link can view the board but not edit it';
+
+/** The answer of the share endpoint. `expiresAt` is an ISO 8601 time. */
+export interface ShareResponse {
+  token: string;
+  role: typeof ACCESS_ROLE.view;
+  expiresAt: string;
+}
+
+/** The name of a top-level message type, for logs and metrics ('unknown' otherwise). */
+export function messageTypeName(type: number): string {
+  for (const [name, value] of Object.entries(MESSAGE_TYPE)) if (value === type) return name;
+  return 'unknown';
+}
 
 /** The board page of a room, relative to the server's origin. */
 export function boardPath(room: string): string {

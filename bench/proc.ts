@@ -1,0 +1,76 @@
+/**
+ * Readings of another process from /proc (Linux): CPU time and resident memory. The servers under
+ * test are child processes, so process.cpuUsage() and memoryUsage() cannot see them.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 almost everywhere). */
+const CLOCK_TICKS = ((): number => {
+  try {
+    const value = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    return Number.isFinite(value) && value > 0 ? value : 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system, every thread) a process has used so far. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the name, field 3 (state) is index 0, so utime (14) and stime (15) are 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** CPU seconds used by all of `pids` together. */
+export async function totalCpuSeconds(pids: readonly number[]): Promise<number> {
+  const each = await Promise.all(pids.map(cpuSeconds));
+  return each.reduce((sum, s) => sum + s, 0);
+}
+
+export interface MemoryReading {
+  /** Resident set size now, bytes. */
+  rss: number;
+  /** Peak resident set size over the process's life (VmHWM), bytes. */
+  peakRss: number;
+}
+
+/** Resident memory of a process, now and at its peak. */
+export async function memory(pid: number): Promise<MemoryReading> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!match) throw new Error(`/proc/${pid}/status has no ${field}`);
+    return Number(match[1]) * 1024;
+  };
+  return { rss: kib('VmRSS'), peakRss: kib('VmHWM') };
+}
+
+/** Memory of all of `pids` added up (for a target made of several processes). */
+export async function totalMemory(pids: readonly number[]): Promise<MemoryReading> {
+  const each = await Promise.all(pids.map(memory));
+  return each.reduce((sum, m) => ({ rss: sum.rss + m.rss, peakRss: sum.peakRss + m.peakRss }), { rss: 0, peakRss: 0 });
+}
+
+/**
+ * Resolves once `pids` have used no CPU for `quietMs` (a server that writes behind the client's
+ * back, like the reference's LevelDB store, is done when it goes quiet); gives up after `timeoutMs`.
+ */
+export async function waitUntilIdle(pids: readonly number[], quietMs = 1_000, timeoutMs = 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let last = await totalCpuSeconds(pids);
+  let quietSince = performance.now();
+  while (performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await totalCpuSeconds(pids);
+    if (now > last) {
+      last = now;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince >= quietMs) {
+      return;
+    }
+  }
+  throw new Error(`processes ${pids.join(', ')} did not go idle within ${timeoutMs} ms`);
+}

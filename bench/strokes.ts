@@ -1,0 +1,103 @@
+/**
+ * The benchmark's document edits: each update is one finished pen stroke, written the way the
+ * Easel client writes it (one new ink shape holding one immutable points array, in one local
+ * transaction), plus the time it was sent under its own key in a `bench` map, so receivers can
+ * tell which update arrived and how long it took.
+ */
+import * as Y from 'yjs';
+import { indexBetween, writeShape } from '../shared/doc.ts';
+import { LOCAL_ORIGIN } from '../shared/origins.ts';
+import { DEFAULT_STYLE, type InkShape } from '../shared/schema.ts';
+
+/** The top-level map holding `<sender>.<seq>` → send time (ms since the epoch, fractional). */
+export const BENCH_MAP = 'bench';
+
+/** Points per stroke: 16–64 [x, y, pressure] triples, so 48–192 numbers. */
+const MIN_POINTS = 16;
+const MAX_POINTS = 64;
+
+/** The wall clock in fractional milliseconds, comparable across processes on one machine. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** The key of update `seq` of client `sender` in the bench map. */
+export function benchKey(sender: number, seq: number): string {
+  return `${sender}.${seq}`;
+}
+
+/** The sender of a bench map key. */
+export function senderOf(key: string): number {
+  return Number(key.slice(0, key.indexOf('.')));
+}
+
+/** A seeded PRNG (mulberry32), so every run and every target get the same strokes. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random-walk ink stroke, rounded like the pen tool rounds (0.01 board units, 0.001 pressure). */
+export function makeStroke(random: () => number, id: string, index: string): InkShape {
+  const count = MIN_POINTS + Math.floor(random() * (MAX_POINTS - MIN_POINTS + 1));
+  const points: number[] = [];
+  let x = 0;
+  let y = 0;
+  for (let i = 0; i < count; i++) {
+    x += Math.round((random() - 0.3) * 800) / 100;
+    y += Math.round((random() - 0.5) * 800) / 100;
+    points.push(x, y, Math.round((0.3 + random() * 0.5) * 1000) / 1000);
+  }
+  return {
+    ...DEFAULT_STYLE,
+    id,
+    type: 'ink',
+    x: Math.round(random() * 400_000) / 100,
+    y: Math.round(random() * 300_000) / 100,
+    rotation: 0,
+    index,
+    locked: false,
+    points,
+  };
+}
+
+/** Writes one client's strokes into its doc, one transaction (so one update) each. */
+export class StrokeWriter {
+  private readonly random: () => number;
+  private lastIndex: string | null = null;
+  private seq = 0;
+
+  constructor(
+    private readonly doc: Y.Doc,
+    /** The client's index, unique across the run: it names its shapes and bench keys. */
+    private readonly sender: number,
+    seed: number,
+  ) {
+    this.random = seededRandom(seed * 100_003 + sender);
+  }
+
+  /** Updates written so far. */
+  get written(): number {
+    return this.seq;
+  }
+
+  /** Writes the next stroke, stamped with the current time. */
+  write(): void {
+    const seq = this.seq++;
+    // Each client stacks its strokes on its own top; ties between clients are broken by id.
+    this.lastIndex = indexBetween(this.lastIndex, null);
+    const shape = makeStroke(this.random, `c${this.sender}-${seq}`, this.lastIndex);
+    const bench = this.doc.getMap<number>(BENCH_MAP);
+    const sentAt = now();
+    this.doc.transact(() => {
+      writeShape(this.doc, shape);
+      bench.set(benchKey(this.sender, seq), sentAt);
+    }, LOCAL_ORIGIN);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The servers a benchmark runs against. Each target starts as child processes on free loopback
+ * ports and tells the clients where to connect; the benchmark reads the processes' CPU and memory
+ * from /proc. A new target (say, an Easel cluster of N processes sharing a Redis URL) is one more
+ * entry in TARGETS: start its processes, list their pids, and spread clients over them in
+ * `syncUrl`.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { startChildServer } from '../tests/helpers/child-server.ts';
+
+/** A started target. */
+export interface RunningTarget {
+  readonly name: string;
+  /** Every server process, for CPU and memory readings. */
+  readonly pids: readonly number[];
+  /**
+   * The base URL the `clientIndex`-th client hands to a WebsocketProvider (the provider appends
+   * `/<room>`). A target with several processes spreads clients over them here.
+   */
+  syncUrl(clientIndex: number): string;
+  /** Stops every process (gracefully if it can) and resolves once they exited. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The store's folder; reusing one reopens what an earlier start wrote. */
+  dataDir: string;
+  /** Write a V8 CPU profile of each server process into this folder when it exits. */
+  profileDir?: string;
+}
+
+export interface BenchTarget {
+  readonly name: string;
+  /** One line for the report. */
+  readonly description: string;
+  start(options: StartOptions): Promise<RunningTarget>;
+}
+
+/** How long a server has to exit after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Easel's limits that a benchmark trips on purpose: every client comes from 127.0.0.1 (the
+ * per-address cap is 64) and a saturating client sends more than 200 messages a second. The checks
+ * still run; they only never refuse. The reference has no such limits.
+ */
+export const EASEL_BENCH_ARGS = ['--rate-messages', '0', '--rate-bytes', '0', '--max-connections-per-ip', '0'] as const;
+
+const REFERENCE_SERVER = fileURLToPath(new URL('../node_modules/y-websocket-reference/bin/server.js', import.meta.url));
+
+/** A port that was free a moment ago: listen on port 0, note the port, close. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, host);
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (port === 0) throw new Error('could not find a free port');
+  return port;
+}
+
+const CPU_PROFILER = fileURLToPath(new URL('./cpu-profiler.mjs', import.meta.url));
+
+/**
+ * Environment for a server process. When profiling, NODE_OPTIONS preloads bench/cpu-profiler.mjs
+ * (node refuses --cpu-prof in NODE_OPTIONS, and the child helper takes no node flags).
+ */
+function serverEnv(options: StartOptions): NodeJS.ProcessEnv {
+  if (options.profileDir === undefined) return {};
+  const preload = `--import=${pathToFileURL(CPU_PROFILER).href}`;
+  return { NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '), BENCH_CPU_PROFILE_DIR: options.profileDir };
+}
+
+/** SIGTERM, then SIGKILL if the process is still there after the grace period. */
+async function stopProcess(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const killed = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, STOP_GRACE_MS);
+  });
+  await Promise.race([exited, killed]);
+  clearTimeout(timer);
+  await exited;
+}
+
+/** Easel: server/main.ts as one child process. */
+export const EASEL_TARGET: BenchTarget = {
+  name: 'easel',
+  description: `Easel, server/main.ts ${EASEL_BENCH_ARGS.join(' ')}`,
+  async start(options) {
+    const server = await startChildServer(options.dataDir, [...EASEL_BENCH_ARGS], serverEnv(options));
+    const pid = server.child.pid;
+    if (pid === undefined) throw new Error('easel server has no pid');
+    return {
+      name: 'easel',
+      pids: [pid],
+      syncUrl: () => server.syncUrl,
+      stop: () => stopProcess(server.child, server.exited),
+    };
+  },
+};
+
+/** The reference: y-websocket@1.5.4's bin/server.js, persisting with y-leveldb (YPERSISTENCE). */
+export const REFERENCE_TARGET: BenchTarget = {
+  name: 'reference',
+  description: 'y-websocket@1.5.4 bin/server.js with YPERSISTENCE (y-leveldb)',
+  async start(options) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [REFERENCE_SERVER], {
+      env: { ...process.env, ...serverEnv(options), HOST: '127.0.0.1', PORT: String(port), YPERSISTENCE: options.dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+    const lines: string[] = [];
+    createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        lines.push(line);
+        if (line.startsWith('running at')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`reference server exited (${code}) before listening:\n${lines.join('\n')}`)));
+    });
+    if (child.pid === undefined) throw new Error('reference server has no pid');
+    return {
+      name: 'reference',
+      pids: [child.pid],
+      syncUrl: () => `ws://127.0.0.1:${port}`,
+      stop: () => stopProcess(child, exited),
+    };
+  },
+};
+
+/** Every target by name, in the order the report lists them. */
+export const TARGETS: Readonly<Record<string, BenchTarget>> = {
+  easel: EASEL_TARGET,
+  reference: REFERENCE_TARGET,
+};

@@ -1,0 +1,19 @@
+import type { Toolbox } from '../tools/toolbox.ts';
+import type { ToolId } from '../tools/tool.ts';
+
+const CURSORS: Record<ToolId, string> = {
+  select: 'default',
+  pen: 'crosshair',
+  rectangle: 'crosshair',
+  ellipse: 'crosshair',
+};
+
+/** Shows the active tool's cursor over the board. */
+export function createCursor(element: HTMLElement, toolbox: Toolbox): { close(): void } {
+  const show = (id: ToolId): void => {
+    element.style.cursor = CURSORS[id];
+  };
+  show(toolbox.active);
+  const off = toolbox.onChange(show);
+  return { close: off };
+}

@@ -1,0 +1,49 @@
+import type Konva from 'konva';
+import type { Draft } from '../model/draft.ts';
+import { createFrameScheduler, type FrameScheduler } from './frame-scheduler.ts';
+import { renderShape } from './views/render-shape.ts';
+import type { ShapeNode } from './views/view.ts';
+
+export interface DraftRendererOptions {
+  draft: Draft;
+  layer: Konva.Layer;
+  createScheduler?: (work: () => void) => FrameScheduler;
+}
+
+/** Draws the shape being drawn, in its own layer, so the committed shapes are not redrawn per move. */
+export interface DraftRenderer {
+  flush(): void;
+  close(): void;
+}
+
+export function createDraftRenderer(options: DraftRendererOptions): DraftRenderer {
+  const { draft, layer } = options;
+  let node: ShapeNode | undefined;
+  const scheduler = (options.createScheduler ?? createFrameScheduler)(() => {
+    const shape = draft.shape;
+    if (shape === null) {
+      node?.destroy();
+      node = undefined;
+    } else {
+      const next = renderShape(shape, node, 'draft');
+      if (next !== node) {
+        node?.destroy();
+        node = next;
+        layer.add(next);
+      }
+    }
+    layer.batchDraw();
+  });
+  const off = draft.onChange((change) => {
+    if (change.shape) scheduler.schedule();
+  });
+  return {
+    flush: () => scheduler.flush(),
+    close() {
+      off();
+      scheduler.close();
+      node?.destroy();
+      node = undefined;
+    },
+  };
+}

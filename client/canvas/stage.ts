@@ -1,0 +1,93 @@
+import Konva from 'konva';
+import type { Point } from '../model/geometry.ts';
+import { createEmitter } from '../model/emitter.ts';
+
+/** The camera: board point p appears at stage pixel p * scale + (x, y). */
+export interface Viewport {
+  x: number;
+  y: number;
+  scale: number;
+}
+
+/** The layers, one canvas each, split by how often they change. */
+export interface StageLayers {
+  /** Committed shapes: redrawn only when the document changes. */
+  shapes: Konva.Layer;
+  /** The shape being drawn and shapes being dragged: redrawn on every pointer move. */
+  draft: Konva.Layer;
+  /** Selection outlines and, later, handles and remote cursors. */
+  overlay: Konva.Layer;
+}
+
+export interface BoardStage {
+  readonly konva: Konva.Stage;
+  readonly layers: StageLayers;
+  readonly element: HTMLElement;
+  viewport(): Viewport;
+  setViewport(viewport: Viewport): void;
+  /** Board coordinates of a point given in client (viewport CSS pixel) coordinates. */
+  toBoard(clientX: number, clientY: number): Point;
+  /** Client coordinates of a board point. */
+  toClient(point: Point): Point;
+  onViewportChange(listener: (viewport: Viewport) => void): () => void;
+  close(): void;
+}
+
+/**
+ * A Konva stage filling `element`, with the three layers and the board ↔ screen transform.
+ * Konva's own hit detection is off everywhere: tools hit-test the model, which is cheaper than
+ * keeping a hit canvas for thousands of shapes and works without a canvas in tests.
+ */
+export function createStage(element: HTMLDivElement): BoardStage {
+  const konva = new Konva.Stage({ container: element, width: element.clientWidth, height: element.clientHeight, listening: false });
+  const layers: StageLayers = {
+    shapes: new Konva.Layer({ listening: false }),
+    draft: new Konva.Layer({ listening: false }),
+    overlay: new Konva.Layer({ listening: false }),
+  };
+  for (const [name, layer] of Object.entries(layers)) {
+    konva.add(layer);
+    // Named canvases make the page inspectable (and testable) without reaching into Konva.
+    layer.getNativeCanvasElement().dataset.layer = name;
+  }
+  let viewport: Viewport = { x: 0, y: 0, scale: 1 };
+  const viewportChanges = createEmitter<Viewport>();
+
+  const resize = new ResizeObserver(() => {
+    konva.size({ width: element.clientWidth, height: element.clientHeight });
+  });
+  resize.observe(element);
+
+  const origin = (): Point => {
+    const rect = element.getBoundingClientRect();
+    return { x: rect.left, y: rect.top };
+  };
+
+  return {
+    konva,
+    layers,
+    element,
+    viewport: () => viewport,
+    setViewport(next) {
+      viewport = { ...next };
+      konva.position({ x: viewport.x, y: viewport.y });
+      konva.scale({ x: viewport.scale, y: viewport.scale });
+      konva.batchDraw();
+      viewportChanges.emit(viewport);
+    },
+    toBoard(clientX, clientY) {
+      const o = origin();
+      return { x: (clientX - o.x - viewport.x) / viewport.scale, y: (clientY - o.y - viewport.y) / viewport.scale };
+    },
+    toClient(point) {
+      const o = origin();
+      return { x: point.x * viewport.scale + viewport.x + o.x, y: point.y * viewport.scale + viewport.y + o.y };
+    },
+    onViewportChange: (listener) => viewportChanges.on(listener),
+    close() {
+      resize.disconnect();
+      viewportChanges.clear();
+      konva.destroy();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import Konva from 'konva';
+import type { StickyShape } from '../../../shared/schema.ts';
+import type { DistributiveOmit } from '../../model/board.ts';
+import { NODE_DEFAULTS } from './style.ts';
+import { FONT_FAMILY } from './text-view.ts';
+import { placement, type ShapeView } from './view.ts';
+
+type Sticky = DistributiveOmit<StickyShape, 'index'>;
+
+const PADDING = 12;
+
+/** A note: a filled card with its text inside, as one group so it moves and fades as one. */
+export const stickyView: ShapeView<Sticky, Konva.Group> = {
+  create(shape) {
+    const group = new Konva.Group({ listening: false });
+    group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'card', cornerRadius: 4, shadowColor: '#000', shadowOpacity: 0.12, shadowBlur: 8, shadowOffsetY: 2 }));
+    group.add(new Konva.Text({ ...NODE_DEFAULTS, name: 'label', fontFamily: FONT_FAMILY, lineHeight: 1.25, wrap: 'word', padding: PADDING }));
+    this.update(group, shape, 'committed');
+    return group;
+  },
+  update(group, shape) {
+    group.setAttrs({ ...placement(shape), opacity: shape.opacity });
+    group.findOne('.card')?.setAttrs({ width: shape.width, height: shape.height, fill: shape.fillColor });
+    group.findOne('.label')?.setAttrs({ width: shape.width, height: shape.height, text: shape.text, fontSize: shape.fontSize, fill: shape.strokeColor });
+  },
+};

@@ -1,0 +1,204 @@
+import * as Y from 'yjs';
+import {
+  deleteShape,
+  readShapeFromDoc,
+  getShapesMap,
+  indexAbove,
+  compareShapeOrder,
+  topIndex,
+  updateShape,
+  writeShape,
+  type ShapeMap,
+} from '../../shared/doc.ts';
+import { LOCAL_ORIGIN, originKind, type OriginKind } from '../../shared/origins.ts';
+import { isValidIndex, readShape, shapeFields, type Shape } from '../../shared/schema.ts';
+import { createEmitter } from './emitter.ts';
+
+/** `Omit` that keeps a union a union, so `NewShape` still narrows on `type`. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A shape before it is placed in the z-order: the board picks its `index`. */
+export type NewShape = DistributiveOmit<Shape, 'index'>;
+
+/** Fields a command may change on an existing shape (never its id or type). */
+export type ShapePatch = Partial<DistributiveOmit<Shape, 'id' | 'type'>>;
+
+/** What one document transaction changed, after the board's cache took it in. */
+export interface BoardChange {
+  /** Ids whose shape was added, changed, removed or refused by the gate. */
+  readonly ids: ReadonlySet<string>;
+  /** Who made the change; null for origins set by libraries (the sync provider). */
+  readonly origin: OriginKind | null;
+  /** True for the local user's own edits: the ones undo will track. */
+  readonly local: boolean;
+}
+
+/** A refused record: the schema gate said no. */
+export class InvalidShapeError extends Error {
+  readonly code = 'invalid-shape';
+  constructor(
+    readonly shapeId: string,
+    readonly reason: string,
+  ) {
+    super(`shape ${shapeId} is invalid: ${reason}`);
+    this.name = 'InvalidShapeError';
+  }
+}
+
+/**
+ * The board: the validated view of the shared document plus the commands that change it.
+ * Every command is one LOCAL_ORIGIN transaction, so an UndoManager tracking LOCAL_ORIGIN sees one
+ * undo step per command.
+ */
+export interface Board {
+  readonly doc: Y.Doc;
+  /** The shape with this id if it exists and passes the gate. */
+  get(id: string): Shape | undefined;
+  has(id: string): boolean;
+  /** All valid shapes in z-order (bottom first). The array is shared: do not mutate it. */
+  ordered(): readonly Shape[];
+  readonly size: number;
+  /** Adds a shape above every other one; returns the stored shape. Throws InvalidShapeError. */
+  addShape(shape: NewShape): Shape;
+  /** Moves shapes by a delta, relative to where they are now (a concurrent move is kept). */
+  moveShapes(ids: Iterable<string>, dx: number, dy: number): void;
+  /** Applies field patches to existing shapes in one transaction; missing shapes are skipped. */
+  updateShapes(patches: ReadonlyMap<string, ShapePatch>): void;
+  deleteShapes(ids: Iterable<string>): void;
+  /** Runs `fn` as one local transaction: several commands inside become one undo step. */
+  batch(fn: () => void): void;
+  /** Called after each transaction that touched shapes, once the cache is up to date. */
+  onChange(listener: (change: BoardChange) => void): () => void;
+  close(): void;
+}
+
+/** Binds a board to a Y.Doc; the doc stays owned by the caller. */
+export function createBoard(doc: Y.Doc): Board {
+  const shapesMap = getShapesMap(doc);
+  const cache = new Map<string, Shape>();
+  // Sorting 10k shapes on every change is wasted work; sort lazily when someone asks.
+  let orderedCache: Shape[] | null = null;
+  // A broken record is re-read on every change to it; warn about it once, not on every keystroke.
+  const warned = new Set<string>();
+  const changes = createEmitter<BoardChange>();
+
+  const refresh = (id: string): void => {
+    if (!shapesMap.has(id)) {
+      cache.delete(id);
+      return;
+    }
+    const result = readShapeFromDoc(doc, id);
+    if (result.ok) {
+      cache.set(id, result.shape);
+      return;
+    }
+    cache.delete(id);
+    if (!warned.has(id)) {
+      warned.add(id);
+      console.warn(`easel: skipping shape ${id}: ${result.problem.reason}`);
+    }
+  };
+
+  shapesMap.forEach((_entry, id) => refresh(id));
+
+  const onDeep = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction): void => {
+    const ids = changedShapeIds(shapesMap, events);
+    if (ids.size === 0) return;
+    for (const id of ids) refresh(id);
+    orderedCache = null;
+    const origin = originKind(transaction.origin);
+    changes.emit({ ids, origin, local: origin === 'local' });
+  };
+  shapesMap.observeDeep(onDeep);
+
+  // Yjs folds a nested transact into the outer one, so commands inside `batch` are one undo step.
+  const transact = (fn: () => void): void => doc.transact(fn, LOCAL_ORIGIN);
+
+  const topValidIndex = (): string | null => {
+    const top = topIndex(doc);
+    if (top === null || isValidIndex(top)) return top;
+    // A malformed index from a broken record would make every insert throw; the cache only holds
+    // records that passed the gate (it may lag inside a batch, which only risks an equal index).
+    let max: string | null = null;
+    for (const shape of cache.values()) if (max === null || shape.index > max) max = shape.index;
+    return max;
+  };
+
+  return {
+    doc,
+    get: (id) => cache.get(id),
+    has: (id) => cache.has(id),
+    ordered() {
+      orderedCache ??= [...cache.values()].sort(compareShapeOrder);
+      return orderedCache;
+    },
+    get size() {
+      return cache.size;
+    },
+    addShape(input) {
+      let stored: Shape | undefined;
+      transact(() => {
+        const top = topValidIndex();
+        const index = indexAbove(top === null ? [] : [{ index: top }]);
+        const result = readShape(input.id, shapeFields({ ...input, index } as Shape));
+        if (!result.ok) throw new InvalidShapeError(input.id, result.problem.reason);
+        writeShape(doc, result.shape);
+        stored = result.shape;
+      });
+      if (stored === undefined) throw new Error('addShape: transaction did not run');
+      return stored;
+    },
+    moveShapes(ids, dx, dy) {
+      if (dx === 0 && dy === 0) return;
+      transact(() => {
+        for (const id of ids) {
+          // Read the doc, not the cache: inside a batch the cache lags behind this transaction.
+          const current = readShapeFromDoc(doc, id);
+          if (!current.ok || current.shape.locked) continue;
+          updateShape(doc, id, { x: current.shape.x + dx, y: current.shape.y + dy });
+        }
+      });
+    },
+    updateShapes(patches) {
+      if (patches.size === 0) return;
+      transact(() => {
+        for (const [id, patch] of patches) updateShape(doc, id, patch);
+      });
+    },
+    deleteShapes(ids) {
+      const list = [...ids].filter((id) => shapesMap.has(id));
+      if (list.length === 0) return;
+      transact(() => {
+        for (const id of list) deleteShape(doc, id);
+      });
+    },
+    batch(fn) {
+      transact(fn);
+    },
+    onChange: (listener) => changes.on(listener),
+    close() {
+      shapesMap.unobserveDeep(onDeep);
+      changes.clear();
+      cache.clear();
+      orderedCache = null;
+    },
+  };
+}
+
+/**
+ * Ids of the shapes a deep-observe batch touched: keys changed on the shapes map itself (added,
+ * replaced, deleted) and the shape whose field map changed. This reads the doc's nesting, which
+ * is shared/doc.ts's business; it lives here until shared/ offers an equivalent.
+ */
+function changedShapeIds(shapesMap: Y.Map<ShapeMap>, events: Array<Y.YEvent<Y.AbstractType<unknown>>>): Set<string> {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.target === shapesMap) {
+      for (const key of event.changes.keys.keys()) ids.add(key);
+    } else {
+      const id = event.path[0];
+      if (typeof id === 'string') ids.add(id);
+    }
+  }
+  return ids;
+}

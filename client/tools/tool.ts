@@ -1,0 +1,63 @@
+import type { ShapeStyle } from '../../shared/schema.ts';
+import type { Board } from '../model/board.ts';
+import type { Draft } from '../model/draft.ts';
+import type { Selection } from '../model/selection.ts';
+
+/** The tools of the toolbar; ids double as `data-tool` values in the DOM. */
+export const TOOL_IDS = ['select', 'pen', 'rectangle', 'ellipse'] as const;
+export type ToolId = (typeof TOOL_IDS)[number];
+
+/** A pointer event already turned into board coordinates; tools never see the DOM or the canvas. */
+export interface BoardPointerEvent {
+  x: number;
+  y: number;
+  /** 0–1; what the device reported (mice report 0.5 while a button is down, 0 otherwise). */
+  pressure: number;
+  pointerType: 'mouse' | 'pen' | 'touch';
+  shiftKey: boolean;
+  altKey: boolean;
+  /** Milliseconds, monotonic (event.timeStamp). */
+  time: number;
+  /** Screen pixels per board unit, so tools can keep thresholds constant on screen under zoom. */
+  scale: number;
+}
+
+export interface BoardKeyEvent {
+  key: string;
+  shiftKey: boolean;
+}
+
+/** What a tool may touch. */
+export interface ToolContext {
+  board: Board;
+  selection: Selection;
+  draft: Draft;
+  /** The style new shapes get (DEFAULT_STYLE until the style panel exists). */
+  style(): ShapeStyle;
+}
+
+/** A tool is a small state machine driven by board-space pointer events. */
+export interface Tool {
+  readonly id: ToolId;
+  /** Name of the current state, e.g. 'idle', 'pointing', 'dragging'. */
+  readonly state: string;
+  pointerDown(event: BoardPointerEvent): void;
+  pointerMove(event: BoardPointerEvent): void;
+  pointerUp(event: BoardPointerEvent): void;
+  /** Abandons whatever is in progress (Escape, pointercancel, switching tools); writes nothing. */
+  cancel(): void;
+  /** Returns true if the tool used the key. */
+  keyDown(event: BoardKeyEvent): boolean;
+}
+
+/** Pointer travel, in screen pixels, that turns a press into a drag. */
+export const DRAG_THRESHOLD_PX = 3;
+/** Boxes smaller than this on both sides, in screen pixels, are taken as a stray click. */
+export const MIN_BOX_PX = 2;
+/** How far from a shape, in screen pixels, a click still hits it. */
+export const HIT_TOLERANCE_PX = 4;
+
+/** Rounds a board coordinate to what is worth storing (1/100 of a unit). */
+export function roundCoordinate(value: number): number {
+  return Math.round(value * 100) / 100;
+}

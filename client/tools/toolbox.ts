@@ -1,0 +1,66 @@
+import { createBoxTool } from './box-tool.ts';
+import { createPenTool } from './pen-tool.ts';
+import { createSelectTool } from './select-tool.ts';
+import { createEmitter } from '../model/emitter.ts';
+import type { BoardKeyEvent, BoardPointerEvent, Tool, ToolContext, ToolId } from './tool.ts';
+
+/** Holds the tools, knows which one is active and routes input to it. */
+export interface Toolbox {
+  readonly active: ToolId;
+  /** The active tool (its `state` is what tests and the cursor look at). */
+  tool(): Tool;
+  setTool(id: ToolId): void;
+  pointerDown(event: BoardPointerEvent): void;
+  pointerMove(event: BoardPointerEvent): void;
+  pointerUp(event: BoardPointerEvent): void;
+  cancel(): void;
+  keyDown(event: BoardKeyEvent): boolean;
+  onChange(listener: (id: ToolId) => void): () => void;
+  close(): void;
+}
+
+export function createToolbox(ctx: ToolContext, initial: ToolId = 'select'): Toolbox {
+  const tools: Record<ToolId, Tool> = {
+    select: createSelectTool(ctx),
+    pen: createPenTool(ctx),
+    rectangle: createBoxTool(ctx, 'rectangle', 'rect'),
+    ellipse: createBoxTool(ctx, 'ellipse', 'ellipse'),
+  };
+  let active: ToolId = initial;
+  const changes = createEmitter<ToolId>();
+  // A throwing tool must not leave the pointer stuck in a half-finished gesture.
+  const guard = (fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      tools[active].cancel();
+      ctx.draft.clear();
+      throw error;
+    }
+  };
+
+  return {
+    get active() {
+      return active;
+    },
+    tool: () => tools[active],
+    setTool(id) {
+      if (id === active) return;
+      tools[active].cancel();
+      // A selection only means something to the select tool; drawing tools start clean.
+      if (id !== 'select') ctx.selection.clear();
+      active = id;
+      changes.emit(id);
+    },
+    pointerDown: (event) => guard(() => tools[active].pointerDown(event)),
+    pointerMove: (event) => guard(() => tools[active].pointerMove(event)),
+    pointerUp: (event) => guard(() => tools[active].pointerUp(event)),
+    cancel: () => tools[active].cancel(),
+    keyDown: (event) => tools[active].keyDown(event),
+    onChange: (listener) => changes.on(listener),
+    close() {
+      tools[active].cancel();
+      changes.clear();
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The limits that keep one client from taking the server down for everyone: per-connection token
+ * buckets, per-IP connection counts, and the awareness state size check. Each refusal names its
+ * close code; the caller closes only the offending connection.
+ */
+import type { IncomingMessage } from 'node:http';
+import * as decoding from 'lib0/decoding';
+import { CLOSE_CODE } from '../shared/protocol.ts';
+import { LimitError, ProtocolError } from './errors.ts';
+
+/**
+ * A token bucket: `ratePerSecond` tokens flow in, up to `capacity` (the burst). A rate of 0
+ * disables the bucket (take always succeeds).
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly capacity: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = capacity;
+    this.last = now();
+  }
+
+  /** Takes `amount` tokens if the bucket holds them; false (and takes nothing) otherwise. */
+  take(amount: number): boolean {
+    if (this.ratePerSecond <= 0) return true;
+    const now = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.last = now;
+    if (this.tokens < amount) return false;
+    this.tokens -= amount;
+    return true;
+  }
+}
+
+export interface RateLimitOptions {
+  /** Messages per second per connection (0: unlimited). */
+  rateMessages: number;
+  /** Bytes per second per connection (0: unlimited). */
+  rateBytes: number;
+  /** How many seconds' worth of the rate a connection may spend at once. */
+  rateBurstSeconds: number;
+  /** The largest message: the byte bucket always holds at least one of it. */
+  maxMessageBytes: number;
+}
+
+/** A connection's message and byte buckets; `admit` throws LimitError(rateLimited) when over. */
+export function createRateLimiter(options: RateLimitOptions): { admit(bytes: number): void } {
+  const messages = new TokenBucket(options.rateMessages, Math.max(1, options.rateMessages * options.rateBurstSeconds));
+  const bytes = new TokenBucket(options.rateBytes, Math.max(options.maxMessageBytes, options.rateBytes * options.rateBurstSeconds));
+  return {
+    admit(size) {
+      if (!messages.take(1)) throw new LimitError(CLOSE_CODE.rateLimited, `more than ${options.rateMessages} messages/s`);
+      if (!bytes.take(size)) throw new LimitError(CLOSE_CODE.rateLimited, `more than ${options.rateBytes} bytes/s`);
+    },
+  };
+}
+
+/** Open connections per client address. */
+export interface IpCounter {
+  /** Counts a connection from `ip`; false (and counts nothing) if `ip` is at the limit. */
+  acquire(ip: string): boolean;
+  release(ip: string): void;
+  /** Addresses with at least one connection (for leak checks). */
+  readonly size: number;
+}
+
+/** An IpCounter allowing `max` connections per address (0: unlimited). */
+export function createIpCounter(max: number): IpCounter {
+  const counts = new Map<string, number>();
+  return {
+    acquire(ip) {
+      const count = counts.get(ip) ?? 0;
+      if (max > 0 && count >= max) return false;
+      counts.set(ip, count + 1);
+      return true;
+    },
+    release(ip) {
+      const count = counts.get(ip) ?? 0;
+      if (count <= 1) counts.delete(ip);
+      else counts.set(ip, count - 1);
+    },
+    get size() {
+      return counts.size;
+    },
+  };
+}
+
+/**
+ * The client's address. Behind a reverse proxy every socket comes from the proxy, so with
+ * `trustProxy` the last X-Forwarded-For entry (the one our proxy appended) is used instead.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const header = req.headers['x-forwarded-for'];
+    const value = Array.isArray(header) ? header.join(',') : header;
+    const last = value?.split(',').pop()?.trim();
+    if (last) return last;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Checks every client state in an awareness update is at most `maxBytes` of JSON, before the
+ * update is applied (and so before it is kept and broadcast to the room). The layout is
+ * y-protocols/awareness: count, then per client: id, clock, state as a length-prefixed string.
+ */
+export function assertAwarenessSize(update: Uint8Array, maxBytes: number): void {
+  const decoder = decoding.createDecoder(update);
+  let largest = 0;
+  try {
+    const count = decoding.readVarUint(decoder);
+    for (let i = 0; i < count; i++) {
+      decoding.readVarUint(decoder); // client id
+      decoding.readVarUint(decoder); // clock
+      largest = Math.max(largest, decoding.readVarUint8Array(decoder).byteLength);
+      if (largest > maxBytes) break;
+    }
+  } catch (error) {
+    throw new ProtocolError(CLOSE_CODE.invalidAwareness, 'awareness update does not decode', { cause: error });
+  }
+  if (largest > maxBytes) {
+    throw new ProtocolError(CLOSE_CODE.awarenessTooLarge, `an awareness state of ${largest} bytes is over the ${maxBytes}-byte limit`);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * meterPersistence: a Persistence that times every write of the one it wraps, so batch latency
+ * and compactions are measured at the storage interface, whatever the backend.
+ */
+import type { ServerMetrics } from './metrics.ts';
+import type { Persistence, RoomLog } from './persistence.ts';
+
+type StorageMetrics = Pick<ServerMetrics, 'persisted' | 'compacted'>;
+
+function meterLog(log: RoomLog, metrics: StorageMetrics): RoomLog {
+  return {
+    get loaded() {
+      return log.loaded;
+    },
+    get length() {
+      return log.length;
+    },
+    get bytes() {
+      return log.bytes;
+    },
+    async append(updates, stateVector) {
+      const started = performance.now();
+      await log.append(updates, stateVector);
+      metrics.persisted((performance.now() - started) / 1000, updates.length);
+    },
+    async compact(snapshot, stateVector) {
+      await log.compact(snapshot, stateVector);
+      metrics.compacted();
+    },
+  };
+}
+
+/** Wraps `persistence` so that every room log it opens reports to `metrics`. */
+export function meterPersistence(persistence: Persistence, metrics: StorageMetrics): Persistence {
+  return {
+    async openRoom(room) {
+      return meterLog(await persistence.openRoom(room), metrics);
+    },
+    readStateVector: (room) => persistence.readStateVector(room),
+    close: () => persistence.close(),
+  };
+}

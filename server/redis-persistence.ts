@@ -1,0 +1,290 @@
+/**
+ * Scale-out store: every Easel process keeps its rooms in one Redis, so any process can serve any
+ * room and none owns data the others need.
+ *
+ * Per room (room names never contain ':' or '{'):
+ *   easel:{room}:log   a stream, one entry per write batch: u = update bytes, p = process id
+ *   easel:{room}:snap  a hash: data = the merged state of every log entry up to id
+ *   easel:{room}:aw    a capped stream of awareness updates (presence), p = process id
+ *
+ * A batch is stored once (XADD by the process that received it) and only then relayed by it;
+ * every process follows the streams of the rooms it has loaded with XREAD and applies the
+ * entries other processes wrote. Streams are ordered and replayable, so a slow follower catches
+ * up instead of losing messages as it would with pub/sub. Compaction folds the log into the
+ * snapshot and trims it, in a Lua script so two processes compacting at once cannot go back.
+ */
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { StorageError } from './errors.ts';
+import type { Persistence, RoomLog, RemoteHandlers } from './persistence.ts';
+
+/** Awareness entries kept per room: presence is only replayed to followers that lag behind. */
+const AWARENESS_STREAM_LENGTH = 1000;
+/** How many entries one XREAD returns at most; a lagging follower catches up in rounds. */
+const READ_COUNT = 500;
+/** The longest a follower blocks before re-reading its room list. */
+const BLOCK_MS = 1000;
+
+const keys = (room: string) => ({
+  log: `easel:{${room}}:log`,
+  snap: `easel:{${room}}:snap`,
+  aw: `easel:{${room}}:aw`,
+});
+
+/** Compares two stream ids "ms-seq" in Lua; returns -1, 0, 1. */
+const LUA_COMPARE = `
+local function cmp(a, b)
+  local am, as = string.match(a, '(%d+)-(%d+)')
+  local bm, bs = string.match(b, '(%d+)-(%d+)')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  if am ~= bm then return am < bm and -1 or 1 end
+  if as ~= bs then return as < bs and -1 or 1 end
+  return 0
+end
+`;
+
+/** Reads snapshot and the entries after it in one atomic step, so a concurrent trim cannot split them. */
+const LUA_LOAD = `
+local snap = redis.call('HMGET', KEYS[2], 'data', 'id')
+local start = '-'
+if snap[2] then start = '(' .. snap[2] end
+local entries = redis.call('XRANGE', KEYS[1], start, '+')
+local awLast = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
+local awId = '0-0'
+if awLast[1] then awId = awLast[1][1] end
+return {snap[1] or false, snap[2] or false, entries, awId}
+`;
+
+/** Stores a snapshot covering ids ≤ ARGV[2] unless a newer one is there, then trims the log. */
+const LUA_COMPACT = `${LUA_COMPARE}
+local current = redis.call('HGET', KEYS[2], 'id')
+if current and cmp(current, ARGV[2]) >= 0 then return 0 end
+redis.call('HSET', KEYS[2], 'data', ARGV[1], 'id', ARGV[2])
+redis.call('XTRIM', KEYS[1], 'MINID', ARGV[3])
+return 1
+`;
+
+type StreamEntry = [id: Buffer, fields: Buffer[]];
+
+interface ScriptedRedis extends Redis {
+  easelLoadBuffer(log: string, snap: string, aw: string): Promise<[Buffer | null, Buffer | null, StreamEntry[], Buffer]>;
+  easelCompact(log: string, snap: string, data: Buffer, id: string, minId: string): Promise<number>;
+}
+
+function field(fields: Buffer[], name: string): Buffer | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i]!.toString() === name) return fields[i + 1];
+  return undefined;
+}
+
+function nextId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms}-${Number(seq) + 1}`;
+}
+
+function wrap(action: string, room: string, error: unknown): StorageError {
+  return new StorageError(`redis ${action} failed for room ${room}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+/** One followed room: where its streams were read up to, and who gets what arrives. */
+interface Followed {
+  logId: string;
+  awId: string;
+  handlers: RemoteHandlers | null;
+}
+
+class RedisRoomLog implements RoomLog {
+  length: number;
+  bytes: number;
+
+  constructor(
+    private readonly store: RedisStore,
+    readonly room: string,
+    readonly loaded: Uint8Array[],
+  ) {
+    this.length = loaded.length;
+    this.bytes = loaded.reduce((sum, u) => sum + u.byteLength, 0);
+  }
+
+  async append(updates: readonly Uint8Array[]): Promise<void> {
+    if (updates.length === 0) return;
+    // The room merges a batch before handing it here when there is more than one; store each as is.
+    const k = keys(this.room);
+    const pipeline = this.store.redis.pipeline();
+    for (const update of updates) pipeline.xadd(k.log, '*', 'p', this.store.processId, 'u', Buffer.from(update.buffer, update.byteOffset, update.byteLength));
+    let results;
+    try {
+      results = await pipeline.exec();
+    } catch (error) {
+      throw wrap('append', this.room, error);
+    }
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw wrap('append', this.room, failed?.[0] ?? new Error('no reply'));
+    this.length += updates.length;
+    for (const update of updates) this.bytes += update.byteLength;
+  }
+
+  async compact(snapshot: Uint8Array): Promise<void> {
+    const followed = this.store.followed.get(this.room);
+    // Only entries this process has read are surely in the snapshot; later ones stay in the log.
+    const upTo = followed?.logId ?? '0-0';
+    if (upTo === '0-0') return;
+    const k = keys(this.room);
+    try {
+      await this.store.redis.easelCompact(k.log, k.snap, Buffer.from(snapshot), upTo, nextId(upTo));
+    } catch (error) {
+      throw wrap('compact', this.room, error);
+    }
+    this.length = 1;
+    this.bytes = snapshot.byteLength;
+  }
+
+  subscribe(handlers: RemoteHandlers): void {
+    const followed = this.store.followed.get(this.room);
+    if (followed) followed.handlers = handlers;
+  }
+
+  publishAwareness(update: Uint8Array): void {
+    this.store.redis
+      .xadd(keys(this.room).aw, 'MAXLEN', '~', AWARENESS_STREAM_LENGTH, '*', 'p', this.store.processId, 'a', Buffer.from(update))
+      .catch((error: unknown) => this.store.logger.warn({ err: error, room: this.room }, 'publishing awareness to redis failed'));
+  }
+
+  close(): void {
+    this.store.followed.delete(this.room);
+    this.store.wake();
+  }
+}
+
+class RedisStore implements Persistence {
+  readonly processId = randomUUID();
+  readonly followed = new Map<string, Followed>();
+  private closed = false;
+  private followerClientId: number | null = null;
+  /** Set while the follower sleeps with no room to follow. */
+  private idleWake: (() => void) | null = null;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    readonly redis: ScriptedRedis,
+    private readonly follower: Redis,
+    readonly logger: Logger,
+  ) {
+    this.loop = this.follow();
+  }
+
+  async openRoom(room: string): Promise<RoomLog> {
+    const k = keys(room);
+    let reply;
+    try {
+      reply = await this.redis.easelLoadBuffer(k.log, k.snap, k.aw);
+    } catch (error) {
+      throw wrap('load', room, error);
+    }
+    const [snapshot, snapshotId, entries, awId] = reply;
+    const loaded: Uint8Array[] = [];
+    if (snapshot) loaded.push(new Uint8Array(snapshot));
+    let logId = snapshotId ? snapshotId.toString() : '0-0';
+    for (const [id, fields] of entries) {
+      const update = field(fields, 'u');
+      if (update) loaded.push(new Uint8Array(update));
+      logId = id.toString();
+    }
+    // Follow from exactly where the load stopped: nothing in between is missed or applied twice.
+    this.followed.set(room, { logId, awId: awId.toString(), handlers: null });
+    this.wake();
+    return new RedisRoomLog(this, room, loaded);
+  }
+
+  async readStateVector(): Promise<Uint8Array | null> {
+    // Not stored separately in Redis: the snapshot and log are the source of truth.
+    return null;
+  }
+
+  /** Interrupts a blocked XREAD so a new room list takes effect at once. */
+  wake(): void {
+    if (this.idleWake) {
+      this.idleWake();
+      return;
+    }
+    if (this.followerClientId === null) return;
+    this.redis.client('UNBLOCK', this.followerClientId).catch((error: unknown) => this.logger.debug({ err: error }, 'unblock failed'));
+  }
+
+  private async follow(): Promise<void> {
+    this.followerClientId = Number(await this.follower.client('ID'));
+    while (!this.closed) {
+      const rooms = [...this.followed.entries()];
+      if (rooms.length === 0) {
+        // Nothing to follow: sleep until a room is opened (or the store closes).
+        await new Promise<void>((resolve) => (this.idleWake = resolve));
+        this.idleWake = null;
+        continue;
+      }
+      const streams: string[] = [];
+      const ids: string[] = [];
+      for (const [room, f] of rooms) {
+        const k = keys(room);
+        streams.push(k.log, k.aw);
+        ids.push(f.logId, f.awId);
+      }
+      let reply: Array<[Buffer, StreamEntry[]]> | null;
+      try {
+        reply = (await this.follower.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...streams, ...ids)) as Array<[Buffer, StreamEntry[]]> | null;
+      } catch (error) {
+        if (this.closed) return;
+        this.logger.error({ err: error }, 'reading redis streams failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      if (!reply) continue;
+      for (const [streamKey, entries] of reply) this.dispatch(streamKey.toString(), entries);
+    }
+  }
+
+  private dispatch(streamKey: string, entries: StreamEntry[]): void {
+    const match = /^easel:\{(.+)\}:(log|aw)$/.exec(streamKey);
+    if (!match) return;
+    const [, room, kind] = match as unknown as [string, string, 'log' | 'aw'];
+    const followed = this.followed.get(room);
+    if (!followed) return;
+    for (const [id, fields] of entries) {
+      const fromSelf = field(fields, 'p')?.toString() === this.processId;
+      if (kind === 'log') {
+        followed.logId = id.toString();
+        const update = field(fields, 'u');
+        if (!fromSelf && update) followed.handlers?.update(new Uint8Array(update));
+      } else {
+        followed.awId = id.toString();
+        const awareness = field(fields, 'a');
+        if (!fromSelf && awareness) followed.handlers?.awareness(new Uint8Array(awareness));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.idleWake?.();
+    this.follower.disconnect();
+    await this.loop.catch(() => undefined);
+    await this.redis.quit();
+  }
+}
+
+/** Connects to Redis at `url` and returns a store shared with every other Easel process using it. */
+export async function createRedisPersistence(url: string, logger: Logger): Promise<Persistence> {
+  const options = { protocol: 2 as const, lazyConnect: true, maxRetriesPerRequest: 3 };
+  const redis = new Redis(url, options) as ScriptedRedis;
+  const follower = new Redis(url, { ...options, maxRetriesPerRequest: null });
+  for (const client of [redis, follower]) client.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+  try {
+    await Promise.all([redis.connect(), follower.connect()]);
+  } catch (error) {
+    redis.disconnect();
+    follower.disconnect();
+    throw new StorageError(`cannot connect to redis at ${url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  redis.defineCommand('easelLoad', { numberOfKeys: 3, lua: LUA_LOAD });
+  redis.defineCommand('easelCompact', { numberOfKeys: 2, lua: LUA_COMPACT });
+  return new RedisStore(redis, follower, logger);
+}

@@ -1,0 +1,59 @@
+/**
+ * Persistence wrappers for tests, around the real LevelDB one: failures and delays are injected at
+ * the storage interface while a real database sits behind it.
+ */
+import { StorageError } from '../../server/errors.ts';
+import { createLevelPersistence, type Persistence, type RoomLog } from '../../server/persistence.ts';
+
+export interface ControlledPersistence extends Persistence {
+  /** While true, every append and compaction throws a StorageError (reads still work). */
+  failWrites: boolean;
+  /** While set, openRoom waits for this promise first (a slow disk). */
+  loadGate: Promise<void> | null;
+  /** Writes that were refused. */
+  readonly refusedWrites: number;
+}
+
+/** The real LevelDB persistence in `dir`, with switches to make it slow or broken. */
+export async function createControlledPersistence(dir: string): Promise<ControlledPersistence> {
+  const inner = await createLevelPersistence(dir);
+  let refusedWrites = 0;
+  const control: ControlledPersistence = {
+    failWrites: false,
+    loadGate: null,
+    get refusedWrites() {
+      return refusedWrites;
+    },
+    async openRoom(room) {
+      if (control.loadGate) await control.loadGate;
+      const log = await inner.openRoom(room);
+      const refuse = (action: string): never => {
+        refusedWrites += 1;
+        throw new StorageError(`${action} failed for room ${room}: injected write failure`);
+      };
+      const wrapped: RoomLog = {
+        get loaded() {
+          return log.loaded;
+        },
+        get length() {
+          return log.length;
+        },
+        get bytes() {
+          return log.bytes;
+        },
+        async append(updates, stateVector) {
+          if (control.failWrites) refuse('append');
+          await log.append(updates, stateVector);
+        },
+        async compact(snapshot, stateVector) {
+          if (control.failWrites) refuse('compact');
+          await log.compact(snapshot, stateVector);
+        },
+      };
+      return wrapped;
+    },
+    readStateVector: (room) => inner.readStateVector(room),
+    close: () => inner.close(),
+  };
+  return control;
+}

@@ -1,0 +1,97 @@
+/**
+ * When LevelDB cannot write, the room stops relaying and closes its clients with 4500, so they
+ * keep their unsynced changes; /healthz turns 503; and nothing that was relayed is lost. The
+ * failure is injected at the Persistence interface with the real LevelDB behind it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { makeTempDir, startTestServer } from '../helpers/server.ts';
+import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
+import { createControlledPersistence } from '../helpers/gated-persistence.ts';
+import { CLOSE_CODE } from '../../shared/protocol.ts';
+import { StorageError } from '../../server/errors.ts';
+import { LOCAL_ORIGIN } from '../../shared/origins.ts';
+
+/** The code of the next close the provider sees. */
+function nextClose(client: TestClient): Promise<number> {
+  return new Promise((resolve) => client.provider.once('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? -1)));
+}
+
+async function health(httpUrl: string): Promise<{ status: number; body: { status: string; reason?: string } }> {
+  const res = await fetch(`${httpUrl}/healthz`);
+  return { status: res.status, body: (await res.json()) as { status: string; reason?: string } };
+}
+
+test('a failing store closes the room with 4500, health goes 503, relayed data survives', async () => {
+  const dataDir = await makeTempDir();
+  const persistence = await createControlledPersistence(dataDir);
+  const server = await startTestServer({ dataDir, persistence, storageFailureWindowMs: 2_000, unloadDelayMs: 50 });
+  const a = connectClient(server.syncUrl, 'sf');
+  const b = connectClient(server.syncUrl, 'sf');
+  try {
+    await Promise.all([a.synced, b.synced]);
+    a.doc.transact(() => a.doc.getMap('m').set('relayed', 'X'), LOCAL_ORIGIN);
+    await waitFor(() => b.doc.getMap('m').get('relayed') === 'X', { doc: b.doc }, 'B sees X');
+    assert.equal((await health(server.httpUrl)).status, 200);
+
+    persistence.failWrites = true;
+    const closes = Promise.all([nextClose(a), nextClose(b)]);
+    a.doc.transact(() => a.doc.getMap('m').set('unsaved', 'Y'), LOCAL_ORIGIN);
+    assert.deepEqual(await closes, [CLOSE_CODE.storageFailure, CLOSE_CODE.storageFailure]);
+    // Not written, so not relayed: B never saw Y, and A still holds it.
+    assert.equal(b.doc.getMap('m').has('unsaved'), false);
+    assert.equal(a.doc.getMap('m').get('unsaved'), 'Y');
+    assert.ok(persistence.refusedWrites >= 1);
+
+    const unhealthy = await health(server.httpUrl);
+    assert.equal(unhealthy.status, 503);
+    assert.equal(unhealthy.body.status, 'unhealthy');
+    assert.match(unhealthy.body.reason ?? '', /storage failure/);
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    assert.match(metrics, /easel_errors_total\{kind="storage"\} [1-9]/);
+    assert.match(metrics, /easel_connection_closes_total\{code="4500"\} [1-9]/);
+
+    // The store recovers: the providers reconnect on their own (4500 is not final), A's kept
+    // change is written and reaches B, and health returns once the failure is old enough.
+    persistence.failWrites = false;
+    await waitFor(() => b.doc.getMap('m').get('unsaved') === 'Y', { doc: b.doc }, 'B gets Y after recovery');
+    await poll(async () => (await health(server.httpUrl)).status === 200, 'healthy again', 15_000);
+  } finally {
+    a.destroy();
+    b.destroy();
+    await server.stop();
+  }
+
+  // Everything that was relayed is on disk.
+  const reopened = await startTestServer({ dataDir });
+  const reader = connectClient(reopened.syncUrl, 'sf');
+  try {
+    await reader.synced;
+    assert.deepEqual(reader.doc.getMap('m').toJSON(), { relayed: 'X', unsaved: 'Y' });
+  } finally {
+    reader.destroy();
+    await reopened.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a room whose load fails is refused with 4500 and counted', async () => {
+  const dataDir = await makeTempDir();
+  const persistence = await createControlledPersistence(dataDir);
+  const server = await startTestServer({ dataDir, persistence });
+  try {
+    persistence.loadGate = Promise.reject(new StorageError('load failed for room load-fails: disk gone'));
+    persistence.loadGate.catch(() => undefined);
+    const client = connectClient(server.syncUrl, 'load-fails');
+    assert.equal(await nextClose(client), CLOSE_CODE.storageFailure);
+    client.destroy();
+    assert.equal((await health(server.httpUrl)).status, 503);
+    persistence.loadGate = null;
+    const later = connectClient(server.syncUrl, 'load-fails');
+    await later.synced;
+    later.destroy();
+  } finally {
+    await server.close();
+  }
+});
