@@ -15,6 +15,8 @@ export const USAGE = `Usage: npm start -- [options]
   --host <addr>     HOST        address to bind (default ${DEFAULT_SERVER_OPTIONS.host})
   --data <dir>      DATA_DIR    LevelDB folder (default ${DEFAULT_SERVER_OPTIONS.dataDir})
   --log-level <l>   LOG_LEVEL   ${LOG_LEVELS.join(', ')} (default ${DEFAULT_SERVER_OPTIONS.logLevel})
+  --redis <url>     REDIS_URL   scale out: keep rooms in this Redis (not LevelDB) and share them with
+                                every other Easel process using it (e.g. redis://127.0.0.1:6379)
 
 Access (off unless a secret is set: then every sync connection needs a token; see npm run token)
   --auth-secret <s>             AUTH_SECRET             HS256 token secret, at least ${MIN_SECRET_LENGTH} characters
@@ -85,6 +87,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
         host: { type: 'string' },
         data: { type: 'string' },
         'log-level': { type: 'string' },
+        redis: { type: 'string' },
         'auth-secret': { type: 'string' },
         'allowed-origins': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
@@ -113,6 +116,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     const flagValue = (values as Record<string, string | boolean | undefined>)[flag] as string | undefined;
     const value = flagValue ?? env[variable];
     if (value !== undefined && value !== '') options[key] = parseCount(value, flagValue !== undefined ? `--${flag}` : variable, min);
+  }
+  const redis = values.redis ?? env.REDIS_URL;
+  if (redis) {
+    if (!/^rediss?:\/\//.test(redis)) throw new ConfigError(`--redis must be a redis:// or rediss:// URL, got "${redis}"`);
+    options.redisUrl = redis;
   }
   const secret = values['auth-secret'] ?? env.AUTH_SECRET;
   if (secret) {

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { PATHS, boardPath, isValidRoomName } from '../shared/protocol.ts';
+import { PATHS, SHARE_SEGMENT, boardPath, isValidRoomName } from '../shared/protocol.ts';
 import { sendJson, type ShareHandler } from './share.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -46,10 +46,13 @@ export interface HttpHandlerOptions {
 
 /** The room of an API path `/api/rooms/<room>/share`, '' if undecodable, null for other paths. */
 function shareRoom(pathname: string): string | null {
-  const match = /^\/api\/rooms\/([^/]+)\/share$/.exec(pathname);
-  if (!match || !pathname.startsWith(`${PATHS.rooms}/`)) return null;
+  const prefix = `${PATHS.rooms}/`;
+  const suffix = `/${SHARE_SEGMENT}`;
+  if (!pathname.startsWith(prefix) || !pathname.endsWith(suffix)) return null;
+  const encoded = pathname.slice(prefix.length, -suffix.length);
+  if (encoded === '' || encoded.includes('/')) return null;
   try {
-    return decodeURIComponent(match[1]!);
+    return decodeURIComponent(encoded);
   } catch {
     return '';
   }

@@ -3,7 +3,7 @@
  * and compactions are measured at the storage interface, whatever the backend.
  */
 import type { ServerMetrics } from './metrics.ts';
-import type { Persistence, RoomLog } from './persistence.ts';
+import type { Persistence, RemoteHandlers, RoomLog } from './persistence.ts';
 
 type StorageMetrics = Pick<ServerMetrics, 'persisted' | 'compacted'>;
 
@@ -27,6 +27,10 @@ function meterLog(log: RoomLog, metrics: StorageMetrics): RoomLog {
       await log.compact(snapshot, stateVector);
       metrics.compacted();
     },
+    // Scale-out hooks pass straight through, and stay absent where the store has none.
+    ...(log.subscribe && { subscribe: (handlers: RemoteHandlers) => log.subscribe!(handlers) }),
+    ...(log.publishAwareness && { publishAwareness: (update: Uint8Array) => log.publishAwareness!(update) }),
+    ...(log.close && { close: () => log.close!() }),
   };
 }
 

@@ -91,6 +91,8 @@ interface Followed {
   logId: string;
   awId: string;
   handlers: RemoteHandlers | null;
+  /** What arrived before the room subscribed; handed over, in order, when it does. */
+  early: Array<{ kind: 'log' | 'aw'; data: Uint8Array }>;
 }
 
 class RedisRoomLog implements RoomLog {
@@ -141,7 +143,9 @@ class RedisRoomLog implements RoomLog {
 
   subscribe(handlers: RemoteHandlers): void {
     const followed = this.store.followed.get(this.room);
-    if (followed) followed.handlers = handlers;
+    if (!followed) return;
+    followed.handlers = handlers;
+    for (const { kind, data } of followed.early.splice(0)) (kind === 'log' ? handlers.update : handlers.awareness)(data);
   }
 
   publishAwareness(update: Uint8Array): void {
@@ -191,7 +195,7 @@ class RedisStore implements Persistence {
       logId = id.toString();
     }
     // Follow from exactly where the load stopped: nothing in between is missed or applied twice.
-    this.followed.set(room, { logId, awId: awId.toString(), handlers: null });
+    this.followed.set(room, { logId, awId: awId.toString(), handlers: null, early: [] });
     this.wake();
     return new RedisRoomLog(this, room, loaded);
   }
@@ -250,15 +254,14 @@ class RedisStore implements Persistence {
     if (!followed) return;
     for (const [id, fields] of entries) {
       const fromSelf = field(fields, 'p')?.toString() === this.processId;
-      if (kind === 'log') {
-        followed.logId = id.toString();
-        const update = field(fields, 'u');
-        if (!fromSelf && update) followed.handlers?.update(new Uint8Array(update));
-      } else {
-        followed.awId = id.toString();
-        const awareness = field(fields, 'a');
-        if (!fromSelf && awareness) followed.handlers?.awareness(new Uint8Array(awareness));
-      }
+      if (kind === 'log') followed.logId = id.toString();
+      else followed.awId = id.toString();
+      const data = field(fields, kind === 'log' ? 'u' : 'a');
+      if (fromSelf || !data) continue;
+      const bytes = new Uint8Array(data);
+      if (!followed.handlers) followed.early.push({ kind, data: bytes });
+      else if (kind === 'log') followed.handlers.update(bytes);
+      else followed.handlers.awareness(bytes);
     }
   }
 

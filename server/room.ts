@@ -13,7 +13,8 @@ import * as decoding from 'lib0/decoding';
 import * as authProtocol from 'y-protocols/auth';
 import type { Logger } from 'pino';
 import { ACCESS_ROLE, CLOSE_CODE, MESSAGE_TYPE, READ_ONLY_REASON, SYNC_MESSAGE_TYPE } from '../shared/protocol.ts';
-import { REMOTE_ORIGIN, SERVER_ORIGIN } from '../shared/origins.ts';
+import { REDIS_ORIGIN, REMOTE_ORIGIN, SERVER_ORIGIN, STORAGE_ORIGIN } from '../shared/origins.ts';
+import { ensureMeta, readSchemaVersion } from '../shared/doc.ts';
 import { Connection } from './connection.ts';
 import { ProtocolError, StorageError } from './errors.ts';
 import { assertAwarenessSize } from './limits.ts';
@@ -95,11 +96,34 @@ export class Room {
     this.awareness.on('update', this.onAwarenessUpdate);
   }
 
+  /** Scale-out: from now on, apply what other server processes write to this room. */
+  private followRemote(): void {
+    this.log.subscribe?.({
+      update: (update) => {
+        try {
+          Y.applyUpdate(this.doc, update, REDIS_ORIGIN);
+        } catch (error) {
+          this.options.logger.error({ err: error, room: this.name }, 'skipping an update from another process that does not apply');
+        }
+      },
+      awareness: (update) => {
+        try {
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REDIS_ORIGIN);
+        } catch (error) {
+          this.options.logger.error({ err: error, room: this.name }, 'skipping presence from another process that does not decode');
+        }
+      },
+    });
+  }
+
   /** Loads a room's stored log into a fresh doc. Broken stored updates are skipped and logged. */
   static async load(name: string, persistence: Persistence, options: RoomOptions): Promise<Room> {
     const log = await persistence.openRoom(name);
     const room = new Room(name, log, options);
     room.applyStored(log.loaded);
+    room.followRemote();
+    // A new board gets its schema version from the server, so no client has to guess it.
+    if (readSchemaVersion(room.doc) === null) room.doc.transact(() => ensureMeta(room.doc), SERVER_ORIGIN);
     if (log.length >= options.compactAfterUpdates || log.bytes >= options.compactAfterBytes) {
       await room.compact();
     }
@@ -110,14 +134,14 @@ export class Room {
     if (updates.length === 0) return;
     try {
       // Merging first is much faster than applying thousands of small updates one by one.
-      Y.applyUpdate(this.doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates as Uint8Array[]), SERVER_ORIGIN);
+      Y.applyUpdate(this.doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates as Uint8Array[]), STORAGE_ORIGIN);
       return;
     } catch (error) {
       this.options.logger.error({ err: error, room: this.name }, 'stored log does not merge; applying entries one by one');
     }
     updates.forEach((update, i) => {
       try {
-        Y.applyUpdate(this.doc, update, SERVER_ORIGIN);
+        Y.applyUpdate(this.doc, update, STORAGE_ORIGIN);
       } catch (error) {
         this.options.logger.error({ err: error, room: this.name, entry: i }, 'skipping a stored update that does not apply');
       }
@@ -204,7 +228,7 @@ export class Room {
       case SYNC_MESSAGE_TYPE.step2:
       case SYNC_MESSAGE_TYPE.update:
         if (conn.role === ACCESS_ROLE.view) {
-          this.dropWrite(conn, payload);
+          this.dropWrite(conn, subType, payload);
           break;
         }
         try {
@@ -220,18 +244,21 @@ export class Room {
 
   /**
    * A view-only connection's document write is dropped. The first one that would change
-   * something earns it a permission-denied message; its sync step 2 holding nothing new (what
-   * every client sends on connect) does not.
+   * something earns it a permission-denied message. Every client sends a sync step 2 on connect,
+   * so a step 2 holding nothing new is not a write; it is checked against the whole doc, which
+   * costs what answering its step 1 costs. An update message is always an attempted edit.
    */
-  private dropWrite(conn: Connection, update: Uint8Array): void {
+  private dropWrite(conn: Connection, subType: number, update: Uint8Array): void {
     if (conn.toldReadOnly) return;
-    let known: boolean;
-    try {
-      known = Y.snapshotContainsUpdate(Y.snapshot(this.doc), update);
-    } catch (error) {
-      throw new ProtocolError(CLOSE_CODE.invalidUpdate, 'update does not decode', { cause: error });
+    if (subType === SYNC_MESSAGE_TYPE.step2) {
+      let known: boolean;
+      try {
+        known = Y.snapshotContainsUpdate(Y.snapshot(this.doc), update);
+      } catch (error) {
+        throw new ProtocolError(CLOSE_CODE.invalidUpdate, 'update does not decode', { cause: error });
+      }
+      if (known) return;
     }
-    if (known) return;
     conn.toldReadOnly = true;
     conn.log.info('dropping writes of a view-only connection');
     conn.send(encodePermissionDenied(READ_ONLY_REASON));
@@ -239,7 +266,12 @@ export class Room {
 
   /** Queues what a client update actually changed (Yjs leaves duplicates out) for writing. */
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === SERVER_ORIGIN) return;
+    if (origin === STORAGE_ORIGIN) return;
+    if (origin === REDIS_ORIGIN) {
+      // Another process stored it before publishing: relay at once, never store it again.
+      this.broadcast(encodeSyncMessage(SYNC_MESSAGE_TYPE.update, update));
+      return;
+    }
     this.pending.push(update);
     this.scheduleDrain();
   };
@@ -252,7 +284,9 @@ export class Room {
     }
     const changed = added.concat(updated, removed);
     if (changed.length === 0) return;
-    this.broadcast(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.broadcast(encodeAwarenessMessage(update));
+    if (origin !== REDIS_ORIGIN) this.log.publishAwareness?.(update);
   };
 
   private broadcast(message: Uint8Array): void {
@@ -287,15 +321,16 @@ export class Room {
         this.pending = [];
         this.pendingWaiters = [];
         this.inflightWaiters = waiters;
+        // One merged update per batch: one log entry, one message encoded once for the whole room.
+        const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
         try {
-          await this.log.append(batch, Y.encodeStateVector(this.doc));
+          await this.log.append([merged], Y.encodeStateVector(this.doc));
         } catch (error) {
           this.fail(error);
           return;
         }
         this.inflightWaiters = null;
-        // One merged broadcast per batch: encoded once for the whole room.
-        this.broadcast(encodeSyncMessage(SYNC_MESSAGE_TYPE.update, batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)));
+        this.broadcast(encodeSyncMessage(SYNC_MESSAGE_TYPE.update, merged));
         for (const waiter of waiters) waiter(null);
         if (this.log.length >= this.options.compactAfterUpdates || this.log.bytes >= this.options.compactAfterBytes) {
           try {
@@ -351,6 +386,7 @@ export class Room {
       if (!this.failed) await this.flush();
     } finally {
       this.destroyed = true;
+      this.log.close?.();
       this.doc.off('update', this.onDocUpdate);
       this.awareness.off('update', this.onAwarenessUpdate);
       this.awareness.destroy();

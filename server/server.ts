@@ -20,6 +20,7 @@ import { meterPersistence } from './metered-persistence.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { createOriginPolicy } from './origin.ts';
 import { createLevelPersistence, type Persistence } from './persistence.ts';
+import { createRedisPersistence } from './redis-persistence.ts';
 import type { Room } from './room.ts';
 import { createRoomRegistry, type RoomRegistry } from './rooms.ts';
 import { createShareHandler } from './share.ts';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** Use this store instead of opening LevelDB in dataDir; the server closes it on close(). */
   persistence?: Persistence;
+  /** Scale-out: keep rooms in this Redis, shared with every other process using it, instead of LevelDB. */
+  redisUrl?: string;
   /** How long an empty room stays in memory. */
   unloadDelayMs: number;
   compactAfterUpdates: number;
@@ -150,7 +153,9 @@ function roomFromPath(pathname: string): string | null {
 export async function createServer(overrides: Partial<ServerOptions> = {}): Promise<EaselServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
   const logger = options.logger ?? createLogger(options.logLevel);
-  const openedPersistence: Persistence = options.persistence ?? (await createLevelPersistence(options.dataDir));
+  const openedPersistence: Persistence =
+    options.persistence ??
+    (options.redisUrl ? await createRedisPersistence(options.redisUrl, logger) : await createLevelPersistence(options.dataDir));
   const auth: Auth | null = options.authSecret === null ? null : createAuth(options.authSecret);
   const originPolicy = createOriginPolicy(options.allowedOrigins);
   const addresses = createIpCounter(options.maxConnectionsPerIp);

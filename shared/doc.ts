@@ -10,7 +10,7 @@
  */
 import * as Y from 'yjs';
 import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
-import { readShape, shapeFields, SCHEMA_VERSION, type Shape, type ShapeProblem } from './schema.ts';
+import { isValidIndex, readShape, shapeFields, SCHEMA_VERSION, type Shape, type ShapeProblem } from './schema.ts';
 
 export const SHAPES_KEY = 'shapes';
 export const META_KEY = 'meta';
@@ -116,7 +116,8 @@ export function topIndex(doc: Y.Doc): string | null {
   let max: string | null = null;
   getShapesMap(doc).forEach((entry) => {
     const index = entry instanceof Y.Map ? entry.get('index') : undefined;
-    if (typeof index === 'string' && (max === null || index > max)) max = index;
+    // A malformed index from a broken peer must not poison every later "insert above".
+    if (isValidIndex(index) && (max === null || index > max)) max = index;
   });
   return max;
 }

@@ -4,7 +4,7 @@
  * a client, and nothing that came from Redis is published back to Redis.
  */
 
-export const ORIGIN_KINDS = ['local', 'remote', 'offline', 'server', 'redis', 'import'] as const;
+export const ORIGIN_KINDS = ['local', 'remote', 'offline', 'server', 'storage', 'redis', 'import'] as const;
 export type OriginKind = (typeof ORIGIN_KINDS)[number];
 
 /** A transaction origin; compared by identity, so use the constants below. */
@@ -22,8 +22,10 @@ export const LOCAL_ORIGIN = origin('local');
 export const REMOTE_ORIGIN = origin('remote');
 /** Edits loaded from the browser's offline copy or another tab of this browser. */
 export const OFFLINE_ORIGIN = origin('offline');
-/** Changes the server applies itself (loading the stored log, relayed client updates). */
+/** Changes the server makes itself (writing the schema version of a new room); stored and relayed. */
 export const SERVER_ORIGIN = origin('server');
+/** What the server loads from its store: already stored, so never written or relayed again. */
+export const STORAGE_ORIGIN = origin('storage');
 /** Updates that arrived from another server process through Redis. */
 export const REDIS_ORIGIN = origin('redis');
 /** A board file imported by the local user: undoable as one step, like a local edit. */

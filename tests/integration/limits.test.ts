@@ -136,6 +136,22 @@ describe('server-wide limits', () => {
     }
   });
 
+  test('with --trust-proxy the limit counts the X-Forwarded-For address', async () => {
+    const server = await startTestServer({ maxConnectionsPerIp: 1, trustProxy: true });
+    try {
+      const via = (address: string): WireClient => new WireClient(`${server.syncUrl}/proxied`, { headers: { 'x-forwarded-for': `10.9.9.9, ${address}` } });
+      const first = via('203.0.113.1');
+      const second = via('203.0.113.2');
+      await Promise.all([first.opened, second.opened]);
+      assert.equal((await via('203.0.113.1').closed).code, CLOSE_CODE.tooManyConnections);
+      first.close();
+      second.close();
+      await Promise.all([first.closed, second.closed]);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('rooms in memory: 4031 past --max-rooms; a room waiting to unload makes way', async () => {
     const server = await startTestServer({ maxRooms: 2, unloadDelayMs: 60_000 });
     try {

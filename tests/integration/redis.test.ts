@@ -1,0 +1,150 @@
+/**
+ * Scale-out on Redis: several Easel servers sharing one real redis-server serve the same rooms.
+ * Updates and presence cross processes, a late joiner anywhere gets everything, each update is
+ * stored once, the log compacts, and a kill -9 of one process loses nothing.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import * as Y from 'yjs';
+import { Redis } from 'ioredis';
+import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import { startTestServer, makeTempDir, type TestServer } from '../helpers/server.ts';
+import { startChildServer } from '../helpers/child-server.ts';
+import { connectClient, waitFor, type TestClient } from '../helpers/client.ts';
+import { LOCAL_ORIGIN } from '../../shared/origins.ts';
+
+let redis: TestRedis;
+
+before(async () => {
+  redis = await startRedis();
+});
+
+after(async () => {
+  await redis.close();
+});
+
+function burst(client: TestClient, prefix: string, count: number): void {
+  const shapes = client.doc.getMap<Y.Map<unknown>>('shapes');
+  for (let i = 0; i < count; i++) {
+    client.doc.transact(() => {
+      const stroke = new Y.Map<unknown>();
+      stroke.set('type', 'ink');
+      stroke.set('points', [i, i, 0.5]);
+      shapes.set(`${prefix}${i}`, stroke);
+    }, LOCAL_ORIGIN);
+  }
+}
+
+const sizeOf = (client: TestClient): number => client.doc.getMap('shapes').size;
+
+async function cluster(n: number, extra: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer[]> {
+  return Promise.all(Array.from({ length: n }, () => startTestServer({ redisUrl: redis.url, ...extra })));
+}
+
+test('updates and presence cross processes, both ways', async () => {
+  const [p1, p2] = await cluster(2);
+  const a = connectClient(p1!.syncUrl, 'cross');
+  const b = connectClient(p2!.syncUrl, 'cross');
+  try {
+    await Promise.all([a.synced, b.synced]);
+    burst(a, 'a', 50);
+    burst(b, 'b', 50);
+    await waitFor(() => sizeOf(a) === 100, { doc: a.doc }, 'A has both halves');
+    await waitFor(() => sizeOf(b) === 100, { doc: b.doc }, 'B has both halves');
+    assert.deepEqual(a.doc.getMap('shapes').toJSON(), b.doc.getMap('shapes').toJSON());
+
+    a.provider.awareness.setLocalStateField('user', { name: 'Ada', color: '#e03131' });
+    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Ada', { awareness: b.provider.awareness }, 'B sees Ada across processes');
+    a.destroy();
+    await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID), { awareness: b.provider.awareness }, 'Ada gone across processes');
+  } finally {
+    a.destroy();
+    b.destroy();
+    await Promise.all([p1!.close(), p2!.close()]);
+  }
+});
+
+test('a late joiner on a third process gets everything, and each update is stored once', async () => {
+  const servers = await cluster(3);
+  const [p1, p2, p3] = servers as [TestServer, TestServer, TestServer];
+  const a = connectClient(p1.syncUrl, 'late');
+  const b = connectClient(p2.syncUrl, 'late');
+  const inspector = new Redis(redis.url);
+  try {
+    await Promise.all([a.synced, b.synced]);
+    burst(a, 'a', 200);
+    await waitFor(() => sizeOf(b) === 200, { doc: b.doc }, 'B got A\'s burst');
+    const entries = await inspector.xlen('easel:{late}:log');
+    assert.ok(entries > 0 && entries <= 200, `${entries} log entries for 200 updates on 2 processes`);
+    const c = connectClient(p3.syncUrl, 'late');
+    await c.synced;
+    assert.equal(sizeOf(c), 200);
+    c.destroy();
+  } finally {
+    inspector.disconnect();
+    a.destroy();
+    b.destroy();
+    await Promise.all(servers.map((s) => s.close()));
+  }
+});
+
+test('the log is compacted into a snapshot that a new process loads', async () => {
+  const [p1] = await cluster(1, { compactAfterUpdates: 5 });
+  const inspector = new Redis(redis.url);
+  const a = connectClient(p1!.syncUrl, 'snap');
+  const watcher = connectClient(p1!.syncUrl, 'snap');
+  try {
+    await Promise.all([a.synced, watcher.synced]);
+    for (let round = 0; round < 10; round++) {
+      burst(a, `r${round}-`, 10);
+      // Wait until the round is stored and relayed, so the log grows by at least one entry a round.
+      await waitFor(() => sizeOf(watcher) === (round + 1) * 10, { doc: watcher.doc }, `round ${round} relayed`);
+    }
+    const expected = a.doc.getMap('shapes').toJSON();
+    assert.ok((await inspector.hexists('easel:{snap}:snap', 'data')) === 1, 'a snapshot was written');
+    const entries = await inspector.xlen('easel:{snap}:log');
+    assert.ok(entries < 10, `log trimmed to ${entries} entries`);
+    const [p2] = await cluster(1);
+    const c = connectClient(p2!.syncUrl, 'snap');
+    await c.synced;
+    assert.deepEqual(c.doc.getMap('shapes').toJSON(), expected);
+    c.destroy();
+    await p2!.close();
+  } finally {
+    inspector.disconnect();
+    a.destroy();
+    watcher.destroy();
+    await p1!.close();
+  }
+});
+
+test('kill -9 of one process: its clients move to another and everyone converges', async () => {
+  const dataDirs = [await makeTempDir(), await makeTempDir()];
+  const [p1, p2] = await Promise.all(dataDirs.map((dir) => startChildServer(dir, ['--redis', redis.url])));
+  const a = connectClient(p1!.syncUrl, 'failover');
+  const b = connectClient(p2!.syncUrl, 'failover');
+  try {
+    await Promise.all([a.synced, b.synced]);
+    const killed = waitFor(() => sizeOf(b) >= 300, { doc: b.doc }, 'B saw part of the burst').then(() => p1!.child.kill('SIGKILL'));
+    burst(a, 'k', 1500);
+    await killed;
+    assert.equal(await p1!.exited, 'SIGKILL');
+    // A's "load balancer" sends it to the surviving process; its doc still holds every edit.
+    a.provider.destroy();
+    const moved = connectClient(p2!.syncUrl, 'failover', { doc: a.doc });
+    await moved.synced;
+    await waitFor(() => sizeOf(b) === 1500, { doc: b.doc }, 'B converged with all of A\'s burst');
+    const fresh = connectClient(p2!.syncUrl, 'failover');
+    await fresh.synced;
+    assert.equal(sizeOf(fresh), 1500);
+    assert.deepEqual(fresh.doc.getMap('shapes').toJSON(), b.doc.getMap('shapes').toJSON());
+    fresh.destroy();
+    moved.destroy();
+  } finally {
+    b.destroy();
+    p2!.child.kill('SIGTERM');
+    await p2!.exited;
+    await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  }
+});
