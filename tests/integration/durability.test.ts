@@ -140,6 +140,10 @@ test('compaction while live keeps the content identical and the log short', asyn
     await waitFor(() => reader.doc.getMap('shapes').size === keys(writer.doc).length, { doc: reader.doc }, 'reader caught up');
     const room = [...server.server.registry.rooms()].find((r) => r.name === 'compact')!;
     await room.flush();
+    // Compacted while the room was live, not only when it unloads.
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    const compactions = Number(/^easel_compactions_total (\d+)/m.exec(metrics)?.[1] ?? 0);
+    assert.ok(compactions >= 2, `${compactions} live compactions`);
     const expected = writer.doc.getMap('shapes').toJSON();
     writer.destroy();
     reader.destroy();
@@ -158,10 +162,11 @@ test('compaction while live keeps the content identical and the log short', asyn
   }
 });
 
-test('a long stored log is compacted when the room loads', async () => {
+test('a long log left by a crash is compacted when the room loads', async () => {
   const dataDir = await makeTempDir();
   try {
-    const first = await startTestServer({ dataDir, compactAfterUpdates: 10_000 });
+    // A crash (kill -9) leaves the log as it was: no compaction on the way out.
+    const first = await startChildServer(dataDir);
     const writer = connectClient(first.syncUrl, 'cold');
     const watcher = connectClient(first.syncUrl, 'cold');
     await Promise.all([writer.synced, watcher.synced]);
@@ -171,20 +176,44 @@ test('a long stored log is compacted when the room loads', async () => {
       await waitFor(() => watcher.doc.getMap('shapes').size === (round + 1) * 5, { doc: watcher.doc }, `round ${round} written`);
     }
     const expected = writer.doc.getMap('shapes').toJSON();
+    writer.provider.shouldConnect = false;
+    watcher.provider.shouldConnect = false;
+    first.child.kill('SIGKILL');
+    await first.exited;
     writer.destroy();
     watcher.destroy();
-    await first.stop();
-    assert.ok((await logEntries(dataDir, 'cold')) >= 60, 'the log was not compacted before');
+    assert.ok((await logEntries(dataDir, 'cold')) >= 60, 'the log was compacted before the crash');
 
     const second = await startTestServer({ dataDir, compactAfterUpdates: 50 });
     const reader = connectClient(second.syncUrl, 'cold');
     await reader.synced;
     assert.deepEqual(reader.doc.getMap('shapes').toJSON(), expected);
+    await poll(async () => /^easel_compactions_total [1-9]/m.test(await (await fetch(`${second.httpUrl}/metrics`)).text()), 'compacted after load');
     reader.destroy();
     await second.stop();
     assert.equal(await logEntries(dataDir, 'cold'), 1);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a room is stored as one snapshot once it unloads', async () => {
+  const server = await startTestServer({ unloadDelayMs: 20, compactAfterUpdates: 1000 });
+  try {
+    const writer = connectClient(server.syncUrl, 'rest');
+    const watcher = connectClient(server.syncUrl, 'rest');
+    await Promise.all([writer.synced, watcher.synced]);
+    for (let round = 0; round < 5; round++) {
+      burst(writer, `r${round}-`, 3);
+      await waitFor(() => watcher.doc.getMap('shapes').size === (round + 1) * 3, { doc: watcher.doc }, `round ${round} written`);
+    }
+    writer.destroy();
+    watcher.destroy();
+    await poll(() => server.server.registry.size === 0, 'room unloaded');
+    await server.stop();
+    assert.equal(await logEntries(server.dataDir, 'rest'), 1);
+  } finally {
+    await rm(server.dataDir, { recursive: true, force: true });
   }
 });
 
