@@ -12,6 +12,9 @@ function meterLog(log: RoomLog, metrics: StorageMetrics): RoomLog {
     get loaded() {
       return log.loaded;
     },
+    get stateVector() {
+      return log.stateVector;
+    },
     get length() {
       return log.length;
     },

@@ -17,6 +17,11 @@ import { StorageError } from './errors.ts';
 export interface RoomLog {
   /** The updates read at load time, oldest first. */
   readonly loaded: readonly Uint8Array[];
+  /**
+   * The state vector stored with `loaded` (written in the same atomic batches), or null where
+   * the store keeps none. Lets a room answer before it has applied its log.
+   */
+  readonly stateVector: Uint8Array | null;
   /** Entries and bytes now in the log (for the compaction threshold). */
   readonly length: number;
   readonly bytes: number;
@@ -86,6 +91,7 @@ class LevelRoomLog implements RoomLog {
     loaded: Uint8Array[],
     firstSeq: number,
     nextSeq: number,
+    readonly stateVector: Uint8Array | null,
   ) {
     this.loaded = loaded;
     this.length = loaded.length;
@@ -152,9 +158,15 @@ export async function createLevelPersistence(dir: string): Promise<Persistence> 
       } catch (error) {
         throw wrap('load', room, error);
       }
+      let stateVector: Uint8Array | null = null;
+      try {
+        stateVector = loaded.length > 0 ? ((await db.get(stateVectorKey(room))) ?? null) : null;
+      } catch (error) {
+        throw wrap('load', room, error);
+      }
       // The log is contiguous by construction (appends and compactions only), so the first and
       // last keys describe it.
-      return new LevelRoomLog(db, room, loaded, Math.max(firstSeq, 0), lastSeq + 1);
+      return new LevelRoomLog(db, room, loaded, Math.max(firstSeq, 0), lastSeq + 1, stateVector);
     },
     async readStateVector(room) {
       try {

@@ -98,6 +98,8 @@ interface Followed {
 class RedisRoomLog implements RoomLog {
   length: number;
   bytes: number;
+  /** Not kept in Redis: the snapshot and the log are the source of truth. */
+  readonly stateVector = null;
 
   constructor(
     private readonly store: RedisStore,

@@ -81,6 +81,10 @@ export class Room {
   /** Waiters of the batch being written; null when no write is in flight. */
   private inflightWaiters: Waiter[] | null = null;
   private draining = false;
+  /** Set while the room answers from its stored snapshot and has not built its doc yet. */
+  private lazy: { snapshot: Uint8Array; stateVector: Uint8Array } | null = null;
+  /** Size of the log right after the last compaction: a snapshot alone never triggers another. */
+  private compactedBytes = 0;
   /** The running (or last) drain loop; destroy waits for it before its own compaction. */
   private drained: Promise<void> = Promise.resolve();
   private failed: StorageError | null = null;
@@ -121,16 +125,39 @@ export class Room {
   static async load(name: string, persistence: Persistence, options: RoomOptions): Promise<Room> {
     const log = await persistence.openRoom(name);
     const room = new Room(name, log, options);
-    room.applyStored(log.loaded);
+    const [only] = log.loaded;
+    if (log.loaded.length === 1 && only && log.stateVector) {
+      // A room at rest is one snapshot with its state vector: clients that join with nothing can
+      // be answered with the stored bytes at once, and the doc is built right after.
+      room.compactedBytes = only.byteLength;
+      room.lazy = { snapshot: only, stateVector: log.stateVector };
+      setImmediate(() => room.materialize());
+    } else {
+      room.applyStored(log.loaded);
+      room.start();
+    }
+    return room;
+  }
+
+  /** Builds the doc from the stored snapshot, if that is still to do. */
+  private materialize(): void {
+    const lazy = this.lazy;
+    if (!lazy || this.destroyed) return;
+    this.lazy = null;
+    this.applyStored([lazy.snapshot]);
+    this.start();
+  }
+
+  /** Starts live operation once the stored log is in the doc. */
+  private start(): void {
     // Listen only now: for the load itself Yjs would encode the whole document into an event
     // that would be ignored anyway.
-    room.doc.on('update', room.onDocUpdate);
-    room.followRemote();
+    this.doc.on('update', this.onDocUpdate);
+    this.followRemote();
     // A new board gets its schema version from the server, so no client has to guess it.
-    if (readSchemaVersion(room.doc) === null) room.doc.transact(() => ensureMeta(room.doc), SERVER_ORIGIN);
+    if (readSchemaVersion(this.doc) === null) this.doc.transact(() => ensureMeta(this.doc), SERVER_ORIGIN);
     // A long log (left by a crash) is compacted right after the first clients are answered.
-    if (room.shouldCompact()) room.scheduleDrain();
-    return room;
+    if (this.shouldCompact()) this.scheduleDrain();
   }
 
   private applyStored(updates: readonly Uint8Array[]): void {
@@ -155,7 +182,7 @@ export class Room {
   /** Joins a connection: sends our state vector (sync step 1) and everyone's presence. */
   addConnection(conn: Connection): void {
     this.connections.add(conn);
-    conn.send(encodeSyncMessage(SYNC_MESSAGE_TYPE.step1, Y.encodeStateVector(this.doc)));
+    conn.send(encodeSyncMessage(SYNC_MESSAGE_TYPE.step1, this.lazy ? this.lazy.stateVector : Y.encodeStateVector(this.doc)));
     const states = this.awareness.getStates();
     if (states.size > 0) {
       conn.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
@@ -211,6 +238,14 @@ export class Room {
   private handleSync(conn: Connection, decoder: decoding.Decoder): void {
     const subType = decodeOrThrow('sync message type', () => decoding.readVarUint(decoder));
     const payload = decodeOrThrow('sync message', () => decoding.readVarUint8Array(decoder));
+    if (this.lazy) {
+      // An empty state vector (a single varint 0) asks for everything: the stored snapshot.
+      if (subType === SYNC_MESSAGE_TYPE.step1 && payload.length === 1 && payload[0] === 0) {
+        conn.send(encodeSyncMessage(SYNC_MESSAGE_TYPE.step2, this.lazy.snapshot));
+        return;
+      }
+      this.materialize();
+    }
     switch (subType) {
       case SYNC_MESSAGE_TYPE.step1: {
         let reply: Uint8Array;
@@ -314,7 +349,17 @@ export class Room {
 
   /** The log is long enough to be worth folding into one update. */
   private shouldCompact(): boolean {
-    return this.log.length >= this.options.compactAfterUpdates || this.log.bytes >= this.options.compactAfterBytes;
+    return this.log.length >= this.options.compactAfterUpdates || this.appendedBytes() >= this.byteThreshold();
+  }
+
+  /** Bytes appended since the last compaction. */
+  private appendedBytes(): number {
+    return this.log.bytes - this.compactedBytes;
+  }
+
+  /** Compact after this many appended bytes: the limit, or more for a board larger than it. */
+  private byteThreshold(): number {
+    return Math.max(this.options.compactAfterBytes, this.compactedBytes);
   }
 
   /**
@@ -322,7 +367,7 @@ export class Room {
    * times over the threshold (or over the byte limit) is compacted in the middle of a burst.
    */
   private mustCompactNow(): boolean {
-    return this.log.length >= 4 * this.options.compactAfterUpdates || this.log.bytes >= this.options.compactAfterBytes;
+    return this.log.length >= 4 * this.options.compactAfterUpdates || this.appendedBytes() >= 2 * this.byteThreshold();
   }
 
   /**
@@ -377,6 +422,7 @@ export class Room {
   private async compact(): Promise<void> {
     const before = this.log.length;
     await this.log.compact(Y.encodeStateAsUpdate(this.doc), Y.encodeStateVector(this.doc));
+    this.compactedBytes = this.log.bytes;
     this.options.logger.debug({ room: this.name, entries: before }, 'compacted room log');
   }
 

@@ -35,6 +35,9 @@ export async function createControlledPersistence(dir: string): Promise<Controll
         get loaded() {
           return log.loaded;
         },
+        get stateVector() {
+          return log.stateVector;
+        },
         get length() {
           return log.length;
         },

@@ -217,6 +217,45 @@ test('a room is stored as one snapshot once it unloads', async () => {
   }
 });
 
+test('a room at rest (one snapshot) answers new and returning clients, then takes edits', async () => {
+  const dataDir = await makeTempDir();
+  try {
+    const first = await startTestServer({ dataDir });
+    const writer = connectClient(first.syncUrl, 'rest2');
+    await writer.synced;
+    burst(writer, 'a', 50);
+    const watcher = connectClient(first.syncUrl, 'rest2');
+    await waitFor(() => watcher.doc.getMap('shapes').size === 50, { doc: watcher.doc }, 'stored');
+    watcher.destroy();
+    // The writer goes offline with its doc and keeps editing there.
+    writer.provider.disconnect();
+    burst(writer, 'offline', 5);
+    await first.stop();
+    assert.equal(await logEntries(dataDir, 'rest2'), 1, 'the room rests as one snapshot');
+
+    const second = await startTestServer({ dataDir });
+    // Both join at once: a fresh client (empty state vector) and the returning writer.
+    const fresh = connectClient(second.syncUrl, 'rest2');
+    writer.provider.destroy();
+    const returning = connectClient(second.syncUrl, 'rest2', { doc: writer.doc });
+    await waitFor(() => fresh.doc.getMap('shapes').size === 55, { doc: fresh.doc }, 'fresh client has the board and the offline edits');
+    burst(fresh, 'after', 3);
+    await waitFor(() => writer.doc.getMap('shapes').size === 58, { doc: writer.doc }, 'edits after the load are relayed');
+    returning.destroy();
+    fresh.destroy();
+    await second.stop();
+
+    const third = await startTestServer({ dataDir });
+    const check = connectClient(third.syncUrl, 'rest2');
+    await check.synced;
+    assert.equal(check.doc.getMap('shapes').size, 58);
+    check.destroy();
+    await third.stop();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
 test('an empty room is unloaded after the delay and reloads with its content', async () => {
   const server = await startTestServer({ unloadDelayMs: 50 });
   try {
