@@ -12,13 +12,16 @@ if (dir) {
   const session = new Session();
   session.connect();
   session.post('Profiler.enable');
-  session.post('Profiler.setSamplingInterval', { interval: 200 });
   session.post('Profiler.start');
   process.on('exit', () => {
     // A same-thread inspector session answers synchronously, so this runs to the end in 'exit'.
     session.post('Profiler.stop', (error, result) => {
       if (error) return;
-      writeFileSync(path.join(dir, `server-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      writeFileSync(path.join(dir, `${path.basename(process.argv[1] ?? 'node', path.extname(process.argv[1] ?? ''))}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
     });
+  });
+  // A server without a SIGTERM handler of its own (the reference) would die without 'exit'.
+  process.on('SIGTERM', () => {
+    if (process.listenerCount('SIGTERM') === 1) process.exit(143);
   });
 }

@@ -2,7 +2,7 @@
  * Leak soak: 1000 connect/disconnect cycles over 100 rooms against a real server (LevelDB in a
  * temp dir), printing heap and RSS before and after and what the server still holds.
  *
- *   npx tsx bench/leak.ts [--cycles 1000] [--rooms 100] [--concurrency 10]
+ *   npx tsx bench/leak.ts [--cycles 1000] [--rooms 100] [--concurrency 8]
  */
 import { parseArgs } from 'node:util';
 import { startTestServer } from '../tests/helpers/server.ts';
@@ -12,7 +12,7 @@ const { values } = parseArgs({
   options: {
     cycles: { type: 'string', default: '1000' },
     rooms: { type: 'string', default: '100' },
-    concurrency: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '8' },
   },
 });
 const cycles = Number(values.cycles);

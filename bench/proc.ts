@@ -30,6 +30,18 @@ export async function totalCpuSeconds(pids: readonly number[]): Promise<number> 
   return each.reduce((sum, s) => sum + s, 0);
 }
 
+/**
+ * CPU seconds the whole machine has been busy (all cores, any process), from /proc/stat: what
+ * the measured processes did not use of it is other load, which makes a round noisy.
+ */
+export async function machineCpuSeconds(): Promise<number> {
+  const stat = await readFile('/proc/stat', 'utf8');
+  const fields = stat.slice(0, stat.indexOf('\n')).trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait.
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
+}
+
 export interface MemoryReading {
   /** Resident set size now, bytes. */
   rss: number;
@@ -55,22 +67,17 @@ export async function totalMemory(pids: readonly number[]): Promise<MemoryReadin
 }
 
 /**
- * Resolves once `pids` have used no CPU for `quietMs` (a server that writes behind the client's
- * back, like the reference's LevelDB store, is done when it goes quiet); gives up after `timeoutMs`.
+ * Resolves once `pids` have used less than 5% of a core for `quietMs` (a server that writes
+ * behind the client's back, like the reference's LevelDB store, is done when it goes quiet; a
+ * little CPU for timers, or a profiler's sampling, still counts as quiet). Gives up after
+ * `timeoutMs`.
  */
 export async function waitUntilIdle(pids: readonly number[], quietMs = 1_000, timeoutMs = 60_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  let last = await totalCpuSeconds(pids);
-  let quietSince = performance.now();
   while (performance.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const now = await totalCpuSeconds(pids);
-    if (now > last) {
-      last = now;
-      quietSince = performance.now();
-    } else if (performance.now() - quietSince >= quietMs) {
-      return;
-    }
+    const before = await totalCpuSeconds(pids);
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+    if ((await totalCpuSeconds(pids)) - before < (0.05 * quietMs) / 1000) return;
   }
   throw new Error(`processes ${pids.join(', ')} did not go idle within ${timeoutMs} ms`);
 }

@@ -2,15 +2,7 @@
  * Small statistics and formatting helpers for the benchmark report.
  */
 
-/** The p-th percentile (0–100) by nearest rank; NaN for no samples. Sorts a copy. */
-export function percentile(samples: ArrayLike<number>, p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = Float64Array.from(samples).sort();
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
-}
-
-/** Several percentiles of one sample set, sorting it once. */
+/** The given percentiles (0–100, nearest rank) of one sample set, sorting it once; NaN for none. */
 export function percentiles(samples: ArrayLike<number>, ps: readonly number[]): number[] {
   if (samples.length === 0) return ps.map(() => Number.NaN);
   const sorted = Float64Array.from(samples).sort();
@@ -42,7 +34,7 @@ export function ratio(a: number, b: number): string {
   return `${fmt(a / b, 2)}×`;
 }
 
-/** Lays out rows of cells as a left-aligned text table (the first column left, the rest right). */
+/** Lays out rows of cells as a text table: the first and last columns left-aligned, the rest right-aligned. */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));

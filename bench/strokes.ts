@@ -1,11 +1,12 @@
 /**
- * The benchmark's document edits: each update is one finished pen stroke, written the way the
- * Easel client writes it (one new ink shape holding one immutable points array, in one local
- * transaction), plus the time it was sent under its own key in a `bench` map, so receivers can
- * tell which update arrived and how long it took.
+ * The benchmark's document edits, written the way the Easel client writes them, one local
+ * transaction (so one update) each: a finished pen stroke is one new ink shape holding one
+ * immutable points array; a move sets a shape's x and y. Every update also stores the time it
+ * was sent under its own key in a `bench` map, so receivers can tell which update arrived and
+ * how long it took.
  */
 import * as Y from 'yjs';
-import { indexBetween, writeShape } from '../shared/doc.ts';
+import { indexBetween, updateShape, writeShape } from '../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../shared/origins.ts';
 import { DEFAULT_STYLE, type InkShape } from '../shared/schema.ts';
 
@@ -67,11 +68,12 @@ export function makeStroke(random: () => number, id: string, index: string): Ink
   };
 }
 
-/** Writes one client's strokes into its doc, one transaction (so one update) each. */
+/** Writes one client's strokes (and moves of them) into its doc, one transaction each. */
 export class StrokeWriter {
   private readonly random: () => number;
   private lastIndex: string | null = null;
   private seq = 0;
+  private readonly strokeIds: string[] = [];
 
   constructor(
     private readonly doc: Y.Doc,
@@ -93,10 +95,26 @@ export class StrokeWriter {
     // Each client stacks its strokes on its own top; ties between clients are broken by id.
     this.lastIndex = indexBetween(this.lastIndex, null);
     const shape = makeStroke(this.random, `c${this.sender}-${seq}`, this.lastIndex);
+    this.strokeIds.push(shape.id);
     const bench = this.doc.getMap<number>(BENCH_MAP);
     const sentAt = now();
     this.doc.transact(() => {
       writeShape(this.doc, shape);
+      bench.set(benchKey(this.sender, seq), sentAt);
+    }, LOCAL_ORIGIN);
+  }
+
+  /** Moves one of this client's earlier strokes (writes a stroke if there is none yet). */
+  move(): void {
+    if (this.strokeIds.length === 0) return this.write();
+    const seq = this.seq++;
+    const id = this.strokeIds[Math.floor(this.random() * this.strokeIds.length)]!;
+    const x = Math.round(this.random() * 400_000) / 100;
+    const y = Math.round(this.random() * 300_000) / 100;
+    const bench = this.doc.getMap<number>(BENCH_MAP);
+    const sentAt = now();
+    this.doc.transact(() => {
+      updateShape(this.doc, id, { x, y });
       bench.set(benchKey(this.sender, seq), sentAt);
     }, LOCAL_ORIGIN);
   }

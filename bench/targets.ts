@@ -38,6 +38,11 @@ export interface BenchTarget {
   readonly name: string;
   /** One line for the report. */
   readonly description: string;
+  /**
+   * True if the server answers a client's sync step 1 only once the room is loaded, so the time
+   * to that answer is the server's cold-load time (the reference answers at once, from an empty doc).
+   */
+  readonly answersSyncAfterLoad: boolean;
   start(options: StartOptions): Promise<RunningTarget>;
 }
 
@@ -97,6 +102,7 @@ async function stopProcess(child: ChildProcess, exited: Promise<unknown>): Promi
 export const EASEL_TARGET: BenchTarget = {
   name: 'easel',
   description: `Easel, server/main.ts ${EASEL_BENCH_ARGS.join(' ')}`,
+  answersSyncAfterLoad: true,
   async start(options) {
     const server = await startChildServer(options.dataDir, [...EASEL_BENCH_ARGS], serverEnv(options));
     const pid = server.child.pid;
@@ -114,6 +120,7 @@ export const EASEL_TARGET: BenchTarget = {
 export const REFERENCE_TARGET: BenchTarget = {
   name: 'reference',
   description: 'y-websocket@1.5.4 bin/server.js with YPERSISTENCE (y-leveldb)',
+  answersSyncAfterLoad: false,
   async start(options) {
     const port = await freePort();
     const child = spawn(process.execPath, [REFERENCE_SERVER], {

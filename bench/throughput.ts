@@ -1,76 +1,120 @@
 /**
- * One throughput round against one target: a fresh server on a fresh store, the workload's clients
- * connected and synced, then the measured run. Server CPU is read from /proc around the run only
- * (not startup or connecting); peak RSS is the process's VmHWM at the end, so it covers the whole
- * life of the server, which is this one round.
+ * One throughput round against one target: a fresh server on a fresh store, then three phases,
+ * each with its own rooms and client processes:
+ *
+ *   warm-up     a short closed loop, not measured, so both servers run JIT-compiled code;
+ *   paced       every client at a fixed rate below either server's capacity: latency at equal
+ *               offered load;
+ *   saturation  the closed loop (see client-worker.ts): delivered updates per second, latency
+ *               under full load, server CPU per update.
+ *
+ * Paced runs before saturation so that it never shares the server with the unloading of the
+ * saturation phase's big rooms (Easel keeps an empty room for 5 s, the reference drops it at once).
+ *
+ * Server CPU is read from /proc around each measured phase only; peak RSS is the server's VmHWM
+ * at the end, so it covers the whole life of the server, which is this one round.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { totalCpuSeconds, totalMemory } from './proc.ts';
+import { machineCpuSeconds, totalCpuSeconds, totalMemory } from './proc.ts';
 import { percentiles } from './stats.ts';
-import type { BenchTarget } from './targets.ts';
+import type { BenchTarget, RunningTarget } from './targets.ts';
 import { connectClients, type WorkloadOptions } from './workload.ts';
 
-export interface RoundResult {
-  target: string;
+export interface PhaseResult {
   wallMs: number;
   sent: number;
   delivered: number;
   expected: number;
-  /** Deliveries (to each peer) per second. */
+  /** Deliveries (to each other client of the room) per second. */
   deliveredPerSecond: number;
   p50: number;
   p95: number;
   p99: number;
-  /** Server CPU seconds during the run. */
+  /** Server CPU seconds during the phase. */
   serverCpuSeconds: number;
   /** Server CPU ms per 1,000 client updates (each relayed to every client of its room). */
   serverCpuMsPerThousand: number;
+  /** Deliveries per server CPU-second: what one core of this server relays, clients aside. */
+  deliveredPerServerCpuSecond: number;
   /** Server CPU over wall time: 1.0 is one core busy all the time. */
   serverBusy: number;
-  /** Client processes' CPU over wall time. */
+  /** Client processes' CPU over wall time (one process tops out at 1.0). */
   clientBusy: number;
-  serverPeakRss: number;
+  /** Cores' worth of CPU used by anything else on the machine meanwhile (noise). */
+  otherBusy: number;
   problems: string[];
 }
 
-/** Runs the workload once against a fresh `target`. */
-export async function runRound(target: BenchTarget, options: WorkloadOptions, profileDir?: string): Promise<RoundResult> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), `easel-bench-${target.name}-`));
-  const server = await target.start(profileDir === undefined ? { dataDir } : { dataDir, profileDir });
+export interface RoundResult {
+  target: string;
+  saturation: PhaseResult;
+  paced: PhaseResult;
+  serverPeakRss: number;
+}
+
+export interface RoundConfig {
+  /** The saturation phase; warm-up and paced phases derive from it. */
+  workload: Omit<WorkloadOptions, 'roomPrefix' | 'rate'>;
+  warmupUpdates: number;
+  /** Paced phase: updates per second per client, and updates per client. */
+  pacedRate: number;
+  pacedUpdates: number;
+  round: number;
+  /** Write a CPU profile of the server into this folder. */
+  profileDir?: string;
+}
+
+async function runPhase(server: RunningTarget, options: WorkloadOptions): Promise<PhaseResult> {
+  const fleet = await connectClients(server, options);
   try {
-    const fleet = await connectClients(server, options);
+    const before = await Promise.all([totalCpuSeconds(server.pids), totalCpuSeconds(fleet.pids), machineCpuSeconds()]);
+    const selfBefore = process.cpuUsage();
+    const result = await fleet.run();
+    const after = await Promise.all([totalCpuSeconds(server.pids), totalCpuSeconds(fleet.pids), machineCpuSeconds()]);
+    const self = process.cpuUsage(selfBefore);
+    const [serverCpu, clientCpu, machineCpu] = after.map((value, i) => value - before[i]!) as [number, number, number];
+    const seconds = result.wallMs / 1000;
+    const [p50, p95, p99] = percentiles(result.latencies, [50, 95, 99]) as [number, number, number];
+    return {
+      wallMs: result.wallMs,
+      sent: result.sent,
+      delivered: result.delivered,
+      expected: result.expected,
+      deliveredPerSecond: result.delivered / seconds,
+      p50,
+      p95,
+      p99,
+      serverCpuSeconds: serverCpu,
+      serverCpuMsPerThousand: (serverCpu * 1000) / (result.sent / 1000),
+      deliveredPerServerCpuSecond: result.delivered / serverCpu,
+      serverBusy: serverCpu / seconds,
+      clientBusy: clientCpu / seconds,
+      otherBusy: Math.max(0, machineCpu - serverCpu - clientCpu - (self.user + self.system) / 1e6) / seconds,
+      problems: result.problems,
+    };
+  } finally {
+    await fleet.close();
+  }
+}
+
+/** Runs one round against a fresh `target`. */
+export async function runRound(target: BenchTarget, config: RoundConfig): Promise<RoundResult> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `easel-bench-${target.name}-`));
+  const prefix = `bench${config.round}`;
+  try {
+    const server = await target.start(config.profileDir === undefined ? { dataDir } : { dataDir, profileDir: config.profileDir });
     try {
-      const serverBefore = await totalCpuSeconds(server.pids);
-      const clientBefore = await totalCpuSeconds(fleet.pids);
-      const result = await fleet.run();
-      const serverCpu = (await totalCpuSeconds(server.pids)) - serverBefore;
-      const clientCpu = (await totalCpuSeconds(fleet.pids)) - clientBefore;
+      await runPhase(server, { ...config.workload, updates: config.warmupUpdates, rate: 0, roomPrefix: `${prefix}-warm` });
+      const paced = await runPhase(server, { ...config.workload, updates: config.pacedUpdates, rate: config.pacedRate, roomPrefix: `${prefix}-paced` });
+      const saturation = await runPhase(server, { ...config.workload, rate: 0, roomPrefix: `${prefix}-sat` });
       const memory = await totalMemory(server.pids);
-      const [p50, p95, p99] = percentiles(result.latencies, [50, 95, 99]) as [number, number, number];
-      return {
-        target: target.name,
-        wallMs: result.wallMs,
-        sent: result.sent,
-        delivered: result.delivered,
-        expected: result.expected,
-        deliveredPerSecond: result.delivered / (result.wallMs / 1000),
-        p50,
-        p95,
-        p99,
-        serverCpuSeconds: serverCpu,
-        serverCpuMsPerThousand: (serverCpu * 1000) / (result.sent / 1000),
-        serverBusy: serverCpu / (result.wallMs / 1000),
-        clientBusy: clientCpu / (result.wallMs / 1000),
-        serverPeakRss: memory.peakRss,
-        problems: result.problems,
-      };
+      return { target: target.name, saturation, paced, serverPeakRss: memory.peakRss };
     } finally {
-      await fleet.close();
+      await server.stop();
     }
   } finally {
-    await server.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

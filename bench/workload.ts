@@ -14,8 +14,10 @@ export interface WorkloadOptions {
   clients: number;
   /** Updates each client sends. */
   updates: number;
-  /** Updates a client may have in flight (not yet delivered to all its peers). */
+  /** Closed loop: updates a client may have in flight (not yet delivered to all its peers). */
   window: number;
+  /** Paced instead: updates per second each client sends, whatever the server does (0: closed loop). */
+  rate: number;
   /** Client processes. */
   workers: number;
   seed: number;
@@ -30,6 +32,7 @@ export interface WorkerSetup {
   rooms: Array<{ name: string; clients: Array<{ index: number; url: string }> }>;
   updates: number;
   window: number;
+  rate: number;
   seed: number;
   timeoutMs: number;
 }
@@ -96,6 +99,7 @@ export async function connectClients(target: RunningTarget, options: WorkloadOpt
     rooms: [],
     updates: options.updates,
     window: options.window,
+    rate: options.rate,
     seed: options.seed,
     timeoutMs: options.timeoutMs,
   }));
@@ -107,7 +111,7 @@ export async function connectClients(target: RunningTarget, options: WorkloadOpt
     setups[r % workers]!.rooms.push({ name: `${options.roomPrefix}-${r}`, clients });
   }
   const children = setups.map(() =>
-    fork(WORKER, [], { execArgv: ['--import', 'tsx', ...(process.env.CLIENT_PROF ? ['--import=/work/main/bench/cpu-profiler.mjs'] : [])], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    fork(WORKER, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
   try {
     await Promise.all(

@@ -3,24 +3,46 @@
  * each part owns its behaviour and returns close().
  */
 import * as Y from 'yjs';
-import { DEFAULT_STYLE } from '../shared/schema.ts';
 import { PATHS } from '../shared/protocol.ts';
 import { createBoard } from './model/board.ts';
 import { createDraft } from './model/draft.ts';
 import { createSelection } from './model/selection.ts';
+import { createCamera } from './model/camera.ts';
+import { createHistory } from './model/history.ts';
+import { createTextEditing } from './model/text-editing.ts';
+import { createLaser } from './model/laser.ts';
+import { createStyleState } from './model/style-state.ts';
+import { unionBounds } from './model/transform.ts';
 import { createConnection, syncUrl } from './sync/connection.ts';
 import { resolveRoom } from './sync/room.ts';
 import { tokenFromHash } from './sync/access-token.ts';
+import { createOfflineCopy } from './sync/offline.ts';
+import { createTabSync } from './sync/broadcast.ts';
+import { createPendingChanges } from './sync/offline-pending.ts';
+import { registerOfflineShell } from './sync/offline-shell.ts';
+import { createPresence } from './presence/presence.ts';
 import { createStage } from './canvas/stage.ts';
 import { createRenderer } from './canvas/renderer.ts';
 import { createDraftRenderer } from './canvas/draft-renderer.ts';
 import { createSelectionOverlay } from './canvas/selection-overlay.ts';
 import { createPointerInput } from './canvas/pointer-input.ts';
 import { createCursor } from './canvas/cursor.ts';
+import { createNavigation } from './canvas/navigation.ts';
+import { createGrid } from './canvas/grid.ts';
+import { createLaserRenderer } from './canvas/laser-renderer.ts';
 import { createToolbox } from './tools/toolbox.ts';
 import { createToolbar } from './ui/toolbar.ts';
 import { createStatusIndicator } from './ui/status.ts';
 import { createShortcuts } from './ui/shortcuts.ts';
+import { createCommands, GESTURES } from './ui/commands.ts';
+import { createHelpDialog } from './ui/help-dialog.ts';
+import { createZoomControls } from './ui/zoom-controls.ts';
+import { createHistoryControls } from './ui/history-controls.ts';
+import { createStylePanel } from './ui/style-panel.ts';
+import { createTextEditor } from './ui/text-editor.ts';
+import { createClipboard } from './ui/clipboard.ts';
+import { createNotice } from './ui/notice.ts';
+import { createExportMenu } from './ui/export-menu.ts';
 import './styles.css';
 
 function requireElement<T extends HTMLElement>(selector: string, type: new () => T): T {
@@ -36,10 +58,32 @@ const doc = new Y.Doc();
 const board = createBoard(doc);
 const selection = createSelection(board);
 const draft = createDraft();
+const camera = createCamera();
+const history = createHistory(doc);
+const editing = createTextEditing(board);
+const laser = createLaser();
+const style = createStyleState();
+// The offline copy and the other tabs attach before the socket, so nothing typed early is missed.
+const offline = createOfflineCopy({ doc, room });
+const tabSync = createTabSync({ doc, room });
 const connection = createConnection({ doc, room, url: syncUrl(window.location, PATHS.sync), token: tokenFromHash(window.location.hash) });
+const pending = createPendingChanges({ doc, room, provider: connection.provider, storage: window.localStorage });
+registerOfflineShell({ enabled: import.meta.env.PROD });
 
-const stage = createStage(requireElement('#board', HTMLDivElement));
-const renderer = createRenderer({ board, draft, layers: stage.layers });
+const stage = createStage(requireElement('#board', HTMLDivElement), camera);
+const grid = createGrid(stage.element, camera);
+const renderer = createRenderer({
+  board,
+  draft,
+  layers: stage.layers,
+  view: {
+    bounds: () => camera.visibleBounds(stage.size()),
+    onChange(listener) {
+      const offs = [camera.onChange(listener), stage.onResize(listener)];
+      return () => offs.forEach((off) => off());
+    },
+  },
+});
 const draftRenderer = createDraftRenderer({ draft, layer: stage.layers.draft });
 const overlay = createSelectionOverlay({
   board,
@@ -50,15 +94,91 @@ const overlay = createSelectionOverlay({
   onViewportChange: (listener) => stage.onViewportChange(listener),
 });
 
-const toolbox = createToolbox({ board, selection, draft, style: () => DEFAULT_STYLE });
+const laserRenderer = createLaserRenderer({ laser, layer: stage.layers.overlay });
+
+const toolbox = createToolbox({ board, selection, draft, camera, editing, laser, style: () => style.get() });
+// Navigation listens first (capture phase): a pan or pinch never reaches the active tool.
+const navigation = createNavigation({ element: stage.element, camera, toolbox, keys: window });
 const pointerInput = createPointerInput(stage, toolbox);
 const cursor = createCursor(stage.element, toolbox);
-const shortcuts = createShortcuts(window, toolbox);
+const notice = createNotice(requireElement('.app', HTMLElement));
+const exportMenu = createExportMenu({ parent: requireElement('#bottom-left-slot', HTMLDivElement), dropTarget: stage.element, board, room, notice });
+const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
+const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });
+const commands = createCommands({
+  board,
+  selection,
+  history,
+  camera,
+  toolbox,
+  screen: () => stage.size(),
+  extra: [...exportMenu.commands, { id: 'help', label: 'Keyboard shortcuts', keys: ['?'], run: () => help.open() }],
+});
+const shortcuts = createShortcuts(window, toolbox, commands);
+const clipboard = createClipboard({
+  target: window,
+  board,
+  selection,
+  style: () => style.get(),
+  center: () => stage.toBoard(stage.element.getBoundingClientRect().left + stage.size().width / 2, stage.element.getBoundingClientRect().top + stage.size().height / 2),
+});
+const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point) });
 const toolbar = createToolbar({ parent: requireElement('#toolbar-slot', HTMLDivElement), toolbox, board, selection });
-const status = createStatusIndicator(requireElement('#status-slot', HTMLDivElement), connection);
+const status = createStatusIndicator(requireElement('#status-slot', HTMLDivElement), connection, {
+  pending,
+  firstVisit: offline.loaded.then(({ hadCopy }) => !hadCopy),
+});
+const presence = createPresence({
+  awareness: connection.provider.awareness,
+  stage,
+  board,
+  selection,
+  laser,
+  listParent: requireElement('#status-slot', HTMLDivElement),
+  window,
+  storage: window.localStorage,
+});
+const stylePanel = createStylePanel({ parent: requireElement('#style-slot', HTMLDivElement), board, selection, style });
+const historyControls = createHistoryControls(requireElement('#bottom-left-slot', HTMLDivElement), history);
+const zoomControls = createZoomControls({ parent: requireElement('#bottom-left-slot', HTMLDivElement), camera, screen: () => stage.size(), fit });
 
 // Parts close in reverse order of creation, so nothing outlives what it listens to.
-const parts = [board, selection, draft, connection, stage, renderer, draftRenderer, overlay, toolbox, pointerInput, cursor, shortcuts, toolbar, status];
+const parts = [
+  board,
+  selection,
+  draft,
+  camera,
+  history,
+  editing,
+  laser,
+  style,
+  offline,
+  ...(tabSync ? [tabSync] : []),
+  connection,
+  pending,
+  stage,
+  grid,
+  renderer,
+  draftRenderer,
+  overlay,
+  laserRenderer,
+  toolbox,
+  navigation,
+  pointerInput,
+  cursor,
+  notice,
+  exportMenu,
+  help,
+  shortcuts,
+  clipboard,
+  textEditor,
+  toolbar,
+  status,
+  presence,
+  stylePanel,
+  historyControls,
+  zoomControls,
+];
 if (import.meta.hot) {
   import.meta.hot.dispose(() => {
     for (const part of parts.reverse()) part.close();

@@ -3,9 +3,17 @@ import type { ToolId } from '../tools/tool.ts';
 
 const CURSORS: Record<ToolId, string> = {
   select: 'default',
+  hand: 'grab',
   pen: 'crosshair',
   rectangle: 'crosshair',
   ellipse: 'crosshair',
+  diamond: 'crosshair',
+  line: 'crosshair',
+  arrow: 'crosshair',
+  text: 'text',
+  sticky: 'copy',
+  eraser: 'cell',
+  laser: 'crosshair',
 };
 
 /** Shows the active tool's cursor over the board. */

@@ -1,56 +1,93 @@
-import type Konva from 'konva';
 import type { Shape } from '../../shared/schema.ts';
 import { compareShapeOrder } from '../../shared/doc.ts';
 import type { Board } from '../model/board.ts';
 import type { Draft } from '../model/draft.ts';
+import { shapeBounds, type Bounds } from '../model/geometry.ts';
 import { createFrameScheduler, type FrameScheduler } from './frame-scheduler.ts';
 import type { StageLayers } from './stage.ts';
 import { renderShape } from './views/render-shape.ts';
+import { createSpatialIndex } from './spatial-index.ts';
 import type { ShapeNode } from './views/view.ts';
+
+/** The part of the board on screen, and when it changes; without it every shape is drawn. */
+export interface RendererView {
+  bounds(): Bounds;
+  onChange(listener: () => void): () => void;
+}
 
 export interface RendererOptions {
   board: Board;
   draft: Draft;
   layers: Pick<StageLayers, 'shapes' | 'draft'>;
+  /** Culls shapes outside this view (plus a margin). */
+  view?: RendererView;
   /** Defaults to one flush per animation frame. */
   createScheduler?: (work: () => void) => FrameScheduler;
 }
 
-/** Keeps one Konva node per valid shape in step with the board. */
+/** Keeps one Konva node per valid shape in view in step with the board. */
 export interface Renderer {
-  /** The node drawing this shape, if it is on the board. */
+  /** The node drawing this shape, if it is on the board and in view. */
   nodeFor(id: string): ShapeNode | undefined;
   /** Applies pending changes now instead of on the next frame. */
   flush(): void;
   close(): void;
 }
 
+/** Share of the view added on each side before culling, so a short pan finds its shapes ready. */
+const VIEW_MARGIN = 0.5;
+/** How visible a shape the eraser passed over stays until it is deleted. */
+const ERASED_OPACITY = 0.25;
 /** Above this many nodes to re-place at once, rebuilding the layer's order is cheaper. */
 const REBUILD_ORDER_THRESHOLD = 64;
 
 /**
- * Redraws only the shapes a change touched, at most once per frame, whoever made the change.
+ * Redraws only the shapes a change touched, at most once per frame, whoever made the change, and
+ * only shapes in or near the view have a node at all: a 50k-shape board costs what is on screen.
  * Shapes being dragged are lifted into the draft layer for the drag, so the layer holding every
  * other shape is not redrawn on each pointer move; on drop they go back to their place in z-order.
  */
 export function createRenderer(options: RendererOptions): Renderer {
-  const { board, draft, layers } = options;
+  const { board, draft, layers, view } = options;
   const nodes = new Map<string, ShapeNode>();
   const indexOf = new Map<string, string>();
+  /** Board bounds of every shape, so culling does not recompute geometry on each pan. */
+  const boundsOf = new Map<string, Bounds>();
+  const spatial = createSpatialIndex();
+  /** Mounted nodes currently hidden (in the margin, out of view); setting `visible` costs even when unchanged. */
+  const hidden = new Set<string>();
   const lifted = new Set<string>();
   const dirty = new Set<string>();
   let translationDirty = false;
+  let viewDirty = true;
+  let area: Bounds | null = null;
+  /** The view itself: nodes kept in the margin around it are hidden, so Konva skips drawing them. */
+  let seen: Bounds | null = null;
   const scheduler = (options.createScheduler ?? createFrameScheduler)(() => flush());
 
   const offBoard = board.onChange(({ ids }) => {
     for (const id of ids) dirty.add(id);
     scheduler.schedule();
   });
+  // Resize/rotate previews and eraser fading redraw only the shapes they name, before and after.
+  let previewed = new Set<string>();
   const offDraft = draft.onChange((change) => {
+    if (change.overrides || change.erased) {
+      const now = new Set<string>([...(draft.overrides?.keys() ?? []), ...(draft.erased ?? [])]);
+      for (const id of previewed) dirty.add(id);
+      for (const id of now) dirty.add(id);
+      previewed = now;
+      scheduler.schedule();
+    }
     if (!change.translation) return;
     translationDirty = true;
     scheduler.schedule();
   });
+  const offView =
+    view?.onChange(() => {
+      viewDirty = true;
+      scheduler.schedule();
+    }) ?? (() => {});
   for (const shape of board.ordered()) dirty.add(shape.id);
   scheduler.schedule();
 
@@ -59,25 +96,83 @@ export function createRenderer(options: RendererOptions): Renderer {
     return t !== null && lifted.has(id) ? { dx: t.dx, dy: t.dy } : { dx: 0, dy: 0 };
   };
 
+  const within = (id: string, box: Bounds | null): boolean => {
+    if (box === null || lifted.has(id)) return true;
+    const b = boundsOf.get(id);
+    return b !== undefined && b.x <= box.x + box.width && b.y <= box.y + box.height && b.x + b.width >= box.x && b.y + b.height >= box.y;
+  };
+  const inArea = (id: string): boolean => within(id, area);
+
+  const show = (id: string, node: ShapeNode): void => {
+    const visible = within(id, seen);
+    if (visible === !hidden.has(id)) return;
+    node.visible(visible);
+    if (visible) hidden.delete(id);
+    else hidden.add(id);
+  };
+
+  const unmount = (id: string): void => {
+    nodes.get(id)?.destroy();
+    nodes.delete(id);
+    hidden.delete(id);
+    indexOf.delete(id);
+    lifted.delete(id);
+  };
+
   function flush(): void {
     let shapesChanged = false;
     let draftChanged = false;
     const toPlace = new Set<string>();
 
+    if (viewDirty && view !== undefined) {
+      viewDirty = false;
+      const b = view.bounds();
+      seen = b;
+      area = { x: b.x - b.width * VIEW_MARGIN, y: b.y - b.height * VIEW_MARGIN, width: b.width * (1 + 2 * VIEW_MARGIN), height: b.height * (1 + 2 * VIEW_MARGIN) };
+      // The grid finds what may be in the area without looking at far-off shapes.
+      for (const id of spatial.query(area)) if (!nodes.has(id) && inArea(id)) dirty.add(id);
+      for (const [id, node] of nodes) {
+        if (!inArea(id)) {
+          unmount(id);
+          shapesChanged = true;
+        } else {
+          show(id, node);
+        }
+      }
+    }
+
     for (const id of dirty) {
-      const shape = board.get(id);
+      const stored = board.get(id);
+      if (stored === undefined) {
+        boundsOf.delete(id);
+        spatial.delete(id);
+        if (nodes.has(id)) {
+          if (lifted.has(id)) draftChanged = true;
+          else shapesChanged = true;
+          unmount(id);
+        }
+        continue;
+      }
+      const shape = { ...stored, ...draft.overrides?.get(id) };
+      const bounds = shapeBounds(shape);
+      boundsOf.set(id, bounds);
+      spatial.set(id, bounds);
       const existing = nodes.get(id);
+      if (!inArea(id)) {
+        if (existing !== undefined) {
+          unmount(id);
+          shapesChanged = true;
+        }
+        continue;
+      }
       const inDraftLayer = lifted.has(id);
       if (inDraftLayer) draftChanged = true;
       else shapesChanged = true;
-      if (shape === undefined) {
-        existing?.destroy();
-        nodes.delete(id);
-        indexOf.delete(id);
-        lifted.delete(id);
-        continue;
-      }
       const node = renderShape(shape, existing, 'committed');
+      if (node !== existing) hidden.delete(id);
+      show(id, node);
+      // Shapes the eraser passed over fade until the release deletes them.
+      if (draft.erased?.has(id)) node.opacity(shape.opacity * ERASED_OPACITY);
       const { dx, dy } = offset(id);
       if (dx !== 0 || dy !== 0) node.position({ x: shape.x + dx, y: shape.y + dy });
       if (node !== existing) {
@@ -117,7 +212,8 @@ export function createRenderer(options: RendererOptions): Renderer {
       if (node && shape) {
         node.position({ x: shape.x, y: shape.y });
         node.remove();
-        toPlace.add(id);
+        if (inArea(id)) toPlace.add(id);
+        else unmount(id);
       }
       shapes = true;
     }
@@ -160,10 +256,14 @@ export function createRenderer(options: RendererOptions): Renderer {
     close() {
       offBoard();
       offDraft();
+      offView();
       scheduler.close();
       for (const node of nodes.values()) node.destroy();
       nodes.clear();
       indexOf.clear();
+      boundsOf.clear();
+      spatial.clear();
+      hidden.clear();
       lifted.clear();
       dirty.clear();
     },

@@ -1,13 +1,9 @@
 import Konva from 'konva';
 import type { Point } from '../model/geometry.ts';
+import type { Camera, Viewport } from '../model/camera.ts';
 import { createEmitter } from '../model/emitter.ts';
 
-/** The camera: board point p appears at stage pixel p * scale + (x, y). */
-export interface Viewport {
-  x: number;
-  y: number;
-  scale: number;
-}
+export type { Viewport } from '../model/camera.ts';
 
 /** The layers, one canvas each, split by how often they change. */
 export interface StageLayers {
@@ -25,20 +21,25 @@ export interface BoardStage {
   readonly element: HTMLElement;
   viewport(): Viewport;
   setViewport(viewport: Viewport): void;
+  /** The stage's size in CSS pixels. */
+  size(): { width: number; height: number };
   /** Board coordinates of a point given in client (viewport CSS pixel) coordinates. */
   toBoard(clientX: number, clientY: number): Point;
   /** Client coordinates of a board point. */
   toClient(point: Point): Point;
   onViewportChange(listener: (viewport: Viewport) => void): () => void;
+  /** Called after the stage took a new size (the window or the board element resized). */
+  onResize(listener: () => void): () => void;
   close(): void;
 }
 
 /**
- * A Konva stage filling `element`, with the three layers and the board ↔ screen transform.
+ * A Konva stage filling `element`, with the three layers, following `camera` for the
+ * board ↔ screen transform.
  * Konva's own hit detection is off everywhere: tools hit-test the model, which is cheaper than
  * keeping a hit canvas for thousands of shapes and works without a canvas in tests.
  */
-export function createStage(element: HTMLDivElement): BoardStage {
+export function createStage(element: HTMLDivElement, camera: Camera): BoardStage {
   const konva = new Konva.Stage({ container: element, width: element.clientWidth, height: element.clientHeight, listening: false });
   const layers: StageLayers = {
     shapes: new Konva.Layer({ listening: false }),
@@ -50,11 +51,18 @@ export function createStage(element: HTMLDivElement): BoardStage {
     // Named canvases make the page inspectable (and testable) without reaching into Konva.
     layer.getNativeCanvasElement().dataset.layer = name;
   }
-  let viewport: Viewport = { x: 0, y: 0, scale: 1 };
-  const viewportChanges = createEmitter<Viewport>();
+  const apply = (viewport: Viewport): void => {
+    konva.position({ x: viewport.x, y: viewport.y });
+    konva.scale({ x: viewport.scale, y: viewport.scale });
+    konva.batchDraw();
+  };
+  apply(camera.viewport());
+  const offCamera = camera.onChange(apply);
 
+  const resizes = createEmitter<void>();
   const resize = new ResizeObserver(() => {
     konva.size({ width: element.clientWidth, height: element.clientHeight });
+    resizes.emit();
   });
   resize.observe(element);
 
@@ -67,26 +75,25 @@ export function createStage(element: HTMLDivElement): BoardStage {
     konva,
     layers,
     element,
-    viewport: () => viewport,
-    setViewport(next) {
-      viewport = { ...next };
-      konva.position({ x: viewport.x, y: viewport.y });
-      konva.scale({ x: viewport.scale, y: viewport.scale });
-      konva.batchDraw();
-      viewportChanges.emit(viewport);
-    },
+    viewport: () => camera.viewport(),
+    setViewport: (next) => camera.set(next),
+    size: () => ({ width: konva.width(), height: konva.height() }),
     toBoard(clientX, clientY) {
       const o = origin();
+      const viewport = camera.viewport();
       return { x: (clientX - o.x - viewport.x) / viewport.scale, y: (clientY - o.y - viewport.y) / viewport.scale };
     },
     toClient(point) {
       const o = origin();
+      const viewport = camera.viewport();
       return { x: point.x * viewport.scale + viewport.x + o.x, y: point.y * viewport.scale + viewport.y + o.y };
     },
-    onViewportChange: (listener) => viewportChanges.on(listener),
+    onViewportChange: (listener) => camera.onChange(listener),
+    onResize: (listener) => resizes.on(listener),
     close() {
       resize.disconnect();
-      viewportChanges.clear();
+      resizes.clear();
+      offCamera();
       konva.destroy();
     },
   };

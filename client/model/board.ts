@@ -10,7 +10,7 @@ import {
   writeShape,
   type ShapeMap,
 } from '../../shared/doc.ts';
-import { LOCAL_ORIGIN, originKind, type OriginKind } from '../../shared/origins.ts';
+import { IMPORT_ORIGIN, LOCAL_ORIGIN, originKind, type OriginKind } from '../../shared/origins.ts';
 import { isValidIndex, readShape, shapeFields, type Shape } from '../../shared/schema.ts';
 import { createEmitter } from './emitter.ts';
 
@@ -65,6 +65,12 @@ export interface Board {
   /** Applies field patches to existing shapes in one transaction; missing shapes are skipped. */
   updateShapes(patches: ReadonlyMap<string, ShapePatch>): void;
   deleteShapes(ids: Iterable<string>): void;
+  /**
+   * Writes whole shapes as they are, ids and z-order indices kept (replacing any shape with the
+   * same id), in one IMPORT_ORIGIN transaction: an imported file is one undo step. The shapes
+   * must already have passed the schema gate.
+   */
+  importShapes(shapes: readonly Shape[]): void;
   /** Runs `fn` as one local transaction: several commands inside become one undo step. */
   batch(fn: () => void): void;
   /** Called after each transaction that touched shapes, once the cache is up to date. */
@@ -171,6 +177,12 @@ export function createBoard(doc: Y.Doc): Board {
       transact(() => {
         for (const id of list) deleteShape(doc, id);
       });
+    },
+    importShapes(shapes) {
+      if (shapes.length === 0) return;
+      doc.transact(() => {
+        for (const shape of shapes) writeShape(doc, shape);
+      }, IMPORT_ORIGIN);
     },
     batch(fn) {
       transact(fn);

@@ -1,5 +1,6 @@
 import type { NewShape } from './board.ts';
 import { createEmitter } from './emitter.ts';
+import type { Bounds } from './geometry.ts';
 
 /** Shapes shown moved by a delta while a drag is in progress; the doc is written on drop. */
 export interface Translation {
@@ -12,18 +13,33 @@ export interface Translation {
 export interface DraftChange {
   shape: boolean;
   translation: boolean;
+  erased: boolean;
+  overrides: boolean;
+  marquee: boolean;
 }
+
+const NO_CHANGE: DraftChange = { shape: false, translation: false, erased: false, overrides: false, marquee: false };
 
 /**
  * What the local user is in the middle of doing, kept out of the document until it is committed:
- * the shape being drawn and the translation of a drag. Remote changes never touch it, so a stroke
- * or a drag carries on whatever arrives from the network.
+ * the shape being drawn, the translation of a drag, the shapes a resize or rotation would give,
+ * the shapes the eraser passed over and the marquee. Remote changes never touch it, so a gesture
+ * carries on whatever arrives from the network.
  */
 export interface Draft {
   readonly shape: NewShape | null;
   readonly translation: Translation | null;
+  /** Shapes the eraser has passed over, shown faded until the release deletes them. */
+  readonly erased: ReadonlySet<string> | null;
+  /** Shapes shown as a resize or rotation in progress would leave them (by id). */
+  readonly overrides: ReadonlyMap<string, NewShape> | null;
+  /** The selection rectangle being dragged, in board units. */
+  readonly marquee: Bounds | null;
   setShape(shape: NewShape | null): void;
   setTranslation(translation: Translation | null): void;
+  setErased(ids: ReadonlySet<string> | null): void;
+  setOverrides(shapes: ReadonlyMap<string, NewShape> | null): void;
+  setMarquee(bounds: Bounds | null): void;
   clear(): void;
   onChange(listener: (change: DraftChange) => void): () => void;
   close(): void;
@@ -32,6 +48,9 @@ export interface Draft {
 export function createDraft(): Draft {
   let shape: NewShape | null = null;
   let translation: Translation | null = null;
+  let erased: ReadonlySet<string> | null = null;
+  let overrides: ReadonlyMap<string, NewShape> | null = null;
+  let marquee: Bounds | null = null;
   const changes = createEmitter<DraftChange>();
   return {
     get shape() {
@@ -40,21 +59,54 @@ export function createDraft(): Draft {
     get translation() {
       return translation;
     },
+    get erased() {
+      return erased;
+    },
+    get overrides() {
+      return overrides;
+    },
+    get marquee() {
+      return marquee;
+    },
     setShape(next) {
       if (next === shape) return;
       shape = next;
-      changes.emit({ shape: true, translation: false });
+      changes.emit({ ...NO_CHANGE, shape: true });
     },
     setTranslation(next) {
       if (next === translation) return;
       translation = next;
-      changes.emit({ shape: false, translation: true });
+      changes.emit({ ...NO_CHANGE, translation: true });
+    },
+    setErased(next) {
+      if (next === erased) return;
+      erased = next;
+      changes.emit({ ...NO_CHANGE, erased: true });
+    },
+    setOverrides(next) {
+      if (next === overrides) return;
+      overrides = next;
+      changes.emit({ ...NO_CHANGE, overrides: true });
+    },
+    setMarquee(next) {
+      if (next === marquee) return;
+      marquee = next;
+      changes.emit({ ...NO_CHANGE, marquee: true });
     },
     clear() {
-      const change = { shape: shape !== null, translation: translation !== null };
+      const change: DraftChange = {
+        shape: shape !== null,
+        translation: translation !== null,
+        erased: erased !== null,
+        overrides: overrides !== null,
+        marquee: marquee !== null,
+      };
       shape = null;
       translation = null;
-      if (change.shape || change.translation) changes.emit(change);
+      erased = null;
+      overrides = null;
+      marquee = null;
+      if (Object.values(change).some(Boolean)) changes.emit(change);
     },
     onChange: (listener) => changes.on(listener),
     close() {

@@ -2,6 +2,8 @@ import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { TOKEN_PARAM, closeCodeName, isFinalCloseCode } from '../../shared/protocol.ts';
 import { createEmitter } from '../model/emitter.ts';
+import { DEFAULT_BACKOFF, createBackoff } from './backoff.ts';
+import { createReconnector, type Refusal } from './backoff-reconnect.ts';
 
 /** What the status indicator shows: exactly one of these at any time. */
 export type ConnectionStatus = 'connected' | 'connecting' | 'offline';
@@ -26,6 +28,9 @@ export interface Connection {
   /** True once the first full exchange with the server finished (the board is up to date). */
   readonly synced: boolean;
   readonly provider: WebsocketProvider;
+  /** Set when the server refused this board for good (close code 4400–4499); no retries follow. */
+  readonly refusal: Refusal | null;
+  onRefused(listener: (refusal: Refusal) => void): () => void;
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   onSynced(listener: (synced: boolean) => void): () => void;
   close(): void;
@@ -44,6 +49,15 @@ export function createConnection(options: ConnectionOptions): Connection {
   const provider = new WebsocketProvider(options.url, options.room, options.doc, {
     ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
     params: options.token ? { [TOKEN_PARAM]: options.token } : {},
+    // Tabs sync through client/sync/broadcast.ts, which also works while the socket is down and
+    // marks what it applies with OFFLINE_ORIGIN.
+    disableBc: true,
+    shouldReconnect: (event) => !isFinalCloseCode(event.code),
+  });
+  // Retries with jittered backoff, and never after a refusal.
+  const reconnector = createReconnector(provider, {
+    backoff: createBackoff({ ...DEFAULT_BACKOFF, random: Math.random }),
+    events: typeof window === 'undefined' ? undefined : window,
   });
 
   const setStatus = (next: ConnectionStatus): void => {
@@ -95,6 +109,10 @@ export function createConnection(options: ConnectionOptions): Connection {
       return synced;
     },
     provider,
+    get refusal() {
+      return reconnector.refusal;
+    },
+    onRefused: (listener) => reconnector.onRefused(listener),
     onStatus: (listener) => statusChanges.on(listener),
     onSynced: (listener) => syncChanges.on(listener),
     close() {
@@ -103,6 +121,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       provider.off('sync', onSync);
       provider.off('closed', onClosed);
       provider.off('connection-close', onConnectionClose);
+      reconnector.close();
       provider.destroy();
       statusChanges.clear();
       syncChanges.clear();

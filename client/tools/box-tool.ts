@@ -10,10 +10,10 @@ type BoxState =
   | { name: 'dragging'; origin: BoardPointerEvent; id: string };
 
 /**
- * Rectangle and ellipse: idle → pointing → dragging → idle. The box follows the pointer in the
+ * Rectangle, ellipse and diamond: idle → pointing → dragging → idle. The box follows the pointer in the
  * draft from any drag direction (Shift makes it square) and is written once, on pointer up.
  */
-export function createBoxTool(ctx: ToolContext, id: Extract<ToolId, 'rectangle' | 'ellipse'>, type: 'rect' | 'ellipse'): Tool {
+export function createBoxTool(ctx: ToolContext, id: Extract<ToolId, 'rectangle' | 'ellipse' | 'diamond'>, type: BoxShape['type']): Tool {
   let state: BoxState = { name: 'idle' };
 
   const toShape = (shapeId: string, origin: BoardPointerEvent, event: BoardPointerEvent): DistributiveOmit<BoxShape, 'index'> => {

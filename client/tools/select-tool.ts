@@ -1,5 +1,11 @@
+import type { Shape } from '../../shared/schema.ts';
+import type { NewShape, ShapePatch } from '../model/board.ts';
+import { followBindings } from '../model/bindings.ts';
+import { shapeBounds, type Bounds, type Point } from '../model/geometry.ts';
 import { shapeAt } from '../model/shape-at.ts';
+import { diffShape, rotateShape, scaleShape, unionBounds } from '../model/transform.ts';
 import { deleteSelection } from './delete-selection.ts';
+import { selectionHandles, handleAt, type HandleName } from '../model/selection-handles.ts';
 import { DRAG_THRESHOLD_PX, HIT_TOLERANCE_PX, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
 
 /** What a press that ends without a drag does to the selection (decided on release, so a drag of a multi-selection keeps it). */
@@ -8,18 +14,101 @@ type OnClick = 'none' | 'select-only' | 'deselect';
 type SelectState =
   | { name: 'idle' }
   | { name: 'pointing'; origin: BoardPointerEvent; hitId: string | null; onClick: OnClick }
-  | { name: 'dragging'; origin: BoardPointerEvent; ids: ReadonlySet<string>; dx: number; dy: number };
+  | { name: 'dragging'; origin: BoardPointerEvent; ids: ReadonlySet<string>; dx: number; dy: number }
+  | { name: 'marquee'; origin: BoardPointerEvent; base: ReadonlySet<string> }
+  | { name: 'resizing'; handle: Exclude<HandleName, 'rotate'>; bounds: Bounds; shapes: ReadonlyMap<string, Shape> }
+  | { name: 'rotating'; center: Point; startAngle: number; shapes: ReadonlyMap<string, Shape> };
+
+/** Two clicks on one text within this many milliseconds edit it. */
+const DOUBLE_CLICK_MS = 500;
+/** Shift snaps rotation to multiples of this many degrees. */
+const SNAP_DEGREES = 15;
 
 /**
- * Select and move: idle → pointing → dragging → idle. A click selects (Shift adds or removes),
- * a click on empty board clears, a drag moves the selection. While dragging only the draft's
- * translation changes; the move is written on release as one transaction (one undo step).
+ * Select, move, resize and rotate: idle → pointing → dragging | marquee → idle, and
+ * idle → resizing | rotating → idle from the selection's handles. A click selects (Shift adds or
+ * removes), a drag on empty board draws a marquee, a drag on a shape moves the selection, a
+ * double-click on a text or note edits it. While a gesture runs only the draft changes; the
+ * document is written once on release, as one transaction (one undo step), arrows bound to the
+ * changed shapes following in the same transaction.
  */
 export function createSelectTool(ctx: ToolContext): Tool {
   let state: SelectState = { name: 'idle' };
+  let lastClick: { id: string; time: number } | null = null;
 
-  const endDrag = (): void => {
+  const editable = (): Shape[] => [...ctx.selection.ids()].map((id) => ctx.board.get(id)).filter((s): s is Shape => s !== undefined && !s.locked);
+
+  /** Writes the changed shapes and the arrows bound to them as one undo step. */
+  const commit = (after: ReadonlyMap<string, NewShape>): void => {
+    const patches = new Map<string, ShapePatch>();
+    for (const [id, shape] of after) {
+      const before = ctx.board.get(id);
+      if (before !== undefined) patches.set(id, diffShape(before, shape));
+    }
+    for (const [id, patch] of followBindings(ctx.board, after)) patches.set(id, patch);
+    ctx.board.updateShapes(patches);
+  };
+
+  const endGesture = (): void => {
     ctx.draft.setTranslation(null);
+    ctx.draft.setOverrides(null);
+    ctx.draft.setMarquee(null);
+  };
+
+  const marqueeBounds = (origin: Point, event: Point): Bounds => ({
+    x: Math.min(origin.x, event.x),
+    y: Math.min(origin.y, event.y),
+    width: Math.abs(event.x - origin.x),
+    height: Math.abs(event.y - origin.y),
+  });
+
+  const resized = (resizing: Extract<SelectState, { name: 'resizing' }>, event: BoardPointerEvent): Map<string, NewShape> => {
+    const b = resizing.bounds;
+    const anchor = {
+      x: resizing.handle.includes('w') ? b.x + b.width : b.x,
+      y: resizing.handle.includes('n') ? b.y + b.height : b.y,
+    };
+    let sx = b.width > 0 ? Math.abs(event.x - anchor.x) / b.width : 1;
+    let sy = b.height > 0 ? Math.abs(event.y - anchor.y) / b.height : 1;
+    if (event.shiftKey) sx = sy = Math.max(sx, sy);
+    sx = Math.max(sx, 0.01);
+    sy = Math.max(sy, 0.01);
+    // Dragged past the anchor, the box grows on the other side (the shapes are not mirrored).
+    const nx = event.x < anchor.x ? anchor.x - b.width * sx : anchor.x;
+    const ny = event.y < anchor.y ? anchor.y - b.height * sy : anchor.y;
+    const out = new Map<string, NewShape>();
+    for (const [id, shape] of resizing.shapes) {
+      const scaled = scaleShape(shape, { x: b.x, y: b.y }, sx, sy);
+      out.set(id, { ...scaled, x: round(scaled.x + nx - b.x), y: round(scaled.y + ny - b.y) });
+    }
+    return out;
+  };
+
+  const rotated = (rotating: Extract<SelectState, { name: 'rotating' }>, event: BoardPointerEvent): Map<string, NewShape> => {
+    let degrees = ((Math.atan2(event.y - rotating.center.y, event.x - rotating.center.x) - rotating.startAngle) * 180) / Math.PI;
+    if (event.shiftKey) degrees = Math.round(degrees / SNAP_DEGREES) * SNAP_DEGREES;
+    const out = new Map<string, NewShape>();
+    for (const [id, shape] of rotating.shapes) out.set(id, rotateShape(shape, rotating.center, degrees));
+    return out;
+  };
+
+  const startHandleGesture = (event: BoardPointerEvent): boolean => {
+    const shapes = editable();
+    const handles = selectionHandles(shapes, event.scale);
+    if (handles === null) return false;
+    const handle = handleAt(handles, event, event.scale);
+    if (handle === null) return false;
+    const byId = new Map(shapes.map((s) => [s.id, s]));
+    if (handle === 'rotate') {
+      const center = { x: handles.bounds.x + handles.bounds.width / 2, y: handles.bounds.y + handles.bounds.height / 2 };
+      state = { name: 'rotating', center, startAngle: Math.atan2(event.y - center.y, event.x - center.x), shapes: byId };
+    } else {
+      // Scale the shapes' geometry: not the padded box the handles sit on, and not the strokes,
+      // which keep their width (scaling about a stroke's edge would shift the shape a little).
+      const geometry = unionBounds(shapes.map((shape) => ({ ...shape, strokeWidth: 0 })));
+      state = { name: 'resizing', handle, bounds: geometry ?? handles.bounds, shapes: byId };
+    }
+    return true;
   };
 
   return {
@@ -28,7 +117,15 @@ export function createSelectTool(ctx: ToolContext): Tool {
       return state.name;
     },
     pointerDown(event) {
+      if (startHandleGesture(event)) return;
       const hit = shapeAt(ctx.board, event, HIT_TOLERANCE_PX / event.scale);
+      if (hit !== null && (hit.type === 'text' || hit.type === 'sticky') && lastClick?.id === hit.id && event.time - lastClick.time < DOUBLE_CLICK_MS) {
+        lastClick = null;
+        ctx.selection.set([hit.id]);
+        ctx.editing.begin({ isNew: false, shape: hit });
+        state = { name: 'idle' };
+        return;
+      }
       let onClick: OnClick = 'none';
       if (hit === null) {
         if (!event.shiftKey) ctx.selection.clear();
@@ -44,47 +141,94 @@ export function createSelectTool(ctx: ToolContext): Tool {
     },
     pointerMove(event) {
       if (state.name === 'pointing') {
-        if (state.hitId === null) return;
         const travel = Math.hypot(event.x - state.origin.x, event.y - state.origin.y) * event.scale;
         if (travel < DRAG_THRESHOLD_PX) return;
-        const ids = new Set([...ctx.selection.ids()].filter((id) => ctx.board.get(id)?.locked === false));
-        if (ids.size === 0) return;
-        state = { name: 'dragging', origin: state.origin, ids, dx: 0, dy: 0 };
+        if (state.hitId === null) {
+          state = { name: 'marquee', origin: state.origin, base: event.shiftKey ? ctx.selection.ids() : new Set() };
+        } else {
+          const ids = new Set(editable().map((s) => s.id));
+          if (ids.size === 0) return;
+          state = { name: 'dragging', origin: state.origin, ids, dx: 0, dy: 0 };
+        }
       }
-      if (state.name !== 'dragging') return;
-      state.dx = event.x - state.origin.x;
-      state.dy = event.y - state.origin.y;
-      ctx.draft.setTranslation({ ids: state.ids, dx: state.dx, dy: state.dy });
+      switch (state.name) {
+        case 'dragging':
+          state.dx = event.x - state.origin.x;
+          state.dy = event.y - state.origin.y;
+          ctx.draft.setTranslation({ ids: state.ids, dx: state.dx, dy: state.dy });
+          return;
+        case 'marquee': {
+          const box = marqueeBounds(state.origin, event);
+          ctx.draft.setMarquee(box);
+          const inside = ctx.board.ordered().filter((s) => !s.locked && contains(box, shapeBounds(s))).map((s) => s.id);
+          ctx.selection.set([...state.base, ...inside]);
+          return;
+        }
+        case 'resizing':
+          ctx.draft.setOverrides(resized(state, event));
+          return;
+        case 'rotating':
+          ctx.draft.setOverrides(rotated(state, event));
+          return;
+      }
     },
     pointerUp(event) {
       const previous = state;
       state = { name: 'idle' };
-      if (previous.name === 'dragging') {
-        endDrag();
-        const dx = event.x - previous.origin.x;
-        const dy = event.y - previous.origin.y;
-        // Shapes deleted meanwhile by someone else are skipped by moveShapes.
-        ctx.board.moveShapes(previous.ids, dx, dy);
-      } else if (previous.name === 'pointing' && previous.hitId !== null) {
-        if (previous.onClick === 'select-only') ctx.selection.set([previous.hitId]);
-        else if (previous.onClick === 'deselect') ctx.selection.remove(previous.hitId);
+      endGesture();
+      switch (previous.name) {
+        case 'dragging': {
+          const dx = event.x - previous.origin.x;
+          const dy = event.y - previous.origin.y;
+          const moved = new Map<string, NewShape>();
+          for (const id of previous.ids) {
+            const shape = ctx.board.get(id);
+            if (shape) moved.set(id, { ...shape, x: shape.x + dx, y: shape.y + dy });
+          }
+          // moveShapes adds the delta to where the shapes are now, so a concurrent move is kept.
+          ctx.board.batch(() => {
+            ctx.board.moveShapes(previous.ids, dx, dy);
+            ctx.board.updateShapes(followBindings(ctx.board, moved));
+          });
+          return;
+        }
+        case 'pointing':
+          if (previous.hitId === null) return;
+          if (previous.onClick === 'select-only') ctx.selection.set([previous.hitId]);
+          else if (previous.onClick === 'deselect') ctx.selection.remove(previous.hitId);
+          lastClick = { id: previous.hitId, time: event.time };
+          return;
+        case 'resizing':
+          commit(resized(previous, event));
+          return;
+        case 'rotating':
+          commit(rotated(previous, event));
+          return;
+        default:
+          return;
       }
     },
     cancel() {
-      if (state.name === 'dragging') endDrag();
+      endGesture();
       state = { name: 'idle' };
     },
     keyDown(event) {
       if (event.key === 'Delete' || event.key === 'Backspace') {
-        if (state.name === 'dragging') this.cancel();
+        if (state.name !== 'idle') this.cancel();
         return deleteSelection(ctx) > 0;
       }
       if (event.key === 'Escape') {
-        if (state.name === 'dragging') this.cancel();
+        if (state.name !== 'idle' && state.name !== 'pointing') this.cancel();
         else ctx.selection.clear();
         return true;
       }
       return false;
     },
   };
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+function contains(outer: Bounds, inner: Bounds): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
 }

@@ -1,10 +1,13 @@
 import type { ShapeStyle } from '../../shared/schema.ts';
 import type { Board } from '../model/board.ts';
+import type { Camera } from '../model/camera.ts';
+import type { Laser } from '../model/laser.ts';
+import type { TextEditing } from '../model/text-editing.ts';
 import type { Draft } from '../model/draft.ts';
 import type { Selection } from '../model/selection.ts';
 
 /** The tools of the toolbar; ids double as `data-tool` values in the DOM. */
-export const TOOL_IDS = ['select', 'pen', 'rectangle', 'ellipse'] as const;
+export const TOOL_IDS = ['select', 'hand', 'pen', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'eraser', 'laser'] as const;
 export type ToolId = (typeof TOOL_IDS)[number];
 
 /** A pointer event already turned into board coordinates; tools never see the DOM or the canvas. */
@@ -32,7 +35,13 @@ export interface ToolContext {
   board: Board;
   selection: Selection;
   draft: Draft;
-  /** The style new shapes get (DEFAULT_STYLE until the style panel exists). */
+  /** Where the user is looking: the hand tool moves it. */
+  camera: Camera;
+  /** The text being typed in place, if any. */
+  editing: TextEditing;
+  /** The laser pointer's trail (never stored). */
+  laser: Laser;
+  /** The style new shapes get (set from the style panel). */
   style(): ShapeStyle;
 }
 

@@ -1,6 +1,12 @@
 import { createBoxTool } from './box-tool.ts';
+import { createEraserTool } from './eraser-tool.ts';
+import { createHandTool } from './hand-tool.ts';
+import { createLaserTool } from './laser-tool.ts';
+import { createLinearTool } from './linear-tool.ts';
 import { createPenTool } from './pen-tool.ts';
 import { createSelectTool } from './select-tool.ts';
+import { createStickyTool } from './sticky-tool.ts';
+import { createTextTool } from './text-tool.ts';
 import { createEmitter } from '../model/emitter.ts';
 import type { BoardKeyEvent, BoardPointerEvent, Tool, ToolContext, ToolId } from './tool.ts';
 
@@ -22,9 +28,17 @@ export interface Toolbox {
 export function createToolbox(ctx: ToolContext, initial: ToolId = 'select'): Toolbox {
   const tools: Record<ToolId, Tool> = {
     select: createSelectTool(ctx),
+    hand: createHandTool(ctx),
     pen: createPenTool(ctx),
     rectangle: createBoxTool(ctx, 'rectangle', 'rect'),
     ellipse: createBoxTool(ctx, 'ellipse', 'ellipse'),
+    diamond: createBoxTool(ctx, 'diamond', 'diamond'),
+    line: createLinearTool(ctx, 'line'),
+    arrow: createLinearTool(ctx, 'arrow'),
+    text: createTextTool(ctx),
+    sticky: createStickyTool(ctx),
+    eraser: createEraserTool(ctx),
+    laser: createLaserTool(ctx),
   };
   let active: ToolId = initial;
   const changes = createEmitter<ToolId>();
@@ -47,8 +61,11 @@ export function createToolbox(ctx: ToolContext, initial: ToolId = 'select'): Too
     setTool(id) {
       if (id === active) return;
       tools[active].cancel();
-      // A selection only means something to the select tool; drawing tools start clean.
-      if (id !== 'select') ctx.selection.clear();
+      // Text being typed is kept, whichever tool comes next.
+      ctx.editing.finish();
+      // A selection only means something to the select tool; drawing tools start clean
+      // (the hand only looks around, so it keeps it).
+      if (id !== 'select' && id !== 'hand') ctx.selection.clear();
       active = id;
       changes.emit(id);
     },

@@ -1,4 +1,6 @@
 import type { Toolbox } from '../tools/toolbox.ts';
+import { isEditable } from './editable.ts';
+import { matchesCombo, type Command } from './keymap.ts';
 import { TOOL_CATALOG } from './tool-catalog.ts';
 
 export interface Shortcuts {
@@ -6,13 +8,22 @@ export interface Shortcuts {
 }
 
 /**
- * Keyboard: tool keys pick tools; other keys go to the active tool (Delete, Escape). Keys typed
- * into a field, or held with Ctrl/Cmd/Alt (browser and future app shortcuts), are left alone.
+ * Keyboard: commands (undo, copy, zoom…) first, then tool keys, then whatever the active tool
+ * takes (Delete, Escape). Keys typed into a field are left alone, and so are Ctrl/Cmd keys no
+ * command claims, so browser shortcuts keep working.
  */
-export function createShortcuts(target: Window, toolbox: Toolbox): Shortcuts {
+export function createShortcuts(target: Window, toolbox: Toolbox, commands: readonly Command[] = []): Shortcuts {
   const toolByKey = new Map(TOOL_CATALOG.map((tool) => [tool.key, tool.id]));
   const onKeyDown = (event: KeyboardEvent): void => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isEditable(event.target)) return;
+    if (event.defaultPrevented || isEditable(event.target)) return;
+    // Keys in an open dialog are the dialog's (Escape closes it, Tab moves within it).
+    if (event.target instanceof Element && event.target.closest('dialog') !== null) return;
+    for (const command of commands) {
+      if (!command.keys.some((combo) => matchesCombo(event, combo))) continue;
+      if (command.run() !== false) event.preventDefault();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     const tool = toolByKey.get(event.key.toLowerCase());
     if (tool !== undefined) {
       if (!event.repeat) toolbox.setTool(tool);
@@ -28,9 +39,4 @@ export function createShortcuts(target: Window, toolbox: Toolbox): Shortcuts {
       target.removeEventListener('keydown', onKeyDown);
     },
   };
-}
-
-function isEditable(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }

@@ -6,7 +6,10 @@ import { LOCAL_ORIGIN, REMOTE_ORIGIN } from '../../shared/origins.ts';
 import { createBoard, type Board } from '../../client/model/board.ts';
 import { createSelection } from '../../client/model/selection.ts';
 import { createDraft } from '../../client/model/draft.ts';
-import { createToolbox, type Toolbox } from '../../client/tools/toolbox.ts';
+import { createToolbox } from '../../client/tools/toolbox.ts';
+import { createCamera } from '../../client/model/camera.ts';
+import { createTextEditing } from '../../client/model/text-editing.ts';
+import { createLaser } from '../../client/model/laser.ts';
 import type { BoardPointerEvent, ToolId } from '../../client/tools/tool.ts';
 
 /** A board on a real Y.Doc, the tools on top of it, and a recorder of every transaction. */
@@ -15,7 +18,10 @@ function setup(initialTool: ToolId = 'select') {
   const board = createBoard(doc);
   const selection = createSelection(board);
   const draft = createDraft();
-  const toolbox = createToolbox({ board, selection, draft, style: () => DEFAULT_STYLE }, initialTool);
+  const camera = createCamera();
+  const editing = createTextEditing(board);
+  const laser = createLaser();
+  const toolbox = createToolbox({ board, selection, draft, camera, editing, laser, style: () => DEFAULT_STYLE }, initialTool);
   const transactions: unknown[] = [];
   doc.on('afterTransaction', (tx: Y.Transaction) => {
     if (tx.changed.size > 0) transactions.push(tx.origin);
@@ -52,12 +58,15 @@ function setup(initialTool: ToolId = 'select') {
   };
   const close = (): void => {
     toolbox.close();
+    editing.close();
+    laser.close();
+    camera.close();
     selection.close();
     draft.close();
     board.close();
     doc.destroy();
   };
-  return { doc, board, selection, draft, toolbox, transactions, event, gesture, close };
+  return { doc, board, selection, draft, camera, editing, laser, toolbox, transactions, event, gesture, close };
 }
 
 function dedupe(path: string[]): string[] {
@@ -326,7 +335,7 @@ describe('select tool', () => {
     t.close();
   });
 
-  test('dragging a member of a multi-selection moves all of it; a drag on empty board moves nothing', () => {
+  test('dragging a member of a multi-selection moves all of it; a drag on empty board moves nothing (it is a marquee)', () => {
     const t = setup('select');
     addRect(t.board, 'a', 0, 0);
     addRect(t.board, 'b', 200, 0);
@@ -336,7 +345,7 @@ describe('select tool', () => {
     assert.equal(t.selection.size, 2, 'a drag keeps the multi-selection');
 
     t.transactions.length = 0;
-    assert.deepEqual(t.gesture([[700, 700], [800, 800]]), ['idle', 'pointing', 'idle']);
+    assert.deepEqual(t.gesture([[700, 700], [800, 800]]), ['idle', 'pointing', 'marquee', 'idle']);
     assert.deepEqual(t.transactions, []);
     assert.equal(t.selection.size, 0);
     t.close();

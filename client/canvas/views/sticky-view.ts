@@ -13,7 +13,9 @@ const PADDING = 12;
 export const stickyView: ShapeView<Sticky, Konva.Group> = {
   create(shape) {
     const group = new Konva.Group({ listening: false });
-    group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'card', cornerRadius: 4, shadowColor: '#000', shadowOpacity: 0.12, shadowBlur: 8, shadowOffsetY: 2 }));
+    // No drop shadow: a blurred shadow per note is the dearest thing a 2D canvas draws, and a board
+    // of notes would pay it on every pan and zoom frame.
+    group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'card', cornerRadius: 4 }));
     group.add(new Konva.Text({ ...NODE_DEFAULTS, name: 'label', fontFamily: FONT_FAMILY, lineHeight: 1.25, wrap: 'word', padding: PADDING }));
     this.update(group, shape, 'committed');
     return group;

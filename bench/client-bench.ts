@@ -1,0 +1,219 @@
+/**
+ * Client rendering benchmark: the built client in headless Chromium against a real server, on
+ * boards of 1k, 10k and 50k mixed shapes. For each it prints the time to first render (navigation
+ * to the first painted shapes with the board synced) and the median and p95 frame time while the
+ * view pans and zooms. Chromium runs without vsync or a frame-rate cap, so a frame's time is the
+ * work it took, not the display's refresh interval.
+ *
+ *   npm run bench:client              # 1k, 10k, 50k
+ *   npm run bench:client -- 1000 5000 # chosen sizes
+ *   EASEL_BENCH_PROFILE=/tmp/pan.cpuprofile npm run bench:client -- 10000   # also a CPU profile
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { indicesBetween, writeShape } from '../shared/doc.ts';
+import { LOCAL_ORIGIN } from '../shared/origins.ts';
+import { DEFAULT_STYLE, type Shape } from '../shared/schema.ts';
+import { chromiumPath } from '../tests/helpers/browser.ts';
+import { connectClient, waitFor } from '../tests/helpers/client.ts';
+import { startTestServer } from '../tests/helpers/server.ts';
+import { seededRandom } from '../tests/helpers/client.ts';
+import { fmt, percentiles, table } from './stats.ts';
+
+const BUILT_INDEX = fileURLToPath(new URL('../dist/client/index.html', import.meta.url));
+const VIEWPORT = { width: 1280, height: 800 };
+/** Board area per shape, in square board units: a busy board, ~70 shapes on screen at 100%. */
+const AREA_PER_SHAPE = 120 * 120;
+/** Shapes written per transaction while seeding (each one update on the wire). */
+const SEED_CHUNK = 2000;
+const PAN_FRAMES = 120;
+const ZOOM_FRAMES = 120;
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const SIZES = sizes.length > 0 ? sizes : [1_000, 10_000, 50_000];
+
+/** `count` shapes of every type, spread evenly over a square board, in a fixed z-order. */
+function mixedShapes(count: number, seed: number): Shape[] {
+  const random = seededRandom(seed);
+  const side = Math.sqrt(count * AREA_PER_SHAPE);
+  const indices = indicesBetween(null, null, count);
+  const colors = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2', '#f08c00'];
+  const shapes: Shape[] = [];
+  for (let i = 0; i < count; i++) {
+    const base = {
+      ...DEFAULT_STYLE,
+      id: `s${i}`,
+      x: Math.round(random() * side),
+      y: Math.round(random() * side),
+      rotation: random() < 0.1 ? Math.round(random() * 360) : 0,
+      locked: false,
+      index: indices[i]!,
+      strokeColor: colors[i % colors.length]!,
+      fillStyle: (['none', 'semi', 'solid'] as const)[i % 3]!,
+    };
+    const w = 20 + Math.round(random() * 80);
+    const h = 20 + Math.round(random() * 60);
+    switch (i % 8) {
+      case 0:
+        shapes.push({ ...base, type: 'rect', width: w, height: h });
+        break;
+      case 1:
+        shapes.push({ ...base, type: 'ellipse', width: w, height: h });
+        break;
+      case 2:
+        shapes.push({ ...base, type: 'diamond', width: w, height: h });
+        break;
+      case 3: {
+        const points: number[] = [];
+        for (let p = 0; p < 24; p++) points.push(Math.round(p * 4), Math.round(Math.sin(p / 3) * 15 + 15), 0.5);
+        shapes.push({ ...base, type: 'ink', points });
+        break;
+      }
+      case 4:
+        shapes.push({ ...base, type: 'line', points: [0, 0, w, h], startBinding: null, endBinding: null, startArrowhead: false, endArrowhead: false });
+        break;
+      case 5:
+        shapes.push({ ...base, type: 'arrow', points: [0, 0, w, -h], startBinding: null, endBinding: null, startArrowhead: false, endArrowhead: true });
+        break;
+      case 6:
+        shapes.push({ ...base, type: 'text', text: `note ${i}`, width: 0, fontSize: 16 });
+        break;
+      default:
+        shapes.push({ ...base, type: 'sticky', text: `sticky ${i}`, width: 100, height: 80, fillColor: '#ffec99', fillStyle: 'solid' });
+    }
+  }
+  return shapes;
+}
+
+/** Runs in the page: polls until the shapes canvas has painted pixels; resolves with performance.now(). */
+function firstPaintInPage(): Promise<number> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]');
+      const context = canvas?.getContext('2d');
+      const synced = document.querySelector('.status[data-status="connected"]') !== null;
+      if (canvas && context && synced && canvas.width > 0) {
+        const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+        for (let i = 3; i < data.length; i += 64) {
+          if (data[i]! > 0) {
+            resolve(performance.now());
+            return;
+          }
+        }
+      }
+      requestAnimationFrame(check);
+    };
+    check();
+  });
+}
+
+/**
+ * Runs in the page: one wheel event per frame on the board (a pan, then zooming out and back in
+ * about the middle), and the time between frames.
+ */
+function panZoomInPage({ panFrames, zoomFrames }: { panFrames: number; zoomFrames: number }): Promise<number[]> {
+  return new Promise((resolve) => {
+    const board = document.querySelector<HTMLElement>('#board')!;
+    const rect = board.getBoundingClientRect();
+    const deltas: number[] = [];
+    let frame = 0;
+    let last = 0;
+    const step = (now: number): void => {
+      if (last > 0) deltas.push(now - last);
+      last = now;
+      if (frame >= panFrames + zoomFrames) {
+        resolve(deltas);
+        return;
+      }
+      const zooming = frame >= panFrames;
+      const zoomOut = zooming && frame - panFrames < zoomFrames / 2;
+      board.dispatchEvent(
+        new WheelEvent('wheel', {
+          bubbles: true,
+          cancelable: true,
+          clientX: rect.left + rect.width / 2,
+          clientY: rect.top + rect.height / 2,
+          deltaX: zooming ? 0 : 9,
+          deltaY: zooming ? (zoomOut ? 12 : -12) : 6,
+          ctrlKey: zooming,
+        }),
+      );
+      frame++;
+      requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  });
+}
+
+async function measure(page: Page, url: string): Promise<{ firstRender: number; frames: number[] }> {
+  await page.goto(url, { waitUntil: 'commit' });
+  // performance.now() counts from this navigation's start, so this is navigation → first shapes painted.
+  const firstRender = await page.evaluate(firstPaintInPage);
+  const profile = process.env.EASEL_BENCH_PROFILE;
+  const cdp = profile ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
+  const frames = await page.evaluate(panZoomInPage, { panFrames: PAN_FRAMES, zoomFrames: ZOOM_FRAMES });
+  if (cdp && profile) {
+    const { profile: data } = await cdp.send('Profiler.stop');
+    writeFileSync(profile, JSON.stringify(data));
+    console.log(`CPU profile of the pan/zoom written to ${profile}`);
+  }
+  return { firstRender, frames };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(BUILT_INDEX)) {
+    console.log('building the client (npm run build)…');
+    execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  }
+  // The limits are for untrusted clients; the seeding client sends a whole board at once.
+  const server = await startTestServer({ rateBytes: 0, rateMessages: 0, maxMessageBytes: 64 * 1024 * 1024 });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu-vsync', '--disable-frame-rate-limit', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  const rows: string[][] = [['shapes', 'first render ms', 'frame median ms', 'frame p95 ms', 'frames']];
+  try {
+    for (const count of SIZES) {
+      const room = `bench-client-${count}-${Date.now()}`;
+      const seeder = connectClient(server.syncUrl, room);
+      await seeder.synced;
+      const shapes = mixedShapes(count, count);
+      for (let i = 0; i < shapes.length; i += SEED_CHUNK) {
+        seeder.doc.transact(() => {
+          for (const shape of shapes.slice(i, i + SEED_CHUNK)) writeShape(seeder.doc, shape);
+        }, LOCAL_ORIGIN);
+      }
+      // The server has it all once a second client syncs the whole board.
+      const check = connectClient(server.syncUrl, room);
+      await check.synced;
+      await waitFor(() => check.doc.getMap('shapes').size === count, { doc: check.doc }, `server holds ${count} shapes`, 120_000);
+      check.destroy();
+
+      const context = await browser.newContext({ viewport: VIEWPORT });
+      // tsx compiles this file keeping function names through a `__name` helper, which the page
+      // functions above carry along; give the page a harmless one.
+      await context.addInitScript('globalThis.__name = (fn) => fn');
+      const page = await context.newPage();
+      page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+      const result = await measure(page, `${server.httpUrl}/b/${room}`);
+      const [p50, p95] = percentiles(result.frames, [50, 95]);
+      rows.push([fmt(count), fmt(result.firstRender), fmt(p50!, 1), fmt(p95!, 1), String(result.frames.length)]);
+      console.log(`${fmt(count)} shapes: first render ${fmt(result.firstRender)} ms, frame median ${fmt(p50!, 1)} ms, p95 ${fmt(p95!, 1)} ms`);
+      await context.close();
+      seeder.destroy();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(`\n${table(rows)}`);
+}
+
+await main();

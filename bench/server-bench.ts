@@ -1,0 +1,272 @@
+/**
+ * `npm run bench`: Easel's server against the reference y-websocket server (1.5.4, y-leveldb),
+ * both as child processes on this machine, driven by stock y-websocket providers in forked client
+ * processes. Prints figures next to the targets of issue 6; it is a benchmark, not a test.
+ *
+ *   throughput  R rooms × C clients × U stroke updates, a few rounds, medians: delivered updates
+ *               per second, fan-out latency, server CPU per 1,000 updates, server peak RSS
+ *   cold        rooms of 10,000 stored updates: connect → synced after a restart, and Easel's
+ *               Room.load on an uncompacted log
+ *   idle        server RSS with 1,000 idle connections over 100 rooms
+ *
+ * Options: --help. A server CPU profile: --cpu-prof <dir>, then tsx bench/profile-summary.ts.
+ */
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { COLD_ROOMS, measureEndToEndLoad, measureRoomLoad, type EndToEndLoad } from './cold-load.ts';
+import { measureIdleConnections, type IdleResult } from './idle.ts';
+import { fmt, mb, median, ratio, table, verdict } from './stats.ts';
+import { TARGETS, type BenchTarget } from './targets.ts';
+import { runRound, type PhaseResult, type RoundResult } from './throughput.ts';
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --only <names>          comma-separated targets (${Object.keys(TARGETS).join(', ')}); default all
+  --sections <names>      comma-separated: throughput, cold, idle (default all three)
+  --rounds <n>            throughput rounds, medians reported (default 3)
+  --rooms <n>             rooms (default 8)
+  --clients <n>           clients per room (default 4)
+  --updates <n>           updates per client in the saturation phase (default 400)
+  --window <n>            saturation: updates in flight per client (default 8)
+  --workers <n>           client processes (default 1)
+  --warmup <n>            updates per client in the unmeasured warm-up (default 50)
+  --paced-rate <n>        paced phase: updates per second per client (default 10)
+  --paced-updates <n>     paced phase: updates per client (default 50)
+  --cold-updates <n>      stored updates of the cold-load room (default 10000)
+  --cold-reps <n>         restarts (and Room.load copies) measured (default 2)
+  --idle-connections <n>  idle connections (default 1000)
+  --idle-rooms <n>        rooms they spread over (default 100)
+  --seed <n>              stroke PRNG seed (default 1)
+  --cpu-prof <dir>        write a CPU profile of every throughput server into <dir>
+`;
+
+/** Issue 6's targets. */
+const TARGET_THROUGHPUT_RATIO = 1.5;
+const TARGET_COLD_LOAD_MS = 50;
+const TARGET_IDLE_RSS_BYTES = 300e6;
+
+const SECTIONS = ['throughput', 'cold', 'idle'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function print(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function count(values: Record<string, string | boolean | undefined>, name: string, fallback: number, min = 1): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isSafeInteger(n) || n < min) {
+    process.stderr.write(`--${name} must be a whole number ≥ ${min}, got "${String(raw)}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
+  if (raw === undefined) return [...allowed];
+  const names = raw.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(allowed as readonly string[]).includes(name)) {
+      process.stderr.write(`unknown ${what} "${name}" (one of ${allowed.join(', ')})\n`);
+      process.exit(2);
+    }
+  }
+  return names as T[];
+}
+
+function parse() {
+  const stringOptions = [
+    'only', 'sections', 'rounds', 'rooms', 'clients', 'updates', 'window', 'workers', 'warmup', 'paced-rate',
+    'paced-updates', 'cold-updates', 'cold-reps', 'idle-connections', 'idle-rooms', 'seed', 'cpu-prof',
+  ] as const;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: { ...Object.fromEntries(stringOptions.map((name) => [name, { type: 'string' as const }])), help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  return {
+    targets: list(values.only as string | undefined, Object.keys(TARGETS), 'target').map((name) => TARGETS[name]!),
+    sections: list(values.sections as string | undefined, SECTIONS, 'section'),
+    rounds: count(values, 'rounds', 3),
+    rooms: count(values, 'rooms', 8),
+    clients: count(values, 'clients', 4, 2),
+    updates: count(values, 'updates', 400),
+    window: count(values, 'window', 8),
+    workers: count(values, 'workers', 1),
+    warmup: count(values, 'warmup', 50),
+    pacedRate: count(values, 'paced-rate', 10),
+    pacedUpdates: count(values, 'paced-updates', 50),
+    coldUpdates: count(values, 'cold-updates', 10_000),
+    coldReps: count(values, 'cold-reps', 2),
+    idleConnections: count(values, 'idle-connections', 1_000),
+    idleRooms: count(values, 'idle-rooms', 100),
+    seed: count(values, 'seed', 1, 0),
+    cpuProf: values['cpu-prof'] as string | undefined,
+  };
+}
+
+type Options = ReturnType<typeof parse>;
+
+/** The median of one figure over rounds. */
+function med(rounds: readonly RoundResult[], pick: (round: RoundResult) => number): number {
+  return median(rounds.map(pick));
+}
+
+function phaseLine(name: string, round: number, phase: PhaseResult, label: string): string {
+  const incomplete = phase.delivered < phase.expected ? ` INCOMPLETE ${phase.delivered}/${phase.expected}` : '';
+  return (
+    `  round ${round} ${name.padEnd(9)} ${label.padEnd(10)} ${fmt(phase.deliveredPerSecond).padStart(7)} deliveries/s in ${fmt(phase.wallMs / 1000, 1)} s · ` +
+    `p50/p95/p99 ${fmt(phase.p50, 1)}/${fmt(phase.p95, 1)}/${fmt(phase.p99, 1)} ms · server ${fmt(phase.serverCpuMsPerThousand)} ms CPU/1k, ` +
+    `busy ${fmt(phase.serverBusy, 2)} · clients busy ${fmt(phase.clientBusy, 2)} · other load ${fmt(phase.otherBusy, 2)} cores${incomplete}`
+  );
+}
+
+async function throughputSection(options: Options): Promise<void> {
+  const { rooms, clients, updates, window, workers } = options;
+  print(`## Throughput: ${rooms} rooms × ${clients} clients × ${updates} updates, ${options.rounds} rounds (medians)`);
+  print(`Each update: one new ink shape (48–192 numbers in its points array) in one transaction, through a stock`);
+  print(`WebsocketProvider. Saturation: closed loop, ≤ ${window} updates in flight per client. Paced: ${options.pacedRate} updates/s`);
+  print(`per client (${fmt(rooms * clients * (clients - 1) * options.pacedRate)} deliveries/s offered). ${workers} client process(es); a fresh server per round.`);
+  print('');
+  const results = new Map<string, RoundResult[]>(options.targets.map((target) => [target.name, []]));
+  for (let round = 1; round <= options.rounds; round++) {
+    // Alternate the order, so neither server always runs first (or on a warmer machine).
+    const order = round % 2 === 1 ? options.targets : [...options.targets].reverse();
+    for (const target of order) {
+      const result = await runRound(target, {
+        workload: { rooms, clients, updates, window, workers, seed: options.seed, timeoutMs: 120_000 },
+        warmupUpdates: options.warmup,
+        pacedRate: options.pacedRate,
+        pacedUpdates: options.pacedUpdates,
+        round,
+        ...(options.cpuProf === undefined ? {} : { profileDir: options.cpuProf }),
+      });
+      results.get(target.name)!.push(result);
+      print(phaseLine(target.name, round, result.paced, 'paced'));
+      print(phaseLine(target.name, round, result.saturation, 'saturation'));
+      for (const problem of [...result.saturation.problems, ...result.paced.problems].slice(0, 5)) print(`    problem: ${problem}`);
+    }
+  }
+  print('');
+  const names = options.targets.map((target) => target.name);
+  const easel = results.get('easel');
+  const reference = results.get('reference');
+  const both = easel !== undefined && reference !== undefined;
+  const rows: string[][] = [['', ...names, ...(both ? ['easel/ref'] : []), 'target']];
+  const row = (label: string, pick: (round: RoundResult) => number, digits: number, target = '', withRatio = true): void => {
+    const cells = names.map((name) => fmt(med(results.get(name)!, pick), digits));
+    const r = both ? [withRatio ? ratio(med(easel, pick), med(reference, pick)) : ''] : [];
+    rows.push([label, ...cells, ...r, target]);
+  };
+  const sat = (pick: (phase: PhaseResult) => number) => (round: RoundResult) => pick(round.saturation);
+  const paced = (pick: (phase: PhaseResult) => number) => (round: RoundResult) => pick(round.paced);
+  const throughputRatio = both ? med(easel, sat((p) => p.deliveredPerSecond)) / med(reference, sat((p) => p.deliveredPerSecond)) : Number.NaN;
+  const capacityRatio = both
+    ? med(easel, sat((p) => p.deliveredPerServerCpuSecond)) / med(reference, sat((p) => p.deliveredPerServerCpuSecond))
+    : Number.NaN;
+  const p99Ok = both && med(easel, sat((p) => p.p99)) <= med(reference, sat((p) => p.p99));
+  const pacedP99Ok = both && med(easel, paced((p) => p.p99)) <= med(reference, paced((p) => p.p99));
+  const mark = (ok: boolean, text: string): string => (both ? `${text}: ${verdict(ok)}` : text);
+  row('saturation: delivered updates/s', sat((p) => p.deliveredPerSecond), 0, mark(throughputRatio >= TARGET_THROUGHPUT_RATIO, `≥ ${TARGET_THROUGHPUT_RATIO}× reference (${fmt(throughputRatio, 3)}×)`));
+  row('  fan-out latency p50 ms', sat((p) => p.p50), 1);
+  row('  fan-out latency p95 ms', sat((p) => p.p95), 1);
+  row('  fan-out latency p99 ms', sat((p) => p.p99), 1, mark(p99Ok, '≤ reference'));
+  row('  server CPU ms / 1k updates', sat((p) => p.serverCpuMsPerThousand), 0);
+  row('  deliveries per server CPU-second', sat((p) => p.deliveredPerServerCpuSecond), 0, mark(capacityRatio >= TARGET_THROUGHPUT_RATIO, `≥ ${TARGET_THROUGHPUT_RATIO}× reference (${fmt(capacityRatio, 3)}×)`));
+  row('  server busy (cores)', sat((p) => p.serverBusy), 2, '', false);
+  row('  clients busy (cores)', sat((p) => p.clientBusy), 2, '', false);
+  row('  other load on the machine (cores)', sat((p) => p.otherBusy), 2, '', false);
+  row('paced: fan-out latency p50 ms', paced((p) => p.p50), 1);
+  row('  fan-out latency p95 ms', paced((p) => p.p95), 1);
+  row('  fan-out latency p99 ms', paced((p) => p.p99), 1, mark(pacedP99Ok, '≤ reference'));
+  row('  server CPU ms / 1k updates', paced((p) => p.serverCpuMsPerThousand), 0);
+  row('server peak RSS MB (VmHWM, whole round)', (round) => round.serverPeakRss / 1e6, 1);
+  print(table(rows));
+  const other = Math.max(...[...results.values()].flat().flatMap((round) => [round.saturation.otherBusy, round.paced.otherBusy]));
+  if (other > 0.25) print(`\nWARNING: other processes used up to ${fmt(other, 2)} cores during some phases; those figures are noisy.`);
+  print('');
+  print('Delivered updates/s counts each update once per other client of its room. On this 2-core machine the clients');
+  print('(stock providers, each applying every update to its own Y.Doc) need about as much CPU per update as a server,');
+  print('so delivered/s is bounded by the whole machine; "deliveries per server CPU-second" is the server\'s own');
+  print('capacity per core (delivered / server CPU time), the figure that does not depend on the clients.');
+  print('');
+}
+
+async function coldSection(options: Options): Promise<void> {
+  const n = fmt(options.coldUpdates);
+  print(`## Cold load: rooms of ${n} stored updates (${options.coldReps} runs each, medians)`);
+  for (const room of COLD_ROOMS) print(`${room.name.padEnd(13)} ${room.description}`);
+  const loads: EndToEndLoad[] = [];
+  for (const target of options.targets) loads.push(await measureEndToEndLoad(target, { updates: options.coldUpdates, reps: options.coldReps, seed: options.seed }));
+  const roomLoads = options.targets.some((target) => target.name === 'easel') ? await measureRoomLoad({ updates: options.coldUpdates, reps: options.coldReps, seed: options.seed }) : [];
+  const under = (ms: number): string => `< ${TARGET_COLD_LOAD_MS} ms: ${verdict(ms < TARGET_COLD_LOAD_MS)}`;
+  const runs = (values: readonly number[]): string => values.map((ms) => fmt(ms, 0)).join(', ');
+  const rows: string[][] = [['', 'median ms', 'runs ms', 'doc MB', 'target']];
+  for (const load of loads) {
+    for (const { room, fullMs, syncedMs, answerMs, docBytes } of load.rooms) {
+      const full = median(fullMs);
+      rows.push([`${load.target} ${room.name}: restart, connect → all updates in the client doc`, fmt(full, 1), runs(fullMs), mb(docBytes), load.target === 'easel' ? under(full) : '']);
+      rows.push([`${load.target} ${room.name}:   connect → provider 'sync' event`, fmt(median(syncedMs), 1), runs(syncedMs), '', '']);
+      if (answerMs.length > 0) {
+        const answer = median(answerMs);
+        rows.push([`${load.target} ${room.name}:   raw socket: connect → sync answer received`, fmt(answer, 1), runs(answerMs), '', load.target === 'easel' ? under(answer) : '']);
+      }
+    }
+  }
+  for (const load of roomLoads) {
+    const total = median(load.totalMs);
+    rows.push([`easel ${load.room.name}: Room.load of ${fmt(load.entries)} uncompacted entries (server only)`, fmt(total, 1), runs(load.totalMs), '', under(total)]);
+    rows.push([`easel ${load.room.name}:   of which reading the log from LevelDB`, fmt(median(load.readMs), 1), runs(load.readMs), '', '']);
+  }
+  print(table(rows));
+  print('A small room is loaded after each restart first, so these are cold rooms on a warm process. The end-to-end time');
+  print('includes the client decoding the whole document. The reference answers sync before it has loaded the room (its');
+  print('store load is not awaited), so its "sync" comes early and empty; its full time is what a user waits for.');
+  print('');
+}
+
+async function idleSection(options: Options): Promise<void> {
+  print(`## Idle connections: ${fmt(options.idleConnections)} raw y-websocket handshakes over ${options.idleRooms} rooms`);
+  const results: IdleResult[] = [];
+  for (const target of options.targets) results.push(await measureIdleConnections(target, { connections: options.idleConnections, rooms: options.idleRooms }));
+  const rows: string[][] = [['', 'RSS before MB', 'RSS settled MB', 'peak RSS MB', 'target']];
+  for (const result of results) {
+    const target = result.target === 'easel' ? `< ${mb(TARGET_IDLE_RSS_BYTES)} MB: ${verdict(result.peakRss < TARGET_IDLE_RSS_BYTES)}` : '';
+    rows.push([result.target, mb(result.baselineRss), mb(result.rss), mb(result.peakRss), target]);
+  }
+  print(table(rows));
+  print('');
+}
+
+async function main(): Promise<void> {
+  const options = parse();
+  const started = performance.now();
+  print(`# Easel server benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`);
+  for (const target of options.targets) print(`${target.name.padEnd(9)} ${(target as BenchTarget).description}`);
+  print('');
+  const run: Record<Section, (options: Options) => Promise<void>> = { throughput: throughputSection, cold: coldSection, idle: idleSection };
+  for (const section of SECTIONS) {
+    if (!options.sections.includes(section)) continue;
+    const sectionStarted = performance.now();
+    await run[section](options);
+    print(`(${section}: ${fmt((performance.now() - sectionStarted) / 1000, 0)} s)`);
+    print('');
+  }
+  print(`Done in ${fmt((performance.now() - started) / 1000, 0)} s.`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

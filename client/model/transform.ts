@@ -1,0 +1,79 @@
+import type { NewShape, ShapePatch } from './board.ts';
+import { shapeBounds, type Bounds, type Point } from './geometry.ts';
+import { SHAPE_LIMITS } from '../../shared/schema.ts';
+
+/**
+ * Resize and rotate of a selection as pure functions from shapes to shapes, so the select tool can
+ * preview them in the draft and write them once, and tests can check them without a canvas.
+ */
+
+/** The box around every given shape, or null for none. */
+export function unionBounds(shapes: Iterable<NewShape>): Bounds | null {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const shape of shapes) {
+    const b = shapeBounds(shape);
+    minX = Math.min(minX, b.x);
+    minY = Math.min(minY, b.y);
+    maxX = Math.max(maxX, b.x + b.width);
+    maxY = Math.max(maxY, b.y + b.height);
+  }
+  return minX === Infinity ? null : { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+/** Smallest side a resize leaves, in board units, so a shape never collapses to nothing. */
+const MIN_SIDE = 1;
+
+/**
+ * The shape scaled by (sx, sy) about the board point `anchor`. Boxes, notes and text change size;
+ * ink and lines scale their points; text scales its font with the height.
+ */
+export function scaleShape<S extends NewShape>(shape: S, anchor: Point, sx: number, sy: number): S {
+  const x = round(anchor.x + (shape.x - anchor.x) * sx);
+  const y = round(anchor.y + (shape.y - anchor.y) * sy);
+  switch (shape.type) {
+    case 'rect':
+    case 'ellipse':
+    case 'diamond':
+    case 'sticky':
+      return { ...shape, x, y, width: round(Math.max(MIN_SIDE, shape.width * sx)), height: round(Math.max(MIN_SIDE, shape.height * sy)) };
+    case 'ink':
+      return { ...shape, x, y, points: shape.points.map((n, i) => (i % 3 === 0 ? round(n * sx) : i % 3 === 1 ? round(n * sy) : n)) };
+    case 'line':
+    case 'arrow':
+      return { ...shape, x, y, points: shape.points.map((n, i) => round(i % 2 === 0 ? n * sx : n * sy)) };
+    case 'text': {
+      const fontSize = round(Math.min(SHAPE_LIMITS.maxFontSize, Math.max(SHAPE_LIMITS.minFontSize, shape.fontSize * sy)));
+      return { ...shape, x, y, fontSize, width: shape.width > 0 ? round(Math.max(MIN_SIDE, shape.width * sx)) : 0 };
+    }
+  }
+}
+
+/** The shape turned by `degrees` about the board point `center` (it rotates about its own origin). */
+export function rotateShape<S extends NewShape>(shape: S, center: Point, degrees: number): S {
+  const r = (degrees * Math.PI) / 180;
+  const dx = shape.x - center.x;
+  const dy = shape.y - center.y;
+  return {
+    ...shape,
+    x: round(center.x + dx * Math.cos(r) - dy * Math.sin(r)),
+    y: round(center.y + dx * Math.sin(r) + dy * Math.cos(r)),
+    rotation: round((((shape.rotation + degrees) % 360) + 360) % 360),
+  };
+}
+
+/** The fields that differ between two versions of a shape, as a patch. */
+export function diffShape(before: NewShape, after: NewShape): ShapePatch {
+  const patch: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (key === 'id' || key === 'type') continue;
+    const old = (before as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(value) && Array.isArray(old) && value.length === old.length && value.every((n, i) => n === old[i])) continue;
+    if (value !== old) patch[key] = value;
+  }
+  return patch as ShapePatch;
+}

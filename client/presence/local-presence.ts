@@ -1,0 +1,156 @@
+import type { Awareness } from 'y-protocols/awareness';
+import { PRESENCE_TIMING, writePresence, type LaserPoint, type Presence, type PresenceViewport } from '../../shared/presence.ts';
+import type { Point } from '../model/geometry.ts';
+import type { Identity } from './identity.ts';
+
+/** What local presence reads from the stage. */
+export interface PresenceStage {
+  readonly element: HTMLElement;
+  toBoard(clientX: number, clientY: number): Point;
+  viewport(): { x: number; y: number; scale: number };
+  onViewportChange(listener: (viewport: { x: number; y: number; scale: number }) => void): () => void;
+}
+
+/** A laser trail to publish (the laser tool's model). */
+export interface LaserSource {
+  points(): readonly LaserPoint[];
+  onChange(listener: (points: readonly LaserPoint[]) => void): () => void;
+}
+
+export interface LocalPresenceOptions {
+  awareness: Awareness;
+  identity: Identity;
+  stage: PresenceStage;
+  selection: { ids(): ReadonlySet<string>; onChange(listener: (ids: ReadonlySet<string>) => void): () => void };
+  laser?: LaserSource | undefined;
+  /** The page's window: activity, resizing and leaving. */
+  window: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+  /** Defaults to PRESENCE_TIMING.idleAfterMs. */
+  idleAfterMs?: number;
+}
+
+export interface LocalPresence {
+  /** Publishes whatever changed now instead of at the next tick (tests, before leaving). */
+  flush(): void;
+  close(): void;
+}
+
+/**
+ * Publishes the local user's presence: name and colour, pointer in board coordinates, selection,
+ * laser trail, viewport and idleness. Changes are coalesced to at most one awareness update per
+ * PRESENCE_TIMING.publishIntervalMs (about 30 a second). Leaving the page clears the state at
+ * once, so the others drop this cursor without waiting for the socket to time out.
+ */
+export function createLocalPresence(options: LocalPresenceOptions): LocalPresence {
+  const { awareness, identity, stage, selection, window: win } = options;
+  let cursor: Presence['cursor'] = null;
+  let idle = false;
+  let lastActivity = Date.now();
+  let lastPublish = 0;
+  let publishTimer: ReturnType<typeof setTimeout> | null = null;
+  let idleTimer: ReturnType<typeof setTimeout> | null = null;
+  let left = false;
+  const idleAfterMs = options.idleAfterMs ?? PRESENCE_TIMING.idleAfterMs;
+
+  const viewport = (): PresenceViewport => ({ ...stage.viewport(), width: stage.element.clientWidth || 1, height: stage.element.clientHeight || 1 });
+
+  const publish = (): void => {
+    if (publishTimer !== null) clearTimeout(publishTimer);
+    publishTimer = null;
+    if (left) return;
+    lastPublish = Date.now();
+    awareness.setLocalState(
+      writePresence({
+        user: identity.user,
+        cursor,
+        selection: [...selection.ids()],
+        laser: [...(options.laser?.points() ?? [])],
+        idle,
+        viewport: viewport(),
+      }),
+    );
+  };
+  const schedule = (): void => {
+    if (publishTimer !== null || left) return;
+    const wait = Math.max(0, lastPublish + PRESENCE_TIMING.publishIntervalMs - Date.now());
+    publishTimer = setTimeout(publish, wait);
+  };
+
+  // Activity only stamps the time (cheap on every pointer move); the timer checks it when it fires.
+  const checkIdle = (): void => {
+    const quiet = Date.now() - lastActivity;
+    if (quiet >= idleAfterMs) {
+      idleTimer = null;
+      idle = true;
+      schedule();
+    } else {
+      idleTimer = setTimeout(checkIdle, idleAfterMs - quiet);
+    }
+  };
+  const armIdle = (): void => {
+    if (idleTimer !== null) clearTimeout(idleTimer);
+    idleTimer = setTimeout(checkIdle, idleAfterMs);
+  };
+  const onActivity = (): void => {
+    lastActivity = Date.now();
+    if (idle) {
+      idle = false;
+      armIdle();
+      schedule();
+    }
+  };
+
+  const onPointerMove = (event: PointerEvent): void => {
+    cursor = stage.toBoard(event.clientX, event.clientY);
+    schedule();
+  };
+  const onPointerLeave = (): void => {
+    cursor = null;
+    schedule();
+  };
+  const leave = (): void => {
+    if (left) return;
+    left = true;
+    awareness.setLocalState(null);
+  };
+  // A page restored from the back/forward cache comes back: publish again.
+  const onPageShow = (event: PageTransitionEvent): void => {
+    if (!event.persisted) return;
+    left = false;
+    publish();
+  };
+
+  const offs = [
+    identity.onChange(schedule),
+    selection.onChange(schedule),
+    stage.onViewportChange(schedule),
+    options.laser?.onChange(schedule),
+  ];
+  stage.element.addEventListener('pointermove', onPointerMove);
+  stage.element.addEventListener('pointerleave', onPointerLeave);
+  const activityEvents = ['pointermove', 'pointerdown', 'keydown', 'wheel'] as const;
+  for (const type of activityEvents) win.addEventListener(type, onActivity, { passive: true, capture: true });
+  win.addEventListener('resize', schedule);
+  win.addEventListener('pagehide', leave);
+  win.addEventListener('beforeunload', leave);
+  win.addEventListener('pageshow', onPageShow);
+  armIdle();
+  publish();
+
+  return {
+    flush: publish,
+    close() {
+      for (const off of offs) off?.();
+      stage.element.removeEventListener('pointermove', onPointerMove);
+      stage.element.removeEventListener('pointerleave', onPointerLeave);
+      for (const type of activityEvents) win.removeEventListener(type, onActivity, { capture: true });
+      win.removeEventListener('resize', schedule);
+      win.removeEventListener('pagehide', leave);
+      win.removeEventListener('beforeunload', leave);
+      win.removeEventListener('pageshow', onPageShow);
+      if (publishTimer !== null) clearTimeout(publishTimer);
+      if (idleTimer !== null) clearTimeout(idleTimer);
+      leave();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type Konva from 'konva';
+import type { Awareness } from 'y-protocols/awareness';
+import type { Shape } from '../../shared/schema.ts';
+import type { Point } from '../model/geometry.ts';
+import { createPresenceList } from '../ui/presence-list.ts';
+import { createFollow } from './follow.ts';
+import { createIdentity } from './identity.ts';
+import { createLocalPresence, type LaserSource } from './local-presence.ts';
+import { createPeers } from './peers.ts';
+import { createRemoteCursors } from './remote-cursors.ts';
+import { createRemoteLasers } from './remote-lasers.ts';
+import { createRemoteSelections } from './remote-selections.ts';
+
+type Viewport = { x: number; y: number; scale: number };
+
+export interface PresenceOptions {
+  awareness: Awareness;
+  stage: {
+    readonly konva: Konva.Stage;
+    readonly element: HTMLElement;
+    toBoard(clientX: number, clientY: number): Point;
+    viewport(): Viewport;
+    setViewport(viewport: Viewport): void;
+    onViewportChange(listener: (viewport: Viewport) => void): () => void;
+  };
+  board: { get(id: string): Shape | undefined; onChange(listener: (change: { ids: ReadonlySet<string> }) => void): () => void };
+  selection: { ids(): ReadonlySet<string>; onChange(listener: (ids: ReadonlySet<string>) => void): () => void };
+  /** The laser tool's trail, published for the others (optional until the tool exists). */
+  laser?: LaserSource | undefined;
+  /** Where the avatars go. */
+  listParent: HTMLElement;
+  window: Window;
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null;
+}
+
+export interface PresenceFeature {
+  close(): void;
+}
+
+/**
+ * Presence, put together: who I am, what I publish, everyone else's cursors, selections and laser
+ * trails, following, and the avatar list. The parts only meet here.
+ */
+export function createPresence(options: PresenceOptions): PresenceFeature {
+  const identity = createIdentity({ storage: options.storage });
+  const peers = createPeers(options.awareness);
+  const local = createLocalPresence({
+    awareness: options.awareness,
+    identity,
+    stage: options.stage,
+    selection: options.selection,
+    laser: options.laser,
+    window: options.window,
+  });
+  const cursors = createRemoteCursors({ stage: options.stage, peers });
+  const selections = createRemoteSelections({ stage: options.stage, peers, board: options.board });
+  const lasers = createRemoteLasers({ stage: options.stage, peers });
+  const follow = createFollow({ stage: options.stage, peers });
+  const list = createPresenceList({ parent: options.listParent, identity, peers, follow });
+  const parts = [identity, peers, local, cursors, selections, lasers, follow, list];
+  return {
+    close() {
+      for (const part of parts.reverse()) part.close();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * Registers the service worker (client/public/sw.js) that keeps the app shell, so a board opened
+ * before opens with no network. Only in built pages: under the dev server the worker would serve
+ * a stale page over Vite's live one. The registration outlives the page on purpose: it is what
+ * makes the next visit work offline, so there is nothing to close.
+ */
+export function registerOfflineShell(options: { enabled: boolean; url?: string }): void {
+  const container = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
+  // Absent over plain http on a LAN (not a secure context): the board still works online.
+  if (!options.enabled || container === undefined) return;
+  container.register(options.url ?? '/sw.js', { scope: '/' }).catch((error: unknown) => {
+    console.warn('easel: the board will not open offline (service worker not registered)', error);
+  });
+}

@@ -1,0 +1,36 @@
+import type { Shape } from '../../../shared/schema.ts';
+import type { Board, NewShape } from '../../model/board.ts';
+import { newShapeId } from '../../model/ids.ts';
+
+/** How far a copy lands from its original, in board units, so it is visibly a copy. */
+export const COPY_OFFSET = 16;
+
+/**
+ * Adds copies of `shapes` (in their z-order, above everything) moved by (dx, dy), with new ids;
+ * arrows between copied shapes are bound to the copies, bindings to shapes left behind are
+ * dropped. Undo: one step. Returns the new ids.
+ */
+export function addCopies(board: Board, shapes: readonly Shape[] | readonly NewShape[], dx: number, dy: number): string[] {
+  const ids = new Map(shapes.map((shape) => [shape.id, newShapeId()]));
+  const created: string[] = [];
+  board.batch(() => {
+    for (const shape of shapes) {
+      const { index: _index, ...rest } = shape as Shape;
+      const copy = { ...rest, id: ids.get(shape.id)!, x: shape.x + dx, y: shape.y + dy, locked: false } as NewShape;
+      if (copy.type === 'line' || copy.type === 'arrow') {
+        copy.startBinding = copy.startBinding !== null ? (ids.get(copy.startBinding) ?? null) : null;
+        copy.endBinding = copy.endBinding !== null ? (ids.get(copy.endBinding) ?? null) : null;
+      }
+      created.push(board.addShape(copy).id);
+    }
+  });
+  return created;
+}
+
+/** Duplicates the selection next to itself and selects the copies. Undo: one step. */
+export function duplicateSelection(ctx: { board: Board; selection: { ids(): ReadonlySet<string>; set(ids: Iterable<string>): void } }): boolean {
+  const shapes = ctx.board.ordered().filter((shape) => ctx.selection.ids().has(shape.id));
+  if (shapes.length === 0) return false;
+  ctx.selection.set(addCopies(ctx.board, shapes, COPY_OFFSET, COPY_OFFSET));
+  return true;
+}

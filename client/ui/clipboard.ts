@@ -1,0 +1,79 @@
+import type { Board } from '../model/board.ts';
+import { isEditable } from './editable.ts';
+import { parseShapes, serializeShapes } from '../model/clipboard-data.ts';
+import type { Point } from '../model/geometry.ts';
+import { newShapeId } from '../model/ids.ts';
+import type { Selection } from '../model/selection.ts';
+import type { ShapeStyle } from '../../shared/schema.ts';
+import { SHAPE_LIMITS } from '../../shared/schema.ts';
+import { addCopies, COPY_OFFSET } from '../tools/actions/duplicate.ts';
+
+export interface ClipboardOptions {
+  target: Window;
+  board: Board;
+  selection: Selection;
+  style(): ShapeStyle;
+  /** Where plain text lands: the middle of the view, in board units. */
+  center(): Point;
+}
+
+export interface Clipboard {
+  close(): void;
+}
+
+/**
+ * Copy, cut and paste through the system clipboard (the browser's copy/cut/paste events, which
+ * need no permission prompt). Shapes travel as JSON text; pasting other text makes a text shape.
+ * Copy writes nothing to the board; cut and paste are one undo step each.
+ */
+export function createClipboard(options: ClipboardOptions): Clipboard {
+  const { target, board, selection } = options;
+  const selected = () => board.ordered().filter((shape) => selection.has(shape.id));
+
+  const onCopy = (event: ClipboardEvent): void => {
+    if (isEditable(event.target) || event.clipboardData === null) return;
+    const shapes = selected();
+    if (shapes.length === 0) return;
+    event.clipboardData.setData('text/plain', serializeShapes(shapes));
+    event.preventDefault();
+    if (event.type === 'cut') {
+      board.deleteShapes(shapes.map((shape) => shape.id));
+      selection.clear();
+    }
+  };
+  const onPaste = (event: ClipboardEvent): void => {
+    if (isEditable(event.target) || event.clipboardData === null) return;
+    const text = event.clipboardData.getData('text/plain');
+    if (text === '') return;
+    event.preventDefault();
+    const shapes = parseShapes(text);
+    if (shapes !== null) {
+      if (shapes.length > 0) selection.set(addCopies(board, shapes, COPY_OFFSET, COPY_OFFSET));
+      return;
+    }
+    const style = options.style();
+    const at = options.center();
+    const shape = board.addShape({
+      ...style,
+      id: newShapeId(),
+      type: 'text',
+      x: Math.round(at.x),
+      y: Math.round(at.y),
+      rotation: 0,
+      locked: false,
+      text: text.slice(0, SHAPE_LIMITS.maxTextLength),
+      width: 0,
+    });
+    selection.set([shape.id]);
+  };
+  target.addEventListener('copy', onCopy);
+  target.addEventListener('cut', onCopy);
+  target.addEventListener('paste', onPaste);
+  return {
+    close() {
+      target.removeEventListener('copy', onCopy);
+      target.removeEventListener('cut', onCopy);
+      target.removeEventListener('paste', onPaste);
+    },
+  };
+}

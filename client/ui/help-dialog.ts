@@ -1,0 +1,91 @@
+import type { Command } from './keymap.ts';
+import { describeCombo } from './keymap.ts';
+import { TOOL_CATALOG } from './tool-catalog.ts';
+
+export interface HelpDialogOptions {
+  parent: HTMLElement;
+  commands: () => readonly Command[];
+  gestures: ReadonlyArray<{ label: string; keys: string }>;
+  mac: boolean;
+}
+
+export interface HelpDialog {
+  open(): void;
+  readonly isOpen: boolean;
+  close(): void;
+}
+
+/**
+ * The keyboard help (?): every tool key, every command and the pointer gestures, built from the
+ * same tables the shortcuts use, so it cannot drift from them.
+ */
+export function createHelpDialog(options: HelpDialogOptions): HelpDialog {
+  const dialog = document.createElement('dialog');
+  dialog.className = 'help-dialog';
+  dialog.setAttribute('aria-label', 'Keyboard shortcuts');
+  options.parent.append(dialog);
+
+  const row = (label: string, keys: string): HTMLTableRowElement => {
+    const tr = document.createElement('tr');
+    const name = document.createElement('td');
+    name.textContent = label;
+    const key = document.createElement('td');
+    key.className = 'help-keys';
+    key.textContent = keys;
+    tr.append(name, key);
+    return tr;
+  };
+  const section = (title: string, rows: HTMLTableRowElement[]): HTMLElement => {
+    const wrap = document.createElement('section');
+    const h = document.createElement('h3');
+    h.textContent = title;
+    const table = document.createElement('table');
+    table.append(...rows);
+    wrap.append(h, table);
+    return wrap;
+  };
+  const render = (): void => {
+    dialog.replaceChildren();
+    const header = document.createElement('header');
+    const h2 = document.createElement('h2');
+    h2.textContent = 'Keyboard shortcuts';
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'chip-button';
+    close.dataset.action = 'close-help';
+    close.setAttribute('aria-label', 'Close');
+    close.textContent = '×';
+    close.addEventListener('click', () => dialog.close());
+    header.append(h2, close);
+    const body = document.createElement('div');
+    body.className = 'help-body';
+    body.append(
+      section('Tools', TOOL_CATALOG.map((tool) => row(tool.label, tool.key.toUpperCase()))),
+      section('Commands', options.commands().map((command) => row(command.label, command.keys.map((k) => describeCombo(k, options.mac)).join(', ')))),
+      section('Gestures', options.gestures.map((g) => row(g.label, g.keys))),
+    );
+    dialog.append(header, body);
+  };
+  const onClick = (event: MouseEvent): void => {
+    // A click on the backdrop (outside the dialog's box) closes it.
+    if (event.target === dialog) dialog.close();
+  };
+  dialog.addEventListener('click', onClick);
+  return {
+    open() {
+      if (dialog.open) {
+        dialog.close();
+        return;
+      }
+      render();
+      dialog.showModal();
+    },
+    get isOpen() {
+      return dialog.open;
+    },
+    close() {
+      dialog.removeEventListener('click', onClick);
+      dialog.remove();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { Camera } from '../model/camera.ts';
+import type { TextEditing, EditTarget } from '../model/text-editing.ts';
+import { FONT_FAMILY } from '../canvas/views/text-view.ts';
+import type { Point } from '../model/geometry.ts';
+
+export interface TextEditorOptions {
+  parent: HTMLElement;
+  editing: TextEditing;
+  camera: Camera;
+  /** Client coordinates of a board point. */
+  toClient(point: Point): Point;
+}
+
+export interface TextEditor {
+  close(): void;
+}
+
+/** Padding inside a note, in board units; the sticky view uses the same. */
+const STICKY_PADDING = 12;
+
+/**
+ * Edits text in place: a textarea laid over the text or note being edited, scaled with the zoom.
+ * Enter or Escape finishes (Shift+Enter is a new line), and so does clicking elsewhere.
+ */
+export function createTextEditor(options: TextEditorOptions): TextEditor {
+  const { parent, editing, camera } = options;
+  const area = document.createElement('textarea');
+  area.className = 'text-editor';
+  area.setAttribute('aria-label', 'Text');
+  area.spellcheck = false;
+  area.hidden = true;
+  parent.append(area);
+
+  const place = (target: EditTarget): void => {
+    const { shape } = target;
+    const scale = camera.viewport().scale;
+    const at = options.toClient({ x: shape.x, y: shape.y });
+    const style = area.style;
+    style.left = `${at.x}px`;
+    style.top = `${at.y}px`;
+    style.fontSize = `${shape.fontSize * scale}px`;
+    style.fontFamily = FONT_FAMILY;
+    style.color = shape.strokeColor;
+    style.transform = shape.rotation !== 0 ? `rotate(${shape.rotation}deg)` : '';
+    if (shape.type === 'sticky') {
+      style.width = `${shape.width * scale}px`;
+      style.height = `${shape.height * scale}px`;
+      style.padding = `${STICKY_PADDING * scale}px`;
+      style.background = shape.fillColor;
+      area.dataset.kind = 'sticky';
+    } else {
+      const lines = area.value.split('\n');
+      const longest = Math.max(2, ...lines.map((line) => line.length + 1));
+      style.width = shape.width > 0 ? `${shape.width * scale}px` : `${longest * 0.62 * shape.fontSize * scale}px`;
+      style.height = `${lines.length * 1.25 * shape.fontSize * scale + 4}px`;
+      style.padding = '0';
+      style.background = '';
+      area.dataset.kind = 'text';
+    }
+  };
+
+  const show = (target: EditTarget | null): void => {
+    if (target === null) {
+      area.hidden = true;
+      area.blur();
+      return;
+    }
+    area.value = target.shape.text;
+    area.hidden = false;
+    place(target);
+    // Focus after the pointer event that opened the editor, or the press would steal it back.
+    requestAnimationFrame(() => {
+      if (editing.target === target || editing.target?.shape.id === target.shape.id) {
+        area.focus();
+        area.setSelectionRange(area.value.length, area.value.length);
+      }
+    });
+  };
+
+  const onInput = (): void => {
+    editing.setText(area.value);
+    if (editing.target !== null) place(editing.target);
+  };
+  const onKeyDown = (event: KeyboardEvent): void => {
+    // Keys typed here are text, not board shortcuts.
+    event.stopPropagation();
+    if (event.key === 'Escape' || (event.key === 'Enter' && !event.shiftKey)) {
+      event.preventDefault();
+      editing.finish(area.value);
+    }
+  };
+  const onBlur = (): void => {
+    if (editing.target !== null) editing.finish(area.value);
+  };
+  area.addEventListener('input', onInput);
+  area.addEventListener('keydown', onKeyDown);
+  area.addEventListener('blur', onBlur);
+  const offs = [
+    editing.onChange(show),
+    camera.onChange(() => {
+      if (editing.target !== null) place(editing.target);
+    }),
+  ];
+  return {
+    close() {
+      for (const off of offs) off();
+      area.remove();
+    },
+  };
+}
