@@ -243,6 +243,9 @@ async function timeRoomLoad(source: string, copy: string, room: ColdRoom, update
       compactAfterUpdates: DEFAULT_SERVER_OPTIONS.compactAfterUpdates,
       compactAfterBytes: DEFAULT_SERVER_OPTIONS.compactAfterBytes,
       maxAwarenessBytes: DEFAULT_SERVER_OPTIONS.maxAwarenessBytes,
+      onRejected: (_conn, error) => {
+        throw error;
+      },
       onFailure: (_room, error) => {
         throw error;
       },

@@ -28,6 +28,8 @@ export interface RoomOptions {
   logger: Logger;
   /** Largest JSON of one client's awareness state; a larger one closes its connection (4413). */
   maxAwarenessBytes: number;
+  /** A connection sent a message that failed after it was accepted (an update that does not apply). */
+  onRejected: (conn: Connection, error: ProtocolError) => void;
   /** Called once if the store fails; the registry drops the room so the next join reloads it. */
   onFailure: (room: Room, error: StorageError) => void;
 }
@@ -81,6 +83,9 @@ export class Room {
   /** Waiters of the batch being written; null when no write is in flight. */
   private inflightWaiters: Waiter[] | null = null;
   private draining = false;
+  /** Client updates received this turn of the event loop, applied together by applyIncoming. */
+  private incoming: Array<{ conn: Connection; update: Uint8Array }> = [];
+  private applyScheduled = false;
   /** Set while the room answers from its stored snapshot and has not built its doc yet. */
   private lazy: { snapshot: Uint8Array; stateVector: Uint8Array } | null = null;
   /** Size of the log right after the last compaction: a snapshot alone never triggers another. */
@@ -266,10 +271,10 @@ export class Room {
           this.dropWrite(conn, subType, payload);
           break;
         }
-        try {
-          Y.applyUpdate(this.doc, payload, REMOTE_ORIGIN);
-        } catch (error) {
-          throw new ProtocolError(CLOSE_CODE.invalidUpdate, 'update does not apply', { cause: error });
+        this.incoming.push({ conn, update: payload });
+        if (!this.applyScheduled) {
+          this.applyScheduled = true;
+          setImmediate(this.applyIncoming);
         }
         break;
       default:
@@ -298,6 +303,33 @@ export class Room {
     conn.log.info('dropping writes of a view-only connection');
     conn.send(encodePermissionDenied(READ_ONLY_REASON));
   }
+
+  /**
+   * Applies every client update received in this turn of the event loop in one transaction: Yjs
+   * then emits one merged update for all of them, the batch's single log entry and broadcast,
+   * instead of one per message merged again later. An update that does not apply closes only
+   * its sender; the others still go in.
+   */
+  private readonly applyIncoming = (): void => {
+    this.applyScheduled = false;
+    const received = this.incoming;
+    this.incoming = [];
+    if (received.length === 0 || this.failed || this.destroyed) return;
+    const rejected: Array<{ conn: Connection; error: unknown }> = [];
+    this.doc.transact(() => {
+      // A sender that closed meanwhile still sent this update: it is applied like the rest.
+      for (const { conn, update } of received) {
+        try {
+          Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+        } catch (error) {
+          rejected.push({ conn, error });
+        }
+      }
+    }, REMOTE_ORIGIN);
+    for (const { conn, error } of rejected) {
+      this.options.onRejected(conn, new ProtocolError(CLOSE_CODE.invalidUpdate, 'update does not apply', { cause: error }));
+    }
+  };
 
   /** Queues what a client update actually changed (Yjs leaves duplicates out) for writing. */
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -338,6 +370,7 @@ export class Room {
 
   /** Resolves once every update applied so far is written; rejects if the store failed. */
   flush(): Promise<void> {
+    this.applyIncoming();
     return new Promise((resolve, reject) => this.afterPersisted((error) => (error ? reject(error) : resolve())));
   }
 

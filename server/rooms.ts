@@ -8,7 +8,7 @@ import type { Connection } from './connection.ts';
 import type { Persistence } from './persistence.ts';
 import { CLOSE_CODE } from '../shared/protocol.ts';
 import { Room } from './room.ts';
-import { LimitError, StorageError } from './errors.ts';
+import { LimitError, StorageError, type ProtocolError } from './errors.ts';
 
 export interface RoomRegistryOptions {
   persistence: Persistence;
@@ -20,6 +20,8 @@ export interface RoomRegistryOptions {
   /** Most rooms held in memory at once (0: no limit); rooms waiting to unload make way first. */
   maxRooms: number;
   maxAwarenessBytes: number;
+  /** Told of a message a room refused after accepting it; closes that connection. */
+  onRejected: (conn: Connection, error: ProtocolError) => void;
   /** Told of every storage failure (a room's write or load), for health and metrics. */
   onStorageFailure: (room: string, error: StorageError) => void;
 }
@@ -94,6 +96,7 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
         compactAfterUpdates: options.compactAfterUpdates,
         compactAfterBytes: options.compactAfterBytes,
         maxAwarenessBytes: options.maxAwarenessBytes,
+        onRejected: options.onRejected,
         onFailure,
       });
     } catch (error) {

@@ -162,6 +162,12 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
   /** Every open socket's connection, joined to a room or still waiting for it to load. */
   const connections = new Set<Connection>();
   const metrics = createMetrics({ connections: () => connections.size, rooms: () => registry.size });
+  /** A connection sent something the protocol does not allow: close only it, logged once. */
+  const rejectMessage = (conn: Connection, error: ProtocolError): void => {
+    metrics.error('protocol');
+    conn.log.warn({ err: error, closeCode: error.closeCode }, 'closing connection: bad message');
+    conn.close(error.closeCode);
+  };
   let closing = false;
   let storageFailures = 0;
   let lastStorageFailureAt = -Infinity;
@@ -174,6 +180,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     compactAfterBytes: options.compactAfterBytes,
     maxRooms: options.maxRooms,
     maxAwarenessBytes: options.maxAwarenessBytes,
+    onRejected: rejectMessage,
     onStorageFailure(_room: string, _error: StorageError) {
       // The room logged the error itself; here it only counts, for /healthz and /metrics.
       storageFailures += 1;
@@ -282,9 +289,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
         room.handleMessage(joining, bytes);
       } catch (error) {
         if (error instanceof ProtocolError) {
-          metrics.error('protocol');
-          log.warn({ err: error, closeCode: error.closeCode }, 'closing connection: bad message');
-          joining.close(error.closeCode);
+          rejectMessage(joining, error);
         } else {
           metrics.error('internal');
           log.error({ err: error }, 'closing connection: message handling failed');
