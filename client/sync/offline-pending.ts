@@ -5,6 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { WebsocketProvider } from 'y-websocket';
 import { MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../../shared/protocol.ts';
 import { createEmitter } from '../model/emitter.ts';
+import { originKind } from '../../shared/origins.ts';
 
 /**
  * Whether this browser holds changes the server does not have yet ("unsynced changes").
@@ -18,6 +19,11 @@ import { createEmitter } from '../model/emitter.ts';
  *    a probe arrives, everything the doc held when the probe was sent is stored on the server.
  * Replies arrive in the order of the probes, so a FIFO pairs them up. `acked` is kept in
  * localStorage, so edits made offline still read as unsynced after a reload.
+ *
+ * Only this browser's own client ids count: an update relayed by the server (or passed on by
+ * another tab) is someone else's change, and a relayed incremental update says nothing usable
+ * about its client's full state vector. The ids this browser wrote with are kept in localStorage
+ * too, since a reload gets a new one while its old offline edits are still to be sent.
  */
 export interface PendingChanges {
   readonly unsynced: boolean;
@@ -52,9 +58,14 @@ function mergeInto(target: StateVector, source: StateVector): boolean {
   return grew;
 }
 
-/** True if `doc` holds anything past `acked`. */
-export function isAhead(docVector: StateVector, acked: StateVector): boolean {
-  for (const [client, clock] of docVector) if (clock > (acked.get(client) ?? 0)) return true;
+/** The localStorage key of the client ids this browser has written a room with. */
+export function localClientsKey(room: string): string {
+  return `easel-local-clients-${room}`;
+}
+
+/** True if `doc` holds anything of the `own` clients past `acked`. */
+export function isAhead(docVector: StateVector, acked: StateVector, own: ReadonlySet<number>): boolean {
+  for (const [client, clock] of docVector) if (own.has(client) && clock > (acked.get(client) ?? 0)) return true;
   return false;
 }
 
@@ -76,6 +87,23 @@ export function createPendingChanges(options: PendingOptions): PendingChanges {
   } catch {
     // A damaged entry only means "nothing known to be on the server".
   }
+  const own = new Set<number>();
+  try {
+    const saved = storage?.getItem(localClientsKey(options.room));
+    if (saved) for (const id of JSON.parse(saved) as unknown[]) if (typeof id === 'number') own.add(id);
+  } catch {
+    // A damaged entry only forgets which earlier ids were ours; this page's id is added below.
+  }
+  const claimOwnClient = (): void => {
+    if (own.has(doc.clientID)) return;
+    own.add(doc.clientID);
+    try {
+      // The newest ids are enough: older ones were acknowledged long ago.
+      storage?.setItem(localClientsKey(options.room), JSON.stringify([...own].slice(-50)));
+    } catch {
+      // Storage full or blocked: the indicator is still right for this page.
+    }
+  };
   // One entry per step 1 sent on this socket: what its answer acknowledges (null: nothing).
   let probes: Array<StateVector | null> = [];
   let probeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -83,7 +111,7 @@ export function createPendingChanges(options: PendingOptions): PendingChanges {
   const changes = createEmitter<boolean>();
 
   const recompute = (): void => {
-    const next = isAhead(Y.decodeStateVector(Y.encodeStateVector(doc)), acked);
+    const next = isAhead(Y.decodeStateVector(Y.encodeStateVector(doc)), acked, own);
     if (next === unsynced) return;
     unsynced = next;
     changes.emit(next);
@@ -102,7 +130,7 @@ export function createPendingChanges(options: PendingOptions): PendingChanges {
     probeTimer = null;
     const ws = provider.ws;
     if (!provider.wsconnected || ws === null || ws.readyState !== ws.OPEN) return;
-    if (!isAhead(Y.decodeStateVector(Y.encodeStateVector(doc)), acked)) return;
+    if (!isAhead(Y.decodeStateVector(Y.encodeStateVector(doc)), acked, own)) return;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_TYPE.sync);
     syncProtocol.writeSyncStep1(encoder, doc);
@@ -146,6 +174,8 @@ export function createPendingChanges(options: PendingOptions): PendingChanges {
     probes = [];
   };
   const onUpdate = (_update: Uint8Array, origin: unknown): void => {
+    // A change made here (not received from the server or another tab) makes this page's id ours.
+    if (origin !== provider && originKind(origin) !== 'offline') claimOwnClient();
     recompute();
     if (origin !== provider && unsynced) scheduleProbe(options.probeDelayMs ?? 150);
   };

@@ -27,6 +27,33 @@ function memoryStorage(): Pick<Storage, 'getItem' | 'setItem'> {
 }
 
 describe('unsynced changes', () => {
+  test('changes relayed from someone else never read as unsynced here', { timeout: 20_000 }, async () => {
+    const server = await startTestServer();
+    const doc = new Y.Doc();
+    const connection = createConnection({ doc, room: 'others', url: server.syncUrl, WebSocketPolyfill: NodeWebSocket });
+    const pending = createPendingChanges({ doc, room: 'others', provider: connection.provider, storage: memoryStorage() });
+    const seen: boolean[] = [];
+    pending.onChange((value) => seen.push(value));
+    const other = connectClient(server.syncUrl, 'others');
+    try {
+      await Promise.all([poll(() => connection.synced, 'first sync'), other.synced]);
+      // Several separate transactions: all but the first are incremental updates of that client.
+      for (let i = 0; i < 5; i++) draw(other.doc, `theirs${i}`);
+      await waitFor(() => readAllShapes(doc).length === 5, { doc }, 'their shapes arrived');
+      assert.equal(pending.unsynced, false);
+      assert.deepEqual(seen, [], 'never flagged unsynced');
+      draw(doc, 'mine');
+      assert.equal(pending.unsynced, true, 'my own edit does count');
+      await poll(() => !pending.unsynced, 'acknowledged once stored');
+    } finally {
+      other.destroy();
+      pending.close();
+      connection.close();
+      doc.destroy();
+      await server.close();
+    }
+  });
+
   test('local edits read unsynced until the server has stored them, also across a server outage and a reload', { timeout: 40_000 }, async () => {
     const first = await startTestServer();
     const storage = memoryStorage();
