@@ -37,9 +37,11 @@ describe('unsynced changes', () => {
     const other = connectClient(server.syncUrl, 'others');
     try {
       await Promise.all([poll(() => connection.synced, 'first sync'), other.synced]);
-      // Several separate transactions: all but the first are incremental updates of that client.
-      for (let i = 0; i < 5; i++) draw(other.doc, `theirs${i}`);
-      await waitFor(() => readAllShapes(doc).length === 5, { doc }, 'their shapes arrived');
+      // One at a time, so all but the first arrive as incremental updates of that client.
+      for (let i = 0; i < 5; i++) {
+        draw(other.doc, `theirs${i}`);
+        await waitFor(() => readAllShapes(doc).length === i + 1, { doc }, `their shape ${i} arrived`);
+      }
       assert.equal(pending.unsynced, false);
       assert.deepEqual(seen, [], 'never flagged unsynced');
       draw(doc, 'mine');
