@@ -8,21 +8,27 @@
  *   cold        rooms of 10,000 stored updates: connect → synced after a restart, and Easel's
  *               Room.load on an uncompacted log
  *   idle        server RSS with 1,000 idle connections over 100 rooms
+ *   redis       Easel on one Redis: one process against two, clients spread over both processes
+ *               (a load balancer) and rooms kept on one process (affinity); capacity figures
  *
  * Options: --help. A server CPU profile: --cpu-prof <dir>, then tsx bench/profile-summary.ts.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { startRedis } from '../tests/helpers/redis.ts';
 import { COLD_ROOMS, measureEndToEndLoad, measureRoomLoad, type EndToEndLoad } from './cold-load.ts';
 import { measureIdleConnections, type IdleResult } from './idle.ts';
+import { memory } from './proc.ts';
 import { fmt, mb, median, ratio, table, verdict } from './stats.ts';
-import { TARGETS, type BenchTarget } from './targets.ts';
-import { runRound, type PhaseResult, type RoundResult } from './throughput.ts';
+import { REDIS_TARGETS, TARGETS, type BenchTarget } from './targets.ts';
+import { runRound, type PhaseResult, type Placement, type RoundResult } from './throughput.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
 
   --only <names>          comma-separated targets (${Object.keys(TARGETS).join(', ')}); default all
-  --sections <names>      comma-separated: throughput, cold, idle (default all three)
+                          (the redis section always runs ${Object.keys(REDIS_TARGETS).join(' and ')})
+  --sections <names>      comma-separated: throughput, cold, idle, redis (default all four)
   --rounds <n>            throughput rounds, medians reported (default 3)
   --rooms <n>             rooms (default 8)
   --clients <n>           clients per room (default 4)
@@ -36,16 +42,31 @@ const USAGE = `Usage: npm run bench -- [options]
   --cold-reps <n>         restarts (and Room.load copies) measured (default 2)
   --idle-connections <n>  idle connections (default 1000)
   --idle-rooms <n>        rooms they spread over (default 100)
+  --redis-rounds <n>      redis section: rounds, medians reported (default 3)
+  --redis-rooms <n>       redis section: rooms (default 32)
+  --redis-clients <n>     redis section: clients per room (default 4)
+  --redis-updates <n>     redis section: updates per client in the saturation phase (default 40)
+  --redis-workers <n>     redis section: client processes (default 1)
   --seed <n>              stroke PRNG seed (default 1)
-  --cpu-prof <dir>        write a CPU profile of every throughput server into <dir>
+  --cpu-prof <dir>        write a CPU profile of every throughput and redis server into <dir>
 `;
 
 /** Issue 6's targets. */
 const TARGET_THROUGHPUT_RATIO = 1.5;
 const TARGET_COLD_LOAD_MS = 50;
 const TARGET_IDLE_RSS_BYTES = 300e6;
+/** Two processes on one Redis deliver at least as much as one, on this machine. */
+const TARGET_SCALE_OUT_RATIO = 1.0;
 
-const SECTIONS = ['throughput', 'cold', 'idle'] as const;
+/**
+ * The redis section's short warm-up and paced phases (updates per client; the paced rate per
+ * client): its many clients make the throughput section's defaults too long for ~1 minute.
+ */
+const REDIS_WARMUP_UPDATES = 10;
+const REDIS_PACED_RATE = 4;
+const REDIS_PACED_UPDATES = 8;
+
+const SECTIONS = ['throughput', 'cold', 'idle', 'redis'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function print(text = ''): void {
@@ -79,6 +100,7 @@ function parse() {
   const stringOptions = [
     'only', 'sections', 'rounds', 'rooms', 'clients', 'updates', 'window', 'workers', 'warmup', 'paced-rate',
     'paced-updates', 'cold-updates', 'cold-reps', 'idle-connections', 'idle-rooms', 'seed', 'cpu-prof',
+    'redis-rounds', 'redis-rooms', 'redis-clients', 'redis-updates', 'redis-workers',
   ] as const;
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -111,6 +133,11 @@ function parse() {
     coldReps: count(values, 'cold-reps', 2),
     idleConnections: count(values, 'idle-connections', 1_000),
     idleRooms: count(values, 'idle-rooms', 100),
+    redisRounds: count(values, 'redis-rounds', 3),
+    redisRooms: count(values, 'redis-rooms', 32),
+    redisClients: count(values, 'redis-clients', 4, 2),
+    redisUpdates: count(values, 'redis-updates', 40),
+    redisWorkers: count(values, 'redis-workers', 1),
     seed: count(values, 'seed', 1, 0),
     cpuProf: values['cpu-prof'] as string | undefined,
   };
@@ -123,12 +150,13 @@ function med(rounds: readonly RoundResult[], pick: (round: RoundResult) => numbe
   return median(rounds.map(pick));
 }
 
-function phaseLine(name: string, round: number, phase: PhaseResult, label: string): string {
+function phaseLine(name: string, round: number, phase: PhaseResult, label: string, width = 9): string {
   const incomplete = phase.delivered < phase.expected ? ` INCOMPLETE ${phase.delivered}/${phase.expected}` : '';
+  const backing = phase.backingCpuSeconds > 0 ? ` · redis ${fmt(phase.backingCpuMsPerThousand)} ms CPU/1k, busy ${fmt(phase.backingBusy, 2)}` : '';
   return (
-    `  round ${round} ${name.padEnd(9)} ${label.padEnd(10)} ${fmt(phase.deliveredPerSecond).padStart(7)} deliveries/s in ${fmt(phase.wallMs / 1000, 1)} s · ` +
+    `  round ${round} ${name.padEnd(width)} ${label.padEnd(10)} ${fmt(phase.deliveredPerSecond).padStart(7)} deliveries/s in ${fmt(phase.wallMs / 1000, 1)} s · ` +
     `p50/p95/p99 ${fmt(phase.p50, 1)}/${fmt(phase.p95, 1)}/${fmt(phase.p99, 1)} ms · server ${fmt(phase.serverCpuMsPerThousand)} ms CPU/1k, ` +
-    `busy ${fmt(phase.serverBusy, 2)} · clients busy ${fmt(phase.clientBusy, 2)} · other load ${fmt(phase.otherBusy, 2)} cores${incomplete}`
+    `busy ${fmt(phase.serverBusy, 2)}${backing} · clients busy ${fmt(phase.clientBusy, 2)} · other load ${fmt(phase.otherBusy, 2)} cores${incomplete}`
   );
 }
 
@@ -236,16 +264,169 @@ async function coldSection(options: Options): Promise<void> {
   print('');
 }
 
-async function idleSection(options: Options): Promise<void> {
+/** What a user can plan a deployment from; each section fills in what it measured. */
+interface Capacity {
+  /** Idle connections one GB of Easel's memory holds (idle section, Easel on LevelDB). */
+  connectionsPerGb?: number;
+  /** Delivered updates/s per busy server core, per redis variant (redis section). */
+  updatesPerCore?: Array<{ label: string; value: number }>;
+  /** Delivered updates/s per busy Redis core, per redis variant. */
+  updatesPerRedisCore?: Array<{ label: string; value: number }>;
+}
+
+/** Connections per GB of the memory they added to the server (RSS settled − RSS before). */
+function connectionsPerGb(result: IdleResult): number {
+  const added = result.rss - result.baselineRss;
+  return added > 0 ? result.connections / (added / 1e9) : Number.NaN;
+}
+
+async function idleSection(options: Options): Promise<Capacity> {
   print(`## Idle connections: ${fmt(options.idleConnections)} raw y-websocket handshakes over ${options.idleRooms} rooms`);
   const results: IdleResult[] = [];
   for (const target of options.targets) results.push(await measureIdleConnections(target, { connections: options.idleConnections, rooms: options.idleRooms }));
-  const rows: string[][] = [['', 'RSS before MB', 'RSS settled MB', 'peak RSS MB', 'target']];
+  const rows: string[][] = [['', 'RSS before MB', 'RSS settled MB', 'peak RSS MB', 'KB / connection', 'connections / GB', 'target']];
   for (const result of results) {
     const target = result.target === 'easel' ? `< ${mb(TARGET_IDLE_RSS_BYTES)} MB: ${verdict(result.peakRss < TARGET_IDLE_RSS_BYTES)}` : '';
-    rows.push([result.target, mb(result.baselineRss), mb(result.rss), mb(result.peakRss), target]);
+    const perConnection = (result.rss - result.baselineRss) / result.connections / 1e3;
+    rows.push([result.target, mb(result.baselineRss), mb(result.rss), mb(result.peakRss), fmt(perConnection, 1), fmt(connectionsPerGb(result)), target]);
   }
   print(table(rows));
+  print(`Connections / GB = connections ÷ (RSS settled − RSS before) in GB (10^9 bytes): idle sockets with their presence,`);
+  print(`${options.idleRooms} small rooms loaded; boards with content add their documents on top.`);
+  print('');
+  const easel = results.find((result) => result.target === 'easel');
+  return easel === undefined ? {} : { connectionsPerGb: connectionsPerGb(easel) };
+}
+
+/** One configuration of the redis section. */
+interface RedisVariant {
+  readonly label: string;
+  readonly target: BenchTarget;
+  readonly placement: Placement;
+  /** Part of the room names, so no run meets another's rooms in the shared Redis. */
+  readonly key: string;
+}
+
+const REDIS_VARIANTS: readonly RedisVariant[] = [
+  { label: '1 process', target: REDIS_TARGETS['easel-redis-1']!, placement: 'target', key: 'r1' },
+  { label: '2 processes, spread', target: REDIS_TARGETS['easel-redis-2']!, placement: 'target', key: 'r2s' },
+  { label: '2 processes, affinity', target: REDIS_TARGETS['easel-redis-2']!, placement: 'room', key: 'r2a' },
+];
+
+/** The redis-server's pid, from INFO (the test helper does not hand it out). */
+async function redisPid(admin: Redis): Promise<number> {
+  const info = await admin.info('server');
+  const match = /^process_id:(\d+)/m.exec(info);
+  if (!match) throw new Error('redis INFO has no process_id');
+  return Number(match[1]);
+}
+
+async function redisSection(options: Options): Promise<Capacity> {
+  const { redisRooms: rooms, redisClients: clients, redisUpdates: updates, redisWorkers: workers, window } = options;
+  print(`## Redis scale-out: ${rooms} rooms × ${clients} clients × ${updates} updates, ${options.redisRounds} rounds (medians)`);
+  print(`One redis-server (appendonly yes, everysec) for the whole section, flushed before each run; Easel with --redis, fresh`);
+  print(`processes per run. Variants: 1 process; 2 processes with client i on process i mod 2 (a round-robin load balancer:`);
+  print(`every room has clients on both); 2 processes with every client of room r on process r mod 2 (room affinity).`);
+  print(`Same phases as the throughput section: warm-up ${REDIS_WARMUP_UPDATES} updates per client, paced ${REDIS_PACED_RATE} updates/s per client`);
+  print(`(${fmt(rooms * clients * (clients - 1) * REDIS_PACED_RATE)} deliveries/s offered) × ${REDIS_PACED_UPDATES}, saturation closed loop ≤ ${window} in flight. ${workers} client process(es).`);
+  print('');
+  const redis = await startRedis();
+  const admin = new Redis(redis.url, { protocol: 2 });
+  const results = new Map<RedisVariant, RoundResult[]>(REDIS_VARIANTS.map((variant) => [variant, []]));
+  let redisPeakRss = Number.NaN;
+  try {
+    const pid = await redisPid(admin);
+    const width = Math.max(...REDIS_VARIANTS.map((variant) => variant.label.length));
+    for (let round = 1; round <= options.redisRounds; round++) {
+      // Rotate the order, so each variant runs first (on the least warm Redis) in some round.
+      const shift = (round - 1) % REDIS_VARIANTS.length;
+      const order = [...REDIS_VARIANTS.slice(shift), ...REDIS_VARIANTS.slice(0, shift)];
+      for (const variant of order) {
+        await admin.flushall();
+        const result = await runRound(variant.target, {
+          workload: { rooms, clients, updates, window, workers, seed: options.seed, timeoutMs: 120_000 },
+          warmupUpdates: REDIS_WARMUP_UPDATES,
+          pacedRate: REDIS_PACED_RATE,
+          pacedUpdates: REDIS_PACED_UPDATES,
+          round,
+          redisUrl: redis.url,
+          backingPids: [pid],
+          placement: variant.placement,
+          label: variant.key,
+          ...(options.cpuProf === undefined ? {} : { profileDir: options.cpuProf }),
+        });
+        results.get(variant)!.push(result);
+        print(phaseLine(variant.label, round, result.paced, 'paced', width));
+        print(phaseLine(variant.label, round, result.saturation, 'saturation', width));
+        for (const problem of [...result.saturation.problems, ...result.paced.problems].slice(0, 5)) print(`    problem: ${problem}`);
+      }
+    }
+    redisPeakRss = (await memory(pid)).peakRss;
+  } finally {
+    await admin.quit().catch(() => admin.disconnect());
+    await redis.close();
+  }
+  print('');
+  const single = results.get(REDIS_VARIANTS[0]!)!;
+  const rows: string[][] = [['', ...REDIS_VARIANTS.map((variant) => variant.label), 'target']];
+  const row = (label: string, pick: (round: RoundResult) => number, digits: number, target = ''): void => {
+    rows.push([label, ...REDIS_VARIANTS.map((variant) => fmt(med(results.get(variant)!, pick), digits)), target]);
+  };
+  const sat = (pick: (phase: PhaseResult) => number) => (round: RoundResult) => pick(round.saturation);
+  const paced = (pick: (phase: PhaseResult) => number) => (round: RoundResult) => pick(round.paced);
+  const delivered = sat((p) => p.deliveredPerSecond);
+  const scale = REDIS_VARIANTS.map((variant) => med(results.get(variant)!, delivered) / med(single, delivered));
+  const verdicts = REDIS_VARIANTS.slice(1).map((variant, i) => `${variant.label.replace('2 processes, ', '')} ${verdict(scale[i + 1]! >= TARGET_SCALE_OUT_RATIO)}`);
+  row('saturation: delivered updates/s', delivered, 0);
+  rows.push(['  ÷ 1 process', ...scale.map((value, i) => (i === 0 ? '' : `${fmt(value, 2)}×`)), `≥ ${fmt(TARGET_SCALE_OUT_RATIO, 1)}×: ${verdicts.join(', ')}`]);
+  row('  fan-out latency p50 ms', sat((p) => p.p50), 1);
+  row('  fan-out latency p95 ms', sat((p) => p.p95), 1);
+  row('  fan-out latency p99 ms', sat((p) => p.p99), 1);
+  row('  server CPU ms / 1k updates (all processes)', sat((p) => p.serverCpuMsPerThousand), 0);
+  row('  Redis CPU ms / 1k updates', sat((p) => p.backingCpuMsPerThousand), 0);
+  row('  delivered updates/s per server core', sat((p) => p.deliveredPerServerCpuSecond), 0);
+  row('  delivered updates/s per Redis core', sat((p) => p.deliveredPerSecond / p.backingBusy), 0);
+  row('  server busy (cores, all processes)', sat((p) => p.serverBusy), 2);
+  row('  Redis busy (cores)', sat((p) => p.backingBusy), 2);
+  row('  clients busy (cores)', sat((p) => p.clientBusy), 2);
+  row('  other load on the machine (cores)', sat((p) => p.otherBusy), 2);
+  row('paced: fan-out latency p50 ms', paced((p) => p.p50), 1);
+  row('  fan-out latency p95 ms', paced((p) => p.p95), 1);
+  row('  fan-out latency p99 ms', paced((p) => p.p99), 1);
+  row('  server CPU ms / 1k updates (all processes)', paced((p) => p.serverCpuMsPerThousand), 0);
+  row('server peak RSS MB (VmHWM, sum of processes)', (round) => round.serverPeakRss / 1e6, 1);
+  row('  largest process', (round) => round.serverPeakRssMax / 1e6, 1);
+  print(table(rows));
+  print(`Redis peak RSS over the section: ${mb(redisPeakRss)} MB.`);
+  const other = Math.max(...[...results.values()].flat().flatMap((round) => [round.saturation.otherBusy, round.paced.otherBusy]));
+  if (other > 0.25) print(`\nWARNING: other processes used up to ${fmt(other, 2)} cores during some phases; those figures are noisy.`);
+  print('');
+  print('Spread, every room is loaded on both processes: each applies every update of the room to its own Y.Doc (one from');
+  print('its clients, the other from its XREAD of the room\'s stream) and relays it to its clients, so the room\'s CPU is');
+  print('paid twice. With affinity each room lives on one process, as with one process split in two. Server, Redis and');
+  print(`the ${workers} client process(es) share ${cpus().length} cores here, so delivered/s is bounded by the whole machine; the figures per`);
+  print('core are the ones to plan a cluster with.');
+  print('');
+  const perCore = (pick: (phase: PhaseResult) => number) =>
+    REDIS_VARIANTS.map((variant) => ({ label: variant.label, value: med(results.get(variant)!, sat(pick)) }));
+  return {
+    updatesPerCore: perCore((p) => p.deliveredPerServerCpuSecond),
+    updatesPerRedisCore: perCore((p) => p.deliveredPerSecond / p.backingBusy),
+  };
+}
+
+function printCapacity(capacity: Capacity): void {
+  if (capacity.connectionsPerGb === undefined && capacity.updatesPerCore === undefined) return;
+  print('## Capacity planning');
+  if (capacity.updatesPerCore !== undefined) {
+    const list = (figures: ReadonlyArray<{ label: string; value: number }>): string => figures.map((f) => `${fmt(f.value)} (${f.label})`).join(', ');
+    print(`Delivered updates/s per busy server core, Easel on Redis: ${list(capacity.updatesPerCore)}.`);
+    print(`Delivered updates/s per busy Redis core: ${list(capacity.updatesPerRedisCore ?? [])}.`);
+    print('A delivered update is one update reaching one other client; a room of C active clients delivers C − 1 per update.');
+  }
+  if (capacity.connectionsPerGb !== undefined) {
+    print(`Idle connections per GB of server memory (Easel on LevelDB, idle section): ${fmt(capacity.connectionsPerGb)}.`);
+  }
   print('');
 }
 
@@ -253,16 +434,25 @@ async function main(): Promise<void> {
   const options = parse();
   const started = performance.now();
   print(`# Easel server benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`);
-  for (const target of options.targets) print(`${target.name.padEnd(9)} ${(target as BenchTarget).description}`);
+  const compared = options.sections.some((section) => section !== 'redis') ? options.targets : [];
+  const scaled = options.sections.includes('redis') ? Object.values(REDIS_TARGETS) : [];
+  for (const target of [...compared, ...scaled]) print(`${target.name.padEnd(13)} ${(target as BenchTarget).description}`);
   print('');
-  const run: Record<Section, (options: Options) => Promise<void>> = { throughput: throughputSection, cold: coldSection, idle: idleSection };
+  const run: Record<Section, (options: Options) => Promise<Capacity | void>> = {
+    throughput: throughputSection,
+    cold: coldSection,
+    idle: idleSection,
+    redis: redisSection,
+  };
+  let capacity: Capacity = {};
   for (const section of SECTIONS) {
     if (!options.sections.includes(section)) continue;
     const sectionStarted = performance.now();
-    await run[section](options);
+    capacity = { ...capacity, ...(await run[section](options)) };
     print(`(${section}: ${fmt((performance.now() - sectionStarted) / 1000, 0)} s)`);
     print('');
   }
+  printCapacity(capacity);
   print(`Done in ${fmt((performance.now() - started) / 1000, 0)} s.`);
 }
 

@@ -1,9 +1,8 @@
 /**
  * The servers a benchmark runs against. Each target starts as child processes on free loopback
  * ports and tells the clients where to connect; the benchmark reads the processes' CPU and memory
- * from /proc. A new target (say, an Easel cluster of N processes sharing a Redis URL) is one more
- * entry in TARGETS: start its processes, list their pids, and spread clients over them in
- * `syncUrl`.
+ * from /proc. A new target is one more entry in TARGETS (or REDIS_TARGETS): start its processes,
+ * list their pids, and spread clients over them in `syncUrl`.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,6 +22,8 @@ export interface RunningTarget {
    * `/<room>`). A target with several processes spreads clients over them here.
    */
   syncUrl(clientIndex: number): string;
+  /** Each process's base URL, in `pids` order (a benchmark may place clients itself). */
+  readonly urls: readonly string[];
   /** Stops every process (gracefully if it can) and resolves once they exited. */
   stop(): Promise<void>;
 }
@@ -32,6 +33,8 @@ export interface StartOptions {
   dataDir: string;
   /** Write a V8 CPU profile of each server process into this folder when it exits. */
   profileDir?: string;
+  /** The Redis a scale-out target keeps its rooms in (required by REDIS_TARGETS, unused by others). */
+  redisUrl?: string;
 }
 
 export interface BenchTarget {
@@ -111,6 +114,7 @@ export const EASEL_TARGET: BenchTarget = {
       name: 'easel',
       pids: [pid],
       syncUrl: () => server.syncUrl,
+      urls: [server.syncUrl],
       stop: () => stopProcess(server.child, server.exited),
     };
   },
@@ -142,9 +146,53 @@ export const REFERENCE_TARGET: BenchTarget = {
       name: 'reference',
       pids: [child.pid],
       syncUrl: () => `ws://127.0.0.1:${port}`,
+      urls: [`ws://127.0.0.1:${port}`],
       stop: () => stopProcess(child, exited),
     };
   },
+};
+
+/**
+ * Easel scaled out: `processes` copies of server/main.ts sharing `--redis <url>` (LevelDB unused).
+ * Client i goes to process i mod N, as a round-robin load balancer without sticky sessions would
+ * deal them, so the clients of one room are spread over the processes.
+ */
+export function easelRedisTarget(processes: number): BenchTarget {
+  const name = `easel-redis-${processes}`;
+  return {
+    name,
+    description: `Easel × ${processes} process${processes === 1 ? '' : 'es'}, server/main.ts --redis <url> ${EASEL_BENCH_ARGS.join(' ')}`,
+    answersSyncAfterLoad: true,
+    async start(options) {
+      const { redisUrl } = options;
+      if (redisUrl === undefined) throw new Error(`${name} needs a Redis: pass redisUrl in its start options`);
+      const started = await Promise.allSettled(
+        Array.from({ length: processes }, () => startChildServer(options.dataDir, ['--redis', redisUrl, ...EASEL_BENCH_ARGS], serverEnv(options))),
+      );
+      const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      const stopAll = async (): Promise<void> => {
+        await Promise.all(servers.map((server) => stopProcess(server.child, server.exited)));
+      };
+      const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) {
+        await stopAll();
+        throw failed.reason;
+      }
+      const pids = servers.map((server) => server.child.pid);
+      if (pids.some((pid) => pid === undefined)) {
+        await stopAll();
+        throw new Error(`${name}: a server has no pid`);
+      }
+      const urls = servers.map((server) => server.syncUrl);
+      return { name, pids: pids as number[], urls, syncUrl: (clientIndex) => urls[clientIndex % urls.length]!, stop: stopAll };
+    },
+  };
+}
+
+/** The scale-out targets of the redis section: one process, and two sharing the same Redis. */
+export const REDIS_TARGETS: Readonly<Record<string, BenchTarget>> = {
+  'easel-redis-1': easelRedisTarget(1),
+  'easel-redis-2': easelRedisTarget(2),
 };
 
 /** Every target by name, in the order the report lists them. */

@@ -12,12 +12,14 @@
  * saturation phase's big rooms (Easel keeps an empty room for 5 s, the reference drops it at once).
  *
  * Server CPU is read from /proc around each measured phase only; peak RSS is the server's VmHWM
- * at the end, so it covers the whole life of the server, which is this one round.
+ * at the end, so it covers the whole life of the server, which is this one round. A target of
+ * several processes is summed over them. Processes the server relies on but does not own (Redis)
+ * are read separately as `backing`, so they count neither as server nor as other load.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { machineCpuSeconds, totalCpuSeconds, totalMemory } from './proc.ts';
+import { machineCpuSeconds, memory, totalCpuSeconds } from './proc.ts';
 import { percentiles } from './stats.ts';
 import type { BenchTarget, RunningTarget } from './targets.ts';
 import { connectClients, type WorkloadOptions } from './workload.ts';
@@ -42,6 +44,12 @@ export interface PhaseResult {
   serverBusy: number;
   /** Client processes' CPU over wall time (one process tops out at 1.0). */
   clientBusy: number;
+  /** CPU seconds of the backing processes (Redis) during the phase; 0 without any. */
+  backingCpuSeconds: number;
+  /** Backing processes' CPU ms per 1,000 client updates. */
+  backingCpuMsPerThousand: number;
+  /** Backing processes' CPU over wall time. */
+  backingBusy: number;
   /** Cores' worth of CPU used by anything else on the machine meanwhile (noise). */
   otherBusy: number;
   problems: string[];
@@ -51,8 +59,14 @@ export interface RoundResult {
   target: string;
   saturation: PhaseResult;
   paced: PhaseResult;
+  /** Summed over the target's processes. */
   serverPeakRss: number;
+  /** The largest of the target's processes. */
+  serverPeakRssMax: number;
 }
+
+/** Where a client connects: the target's own choice, or the whole room on one process. */
+export type Placement = 'target' | 'room';
 
 export interface RoundConfig {
   /** The saturation phase; warm-up and paced phases derive from it. */
@@ -64,17 +78,29 @@ export interface RoundConfig {
   round: number;
   /** Write a CPU profile of the server into this folder. */
   profileDir?: string;
+  /** Passed to the target (REDIS_TARGETS need it). */
+  redisUrl?: string;
+  /** Processes the target relies on (Redis), read as `backing`. */
+  backingPids?: readonly number[];
+  /**
+   * 'target' (default): client i connects where the target's syncUrl(i) says; 'room': every client
+   * of room r connects to process r mod N (rooms with affinity to a process).
+   */
+  placement?: Placement;
+  /** Added to the room names, so rounds of several targets on one shared store never meet. */
+  label?: string;
 }
 
-async function runPhase(server: RunningTarget, options: WorkloadOptions): Promise<PhaseResult> {
+async function runPhase(server: RunningTarget, options: WorkloadOptions, backingPids: readonly number[]): Promise<PhaseResult> {
   const fleet = await connectClients(server, options);
   try {
-    const before = await Promise.all([totalCpuSeconds(server.pids), totalCpuSeconds(fleet.pids), machineCpuSeconds()]);
+    const read = () => Promise.all([totalCpuSeconds(server.pids), totalCpuSeconds(fleet.pids), totalCpuSeconds(backingPids), machineCpuSeconds()]);
+    const before = await read();
     const selfBefore = process.cpuUsage();
     const result = await fleet.run();
-    const after = await Promise.all([totalCpuSeconds(server.pids), totalCpuSeconds(fleet.pids), machineCpuSeconds()]);
+    const after = await read();
     const self = process.cpuUsage(selfBefore);
-    const [serverCpu, clientCpu, machineCpu] = after.map((value, i) => value - before[i]!) as [number, number, number];
+    const [serverCpu, clientCpu, backingCpu, machineCpu] = after.map((value, i) => value - before[i]!) as [number, number, number, number];
     const seconds = result.wallMs / 1000;
     const [p50, p95, p99] = percentiles(result.latencies, [50, 95, 99]) as [number, number, number];
     return {
@@ -91,7 +117,10 @@ async function runPhase(server: RunningTarget, options: WorkloadOptions): Promis
       deliveredPerServerCpuSecond: result.delivered / serverCpu,
       serverBusy: serverCpu / seconds,
       clientBusy: clientCpu / seconds,
-      otherBusy: Math.max(0, machineCpu - serverCpu - clientCpu - (self.user + self.system) / 1e6) / seconds,
+      backingCpuSeconds: backingCpu,
+      backingCpuMsPerThousand: (backingCpu * 1000) / (result.sent / 1000),
+      backingBusy: backingCpu / seconds,
+      otherBusy: Math.max(0, machineCpu - serverCpu - clientCpu - backingCpu - (self.user + self.system) / 1e6) / seconds,
       problems: result.problems,
     };
   } finally {
@@ -99,20 +128,40 @@ async function runPhase(server: RunningTarget, options: WorkloadOptions): Promis
   }
 }
 
+/**
+ * `server` with every client of a room on one process: workload.ts numbers the clients of room r
+ * r·C … r·C + C − 1, so client i belongs to room ⌊i / C⌋.
+ */
+function byRoom(server: RunningTarget, clientsPerRoom: number): RunningTarget {
+  return { ...server, syncUrl: (clientIndex) => server.urls[Math.floor(clientIndex / clientsPerRoom) % server.urls.length]! };
+}
+
 /** Runs one round against a fresh `target`. */
 export async function runRound(target: BenchTarget, config: RoundConfig): Promise<RoundResult> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `easel-bench-${target.name}-`));
-  const prefix = `bench${config.round}`;
+  const prefix = `bench${config.round}${config.label === undefined ? '' : `-${config.label}`}`;
+  const backing = config.backingPids ?? [];
   try {
-    const server = await target.start(config.profileDir === undefined ? { dataDir } : { dataDir, profileDir: config.profileDir });
+    const started = await target.start({
+      dataDir,
+      ...(config.profileDir === undefined ? {} : { profileDir: config.profileDir }),
+      ...(config.redisUrl === undefined ? {} : { redisUrl: config.redisUrl }),
+    });
     try {
-      await runPhase(server, { ...config.workload, updates: config.warmupUpdates, rate: 0, roomPrefix: `${prefix}-warm` });
-      const paced = await runPhase(server, { ...config.workload, updates: config.pacedUpdates, rate: config.pacedRate, roomPrefix: `${prefix}-paced` });
-      const saturation = await runPhase(server, { ...config.workload, rate: 0, roomPrefix: `${prefix}-sat` });
-      const memory = await totalMemory(server.pids);
-      return { target: target.name, saturation, paced, serverPeakRss: memory.peakRss };
+      const server = config.placement === 'room' ? byRoom(started, config.workload.clients) : started;
+      await runPhase(server, { ...config.workload, updates: config.warmupUpdates, rate: 0, roomPrefix: `${prefix}-warm` }, backing);
+      const paced = await runPhase(server, { ...config.workload, updates: config.pacedUpdates, rate: config.pacedRate, roomPrefix: `${prefix}-paced` }, backing);
+      const saturation = await runPhase(server, { ...config.workload, rate: 0, roomPrefix: `${prefix}-sat` }, backing);
+      const each = await Promise.all(server.pids.map((pid) => memory(pid)));
+      return {
+        target: target.name,
+        saturation,
+        paced,
+        serverPeakRss: each.reduce((sum, m) => sum + m.peakRss, 0),
+        serverPeakRssMax: Math.max(...each.map((m) => m.peakRss)),
+      };
     } finally {
-      await server.stop();
+      await started.stop();
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });

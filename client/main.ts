@@ -15,7 +15,10 @@ import { createStyleState } from './model/style-state.ts';
 import { unionBounds } from './model/transform.ts';
 import { createConnection, syncUrl } from './sync/connection.ts';
 import { resolveRoom } from './sync/room.ts';
-import { tokenFromHash } from './sync/access-token.ts';
+import { tokenFromHash, tokenRole } from './sync/access-token.ts';
+import { createAccessMode } from './sync/access-mode.ts';
+import { watchPermissionDenied } from './sync/permission-denied.ts';
+import { requestViewLink } from './sync/share-link.ts';
 import { createOfflineCopy } from './sync/offline.ts';
 import { createTabSync } from './sync/broadcast.ts';
 import { createPendingChanges } from './sync/offline-pending.ts';
@@ -31,6 +34,7 @@ import { createNavigation } from './canvas/navigation.ts';
 import { createGrid } from './canvas/grid.ts';
 import { createLaserRenderer } from './canvas/laser-renderer.ts';
 import { createToolbox } from './tools/toolbox.ts';
+import { createReadOnlyToolbox } from './tools/read-only-toolbox.ts';
 import { createToolbar } from './ui/toolbar.ts';
 import { createStatusIndicator } from './ui/status.ts';
 import { createShortcuts } from './ui/shortcuts.ts';
@@ -43,6 +47,10 @@ import { createTextEditor } from './ui/text-editor.ts';
 import { createClipboard } from './ui/clipboard.ts';
 import { createNotice } from './ui/notice.ts';
 import { createExportMenu } from './ui/export-menu.ts';
+import { guardCommands } from './ui/read-only-commands.ts';
+import { createReadOnlyChrome } from './ui/read-only-chrome.ts';
+import { createAccessBadge } from './ui/access-badge.ts';
+import { createShareDialog } from './ui/share-dialog.ts';
 import './styles.css';
 
 function requireElement<T extends HTMLElement>(selector: string, type: new () => T): T {
@@ -54,8 +62,13 @@ function requireElement<T extends HTMLElement>(selector: string, type: new () =>
 const room = resolveRoom(window.location, window.history);
 document.title = `${room} · Easel`;
 
+const token = tokenFromHash(window.location.hash);
+// A view link's page never edits (its role is read from the token); other pages turn view only
+// if the server refuses their writes.
+const access = createAccessMode(tokenRole(token));
+
 const doc = new Y.Doc();
-const board = createBoard(doc);
+const board = createBoard(doc, { writable: () => !access.readOnly });
 const selection = createSelection(board);
 const draft = createDraft();
 const camera = createCamera();
@@ -66,8 +79,9 @@ const style = createStyleState();
 // The offline copy and the other tabs attach before the socket, so nothing typed early is missed.
 const offline = createOfflineCopy({ doc, room });
 const tabSync = createTabSync({ doc, room });
-const connection = createConnection({ doc, room, url: syncUrl(window.location, PATHS.sync), token: tokenFromHash(window.location.hash) });
+const connection = createConnection({ doc, room, url: syncUrl(window.location, PATHS.sync), token });
 const pending = createPendingChanges({ doc, room, provider: connection.provider, storage: window.localStorage });
+const permissionWatch = watchPermissionDenied(connection.provider, (reason) => access.deny(reason));
 registerOfflineShell({ enabled: import.meta.env.PROD });
 
 const stage = createStage(requireElement('#board', HTMLDivElement), camera);
@@ -96,7 +110,7 @@ const overlay = createSelectionOverlay({
 
 const laserRenderer = createLaserRenderer({ laser, layer: stage.layers.overlay });
 
-const toolbox = createToolbox({ board, selection, draft, camera, editing, laser, style: () => style.get() });
+const toolbox = createReadOnlyToolbox(createToolbox({ board, selection, draft, camera, editing, laser, style: () => style.get() }), access, selection);
 // Navigation listens first (capture phase): a pan or pinch never reaches the active tool.
 const navigation = createNavigation({ element: stage.element, camera, toolbox, keys: window });
 const pointerInput = createPointerInput(stage, toolbox);
@@ -105,7 +119,7 @@ const notice = createNotice(requireElement('.app', HTMLElement));
 const exportMenu = createExportMenu({ parent: requireElement('#bottom-left-slot', HTMLDivElement), dropTarget: stage.element, board, room, notice });
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });
-const commands = createCommands({
+const commands = guardCommands(createCommands({
   board,
   selection,
   history,
@@ -113,7 +127,7 @@ const commands = createCommands({
   toolbox,
   screen: () => stage.size(),
   extra: [...exportMenu.commands, { id: 'help', label: 'Keyboard shortcuts', keys: ['?'], run: () => help.open() }],
-});
+}), access, notice);
 const shortcuts = createShortcuts(window, toolbox, commands);
 const clipboard = createClipboard({
   target: window,
@@ -121,12 +135,22 @@ const clipboard = createClipboard({
   selection,
   style: () => style.get(),
   center: () => stage.toBoard(stage.element.getBoundingClientRect().left + stage.size().width / 2, stage.element.getBoundingClientRect().top + stage.size().height / 2),
+  writable: () => !access.readOnly,
 });
 const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point) });
 const toolbar = createToolbar({ parent: requireElement('#toolbar-slot', HTMLDivElement), toolbox, board, selection });
 const status = createStatusIndicator(requireElement('#status-slot', HTMLDivElement), connection, {
   pending,
   firstVisit: offline.loaded.then(({ hadCopy }) => !hadCopy),
+});
+const accessBadge = createAccessBadge(requireElement('#status-slot', HTMLDivElement), access);
+const shareDialog = createShareDialog({
+  parent: requireElement('#status-slot', HTMLDivElement),
+  dialogParent: document.body,
+  readOnly: () => access.readOnly,
+  currentLink: () => window.location.href,
+  requestViewLink: () => requestViewLink({ origin: window.location.origin, room, token, fetch: (...args) => window.fetch(...args) }),
+  clipboard: navigator.clipboard ?? null,
 });
 const presence = createPresence({
   awareness: connection.provider.awareness,
@@ -141,9 +165,17 @@ const presence = createPresence({
 const stylePanel = createStylePanel({ parent: requireElement('#style-slot', HTMLDivElement), board, selection, style });
 const historyControls = createHistoryControls(requireElement('#bottom-left-slot', HTMLDivElement), history);
 const zoomControls = createZoomControls({ parent: requireElement('#bottom-left-slot', HTMLDivElement), camera, screen: () => stage.size(), fit });
+const readOnlyChrome = createReadOnlyChrome({
+  access,
+  root: requireElement('.app', HTMLElement),
+  toolbar: toolbar.element,
+  editOnly: [stylePanel.element, historyControls.element],
+  editButtons: [...exportMenu.element.querySelectorAll<HTMLButtonElement>('button[data-action="import"]')],
+});
 
 // Parts close in reverse order of creation, so nothing outlives what it listens to.
 const parts = [
+  access,
   board,
   selection,
   draft,
@@ -156,6 +188,7 @@ const parts = [
   ...(tabSync ? [tabSync] : []),
   connection,
   pending,
+  permissionWatch,
   stage,
   grid,
   renderer,
@@ -174,10 +207,13 @@ const parts = [
   textEditor,
   toolbar,
   status,
+  accessBadge,
+  shareDialog,
   presence,
   stylePanel,
   historyControls,
   zoomControls,
+  readOnlyChrome,
 ];
 if (import.meta.hot) {
   import.meta.hot.dispose(() => {

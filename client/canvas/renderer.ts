@@ -1,3 +1,4 @@
+import Konva from 'konva';
 import type { Shape } from '../../shared/schema.ts';
 import { compareShapeOrder } from '../../shared/doc.ts';
 import type { Board } from '../model/board.ts';
@@ -38,6 +39,10 @@ export interface Renderer {
 const VIEW_MARGIN = 0.5;
 /** How visible a shape the eraser passed over stays until it is deleted. */
 const ERASED_OPACITY = 0.25;
+/** Konva event name, namespaced so close() removes only this renderer's listener. */
+const BEFORE_DRAW = 'beforeDraw.easelRenderer';
+/** The mounted area is rebuilt once it is this many times wider than a fresh one would be. */
+const REMOUNT_SHRINK = 2;
 /** Above this many nodes to re-place at once, rebuilding the layer's order is cheaper. */
 const REBUILD_ORDER_THRESHOLD = 64;
 
@@ -47,6 +52,10 @@ const REBUILD_ORDER_THRESHOLD = 64;
  * Shapes being dragged are lifted into the draft layer for the drag, so the layer holding every
  * other shape is not redrawn on each pointer move; on drop they go back to their place in z-order.
  */
+function contains(outer: Bounds, inner: Bounds): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
+
 export function createRenderer(options: RendererOptions): Renderer {
   const { board, draft, layers, view } = options;
   const nodes = new Map<string, ShapeNode>();
@@ -64,10 +73,30 @@ export function createRenderer(options: RendererOptions): Renderer {
   /** The view itself: nodes kept in the margin around it are hidden, so Konva skips drawing them. */
   let seen: Bounds | null = null;
   const scheduler = (options.createScheduler ?? createFrameScheduler)(() => flush());
+  /** Whether a flush is scheduled (the scheduler does not say). */
+  let pending = false;
+  const request = (): void => {
+    pending = true;
+    scheduler.schedule();
+  };
+  /** True while flushing from inside the shapes layer's own draw. */
+  let drawing = false;
+  // A camera move asks for the layer's draw itself (stage.ts), in a frame callback that may run
+  // before ours: culling for the new view is done first thing in that draw, so the frame shows it
+  // at once instead of drawing the old culling and then drawing again next frame.
+  layers.shapes.on(BEFORE_DRAW, () => {
+    if (!pending) return;
+    drawing = true;
+    try {
+      scheduler.flush();
+    } finally {
+      drawing = false;
+    }
+  });
 
   const offBoard = board.onChange(({ ids }) => {
     for (const id of ids) dirty.add(id);
-    scheduler.schedule();
+    request();
   });
   // Resize/rotate previews and eraser fading redraw only the shapes they name, before and after.
   let previewed = new Set<string>();
@@ -77,19 +106,19 @@ export function createRenderer(options: RendererOptions): Renderer {
       for (const id of previewed) dirty.add(id);
       for (const id of now) dirty.add(id);
       previewed = now;
-      scheduler.schedule();
+      request();
     }
     if (!change.translation) return;
     translationDirty = true;
-    scheduler.schedule();
+    request();
   });
   const offView =
     view?.onChange(() => {
       viewDirty = true;
-      scheduler.schedule();
+      request();
     }) ?? (() => {});
   for (const shape of board.ordered()) dirty.add(shape.id);
-  scheduler.schedule();
+  request();
 
   const offset = (id: string): { dx: number; dy: number } => {
     const t = draft.translation;
@@ -103,12 +132,14 @@ export function createRenderer(options: RendererOptions): Renderer {
   };
   const inArea = (id: string): boolean => within(id, area);
 
-  const show = (id: string, node: ShapeNode): void => {
+  /** Shows the node if it is in view, hides it if not; whether that changed anything. */
+  const show = (id: string, node: ShapeNode): boolean => {
     const visible = within(id, seen);
-    if (visible === !hidden.has(id)) return;
+    if (visible === !hidden.has(id)) return false;
     node.visible(visible);
     if (visible) hidden.delete(id);
     else hidden.add(id);
+    return true;
   };
 
   const unmount = (id: string): void => {
@@ -120,6 +151,18 @@ export function createRenderer(options: RendererOptions): Renderer {
   };
 
   function flush(): void {
+    pending = false;
+    // Konva would ask for a draw on every attribute set; one explicit draw per layer is enough.
+    const autoDraw = Konva.autoDrawEnabled;
+    Konva.autoDrawEnabled = false;
+    try {
+      apply();
+    } finally {
+      Konva.autoDrawEnabled = autoDraw;
+    }
+  }
+
+  function apply(): void {
     let shapesChanged = false;
     let draftChanged = false;
     const toPlace = new Set<string>();
@@ -128,17 +171,21 @@ export function createRenderer(options: RendererOptions): Renderer {
       viewDirty = false;
       const b = view.bounds();
       seen = b;
-      area = { x: b.x - b.width * VIEW_MARGIN, y: b.y - b.height * VIEW_MARGIN, width: b.width * (1 + 2 * VIEW_MARGIN), height: b.height * (1 + 2 * VIEW_MARGIN) };
-      // The grid finds what may be in the area without looking at far-off shapes.
-      for (const id of spatial.query(area)) if (!nodes.has(id) && inArea(id)) dirty.add(id);
-      for (const [id, node] of nodes) {
-        if (!inArea(id)) {
+      // The mounted area is only moved once the view leaves it or has become much smaller than it
+      // (zoomed in): most pan and zoom frames then just show and hide nodes already mounted,
+      // instead of querying the index and mounting a few nodes on every frame.
+      if (area === null || !contains(area, b) || area.width > b.width * (1 + 2 * VIEW_MARGIN) * REMOUNT_SHRINK) {
+        area = { x: b.x - b.width * VIEW_MARGIN, y: b.y - b.height * VIEW_MARGIN, width: b.width * (1 + 2 * VIEW_MARGIN), height: b.height * (1 + 2 * VIEW_MARGIN) };
+        // The grid finds what may be in the area without looking at far-off shapes.
+        for (const id of spatial.query(area)) if (!nodes.has(id) && inArea(id)) dirty.add(id);
+        for (const id of [...nodes.keys()]) {
+          if (inArea(id)) continue;
           unmount(id);
           shapesChanged = true;
-        } else {
-          show(id, node);
         }
       }
+      for (const [id, node] of nodes) if (show(id, node)) shapesChanged = true;
+      // The stage redraws the layer for the camera itself; a view change alone draws nothing more.
     }
 
     for (const id of dirty) {
@@ -194,7 +241,8 @@ export function createRenderer(options: RendererOptions): Renderer {
       draftChanged ||= changed.draft;
     }
     if (toPlace.size > 0) place(toPlace);
-    if (shapesChanged || toPlace.size > 0) layers.shapes.batchDraw();
+    // Inside the layer's own draw, the changes are drawn by that very draw.
+    if ((shapesChanged || toPlace.size > 0) && !drawing) layers.shapes.batchDraw();
     if (draftChanged) layers.draft.batchDraw();
   }
 
@@ -254,6 +302,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     nodeFor: (id) => nodes.get(id),
     flush: () => scheduler.flush(),
     close() {
+      layers.shapes.off(BEFORE_DRAW);
       offBoard();
       offDraft();
       offView();

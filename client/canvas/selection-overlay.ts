@@ -37,6 +37,8 @@ export function createSelectionOverlay(options: SelectionOverlayOptions): Select
   const group = new Konva.Group({ listening: false });
   layer.add(group);
   const scheduler = (options.createScheduler ?? createFrameScheduler)(() => {
+    // With nothing selected and nothing drawn, a pan or zoom has nothing to move here.
+    if (selection.ids().size === 0 && draft.marquee === null && !group.hasChildren()) return;
     group.destroyChildren();
     const scale = options.viewport().scale;
     const pad = SELECTION_PADDING_PX / scale;

@@ -33,6 +33,15 @@ export interface BoardStage {
   close(): void;
 }
 
+/** Whether anything visible is drawn below `container`: an empty layer needs no redraw and no compositing. */
+function hasContent(container: Konva.Container): boolean {
+  for (const child of container.getChildren()) {
+    if (!child.visible()) continue;
+    if (!(child instanceof Konva.Container) || hasContent(child)) return true;
+  }
+  return false;
+}
+
 /**
  * A Konva stage filling `element`, with the three layers, following `camera` for the
  * board ↔ screen transform.
@@ -51,11 +60,34 @@ export function createStage(element: HTMLDivElement, camera: Camera): BoardStage
     // Named canvases make the page inspectable (and testable) without reaching into Konva.
     layer.getNativeCanvasElement().dataset.layer = name;
   }
+  // Only layers with something on them are drawn when the camera moves: setting the stage's
+  // transform would otherwise redraw all of them (Konva's auto-draw), and each blank full-window
+  // canvas redrawn is one more bitmap the browser copies and blends on every pan or zoom frame.
   const apply = (viewport: Viewport): void => {
-    konva.position({ x: viewport.x, y: viewport.y });
-    konva.scale({ x: viewport.scale, y: viewport.scale });
-    konva.batchDraw();
+    const autoDraw = Konva.autoDrawEnabled;
+    Konva.autoDrawEnabled = false;
+    try {
+      konva.setAttrs({ x: viewport.x, y: viewport.y, scaleX: viewport.scale, scaleY: viewport.scale });
+    } finally {
+      Konva.autoDrawEnabled = autoDraw;
+    }
+    for (const layer of konva.getLayers()) if (hasContent(layer)) layer.batchDraw();
   };
+  // A layer left blank by its last draw is hidden, so the compositor neither uploads nor blends
+  // it; layers added later (presence) are followed too.
+  const follow = (layer: Konva.Layer): void => {
+    const canvas = layer.getNativeCanvasElement();
+    const update = (): void => {
+      canvas.style.visibility = hasContent(layer) ? '' : 'hidden';
+    };
+    layer.on('draw.easel', update);
+    update();
+  };
+  for (const layer of konva.getLayers()) follow(layer);
+  konva.on('add.easel', (event) => {
+    const child = (event as unknown as { child?: unknown }).child;
+    if (child instanceof Konva.Layer) follow(child);
+  });
   apply(camera.viewport());
   const offCamera = camera.onChange(apply);
 

@@ -45,6 +45,23 @@ export class InvalidShapeError extends Error {
   }
 }
 
+/** A command was refused because this page may only view the board (see sync/access-mode.ts). */
+export class ReadOnlyError extends Error {
+  readonly code = 'read-only';
+  constructor() {
+    super('this board is view only');
+    this.name = 'ReadOnlyError';
+  }
+}
+
+export interface BoardOptions {
+  /**
+   * False while the page may only view the board: every command then throws ReadOnlyError
+   * before touching the doc, so no local edit exists that the server would drop.
+   */
+  writable?: () => boolean;
+}
+
 /**
  * The board: the validated view of the shared document plus the commands that change it.
  * Every command is one LOCAL_ORIGIN transaction, so an UndoManager tracking LOCAL_ORIGIN sees one
@@ -79,7 +96,7 @@ export interface Board {
 }
 
 /** Binds a board to a Y.Doc; the doc stays owned by the caller. */
-export function createBoard(doc: Y.Doc): Board {
+export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
   const shapesMap = getShapesMap(doc);
   const cache = new Map<string, Shape>();
   // Sorting 10k shapes on every change is wasted work; sort lazily when someone asks.
@@ -118,7 +135,13 @@ export function createBoard(doc: Y.Doc): Board {
   shapesMap.observeDeep(onDeep);
 
   // Yjs folds a nested transact into the outer one, so commands inside `batch` are one undo step.
-  const transact = (fn: () => void): void => doc.transact(fn, LOCAL_ORIGIN);
+  const checkWritable = (): void => {
+    if (options.writable?.() === false) throw new ReadOnlyError();
+  };
+  const transact = (fn: () => void): void => {
+    checkWritable();
+    doc.transact(fn, LOCAL_ORIGIN);
+  };
 
   const topValidIndex = (): string | null => {
     const top = topIndex(doc);
@@ -180,6 +203,7 @@ export function createBoard(doc: Y.Doc): Board {
     },
     importShapes(shapes) {
       if (shapes.length === 0) return;
+      checkWritable();
       doc.transact(() => {
         for (const shape of shapes) writeShape(doc, shape);
       }, IMPORT_ORIGIN);

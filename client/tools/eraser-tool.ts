@@ -1,6 +1,6 @@
 import { shapeAt } from '../model/shape-at.ts';
 import type { Point } from '../model/geometry.ts';
-import { HIT_TOLERANCE_PX, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
+import { cancelOnEscape, HIT_TOLERANCE_PX, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
 
 type EraserState = { name: 'idle' } | { name: 'erasing'; ids: Set<string>; last: Point };
 
@@ -62,12 +62,6 @@ export function createEraserTool(ctx: ToolContext): Tool {
       state = { name: 'idle' };
       ctx.draft.setErased(null);
     },
-    keyDown(event) {
-      if (event.key === 'Escape' && state.name !== 'idle') {
-        this.cancel();
-        return true;
-      }
-      return false;
-    },
+    keyDown: cancelOnEscape,
   };
 }

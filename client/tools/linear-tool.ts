@@ -1,13 +1,8 @@
 import type { LinearShape } from '../../shared/schema.ts';
 import type { DistributiveOmit } from '../model/board.ts';
-import { newShapeId } from '../model/ids.ts';
 import { shapeAt } from '../model/shape-at.ts';
+import { createDragShapeTool } from './drag-shape-tool.ts';
 import { HIT_TOLERANCE_PX, MIN_BOX_PX, roundCoordinate, type BoardPointerEvent, type Tool, type ToolContext, type ToolId } from './tool.ts';
-
-type LinearState =
-  | { name: 'idle' }
-  | { name: 'pointing'; origin: BoardPointerEvent }
-  | { name: 'dragging'; origin: BoardPointerEvent; id: string };
 
 /** Shift snaps the angle to multiples of this many degrees. */
 const SNAP_DEGREES = 15;
@@ -17,7 +12,6 @@ const SNAP_DEGREES = 15;
  * An arrow's ends dropped on a shape bind to it, so the arrow follows when that shape moves.
  */
 export function createLinearTool(ctx: ToolContext, id: Extract<ToolId, 'line' | 'arrow'>): Tool {
-  let state: LinearState = { name: 'idle' };
   const type: LinearShape['type'] = id;
 
   const endPoint = (origin: BoardPointerEvent, event: BoardPointerEvent): { dx: number; dy: number } => {
@@ -30,6 +24,7 @@ export function createLinearTool(ctx: ToolContext, id: Extract<ToolId, 'line' | 
     return { dx: length * Math.cos(angle), dy: length * Math.sin(angle) };
   };
 
+  // Only the shape written on release binds; the draft does not look for shapes under its ends.
   const toShape = (shapeId: string, origin: BoardPointerEvent, event: BoardPointerEvent, bind: boolean): DistributiveOmit<LinearShape, 'index'> => {
     const { dx, dy } = endPoint(origin, event);
     const tolerance = HIT_TOLERANCE_PX / event.scale;
@@ -53,40 +48,5 @@ export function createLinearTool(ctx: ToolContext, id: Extract<ToolId, 'line' | 
 
   const isTiny = (origin: BoardPointerEvent, event: BoardPointerEvent): boolean => Math.hypot(event.x - origin.x, event.y - origin.y) * event.scale < MIN_BOX_PX;
 
-  return {
-    id,
-    get state() {
-      return state.name;
-    },
-    pointerDown(event) {
-      state = { name: 'pointing', origin: event };
-    },
-    pointerMove(event) {
-      if (state.name === 'pointing') {
-        if (isTiny(state.origin, event)) return;
-        state = { name: 'dragging', origin: state.origin, id: newShapeId() };
-      }
-      if (state.name === 'dragging') ctx.draft.setShape(toShape(state.id, state.origin, event, false));
-    },
-    pointerUp(event) {
-      const previous = state;
-      state = { name: 'idle' };
-      if (previous.name !== 'dragging') return;
-      ctx.draft.setShape(null);
-      if (isTiny(previous.origin, event)) return;
-      ctx.board.addShape(toShape(previous.id, previous.origin, event, true));
-    },
-    cancel() {
-      if (state.name === 'idle') return;
-      state = { name: 'idle' };
-      ctx.draft.setShape(null);
-    },
-    keyDown(event) {
-      if (event.key === 'Escape' && state.name !== 'idle') {
-        this.cancel();
-        return true;
-      }
-      return false;
-    },
-  };
+  return createDragShapeTool(ctx, id, { isTiny, toShape });
 }

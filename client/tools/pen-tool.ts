@@ -2,7 +2,7 @@ import { SHAPE_LIMITS, type InkShape } from '../../shared/schema.ts';
 import { newShapeId } from '../model/ids.ts';
 import type { DistributiveOmit } from '../model/board.ts';
 import { createPressureSource, type PressureSource } from './pressure.ts';
-import { roundCoordinate, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
+import { cancelOnEscape, roundCoordinate, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
 
 type PenState =
   | { name: 'idle' }
@@ -75,12 +75,6 @@ export function createPenTool(ctx: ToolContext): Tool {
       state = { name: 'idle' };
       ctx.draft.setShape(null);
     },
-    keyDown(event) {
-      if (event.key === 'Escape' && state.name !== 'idle') {
-        this.cancel();
-        return true;
-      }
-      return false;
-    },
+    keyDown: cancelOnEscape,
   };
 }

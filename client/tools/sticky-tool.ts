@@ -1,4 +1,5 @@
 import { newShapeId } from '../model/ids.ts';
+import { createEditingTool } from './editing-tool.ts';
 import { roundCoordinate, type Tool, type ToolContext } from './tool.ts';
 
 /** Side of a new note, in board units. */
@@ -11,47 +12,25 @@ export const STICKY_COLOR = '#ffec99';
  * starts typing into it; the note and its text are written together when editing finishes.
  */
 export function createStickyTool(ctx: ToolContext): Tool {
-  return {
-    id: 'sticky',
-    get state() {
-      return ctx.editing.target === null ? 'idle' : 'editing';
-    },
-    pointerDown(event) {
-      if (ctx.editing.target !== null) {
-        ctx.editing.finish();
-        return;
-      }
-      const style = ctx.style();
-      ctx.editing.begin({
-        isNew: true,
-        shape: {
-          ...style,
-          // A note's card always shows: "no fill" in the panel still gets the note colour.
-          fillColor: style.fillStyle === 'none' ? STICKY_COLOR : style.fillColor,
-          fillStyle: 'solid',
-          id: newShapeId(),
-          type: 'sticky',
-          x: roundCoordinate(event.x - STICKY_SIZE / 2),
-          y: roundCoordinate(event.y - STICKY_SIZE / 2),
-          rotation: 0,
-          locked: false,
-          text: '',
-          width: STICKY_SIZE,
-          height: STICKY_SIZE,
-        },
-      });
-    },
-    pointerMove() {},
-    pointerUp() {},
-    cancel() {
-      ctx.editing.finish();
-    },
-    keyDown(event) {
-      if (event.key === 'Escape' && ctx.editing.target !== null) {
-        ctx.editing.finish();
-        return true;
-      }
-      return false;
-    },
-  };
+  return createEditingTool(ctx, 'sticky', (event) => {
+    const style = ctx.style();
+    ctx.editing.begin({
+      isNew: true,
+      shape: {
+        ...style,
+        // A note's card always shows: "no fill" in the panel still gets the note colour.
+        fillColor: style.fillStyle === 'none' ? STICKY_COLOR : style.fillColor,
+        fillStyle: 'solid',
+        id: newShapeId(),
+        type: 'sticky',
+        x: roundCoordinate(event.x - STICKY_SIZE / 2),
+        y: roundCoordinate(event.y - STICKY_SIZE / 2),
+        rotation: 0,
+        locked: false,
+        text: '',
+        width: STICKY_SIZE,
+        height: STICKY_SIZE,
+      },
+    });
+  });
 }

@@ -1,5 +1,6 @@
 import { newShapeId } from '../model/ids.ts';
 import { shapeAt } from '../model/shape-at.ts';
+import { createEditingTool } from './editing-tool.ts';
 import { HIT_TOLERANCE_PX, roundCoordinate, type Tool, type ToolContext } from './tool.ts';
 
 /**
@@ -8,49 +9,27 @@ import { HIT_TOLERANCE_PX, roundCoordinate, type Tool, type ToolContext } from '
  * once, when editing finishes (Enter, Escape, a click elsewhere), as one undo step.
  */
 export function createTextTool(ctx: ToolContext): Tool {
-  return {
-    id: 'text',
-    get state() {
-      return ctx.editing.target === null ? 'idle' : 'editing';
-    },
-    pointerDown(event) {
-      if (ctx.editing.target !== null) {
-        ctx.editing.finish();
-        return;
-      }
-      const hit = shapeAt(ctx.board, event, HIT_TOLERANCE_PX / event.scale);
-      if (hit !== null && (hit.type === 'text' || hit.type === 'sticky')) {
-        ctx.editing.begin({ isNew: false, shape: hit });
-        return;
-      }
-      const style = ctx.style();
-      ctx.editing.begin({
-        isNew: true,
-        shape: {
-          ...style,
-          id: newShapeId(),
-          type: 'text',
-          // The click marks the middle of the first line, where the caret shows.
-          x: roundCoordinate(event.x),
-          y: roundCoordinate(event.y - (style.fontSize * 1.25) / 2),
-          rotation: 0,
-          locked: false,
-          text: '',
-          width: 0,
-        },
-      });
-    },
-    pointerMove() {},
-    pointerUp() {},
-    cancel() {
-      ctx.editing.finish();
-    },
-    keyDown(event) {
-      if (event.key === 'Escape' && ctx.editing.target !== null) {
-        ctx.editing.finish();
-        return true;
-      }
-      return false;
-    },
-  };
+  return createEditingTool(ctx, 'text', (event) => {
+    const hit = shapeAt(ctx.board, event, HIT_TOLERANCE_PX / event.scale);
+    if (hit !== null && (hit.type === 'text' || hit.type === 'sticky')) {
+      ctx.editing.begin({ isNew: false, shape: hit });
+      return;
+    }
+    const style = ctx.style();
+    ctx.editing.begin({
+      isNew: true,
+      shape: {
+        ...style,
+        id: newShapeId(),
+        type: 'text',
+        // The click marks the middle of the first line, where the caret shows.
+        x: roundCoordinate(event.x),
+        y: roundCoordinate(event.y - (style.fontSize * 1.25) / 2),
+        rotation: 0,
+        locked: false,
+        text: '',
+        width: 0,
+      },
+    });
+  });
 }

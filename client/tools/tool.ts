@@ -59,6 +59,16 @@ export interface Tool {
   keyDown(event: BoardKeyEvent): boolean;
 }
 
+/**
+ * The keyDown of a tool whose only key is Escape, which cancels what is in progress. Install it
+ * as the tool's method (`keyDown: cancelOnEscape`), so that `this` is the tool.
+ */
+export function cancelOnEscape(this: Tool, event: BoardKeyEvent): boolean {
+  if (event.key !== 'Escape' || this.state === 'idle') return false;
+  this.cancel();
+  return true;
+}
+
 /** Pointer travel, in screen pixels, that turns a press into a drag. */
 export const DRAG_THRESHOLD_PX = 3;
 /** Boxes smaller than this on both sides, in screen pixels, are taken as a stray click. */

@@ -15,6 +15,8 @@ export interface ClipboardOptions {
   style(): ShapeStyle;
   /** Where plain text lands: the middle of the view, in board units. */
   center(): Point;
+  /** False on a view-only board: cut then only copies and paste does nothing. */
+  writable?: () => boolean;
 }
 
 export interface Clipboard {
@@ -36,13 +38,13 @@ export function createClipboard(options: ClipboardOptions): Clipboard {
     if (shapes.length === 0) return;
     event.clipboardData.setData('text/plain', serializeShapes(shapes));
     event.preventDefault();
-    if (event.type === 'cut') {
+    if (event.type === 'cut' && options.writable?.() !== false) {
       board.deleteShapes(shapes.map((shape) => shape.id));
       selection.clear();
     }
   };
   const onPaste = (event: ClipboardEvent): void => {
-    if (isEditable(event.target) || event.clipboardData === null) return;
+    if (isEditable(event.target) || event.clipboardData === null || options.writable?.() === false) return;
     const text = event.clipboardData.getData('text/plain');
     if (text === '') return;
     event.preventDefault();

@@ -1,4 +1,5 @@
 import type { History } from '../model/history.ts';
+import { createButton, createGroup, mount } from './dom.ts';
 import { iconSvg } from './tool-catalog.ts';
 
 export interface HistoryControls {
@@ -11,19 +12,11 @@ const REDO_ICON = '<path d="M15 14l5-5-5-5"/><path d="M20 9H9.5a5.5 5.5 0 0 0 0 
 
 /** Undo and redo buttons, live only while there is something to undo or redo. */
 export function createHistoryControls(parent: HTMLElement, history: History): HistoryControls {
-  const element = document.createElement('div');
-  element.className = 'history-controls panel';
-  element.setAttribute('role', 'group');
-  element.setAttribute('aria-label', 'History');
+  const element = createGroup('history-controls panel', 'History');
   const make = (action: string, label: string, icon: string, run: () => void): HTMLButtonElement => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'chip-button';
+    const b = createButton('chip-button', label, run);
     b.dataset.action = action;
-    b.setAttribute('aria-label', label);
-    b.title = label;
     b.innerHTML = iconSvg(icon);
-    b.addEventListener('click', run);
     element.append(b);
     return b;
   };
@@ -36,12 +29,5 @@ export function createHistoryControls(parent: HTMLElement, history: History): Hi
   show();
   const off = history.onChange(show);
   element.addEventListener('mousedown', (event) => event.preventDefault());
-  parent.append(element);
-  return {
-    element,
-    close() {
-      off();
-      element.remove();
-    },
-  };
+  return mount(parent, element, [off]);
 }

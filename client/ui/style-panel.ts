@@ -3,6 +3,7 @@ import type { Board } from '../model/board.ts';
 import type { Selection } from '../model/selection.ts';
 import type { StyleState } from '../model/style-state.ts';
 import { restyleSelection } from '../tools/actions/restyle.ts';
+import { createButton, createGroup, mount } from './dom.ts';
 
 export interface StylePanelOptions {
   parent: HTMLElement;
@@ -18,69 +19,35 @@ export interface StylePanel {
 
 type ChoiceKey = Exclude<keyof ShapeStyle, 'opacity'>;
 
+type Choice = { key: ChoiceKey; label: string; options: ReadonlyArray<{ value: string | number; label: string }> };
+
+/** A style field's choices, given as [value, label] pairs. */
+const choice = (key: ChoiceKey, label: string, options: ReadonlyArray<[value: string | number, label: string]>): Choice => ({
+  key,
+  label,
+  options: options.map(([value, optionLabel]) => ({ value, label: optionLabel })),
+});
+
 /** The choices offered for each style field, with their labels. */
-const CHOICES: ReadonlyArray<{ key: ChoiceKey; label: string; options: ReadonlyArray<{ value: string | number; label: string }> }> = [
-  {
-    key: 'strokeColor',
-    label: 'Stroke',
-    options: [
-      { value: '#1e1e1e', label: 'Black' },
-      { value: '#e03131', label: 'Red' },
-      { value: '#2f9e44', label: 'Green' },
-      { value: '#1971c2', label: 'Blue' },
-      { value: '#f08c00', label: 'Orange' },
-    ],
-  },
-  {
-    key: 'fillStyle',
-    label: 'Fill',
-    options: [
-      { value: 'none', label: 'None' },
-      { value: 'semi', label: 'Semi' },
-      { value: 'solid', label: 'Solid' },
-    ],
-  },
-  {
-    key: 'fillColor',
-    label: 'Fill colour',
-    options: [
-      { value: '#a5d8ff', label: 'Light blue' },
-      { value: '#ffc9c9', label: 'Pink' },
-      { value: '#b2f2bb', label: 'Light green' },
-      { value: '#ffec99', label: 'Yellow' },
-      { value: '#e9ecef', label: 'Grey' },
-    ],
-  },
-  {
-    key: 'strokeWidth',
-    label: 'Width',
-    options: [
-      { value: 1, label: 'Thin' },
-      { value: 2, label: 'Medium' },
-      { value: 4, label: 'Bold' },
-      { value: 8, label: 'Extra bold' },
-    ],
-  },
-  {
-    key: 'dash',
-    label: 'Dash',
-    options: [
-      { value: 'solid', label: 'Solid' },
-      { value: 'dashed', label: 'Dashed' },
-      { value: 'dotted', label: 'Dotted' },
-    ],
-  },
-  {
-    key: 'fontSize',
-    label: 'Font size',
-    options: [
-      { value: 16, label: 'S' },
-      { value: 20, label: 'M' },
-      { value: 28, label: 'L' },
-      { value: 40, label: 'XL' },
-    ],
-  },
+const CHOICES: readonly Choice[] = [
+  choice('strokeColor', 'Stroke', [['#1e1e1e', 'Black'], ['#e03131', 'Red'], ['#2f9e44', 'Green'], ['#1971c2', 'Blue'], ['#f08c00', 'Orange']]),
+  choice('fillStyle', 'Fill', [['none', 'None'], ['semi', 'Semi'], ['solid', 'Solid']]),
+  choice('fillColor', 'Fill colour', [['#a5d8ff', 'Light blue'], ['#ffc9c9', 'Pink'], ['#b2f2bb', 'Light green'], ['#ffec99', 'Yellow'], ['#e9ecef', 'Grey']]),
+  choice('strokeWidth', 'Width', [[1, 'Thin'], [2, 'Medium'], [4, 'Bold'], [8, 'Extra bold']]),
+  choice('dash', 'Dash', [['solid', 'Solid'], ['dashed', 'Dashed'], ['dotted', 'Dotted']]),
+  choice('fontSize', 'Font size', [[16, 'S'], [20, 'M'], [28, 'L'], [40, 'XL']]),
 ];
+
+/** A labelled row of the panel: a `div`, or a `label` when it holds a single input. */
+function styleRow(tag: 'div' | 'label', text: string): HTMLElement {
+  const row = document.createElement(tag);
+  row.className = 'style-row';
+  const title = document.createElement('span');
+  title.className = 'style-label';
+  title.textContent = text;
+  row.append(title);
+  return row;
+}
 
 /**
  * The style panel: stroke colour, fill, width, dash, opacity and font size. A choice restyles the
@@ -89,10 +56,7 @@ const CHOICES: ReadonlyArray<{ key: ChoiceKey; label: string; options: ReadonlyA
  */
 export function createStylePanel(options: StylePanelOptions): StylePanel {
   const { parent, board, selection, style } = options;
-  const element = document.createElement('div');
-  element.className = 'style-panel panel';
-  element.setAttribute('role', 'group');
-  element.setAttribute('aria-label', 'Style');
+  const element = createGroup('style-panel panel', 'Style');
 
   const apply = (patch: Partial<ShapeStyle>): void => {
     style.set(patch);
@@ -102,45 +66,32 @@ export function createStylePanel(options: StylePanelOptions): StylePanel {
 
   const buttons: Array<{ key: ChoiceKey; value: string | number; button: HTMLButtonElement }> = [];
   for (const choice of CHOICES) {
-    const row = document.createElement('div');
-    row.className = 'style-row';
-    const title = document.createElement('span');
-    title.className = 'style-label';
-    title.textContent = choice.label;
-    const group = document.createElement('div');
-    group.className = 'style-options';
-    group.setAttribute('role', 'radiogroup');
-    group.setAttribute('aria-label', choice.label);
+    const row = styleRow('div', choice.label);
+    const group = createGroup('style-options', choice.label, 'radiogroup');
     for (const option of choice.options) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'style-option';
+      const run = (): void => apply({ [choice.key]: option.value } as Partial<ShapeStyle>);
+      const button = createButton('style-option', `${choice.label}: ${option.label}`, run, option.label);
       button.dataset.style = choice.key;
       button.dataset.value = String(option.value);
       button.setAttribute('role', 'radio');
-      button.setAttribute('aria-label', `${choice.label}: ${option.label}`);
-      button.title = option.label;
       if (typeof option.value === 'string' && option.value.startsWith('#')) {
         button.classList.add('is-swatch');
         button.style.setProperty('--swatch', option.value);
+      } else if (choice.key === 'strokeWidth') {
+        // A width shows as a line of (about) that width, with no text.
+        button.style.setProperty('--line', `${Math.min(6, Number(option.value))}px`);
+        button.classList.add('is-line');
       } else {
-        button.textContent = choice.key === 'strokeWidth' ? '' : option.label;
-        if (choice.key === 'strokeWidth') button.style.setProperty('--line', `${Math.min(6, Number(option.value))}px`);
-        if (choice.key === 'strokeWidth') button.classList.add('is-line');
+        button.textContent = option.label;
       }
-      button.addEventListener('click', () => apply({ [choice.key]: option.value } as Partial<ShapeStyle>));
       buttons.push({ key: choice.key, value: option.value, button });
       group.append(button);
     }
-    row.append(title, group);
+    row.append(group);
     element.append(row);
   }
 
-  const opacityRow = document.createElement('label');
-  opacityRow.className = 'style-row';
-  const opacityTitle = document.createElement('span');
-  opacityTitle.className = 'style-label';
-  opacityTitle.textContent = 'Opacity';
+  const opacityRow = styleRow('label', 'Opacity');
   const opacity = document.createElement('input');
   opacity.type = 'range';
   opacity.min = '10';
@@ -150,7 +101,7 @@ export function createStylePanel(options: StylePanelOptions): StylePanel {
   opacity.setAttribute('aria-label', 'Opacity');
   // One undo step per setting chosen, not one per pixel the slider passes.
   opacity.addEventListener('change', () => apply({ opacity: Number(opacity.value) / 100 }));
-  opacityRow.append(opacityTitle, opacity);
+  opacityRow.append(opacity);
   element.append(opacityRow);
 
   const shown = (): ShapeStyle => {
@@ -180,12 +131,5 @@ export function createStylePanel(options: StylePanelOptions): StylePanel {
   element.addEventListener('mousedown', (event) => {
     if (event.target instanceof HTMLButtonElement) event.preventDefault();
   });
-  parent.append(element);
-  return {
-    element,
-    close() {
-      for (const off of offs) off();
-      element.remove();
-    },
-  };
+  return mount(parent, element, offs);
 }

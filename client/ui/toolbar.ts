@@ -2,6 +2,7 @@ import type { Selection } from '../model/selection.ts';
 import { deleteSelection } from '../tools/delete-selection.ts';
 import type { Toolbox } from '../tools/toolbox.ts';
 import type { Board } from '../model/board.ts';
+import { createButton, createGroup, mount } from './dom.ts';
 import { DELETE_ICON, iconSvg, TOOL_CATALOG } from './tool-catalog.ts';
 
 export interface ToolbarOptions {
@@ -19,10 +20,7 @@ export interface Toolbar {
 /** The tool buttons, the active one highlighted, and a delete button that is live while something is selected. */
 export function createToolbar(options: ToolbarOptions): Toolbar {
   const { parent, toolbox, board, selection } = options;
-  const element = document.createElement('div');
-  element.className = 'toolbar';
-  element.setAttribute('role', 'toolbar');
-  element.setAttribute('aria-label', 'Tools');
+  const element = createGroup('toolbar', 'Tools', 'toolbar');
 
   // A mouse click must not leave focus on a button: the next shortcut key would then paint a focus
   // ring on a tool that is no longer active. Keyboard users still reach the buttons with Tab.
@@ -32,15 +30,11 @@ export function createToolbar(options: ToolbarOptions): Toolbar {
 
   const buttons = new Map<string, HTMLButtonElement>();
   for (const tool of TOOL_CATALOG) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'tool-button';
+    const key = tool.key.toUpperCase();
+    const button = createButton('tool-button', tool.label, () => toolbox.setTool(tool.id), `${tool.label} — ${key}`);
     button.dataset.tool = tool.id;
-    button.setAttribute('aria-label', tool.label);
-    button.setAttribute('aria-keyshortcuts', tool.key.toUpperCase());
-    button.title = `${tool.label} — ${tool.key.toUpperCase()}`;
-    button.innerHTML = `${iconSvg(tool.icon)}<span class="tool-key" aria-hidden="true">${tool.key.toUpperCase()}</span>`;
-    button.addEventListener('click', () => toolbox.setTool(tool.id));
+    button.setAttribute('aria-keyshortcuts', key);
+    button.innerHTML = `${iconSvg(tool.icon)}<span class="tool-key" aria-hidden="true">${key}</span>`;
     buttons.set(tool.id, button);
     element.append(button);
   }
@@ -50,15 +44,10 @@ export function createToolbar(options: ToolbarOptions): Toolbar {
   divider.setAttribute('role', 'separator');
   element.append(divider);
 
-  const remove = document.createElement('button');
-  remove.type = 'button';
-  remove.className = 'tool-button';
+  const remove = createButton('tool-button', 'Delete selection', () => deleteSelection({ board, selection }), 'Delete — Del');
   remove.dataset.action = 'delete';
-  remove.setAttribute('aria-label', 'Delete selection');
   remove.setAttribute('aria-keyshortcuts', 'Delete Backspace');
-  remove.title = 'Delete — Del';
   remove.innerHTML = iconSvg(DELETE_ICON);
-  remove.addEventListener('click', () => deleteSelection({ board, selection }));
   element.append(remove);
 
   const showActive = (): void => {
@@ -74,13 +63,5 @@ export function createToolbar(options: ToolbarOptions): Toolbar {
   showActive();
   showSelection();
   const offs = [toolbox.onChange(showActive), selection.onChange(showSelection)];
-  parent.append(element);
-
-  return {
-    element,
-    close() {
-      for (const off of offs) off();
-      element.remove();
-    },
-  };
+  return mount(parent, element, offs);
 }

@@ -1,5 +1,6 @@
 import type { Camera } from '../model/camera.ts';
 import { ZOOM_STEP } from '../model/camera.ts';
+import { createButton, createGroup, mount } from './dom.ts';
 
 export interface ZoomControlsOptions {
   parent: HTMLElement;
@@ -17,23 +18,15 @@ export interface ZoomControls {
 /** Zoom out, the zoom level (click: back to 100%), zoom in and zoom to fit. */
 export function createZoomControls(options: ZoomControlsOptions): ZoomControls {
   const { parent, camera } = options;
-  const element = document.createElement('div');
-  element.className = 'zoom-controls panel';
-  element.setAttribute('role', 'group');
-  element.setAttribute('aria-label', 'Zoom');
+  const element = createGroup('zoom-controls panel', 'Zoom');
   const middle = () => {
     const { width, height } = options.screen();
     return { x: width / 2, y: height / 2 };
   };
   const button = (action: string, label: string, text: string, run: () => void): HTMLButtonElement => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'chip-button';
+    const b = createButton('chip-button', label, run);
     b.dataset.action = action;
-    b.setAttribute('aria-label', label);
-    b.title = label;
     b.textContent = text;
-    b.addEventListener('click', run);
     element.append(b);
     return b;
   };
@@ -48,12 +41,5 @@ export function createZoomControls(options: ZoomControlsOptions): ZoomControls {
   const off = camera.onChange(show);
   // Clicking a control must not leave focus on it (the next Space would press it).
   element.addEventListener('mousedown', (event) => event.preventDefault());
-  parent.append(element);
-  return {
-    element,
-    close() {
-      off();
-      element.remove();
-    },
-  };
+  return mount(parent, element, [off]);
 }

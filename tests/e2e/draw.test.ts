@@ -3,149 +3,21 @@
  * must reach the document (read by a stock Node provider) and the other page's canvas, and
  * survive a reload.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { readAllShapes, indexAbove, writeShape } from '../../shared/doc.ts';
+import { indexAbove, writeShape } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
 import { createAuth } from '../../server/auth.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-
-const BUILT_INDEX = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
-const VIEWPORT = { width: 1200, height: 800 };
-const TIMEOUT = 15_000;
-
-type Layer = 'shapes' | 'draft' | 'overlay';
-type Probe = [x: number, y: number];
-
-/**
- * For each probe point (page CSS pixels), whether the named layer's canvas has any non-transparent
- * pixel within `radius`. Runs inside the page, so it must not close over anything.
- */
-function paintedInPage({ layer, probes, radius }: { layer: Layer; probes: Probe[]; radius: number }): boolean[] {
-  const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`);
-  if (!canvas) throw new Error(`no canvas for layer ${layer}`);
-  const context = canvas.getContext('2d');
-  if (!context) throw new Error('no 2d context');
-  const rect = canvas.getBoundingClientRect();
-  const ratio = canvas.width / rect.width;
-  return probes.map(([x, y]) => {
-    const left = Math.round((x - rect.left - radius) * ratio);
-    const top = Math.round((y - rect.top - radius) * ratio);
-    const size = Math.max(1, Math.round(2 * radius * ratio) + 1);
-    const { data } = context.getImageData(left, top, size, size);
-    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) return true;
-    return false;
-  });
-}
-
-async function painted(page: Page, layer: Layer, probes: Probe[], radius = 3): Promise<boolean[]> {
-  return page.evaluate(paintedInPage, { layer, probes, radius });
-}
-
-/** The colour of one pixel of a layer, as #rrggbb (alpha ignored), at page CSS pixel (x, y). */
-async function colorAt(page: Page, layer: Layer, [x, y]: Probe): Promise<string> {
-  return page.evaluate(
-    ({ layer, x, y }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`);
-      const context = canvas?.getContext('2d');
-      if (!canvas || !context) throw new Error(`no canvas for layer ${layer}`);
-      const rect = canvas.getBoundingClientRect();
-      const ratio = canvas.width / rect.width;
-      const [r, g, b] = context.getImageData(Math.round((x - rect.left) * ratio), Math.round((y - rect.top) * ratio), 1, 1).data;
-      return `#${[r, g, b].map((n) => (n ?? 0).toString(16).padStart(2, '0')).join('')}`;
-    },
-    { layer, x, y },
-  );
-}
-
-async function waitForColor(page: Page, layer: Layer, probe: Probe, color: string, message: string): Promise<void> {
-  let got = '';
-  try {
-    await poll(async () => (got = await colorAt(page, layer, probe)) === color, message, TIMEOUT);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}: expected ${color} at ${JSON.stringify(probe)}, got ${got}`);
-  }
-}
-
-/** Polls until every probe in `on` is painted and every probe in `off` is blank on `layer`. */
-async function waitForPixels(page: Page, layer: Layer, expected: { on: Probe[]; off: Probe[] }, message: string): Promise<void> {
-  const probes = [...expected.on, ...expected.off];
-  const want = [...expected.on.map(() => true), ...expected.off.map(() => false)];
-  let got: boolean[] = [];
-  try {
-    await poll(async () => {
-      got = await painted(page, layer, probes);
-      return got.every((value, i) => value === want[i]);
-    }, message, TIMEOUT);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}: expected ${JSON.stringify(want)} at ${JSON.stringify(probes)}, got ${JSON.stringify(got)}`);
-  }
-}
-
-async function openBoard(context: BrowserContext, url: string, errors: string[]): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') errors.push(`console.${message.type()}: ${message.text()}`);
-  });
-  await page.goto(url);
-  await page.locator('.status[data-status="connected"]').waitFor({ timeout: TIMEOUT });
-  return page;
-}
-
-/** Presses at the first point, moves through the rest in small steps, releases at the last. */
-async function drag(page: Page, points: Probe[]): Promise<void> {
-  const [first, ...rest] = points;
-  assert.ok(first);
-  await page.mouse.move(first[0], first[1]);
-  await page.mouse.down();
-  for (const [x, y] of rest) await page.mouse.move(x, y, { steps: 8 });
-  await page.mouse.up();
-}
-
-function shapesOf(client: TestClient): Shape[] {
-  return readAllShapes(client.doc);
-}
+import { poll } from '../helpers/client.ts';
+import { startTestServer } from '../helpers/server.ts';
+import { boardSuite, colorAt, drag, openBoard, painted, TIMEOUT, waitForColor, waitForPixels, type Probe } from '../helpers/board-page.ts';
 
 describe('drawing in the browser', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const clients: TestClient[] = [];
-
-  before(async () => {
-    if (!existsSync(BUILT_INDEX)) {
-      throw new Error(`${BUILT_INDEX} is missing: build the client first with "npm run build" (npm test does this before the e2e tests)`);
-    }
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    for (const client of clients) client.destroy();
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
-  });
-
-  /** Two pages in separate browser contexts (no shared BroadcastChannel: sync must go through the server) plus a Node observer. */
-  async function openRoom(room: string) {
-    const errors: string[] = [];
-    const observer = connectClient(server.syncUrl, room);
-    clients.push(observer);
-    await observer.synced;
-    const [contextA, contextB] = await Promise.all([browser.newContext({ viewport: VIEWPORT }), browser.newContext({ viewport: VIEWPORT })]);
-    contexts.push(contextA, contextB);
-    const url = `${server.httpUrl}/b/${room}`;
-    const [pageA, pageB] = await Promise.all([openBoard(contextA, url, errors), openBoard(contextB, url, errors)]);
-    return { observer, pageA, pageB, errors, url };
-  }
+  // Two pages per room in separate browser contexts (no shared BroadcastChannel: sync must go
+  // through the server) plus a Node observer. Any console error or warning fails a test.
+  const suite = boardSuite({ watch: 'strict' });
+  const openRoom = suite.openRoom;
 
   // A V-shaped stroke and a 200×150 rectangle; probes sit on the drawn lines, and off them.
   const STROKE: Probe[] = [[200, 400], [300, 480], [400, 400]];
@@ -157,7 +29,7 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
   const EMPTY: Probe = [1000, 700];
 
   test('a stroke and a rectangle drawn in one page reach the document and the other page, and survive a reload', async () => {
-    const { observer, pageA, pageB, errors, url } = await openRoom(`e2e-draw-${Date.now()}`);
+    const { pageA, pageB, errors, url, shapes, until } = await openRoom(`e2e-draw-${Date.now()}`);
     assert.equal(await pageA.locator('.status').textContent(), 'Connected');
     assert.deepEqual(await painted(pageB, 'shapes', [...STROKE_PROBES, ...RECT_EDGES]), [false, false, false, false, false, false], 'page B starts blank');
 
@@ -168,8 +40,8 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
     assert.equal(await pageA.getAttribute('[data-tool="rectangle"]', 'aria-pressed'), 'true');
     await drag(pageA, [RECT_FROM, [700, 380], RECT_TO]);
 
-    await waitFor(() => shapesOf(observer).length === 2, { doc: observer.doc }, 'two shapes in the document', TIMEOUT);
-    const [ink, rect] = shapesOf(observer);
+    await until((s) => s.length === 2, 'two shapes in the document');
+    const [ink, rect] = shapes();
     assert.equal(ink?.type, 'ink', 'the stroke is below the rectangle drawn after it');
     assert.equal(rect?.type, 'rect');
     if (ink?.type !== 'ink' || rect?.type !== 'rect') return;
@@ -194,21 +66,21 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
   });
 
   test('select, drag and delete in one page: one move in the document, seen by the other page', async () => {
-    const { observer, pageA, pageB, errors } = await openRoom(`e2e-select-${Date.now()}`);
+    const { observer, pageA, pageB, errors, shapes, until } = await openRoom(`e2e-select-${Date.now()}`);
     await pageA.keyboard.press('r');
     await drag(pageA, [RECT_FROM, RECT_TO]);
     await pageA.keyboard.press('p');
     await drag(pageA, STROKE);
-    await waitFor(() => shapesOf(observer).length === 2, { doc: observer.doc }, 'two shapes', TIMEOUT);
-    const rectId = shapesOf(observer).find((shape) => shape.type === 'rect')?.id;
+    await until((s) => s.length === 2, 'two shapes');
+    const rectId = shapes().find((shape) => shape.type === 'rect')?.id;
     assert.ok(rectId);
 
     await pageA.keyboard.press('v');
     let rectUpdates = 0;
     observer.doc.on('update', () => rectUpdates++);
     await drag(pageA, [RECT_INSIDE, [725, 395], [750, 415]]);
-    await waitFor(() => shapesOf(observer).find((s) => s.id === rectId)?.x === 650, { doc: observer.doc }, 'the rectangle moved', TIMEOUT);
-    const moved = shapesOf(observer).find((s) => s.id === rectId);
+    await until((s) => s.find((x) => x.id === rectId)?.x === 650, 'the rectangle moved');
+    const moved = shapes().find((s) => s.id === rectId);
     assert.deepEqual([moved?.x, moved?.y], [650, 340]);
     assert.equal(rectUpdates, 1, 'the drag reached the server as one update (written once, on release)');
     // The selection outline is drawn around the moved rectangle, 5px out from its 1px stroke margin.
@@ -217,8 +89,8 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
     assert.equal(await pageA.isDisabled('[data-action="delete"]'), false);
 
     await pageA.keyboard.press('Delete');
-    await waitFor(() => shapesOf(observer).length === 1, { doc: observer.doc }, 'the rectangle is deleted', TIMEOUT);
-    assert.equal(shapesOf(observer)[0]?.type, 'ink');
+    await until((s) => s.length === 1, 'the rectangle is deleted');
+    assert.equal(shapes()[0]?.type, 'ink');
     await waitForPixels(pageB, 'shapes', { on: STROKE_PROBES, off: [[650, 415], [850, 415]] }, 'page B drops the deleted rectangle');
     await waitForPixels(pageA, 'overlay', { on: [], off: [[644, 415], [856, 415]] }, 'no selection outline left');
     assert.equal(await pageA.isDisabled('[data-action="delete"]'), true);
@@ -226,7 +98,7 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
   });
 
   test('a remote shape arriving mid-stroke does not disturb the stroke', async () => {
-    const { observer, pageA, errors } = await openRoom(`e2e-remote-${Date.now()}`);
+    const { observer, pageA, errors, shapes, until } = await openRoom(`e2e-remote-${Date.now()}`);
     await pageA.keyboard.press('p');
     await pageA.mouse.move(200, 400);
     await pageA.mouse.down();
@@ -243,7 +115,7 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
       height: 150,
       rotation: 0,
       locked: false,
-      index: indexAbove(shapesOf(observer)),
+      index: indexAbove(shapes()),
     };
     observer.doc.transact(() => writeShape(observer.doc, remote), LOCAL_ORIGIN);
     await waitForPixels(pageA, 'shapes', { on: RECT_EDGES, off: [] }, 'the remote rectangle appears while the pointer is down');
@@ -251,8 +123,8 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
 
     await pageA.mouse.move(400, 400, { steps: 8 });
     await pageA.mouse.up();
-    await waitFor(() => shapesOf(observer).length === 2, { doc: observer.doc }, 'the stroke is committed', TIMEOUT);
-    const ink = shapesOf(observer).find((shape) => shape.type === 'ink');
+    await until((s) => s.length === 2, 'the stroke is committed');
+    const ink = shapes().find((shape) => shape.type === 'ink');
     assert.ok(ink?.type === 'ink');
     const xs = ink.points.filter((_n, i) => i % 3 === 0);
     assert.deepEqual([ink.x, Math.max(...xs)], [200, 200], 'the whole stroke, before and after the remote change');
@@ -261,7 +133,7 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
   });
 
   test('shapes stack by their index whatever order they arrive in, and a dragged shape goes back to its place', async () => {
-    const { observer, pageB, errors } = await openRoom(`e2e-order-${Date.now()}`);
+    const { observer, pageB, errors, until } = await openRoom(`e2e-order-${Date.now()}`);
     const solid = (id: string, color: string, index: string, x: number, y: number): Shape => ({
       ...DEFAULT_STYLE,
       id,
@@ -291,7 +163,7 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
     // Drag the bottom shape by a part nothing covers; on drop it must land back underneath.
     await pageB.keyboard.press('v');
     await drag(pageB, [[210, 350], [215, 352], [220, 355]]);
-    await waitFor(() => shapesOf(observer).find((shape) => shape.id === 'bottom')?.x === 210, { doc: observer.doc }, 'the drag was written', TIMEOUT);
+    await until((s) => s.find((shape) => shape.id === 'bottom')?.x === 210, 'the drag was written');
     await waitForColor(pageB, 'shapes', [215, 210], '#ff0000', 'after the drop the dragged shape is under the red one again');
     await waitForColor(pageB, 'shapes', OVERLAP, '#00ff00', 'and under the green one');
     assert.deepEqual(errors, []);
@@ -300,13 +172,12 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
   test('a board link with #token= opens a board on a server that requires tokens; without one it reads offline', async () => {
     const secret = 'e2e-secret-that-is-long-enough-for-hs256';
     const guarded = await startTestServer({ authSecret: secret });
-    const context = await browser.newContext({ viewport: VIEWPORT });
-    contexts.push(context);
+    const context = await suite.newContext();
     try {
       const room = `e2e-auth-${Date.now()}`;
       const token = await createAuth(secret).sign({ room, role: 'edit', expiresAt: Math.floor(Date.now() / 1000) + 600 });
       const errors: string[] = [];
-      const page = await openBoard(context, `${guarded.httpUrl}/b/${room}#token=${token}`, errors);
+      const page = await openBoard(context, `${guarded.httpUrl}/b/${room}#token=${token}`, errors, { watch: 'strict' });
       await page.keyboard.press('r');
       await drag(page, [RECT_FROM, RECT_TO]);
       await waitForPixels(page, 'shapes', { on: RECT_EDGES, off: [] }, 'drawing works with a token');

@@ -3,135 +3,31 @@
  * per-user undo, pan and zoom, the help dialog and the clipboard, in the built client against the
  * real server. Two pages on one board: the other page must see every step.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { readAllShapes } from '../../shared/doc.ts';
-import type { Shape } from '../../shared/schema.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { poll } from '../helpers/client.ts';
+import { boardSuite, drag, TIMEOUT, waitForColor, waitForPixels, type Probe } from '../helpers/board-page.ts';
 
-const BUILT_INDEX = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
-const VIEWPORT = { width: 1200, height: 800 };
-const TIMEOUT = 15_000;
-type Probe = [x: number, y: number];
-type Layer = 'shapes' | 'draft' | 'overlay';
-
-/** Whether each probe (page CSS px) has a painted pixel within `radius` on the layer's canvas. Runs in the page. */
-function paintedInPage({ layer, probes, radius }: { layer: Layer; probes: Probe[]; radius: number }): boolean[] {
-  const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`);
-  const context = canvas?.getContext('2d');
-  if (!canvas || !context) throw new Error(`no canvas for layer ${layer}`);
-  const rect = canvas.getBoundingClientRect();
-  const ratio = canvas.width / rect.width;
-  return probes.map(([x, y]) => {
-    const size = Math.max(1, Math.round(2 * radius * ratio) + 1);
-    const { data } = context.getImageData(Math.round((x - rect.left - radius) * ratio), Math.round((y - rect.top - radius) * ratio), size, size);
-    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) return true;
-    return false;
-  });
-}
-
-async function waitForPixels(page: Page, layer: Layer, expected: { on: Probe[]; off: Probe[] }, message: string): Promise<void> {
-  const probes = [...expected.on, ...expected.off];
-  const want = [...expected.on.map(() => true), ...expected.off.map(() => false)];
-  let got: boolean[] = [];
-  try {
-    await poll(async () => {
-      got = await page.evaluate(paintedInPage, { layer, probes, radius: 3 });
-      return got.every((value, i) => value === want[i]);
-    }, message, TIMEOUT);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}: expected ${JSON.stringify(want)} at ${JSON.stringify(probes)}, got ${JSON.stringify(got)}`);
-  }
-}
-
-async function colorAt(page: Page, [x, y]: Probe): Promise<string> {
-  return page.evaluate(
-    ({ x, y }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]');
-      const context = canvas?.getContext('2d');
-      if (!canvas || !context) throw new Error('no shapes canvas');
-      const rect = canvas.getBoundingClientRect();
-      const ratio = canvas.width / rect.width;
-      const [r, g, b] = context.getImageData(Math.round((x - rect.left) * ratio), Math.round((y - rect.top) * ratio), 1, 1).data;
-      return `#${[r, g, b].map((n) => (n ?? 0).toString(16).padStart(2, '0')).join('')}`;
-    },
-    { x, y },
-  );
-}
-
-async function drag(page: Page, points: Probe[], options: { shift?: boolean } = {}): Promise<void> {
-  const [first, ...rest] = points;
-  assert.ok(first);
-  await page.mouse.move(first[0], first[1]);
-  if (options.shift) await page.keyboard.down('Shift');
-  await page.mouse.down();
-  for (const [x, y] of rest) await page.mouse.move(x, y, { steps: 6 });
-  await page.mouse.up();
-  if (options.shift) await page.keyboard.up('Shift');
-}
-
-async function openBoard(context: BrowserContext, url: string, errors: string[]): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') errors.push(`console.${message.type()}: ${message.text()}`);
-  });
-  await page.goto(url);
-  await page.locator('.status[data-status="connected"]').waitFor({ timeout: TIMEOUT });
-  return page;
-}
+/** Pointer moves per leg of a drag in these tests. */
+const STEPS = 6;
 
 describe('the editor in the browser', { timeout: 180_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const clients: TestClient[] = [];
-
-  before(async () => {
-    if (!existsSync(BUILT_INDEX)) throw new Error(`${BUILT_INDEX} is missing: run "npm run build" first`);
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    for (const client of clients) client.destroy();
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function openRoom(prefix: string) {
-    const room = `${prefix}-${Date.now()}`;
-    const errors: string[] = [];
-    const observer = connectClient(server.syncUrl, room);
-    clients.push(observer);
-    await observer.synced;
-    const [contextA, contextB] = await Promise.all([browser.newContext({ viewport: VIEWPORT }), browser.newContext({ viewport: VIEWPORT })]);
-    contexts.push(contextA, contextB);
-    const url = `${server.httpUrl}/b/${room}`;
-    const [pageA, pageB] = await Promise.all([openBoard(contextA, url, errors), openBoard(contextB, url, errors)]);
-    const shapes = (): Shape[] => readAllShapes(observer.doc);
-    const until = (check: (shapes: Shape[]) => boolean, message: string) => waitFor(() => check(shapes()), { doc: observer.doc }, message, TIMEOUT);
-    return { observer, pageA, pageB, errors, shapes, until };
-  }
+  // Any console error or warning fails a test.
+  const suite = boardSuite({ watch: 'strict' });
+  const openRoom = (prefix: string) => suite.openRoom(`${prefix}-${Date.now()}`);
 
   test('every shape type; move, resize, rotate, restyle, delete, undo and redo — the other page sees every step', async () => {
     const { pageA, pageB, errors, shapes, until } = await openRoom('e2e-editor');
     await pageA.keyboard.press('r');
-    await drag(pageA, [[300, 200], [380, 260], [450, 300]]);
+    await drag(pageA, [[300, 200], [380, 260], [450, 300]], { steps: STEPS });
     await pageA.keyboard.press('d');
-    await drag(pageA, [[500, 200], [580, 260], [650, 300]]);
+    await drag(pageA, [[500, 200], [580, 260], [650, 300]], { steps: STEPS });
     await pageA.keyboard.press('o');
-    await drag(pageA, [[880, 200], [900, 260], [950, 300]]);
+    await drag(pageA, [[880, 200], [900, 260], [950, 300]], { steps: STEPS });
     await pageA.keyboard.press('l');
-    await drag(pageA, [[700, 200], [780, 260], [850, 300]]);
+    await drag(pageA, [[700, 200], [780, 260], [850, 300]], { steps: STEPS });
     await pageA.keyboard.press('a');
-    await drag(pageA, [[320, 250], [450, 250], [575, 250]]);
+    await drag(pageA, [[320, 250], [450, 250], [575, 250]], { steps: STEPS });
     await pageA.keyboard.press('t');
     await pageA.mouse.click(320, 420);
     await pageA.locator('.text-editor').waitFor({ state: 'visible', timeout: TIMEOUT });
@@ -169,14 +65,14 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     await until((s) => s.some((x) => x.id === textId && x.type === 'text' && x.text === 'Hello world'), 'the text was edited');
 
     // Move the rectangle down by 50: the arrow's start follows.
-    await drag(pageA, [[310, 215], [310, 240], [310, 265]]);
+    await drag(pageA, [[310, 215], [310, 240], [310, 265]], { steps: STEPS });
     await until((s) => s.find((x) => x.id === rect.id)?.y === 250, 'the rectangle moved');
     const followed = shapes().find((x) => x.id === arrow.id);
     assert.equal(followed?.y, 300, 'the bound arrow followed');
     await waitForPixels(pageB, 'shapes', { on: [[300, 330]], off: [[300, 220]] }, 'page B shows the move');
 
     // Resize by the bottom-right handle, then rotate a quarter turn with Shift.
-    await drag(pageA, [[456, 356], [480, 380], [506, 406]]);
+    await drag(pageA, [[456, 356], [480, 380], [506, 406]], { steps: STEPS });
     await until((s) => {
       const r = s.find((x) => x.id === rect.id);
       return r?.type === 'rect' && r.width > 190 && r.height > 140;
@@ -184,7 +80,7 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     const resized = shapes().find((x) => x.id === rect.id)!;
     assert.ok(resized.type === 'rect');
     const center = { x: resized.x + resized.width / 2, y: resized.y + resized.height / 2 };
-    await drag(pageA, [[center.x, resized.y - 30], [center.x + 60, center.y - 40], [center.x + 150, center.y]], { shift: true });
+    await drag(pageA, [[center.x, resized.y - 30], [center.x + 60, center.y - 40], [center.x + 150, center.y]], { steps: STEPS, shift: true });
     await until((s) => s.find((x) => x.id === rect.id)?.rotation === 90, 'the rectangle turned a quarter');
 
     // Restyle: extra bold and red, seen in page B's pixels on the turned rectangle's left edge.
@@ -192,7 +88,7 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     await pageA.click('[data-style="strokeColor"][data-value="#e03131"]');
     await until((s) => s.find((x) => x.id === rect.id)?.strokeColor === '#e03131', 'the rectangle is red');
     const leftEdge: Probe = [Math.round(center.x - resized.height / 2), Math.round(center.y)];
-    await poll(async () => (await colorAt(pageB, leftEdge)) === '#e03131', 'page B shows the red, rotated rectangle', TIMEOUT);
+    await waitForColor(pageB, 'shapes', leftEdge, '#e03131', 'page B shows the red, rotated rectangle');
 
     // Delete, undo, redo, undo again: each step reaches page B.
     await pageA.keyboard.press('Delete');
@@ -200,7 +96,7 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     await waitForPixels(pageB, 'shapes', { on: [], off: [leftEdge] }, 'page B drops the rectangle');
     await pageA.keyboard.press('Control+z');
     await until((s) => s.some((x) => x.id === rect.id), 'undo brings it back');
-    await poll(async () => (await colorAt(pageB, leftEdge)) === '#e03131', 'page B shows it again', TIMEOUT);
+    await waitForColor(pageB, 'shapes', leftEdge, '#e03131', 'page B shows it again');
     await pageA.keyboard.press('Control+Shift+z');
     await until((s) => !s.some((x) => x.id === rect.id), 'redo deletes it again');
     await pageA.keyboard.press('Control+z');
@@ -214,10 +110,10 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
   test('per-user undo: A draws, B draws, A undoes → only A’s shape goes', async () => {
     const { pageA, pageB, errors, shapes, until } = await openRoom('e2e-undo');
     await pageA.keyboard.press('r');
-    await drag(pageA, [[300, 300], [400, 400]]);
+    await drag(pageA, [[300, 300], [400, 400]], { steps: STEPS });
     await until((s) => s.length === 1, 'A drew');
     await pageB.keyboard.press('o');
-    await drag(pageB, [[600, 300], [700, 400]]);
+    await drag(pageB, [[600, 300], [700, 400]], { steps: STEPS });
     await until((s) => s.length === 2, 'B drew');
     await waitForPixels(pageA, 'shapes', { on: [[600, 350]], off: [] }, 'A sees B’s ellipse');
     await pageA.keyboard.press('Control+z');
@@ -231,7 +127,7 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
   test('pan and zoom: wheel pans, Ctrl+wheel zooms about the pointer, Space+drag, middle mouse, hand, zoom buttons, fit; the grid follows', async () => {
     const { pageA, errors, until } = await openRoom('e2e-camera');
     await pageA.keyboard.press('r');
-    await drag(pageA, [[400, 300], [500, 400]]);
+    await drag(pageA, [[400, 300], [500, 400]], { steps: STEPS });
     await until((s) => s.length === 1, 'drawn');
     await waitForPixels(pageA, 'shapes', { on: [[400, 350]], off: [[400, 250]] }, 'the rectangle at its place');
     const grid = () => pageA.evaluate(() => document.querySelector<HTMLElement>('#board')!.style.backgroundPosition);
@@ -242,7 +138,7 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     assert.equal(await grid(), '0px -100px', 'the dot grid moved with the board');
 
     await pageA.keyboard.down('Space');
-    await drag(pageA, [[700, 600], [750, 650], [800, 700]]);
+    await drag(pageA, [[700, 600], [750, 650], [800, 700]], { steps: STEPS });
     await pageA.keyboard.up('Space');
     await waitForPixels(pageA, 'shapes', { on: [[500, 350]], off: [[400, 350]] }, 'Space+drag pans by (100, 100)');
 
@@ -253,7 +149,7 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     await waitForPixels(pageA, 'shapes', { on: [[400, 250]], off: [[600, 350]] }, 'middle-drag pans back');
 
     await pageA.keyboard.press('h');
-    await drag(pageA, [[700, 600], [750, 650], [800, 700]]);
+    await drag(pageA, [[700, 600], [750, 650], [800, 700]], { steps: STEPS });
     await waitForPixels(pageA, 'shapes', { on: [[500, 350]], off: [[400, 350]] }, 'the hand pans');
     assert.equal(await pageA.textContent('[data-action="zoom-reset"]'), '100%');
 
@@ -294,7 +190,7 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     let updates = 0;
     observer.doc.on('update', () => updates++);
     await pageA.keyboard.press('k');
-    await drag(pageA, [[300, 300], [400, 350], [500, 300]]);
+    await drag(pageA, [[300, 300], [400, 350], [500, 300]], { steps: STEPS });
     await waitForPixels(pageA, 'overlay', { on: [[400, 350]], off: [] }, 'the laser trail shows');
     await waitForPixels(pageA, 'overlay', { on: [], off: [[400, 350]] }, 'and fades');
     assert.equal(updates, 0, 'the laser wrote nothing');
@@ -302,7 +198,7 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     // A style chosen with nothing selected is the style of the next shapes.
     await pageA.click('[data-style="fillStyle"][data-value="solid"]');
     await pageA.keyboard.press('r');
-    await drag(pageA, [[300, 300], [400, 400]]);
+    await drag(pageA, [[300, 300], [400, 400]], { steps: STEPS });
     await until((s) => s.length === 1, 'drawn');
     assert.equal(shapes()[0]?.fillStyle, 'solid', 'the new rectangle has the chosen fill');
     await pageA.keyboard.press('Control+a');
@@ -329,7 +225,7 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
 
     // The eraser takes every shape it passes over in one go; one undo brings them all back.
     await pageA.keyboard.press('e');
-    await drag(pageA, [[300, 350], [340, 350], [420, 350]]);
+    await drag(pageA, [[300, 350], [340, 350], [420, 350]], { steps: STEPS });
     await until((s) => s.filter((x) => x.type === 'rect').length === 0, 'the eraser took the rectangles');
     await pageA.keyboard.press('Control+z');
     await until((s) => s.length === 4, 'one undo brings them back');

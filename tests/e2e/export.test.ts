@@ -3,26 +3,13 @@
  * that round-trips exactly into another board (by button and by drag and drop), and a broken
  * file refused with a clear message and nothing changed.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { readAllShapes } from '../../shared/doc.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { connectClient, waitFor, type TestClient } from '../helpers/client.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-
-const BUILT_INDEX = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
-const TIMEOUT = 15_000;
-
-async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
-  await page.mouse.move(from[0], from[1]);
-  await page.mouse.down();
-  await page.mouse.move(to[0], to[1], { steps: 6 });
-  await page.mouse.up();
-}
+import { waitFor } from '../helpers/client.ts';
+import { boardSuite, drag, openBoard, TIMEOUT } from '../helpers/board-page.ts';
 
 async function download(page: Page, action: string): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.click(`[data-action="${action}"]`)]);
@@ -31,36 +18,16 @@ async function download(page: Page, action: string): Promise<Buffer> {
 }
 
 describe('export and import in the browser', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = boardSuite();
   let context: BrowserContext;
-  const clients: TestClient[] = [];
 
   before(async () => {
-    if (!existsSync(BUILT_INDEX)) throw new Error(`${BUILT_INDEX} is missing: run "npm run build" first`);
-    server = await startTestServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1200, height: 800 }, acceptDownloads: true });
-  });
-
-  after(async () => {
-    for (const client of clients) client.destroy();
-    await context?.close();
-    await browser?.close();
-    await server?.close();
+    context = await suite.newContext({ acceptDownloads: true });
   });
 
   async function open(room: string, errors: string[]) {
-    const observer = connectClient(server.syncUrl, room);
-    clients.push(observer);
-    await observer.synced;
-    const page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-    });
-    await page.goto(`${server.httpUrl}/b/${room}`);
-    await page.locator('.status[data-status="connected"]').waitFor({ timeout: TIMEOUT });
+    const observer = await suite.connect(room);
+    const page = await openBoard(context, `${suite.server.httpUrl}/b/${room}`, errors, { watch: 'errors' });
     return { observer, page };
   }
 
@@ -68,9 +35,9 @@ describe('export and import in the browser', { timeout: 120_000 }, () => {
     const errors: string[] = [];
     const { observer, page } = await open(`e2e-export-${Date.now()}`, errors);
     await page.keyboard.press('r');
-    await drag(page, [300, 200], [500, 350]);
+    await drag(page, [[300, 200], [500, 350]], { steps: 6 });
     await page.keyboard.press('o');
-    await drag(page, [600, 200], [700, 300]);
+    await drag(page, [[600, 200], [700, 300]], { steps: 6 });
     await waitFor(() => readAllShapes(observer.doc).length === 2, { doc: observer.doc }, 'two shapes', TIMEOUT);
     const shapes = readAllShapes(observer.doc);
 

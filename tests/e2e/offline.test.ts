@@ -6,8 +6,6 @@
 import { after, before, describe, test } from 'node:test';
 import * as Y from 'yjs';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, WebSocketRoute } from 'playwright-core';
 import { indexAbove, readAllShapes, updateShape, writeShape } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
@@ -15,10 +13,7 @@ import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { drag, openBoard, TIMEOUT, waitForOfflineShell, waitForPixels, type Probe } from '../helpers/board-page.ts';
-
-const BUILT_INDEX = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
-const VIEWPORT = { width: 1200, height: 800 };
+import { assertBuiltClient, drag, openBoard, TIMEOUT, VIEWPORT, waitForOfflineShell, waitForPixels, type Probe } from '../helpers/board-page.ts';
 
 const RECT_EDGES: Probe[] = [[600, 375], [700, 300], [800, 375], [700, 450]];
 const STROKE: Probe[] = [[200, 400], [300, 480], [400, 400]];
@@ -35,7 +30,7 @@ describe('offline first', { timeout: 180_000 }, () => {
   const clients: TestClient[] = [];
 
   before(async () => {
-    if (!existsSync(BUILT_INDEX)) throw new Error(`${BUILT_INDEX} is missing: run "npm run build" first`);
+    assertBuiltClient();
     browser = await launchBrowser();
   });
 
@@ -171,11 +166,11 @@ describe('offline first', { timeout: 180_000 }, () => {
     await page.close();
     await server.stop();
 
-    const again = await openBoard(context, `${server.httpUrl}/b/${room}`, errors, 'offline');
+    const again = await openBoard(context, `${server.httpUrl}/b/${room}`, errors, { status: 'offline' });
     await waitForPixels(again, 'shapes', { on: RECT_EDGES, off: [] }, 'the board opens with no server at all');
     assert.equal(await again.locator('.status[data-first-visit="true"]').count(), 0);
 
-    const fresh = await openBoard(context, `${server.httpUrl}/b/${room}-never-seen`, errors, 'offline');
+    const fresh = await openBoard(context, `${server.httpUrl}/b/${room}-never-seen`, errors, { status: 'offline' });
     await fresh.locator('.status[data-first-visit="true"]').waitFor({ timeout: TIMEOUT });
     assert.match((await fresh.locator('.status-notice').textContent()) ?? '', /never opened on this device/);
     await fresh.keyboard.press('r');
@@ -252,7 +247,7 @@ describe('offline first', { timeout: 180_000 }, () => {
     servers.push(server);
     const context = await newContext();
     const errors: string[] = [];
-    const page = await openBoard(context, `${server.httpUrl}/b/e2e-refused-${Date.now()}`, errors, 'offline');
+    const page = await openBoard(context, `${server.httpUrl}/b/e2e-refused-${Date.now()}`, errors, { status: 'offline' });
     const status = page.locator('.status[data-refused="unauthorized"]');
     await status.waitFor({ timeout: TIMEOUT });
     assert.equal(await page.locator('.status-label').textContent(), 'Refused: unauthorized');

@@ -3,22 +3,15 @@
  * Node clients standing in for users whose state the test sets directly (a laser trail, a
  * viewport to follow).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { indexAbove, readAllShapes, writeShape } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 import { writePresence, type Presence } from '../../shared/presence.ts';
 import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { connectClient, poll, type TestClient } from '../helpers/client.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { drag, openBoard, TIMEOUT, waitForPixels, type Probe } from '../helpers/board-page.ts';
-
-const BUILT_INDEX = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
-const VIEWPORT = { width: 1200, height: 800 };
+import { poll } from '../helpers/client.ts';
+import { boardSuite, drag, TIMEOUT, waitForPixels, type Probe } from '../helpers/board-page.ts';
 
 function rgb(hex: string): string {
   const n = Number.parseInt(hex.slice(1), 16);
@@ -39,35 +32,8 @@ function nodePresence(name: string, color: string, extra: Partial<Presence> = {}
 }
 
 describe('presence in the browser', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const clients: TestClient[] = [];
-
-  before(async () => {
-    if (!existsSync(BUILT_INDEX)) throw new Error(`${BUILT_INDEX} is missing: run "npm run build" first`);
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    for (const client of clients) client.destroy();
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function openRoom(room: string) {
-    const errors: string[] = [];
-    const observer = connectClient(server.syncUrl, room);
-    clients.push(observer);
-    await observer.synced;
-    const [contextA, contextB] = await Promise.all([browser.newContext({ viewport: VIEWPORT }), browser.newContext({ viewport: VIEWPORT })]);
-    contexts.push(contextA, contextB);
-    const url = `${server.httpUrl}/b/${room}`;
-    const [pageA, pageB] = await Promise.all([openBoard(contextA, url, errors), openBoard(contextB, url, errors)]);
-    return { observer, pageA, pageB, errors, url, contextA };
-  }
+  const suite = boardSuite();
+  const openRoom = suite.openRoom;
 
   test("A's cursor shows in B with A's name and colour, follows renames and selections, and leaves with A", async () => {
     const { pageA, pageB, errors } = await openRoom(`e2e-presence-${Date.now()}`);
@@ -131,9 +97,7 @@ describe('presence in the browser', { timeout: 120_000 }, () => {
   test("another user's laser trail is drawn in their colour and fades", async () => {
     const room = `e2e-laser-${Date.now()}`;
     const { pageB, errors } = await openRoom(room);
-    const laser = connectClient(server.syncUrl, room);
-    clients.push(laser);
-    await laser.synced;
+    const laser = await suite.connect(room);
     const t = 1_000_000;
     laser.provider.awareness.setLocalState(
       nodePresence('Laser Lou', '#e5484d', { laser: [100, 150, 200, 250, 300].map((x, i) => ({ x, y: 600, t: t + i * 16 })) }),
@@ -186,9 +150,7 @@ describe('presence in the browser', { timeout: 120_000 }, () => {
     const at = (dx: number, dy: number) => ({ on: [[100 + dx, 200 + dy], [300 + dx, 200 + dy]] as Array<[number, number]>, off: [[200 + dx, 200 + dy]] as Array<[number, number]> });
     await waitForPixels(pageB, 'shapes', at(0, 0), 'the landmark at home');
 
-    const leader = connectClient(server.syncUrl, room);
-    clients.push(leader);
-    await leader.synced;
+    const leader = await suite.connect(room);
     const lead = (x: number, y: number, width = 1200, height = 800) =>
       leader.provider.awareness.setLocalState(nodePresence('Leader', '#8e4ec6', { viewport: { x, y, scale: 1, width, height } }));
     lead(400, 200);

@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
+import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 
 export interface TestClient {
   doc: Y.Doc;
@@ -72,6 +73,23 @@ export async function poll(check: () => boolean | Promise<boolean>, message: str
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Writes `count` stroke-like updates into the client's shapes map, one LOCAL_ORIGIN transaction
+ * each, as a pen would: keys `${prefix}${i}`, each an ink map whose points are `points(i)` (by
+ * default two points, six numbers).
+ */
+export function burst(client: TestClient, prefix: string, count: number, points: (i: number) => number[] = (i) => [i, i + 1, 0.5, i + 2, i + 3, 0.5]): void {
+  const shapes = client.doc.getMap<Y.Map<unknown>>('shapes');
+  for (let i = 0; i < count; i++) {
+    client.doc.transact(() => {
+      const stroke = new Y.Map<unknown>();
+      stroke.set('type', 'ink');
+      stroke.set('points', points(i));
+      shapes.set(`${prefix}${i}`, stroke);
+    }, LOCAL_ORIGIN);
   }
 }
 

@@ -55,19 +55,6 @@ export async function findNginx(): Promise<string> {
   throw new Error(`nginx is not installed and installing it failed (${problems.join('; ')}); install it with \`apt-get install -y nginx-light\``);
 }
 
-/** A free TCP port on 127.0.0.1 (free when asked; nginx binds it right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export interface Certificate {
   certFile: string;
   keyFile: string;

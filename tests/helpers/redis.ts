@@ -4,8 +4,8 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import net from 'node:net';
 import { createInterface } from 'node:readline';
+import { freePort } from './ports.ts';
 import { makeTempDir } from './server.ts';
 
 /** The path of redis-server, installing Debian's package if it is missing and we are root. */
@@ -29,19 +29,6 @@ export function findRedisServer(): string {
     if (installed) return installed;
   }
   throw new Error('These tests need redis-server (Debian package redis-server): install it with "apt-get install -y redis-server".');
-}
-
-/** A port the OS says is free right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export interface TestRedis {

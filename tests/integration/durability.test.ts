@@ -9,21 +9,8 @@ import * as Y from 'yjs';
 import { Level } from 'level';
 import { startChildServer } from '../helpers/child-server.ts';
 import { startTestServer, makeTempDir } from '../helpers/server.ts';
-import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
+import { burst, connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
-
-/** Writes `count` stroke-like updates, one transaction each, as a pen would. */
-function burst(client: TestClient, prefix: string, count: number): void {
-  const strokes = client.doc.getMap<Y.Map<unknown>>('shapes');
-  for (let i = 0; i < count; i++) {
-    client.doc.transact(() => {
-      const stroke = new Y.Map<unknown>();
-      stroke.set('type', 'ink');
-      stroke.set('points', [i, i + 1, 0.5, i + 2, i + 3, 0.5]);
-      strokes.set(`${prefix}${i}`, stroke);
-    }, LOCAL_ORIGIN);
-  }
-}
 
 function keys(doc: Y.Doc): string[] {
   return [...doc.getMap('shapes').keys()].sort();

@@ -6,13 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import * as Y from 'yjs';
 import { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { startTestServer, makeTempDir, type TestServer } from '../helpers/server.ts';
 import { startChildServer } from '../helpers/child-server.ts';
-import { connectClient, waitFor, type TestClient } from '../helpers/client.ts';
-import { LOCAL_ORIGIN } from '../../shared/origins.ts';
+import { burst, connectClient, waitFor, type TestClient } from '../helpers/client.ts';
 
 let redis: TestRedis;
 
@@ -24,17 +22,8 @@ after(async () => {
   await redis.close();
 });
 
-function burst(client: TestClient, prefix: string, count: number): void {
-  const shapes = client.doc.getMap<Y.Map<unknown>>('shapes');
-  for (let i = 0; i < count; i++) {
-    client.doc.transact(() => {
-      const stroke = new Y.Map<unknown>();
-      stroke.set('type', 'ink');
-      stroke.set('points', [i, i, 0.5]);
-      shapes.set(`${prefix}${i}`, stroke);
-    }, LOCAL_ORIGIN);
-  }
-}
+/** One point per stroke. */
+const onePoint = (i: number): number[] => [i, i, 0.5];
 
 const sizeOf = (client: TestClient): number => client.doc.getMap('shapes').size;
 
@@ -48,8 +37,8 @@ test('updates and presence cross processes, both ways', async () => {
   const b = connectClient(p2!.syncUrl, 'cross');
   try {
     await Promise.all([a.synced, b.synced]);
-    burst(a, 'a', 50);
-    burst(b, 'b', 50);
+    burst(a, 'a', 50, onePoint);
+    burst(b, 'b', 50, onePoint);
     await waitFor(() => sizeOf(a) === 100, { doc: a.doc }, 'A has both halves');
     await waitFor(() => sizeOf(b) === 100, { doc: b.doc }, 'B has both halves');
     assert.deepEqual(a.doc.getMap('shapes').toJSON(), b.doc.getMap('shapes').toJSON());
@@ -73,7 +62,7 @@ test('a late joiner on a third process gets everything, and each update is store
   const inspector = new Redis(redis.url);
   try {
     await Promise.all([a.synced, b.synced]);
-    burst(a, 'a', 200);
+    burst(a, 'a', 200, onePoint);
     await waitFor(() => sizeOf(b) === 200, { doc: b.doc }, 'B got A\'s burst');
     const entries = await inspector.xlen('easel:{late}:log');
     assert.ok(entries > 0 && entries <= 200, `${entries} log entries for 200 updates on 2 processes`);
@@ -97,7 +86,7 @@ test('the log is compacted into a snapshot that a new process loads', async () =
   try {
     await Promise.all([a.synced, watcher.synced]);
     for (let round = 0; round < 10; round++) {
-      burst(a, `r${round}-`, 10);
+      burst(a, `r${round}-`, 10, onePoint);
       // Wait until the round is stored and relayed, so the log grows by at least one entry a round.
       await waitFor(() => sizeOf(watcher) === (round + 1) * 10, { doc: watcher.doc }, `round ${round} relayed`);
     }
@@ -127,7 +116,7 @@ test('kill -9 of one process: its clients move to another and everyone converges
   try {
     await Promise.all([a.synced, b.synced]);
     const killed = waitFor(() => sizeOf(b) >= 300, { doc: b.doc }, 'B saw part of the burst').then(() => p1!.child.kill('SIGKILL'));
-    burst(a, 'k', 1500);
+    burst(a, 'k', 1500, onePoint);
     await killed;
     assert.equal(await p1!.exited, 'SIGKILL');
     // A's "load balancer" sends it to the surviving process; its doc still holds every edit.

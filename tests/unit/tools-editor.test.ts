@@ -1,16 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import * as Y from 'yjs';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
-import { createBoard, type Board } from '../../client/model/board.ts';
-import { createSelection } from '../../client/model/selection.ts';
-import { createDraft } from '../../client/model/draft.ts';
-import { createCamera } from '../../client/model/camera.ts';
-import { createTextEditing } from '../../client/model/text-editing.ts';
-import { createLaser } from '../../client/model/laser.ts';
 import { createHistory } from '../../client/model/history.ts';
-import { createToolbox } from '../../client/tools/toolbox.ts';
 import { arrangeSelection } from '../../client/tools/actions/arrange.ts';
 import { duplicateSelection } from '../../client/tools/actions/duplicate.ts';
 import { toggleLock } from '../../client/tools/actions/lock.ts';
@@ -18,67 +9,19 @@ import { restyleSelection } from '../../client/tools/actions/restyle.ts';
 import { parseShapes, serializeShapes } from '../../client/model/clipboard-data.ts';
 import { matchesCombo } from '../../client/ui/keymap.ts';
 import { selectionHandles } from '../../client/model/selection-handles.ts';
-import type { BoardPointerEvent, ToolId } from '../../client/tools/tool.ts';
+import type { ToolId } from '../../client/tools/tool.ts';
+import { addRect, createToolHarness, onlyShape } from '../helpers/tool-harness.ts';
 
+/** The tool harness plus the local user's undo history. */
 function setup(initialTool: ToolId = 'select') {
-  const doc = new Y.Doc();
-  const board = createBoard(doc);
-  const selection = createSelection(board);
-  const draft = createDraft();
-  const camera = createCamera();
-  const editing = createTextEditing(board);
-  const laser = createLaser();
-  const history = createHistory(doc);
-  const toolbox = createToolbox({ board, selection, draft, camera, editing, laser, style: () => DEFAULT_STYLE }, initialTool);
-  const transactions: unknown[] = [];
-  doc.on('afterTransaction', (tx: Y.Transaction) => {
-    if (tx.changed.size > 0) transactions.push(tx.origin);
-  });
-  let time = 1000;
-  const event = (x: number, y: number, extra: Partial<BoardPointerEvent> = {}): BoardPointerEvent => ({
-    x,
-    y,
-    pressure: 0.5,
-    pointerType: 'mouse',
-    shiftKey: false,
-    altKey: false,
-    time: (time += 16),
-    scale: camera.viewport().scale,
-    ...extra,
-  });
-  const gesture = (points: Array<[number, number]>, extra: Partial<BoardPointerEvent> = {}): string[] => {
-    const path = [toolbox.tool().state];
-    const [first, ...rest] = points;
-    assert.ok(first);
-    toolbox.pointerDown(event(first[0], first[1], extra));
-    path.push(toolbox.tool().state);
-    for (const [x, y] of rest) {
-      toolbox.pointerMove(event(x, y, extra));
-      path.push(toolbox.tool().state);
-    }
-    const last = rest.at(-1) ?? first;
-    toolbox.pointerUp(event(last[0], last[1], extra));
-    path.push(toolbox.tool().state);
-    return path.filter((state, i) => i === 0 || state !== path[i - 1]);
-  };
+  const t = createToolHarness(initialTool);
+  const history = createHistory(t.doc);
   const close = (): void => {
-    toolbox.close();
     history.close();
-    editing.close();
-    board.close();
-    doc.destroy();
+    t.close();
   };
-  return { doc, board, selection, draft, camera, editing, laser, history, toolbox, transactions, event, gesture, close };
+  return { ...t, history, close };
 }
-
-function addRect(board: Board, id: string, x: number, y: number, width = 100, height = 80): Shape {
-  return board.addShape({ ...DEFAULT_STYLE, id, type: 'rect', x, y, width, height, rotation: 0, locked: false });
-}
-
-const only = (board: Board): Shape => {
-  assert.equal(board.size, 1);
-  return board.ordered()[0]!;
-};
 
 describe('hand tool', () => {
   test('the pressed board point stays under the pointer; nothing is written', () => {
@@ -105,7 +48,7 @@ describe('diamond, line and arrow tools', () => {
   test('diamond draws a box shape of type diamond in one transaction', () => {
     const t = setup('diamond');
     assert.deepEqual(t.gesture([[10, 10], [50, 40], [110, 90]]), ['idle', 'pointing', 'dragging', 'idle']);
-    const shape = only(t.board);
+    const shape = onlyShape(t.board);
     assert.equal(shape.type, 'diamond');
     assert.deepEqual(shape.type === 'diamond' && [shape.x, shape.y, shape.width, shape.height], [10, 10, 100, 80]);
     assert.deepEqual(t.transactions, [LOCAL_ORIGIN]);
@@ -115,13 +58,13 @@ describe('diamond, line and arrow tools', () => {
   test('line: from press to release, relative points; Shift snaps the angle', () => {
     const t = setup('line');
     t.gesture([[100, 100], [150, 120], [200, 110]]);
-    const line = only(t.board);
+    const line = onlyShape(t.board);
     assert.ok(line.type === 'line');
     assert.deepEqual([line.x, line.y, line.points], [100, 100, [0, 0, 100, 10]]);
     assert.equal(line.endArrowhead, false);
     t.board.deleteShapes([line.id]);
     t.gesture([[0, 0], [100, 8]], { shiftKey: true });
-    const snapped = only(t.board);
+    const snapped = onlyShape(t.board);
     assert.ok(snapped.type === 'line');
     assert.equal(snapped.points[3], 0, 'snapped to horizontal');
     t.close();
@@ -163,7 +106,7 @@ describe('text and sticky tools', () => {
     assert.deepEqual(t.transactions, []);
     assert.equal(t.toolbox.keyDown({ key: 'Escape', shiftKey: false }), true);
     assert.equal(t.toolbox.tool().state, 'idle');
-    const text = only(t.board);
+    const text = onlyShape(t.board);
     assert.ok(text.type === 'text');
     assert.equal(text.text, 'Hello board');
     assert.deepEqual(t.transactions, [LOCAL_ORIGIN]);
@@ -177,7 +120,7 @@ describe('text and sticky tools', () => {
     assert.equal(t.board.size, 0);
     t.toolbox.pointerDown(t.event(100, 100));
     t.editing.finish('x');
-    const text = only(t.board);
+    const text = onlyShape(t.board);
     t.toolbox.pointerDown(t.event(text.x + 2, text.y + 5));
     assert.equal(t.editing.target?.shape.id, text.id, 'a click on a text edits it');
     t.editing.finish('');
@@ -190,7 +133,7 @@ describe('text and sticky tools', () => {
     t.toolbox.pointerDown(t.event(100, 100));
     t.editing.finish('first');
     t.toolbox.setTool('select');
-    const text = only(t.board);
+    const text = onlyShape(t.board);
     t.gesture([[text.x + 5, text.y + 5]]);
     t.gesture([[text.x + 5, text.y + 5]]);
     assert.equal(t.editing.target?.shape.id, text.id);
@@ -206,7 +149,7 @@ describe('text and sticky tools', () => {
     t.toolbox.pointerDown(t.event(300, 300));
     assert.equal(t.toolbox.tool().state, 'editing');
     t.editing.finish('note');
-    const note = only(t.board);
+    const note = onlyShape(t.board);
     assert.ok(note.type === 'sticky');
     assert.deepEqual([note.x, note.y, note.width, note.height, note.text, note.fillStyle], [200, 200, 200, 200, 'note', 'solid']);
     t.close();

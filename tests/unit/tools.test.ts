@@ -1,77 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE } from '../../shared/schema.ts';
 import { LOCAL_ORIGIN, REMOTE_ORIGIN } from '../../shared/origins.ts';
-import { createBoard, type Board } from '../../client/model/board.ts';
-import { createSelection } from '../../client/model/selection.ts';
-import { createDraft } from '../../client/model/draft.ts';
-import { createToolbox } from '../../client/tools/toolbox.ts';
-import { createCamera } from '../../client/model/camera.ts';
-import { createTextEditing } from '../../client/model/text-editing.ts';
-import { createLaser } from '../../client/model/laser.ts';
-import type { BoardPointerEvent, ToolId } from '../../client/tools/tool.ts';
+import { createBoard } from '../../client/model/board.ts';
+import type { ToolId } from '../../client/tools/tool.ts';
+import { addRect, createToolHarness, onlyShape } from '../helpers/tool-harness.ts';
 
-/** A board on a real Y.Doc, the tools on top of it, and a recorder of every transaction. */
-function setup(initialTool: ToolId = 'select') {
-  const doc = new Y.Doc();
-  const board = createBoard(doc);
-  const selection = createSelection(board);
-  const draft = createDraft();
-  const camera = createCamera();
-  const editing = createTextEditing(board);
-  const laser = createLaser();
-  const toolbox = createToolbox({ board, selection, draft, camera, editing, laser, style: () => DEFAULT_STYLE }, initialTool);
-  const transactions: unknown[] = [];
-  doc.on('afterTransaction', (tx: Y.Transaction) => {
-    if (tx.changed.size > 0) transactions.push(tx.origin);
-  });
-  let time = 1000;
-  const event = (x: number, y: number, extra: Partial<BoardPointerEvent> = {}): BoardPointerEvent => ({
-    x,
-    y,
-    pressure: 0.5,
-    pointerType: 'mouse',
-    shiftKey: false,
-    altKey: false,
-    time: (time += 16),
-    scale: 1,
-    ...extra,
-  });
-  /** Drives one gesture and returns the state after each event, starting with the state before. */
-  const gesture = (points: Array<[number, number]>, extra: Partial<BoardPointerEvent> = {}): string[] => {
-    const path = [toolbox.tool().state];
-    const [first, ...rest] = points;
-    assert.ok(first);
-    toolbox.pointerDown(event(first[0], first[1], extra));
-    path.push(toolbox.tool().state);
-    const last = rest.pop() ?? first;
-    for (const [x, y] of rest) {
-      toolbox.pointerMove(event(x, y, extra));
-      path.push(toolbox.tool().state);
-    }
-    toolbox.pointerMove(event(last[0], last[1], extra));
-    path.push(toolbox.tool().state);
-    toolbox.pointerUp(event(last[0], last[1], extra));
-    path.push(toolbox.tool().state);
-    return dedupe(path);
-  };
-  const close = (): void => {
-    toolbox.close();
-    editing.close();
-    laser.close();
-    camera.close();
-    selection.close();
-    draft.close();
-    board.close();
-    doc.destroy();
-  };
-  return { doc, board, selection, draft, camera, editing, laser, toolbox, transactions, event, gesture, close };
-}
-
-function dedupe(path: string[]): string[] {
-  return path.filter((state, i) => i === 0 || state !== path[i - 1]);
-}
+const setup = createToolHarness;
 
 /** Another peer: edits made there reach `doc` the way the provider delivers them (non-local origin). */
 function remotePeer(doc: Y.Doc) {
@@ -83,15 +19,6 @@ function remotePeer(doc: Y.Doc) {
     Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(peer)));
   };
   return { peer, board, sync };
-}
-
-function addRect(board: Board, id: string, x: number, y: number, width = 100, height = 80): Shape {
-  return board.addShape({ ...DEFAULT_STYLE, id, type: 'rect', x, y, width, height, rotation: 0, locked: false });
-}
-
-function onlyShape(board: Board): Shape {
-  assert.equal(board.size, 1, 'expected exactly one shape on the board');
-  return board.ordered()[0]!;
 }
 
 describe('pen tool', () => {

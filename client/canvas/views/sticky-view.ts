@@ -2,6 +2,7 @@ import Konva from 'konva';
 import type { StickyShape } from '../../../shared/schema.ts';
 import type { DistributiveOmit } from '../../model/board.ts';
 import { NODE_DEFAULTS } from './style.ts';
+import { TextNode } from './text-node.ts';
 import { FONT_FAMILY } from './text-view.ts';
 import { placement, type ShapeView } from './view.ts';
 
@@ -16,7 +17,7 @@ export const stickyView: ShapeView<Sticky, Konva.Group> = {
     // No drop shadow: a blurred shadow per note is the dearest thing a 2D canvas draws, and a board
     // of notes would pay it on every pan and zoom frame.
     group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'card', cornerRadius: 4 }));
-    group.add(new Konva.Text({ ...NODE_DEFAULTS, name: 'label', fontFamily: FONT_FAMILY, lineHeight: 1.25, wrap: 'word', padding: PADDING }));
+    group.add(new TextNode({ ...NODE_DEFAULTS, name: 'label', fontFamily: FONT_FAMILY, lineHeight: 1.25, wrap: 'word', padding: PADDING }));
     this.update(group, shape, 'committed');
     return group;
   },

@@ -6,6 +6,7 @@ export function strokeAttrs(style: ShapeStyle): {
   strokeWidth: number;
   strokeEnabled: boolean;
   dash: number[];
+  dashEnabled: boolean;
   lineCap: 'round';
   lineJoin: 'round';
   opacity: number;
@@ -15,6 +16,8 @@ export function strokeAttrs(style: ShapeStyle): {
     strokeWidth: style.strokeWidth,
     strokeEnabled: style.strokeWidth > 0,
     dash: dashPattern(style),
+    // A solid line skips setLineDash([]) on every draw of every shape.
+    dashEnabled: style.dash !== 'solid',
     lineCap: 'round',
     lineJoin: 'round',
     opacity: style.opacity,

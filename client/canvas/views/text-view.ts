@@ -2,6 +2,7 @@ import Konva from 'konva';
 import type { TextShape } from '../../../shared/schema.ts';
 import type { DistributiveOmit } from '../../model/board.ts';
 import { NODE_DEFAULTS } from './style.ts';
+import { TextNode } from './text-node.ts';
 import { placement, type ShapeView } from './view.ts';
 
 type Text = DistributiveOmit<TextShape, 'index'>;
@@ -22,6 +23,6 @@ const attrs = (shape: Text) => ({
 });
 
 export const textView: ShapeView<Text, Konva.Text> = {
-  create: (shape) => new Konva.Text({ ...NODE_DEFAULTS, ...attrs(shape) }),
+  create: (shape) => new TextNode({ ...NODE_DEFAULTS, ...attrs(shape) }),
   update: (node, shape) => void node.setAttrs(attrs(shape)),
 };

@@ -1,0 +1,29 @@
+import { cancelOnEscape, type BoardPointerEvent, type Tool, type ToolContext, type ToolId } from './tool.ts';
+
+/**
+ * Text and sticky note: idle → (click) → editing → idle. A click while editing only finishes the
+ * edit; any other click goes to `place`, which starts editing (a new shape, or one clicked on).
+ * Typing happens in the text editor; the document sees the result once, when editing finishes
+ * (Enter, Escape, a click elsewhere), as one undo step.
+ */
+export function createEditingTool(ctx: ToolContext, id: Extract<ToolId, 'text' | 'sticky'>, place: (event: BoardPointerEvent) => void): Tool {
+  return {
+    id,
+    get state() {
+      return ctx.editing.target === null ? 'idle' : 'editing';
+    },
+    pointerDown(event) {
+      if (ctx.editing.target !== null) {
+        ctx.editing.finish();
+        return;
+      }
+      place(event);
+    },
+    pointerMove() {},
+    pointerUp() {},
+    cancel() {
+      ctx.editing.finish();
+    },
+    keyDown: cancelOnEscape,
+  };
+}
