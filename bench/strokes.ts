@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { indexBetween, updateShape, writeShape } from '../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../shared/origins.ts';
 import { DEFAULT_STYLE, type InkShape } from '../shared/schema.ts';
+import { seededRandom } from '../tests/helpers/client.ts';
 
 /** The top-level map holding `<sender>.<seq>` → send time (ms since the epoch, fractional). */
 export const BENCH_MAP = 'bench';
@@ -30,18 +31,6 @@ export function benchKey(sender: number, seq: number): string {
 /** The sender of a bench map key. */
 export function senderOf(key: string): number {
   return Number(key.slice(0, key.indexOf('.')));
-}
-
-/** A seeded PRNG (mulberry32), so every run and every target get the same strokes. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A random-walk ink stroke, rounded like the pen tool rounds (0.01 board units, 0.001 pressure). */

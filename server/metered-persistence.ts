@@ -3,24 +3,12 @@
  * and compactions are measured at the storage interface, whatever the backend.
  */
 import type { ServerMetrics } from './metrics.ts';
-import type { Persistence, RemoteHandlers, RoomLog } from './persistence.ts';
+import { wrapRoomLog, type Persistence, type RoomLog } from './persistence.ts';
 
 type StorageMetrics = Pick<ServerMetrics, 'persisted' | 'compacted'>;
 
 function meterLog(log: RoomLog, metrics: StorageMetrics): RoomLog {
-  return {
-    get loaded() {
-      return log.loaded;
-    },
-    get stateVector() {
-      return log.stateVector;
-    },
-    get length() {
-      return log.length;
-    },
-    get bytes() {
-      return log.bytes;
-    },
+  return wrapRoomLog(log, {
     async append(updates, stateVector) {
       const started = performance.now();
       await log.append(updates, stateVector);
@@ -30,11 +18,7 @@ function meterLog(log: RoomLog, metrics: StorageMetrics): RoomLog {
       await log.compact(snapshot, stateVector);
       metrics.compacted();
     },
-    // Scale-out hooks pass straight through, and stay absent where the store has none.
-    ...(log.subscribe && { subscribe: (handlers: RemoteHandlers) => log.subscribe!(handlers) }),
-    ...(log.publishAwareness && { publishAwareness: (update: Uint8Array) => log.publishAwareness!(update) }),
-    ...(log.close && { close: () => log.close!() }),
-  };
+  });
 }
 
 /** Wraps `persistence` so that every room log it opens reports to `metrics`. */

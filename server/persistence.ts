@@ -56,6 +56,33 @@ export interface Persistence {
   close(): Promise<void>;
 }
 
+/**
+ * A RoomLog that forwards everything to `inner` except the writes given in `writes`: the base of
+ * wrappers that measure or fail writes. Scale-out hooks pass straight through, and stay absent
+ * where the store has none.
+ */
+export function wrapRoomLog(inner: RoomLog, writes: Pick<RoomLog, 'append' | 'compact'>): RoomLog {
+  return {
+    get loaded() {
+      return inner.loaded;
+    },
+    get stateVector() {
+      return inner.stateVector;
+    },
+    get length() {
+      return inner.length;
+    },
+    get bytes() {
+      return inner.bytes;
+    },
+    append: writes.append,
+    compact: writes.compact,
+    ...(inner.subscribe && { subscribe: (handlers: RemoteHandlers) => inner.subscribe!(handlers) }),
+    ...(inner.publishAwareness && { publishAwareness: (update: Uint8Array) => inner.publishAwareness!(update) }),
+    ...(inner.close && { close: () => inner.close!() }),
+  };
+}
+
 const SEQ_DIGITS = 16;
 
 function updateKey(room: string, seq: number): string {

@@ -3,7 +3,7 @@
  * the storage interface while a real database sits behind it.
  */
 import { StorageError } from '../../server/errors.ts';
-import { createLevelPersistence, type Persistence, type RoomLog } from '../../server/persistence.ts';
+import { createLevelPersistence, wrapRoomLog, type Persistence } from '../../server/persistence.ts';
 
 export interface ControlledPersistence extends Persistence {
   /** While true, every append and compaction throws a StorageError (reads still work). */
@@ -31,19 +31,7 @@ export async function createControlledPersistence(dir: string): Promise<Controll
         refusedWrites += 1;
         throw new StorageError(`${action} failed for room ${room}: injected write failure`);
       };
-      const wrapped: RoomLog = {
-        get loaded() {
-          return log.loaded;
-        },
-        get stateVector() {
-          return log.stateVector;
-        },
-        get length() {
-          return log.length;
-        },
-        get bytes() {
-          return log.bytes;
-        },
+      const wrapped = wrapRoomLog(log, {
         async append(updates, stateVector) {
           if (control.failWrites) refuse('append');
           await log.append(updates, stateVector);
@@ -52,7 +40,7 @@ export async function createControlledPersistence(dir: string): Promise<Controll
           if (control.failWrites) refuse('compact');
           await log.compact(snapshot, stateVector);
         },
-      };
+      });
       return wrapped;
     },
     readStateVector: (room) => inner.readStateVector(room),
