@@ -20,6 +20,25 @@ export function createButton(className: string, label: string, run: () => void, 
   return button;
 }
 
+/**
+ * The header of a modal dialog: its title and a × button (marked `data-action=closeAction`) that
+ * closes it. The listener lives as long as the dialog's elements.
+ */
+export function createDialogHeader(dialog: HTMLDialogElement, title: string, closeAction: string): { header: HTMLElement; title: HTMLHeadingElement } {
+  const header = document.createElement('header');
+  const heading = document.createElement('h2');
+  heading.textContent = title;
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'chip-button';
+  close.dataset.action = closeAction;
+  close.setAttribute('aria-label', 'Close');
+  close.textContent = '×';
+  close.addEventListener('click', () => dialog.close());
+  header.append(heading, close);
+  return { header, title: heading };
+}
+
 /** Appends `element` to `parent`; its `close()` drops the listeners (`offs`) and removes it. */
 export function mount(parent: HTMLElement, element: HTMLElement, offs: ReadonlyArray<() => void>): { element: HTMLElement; close(): void } {
   parent.append(element);

@@ -1,6 +1,7 @@
 import type { Command } from './keymap.ts';
 import { describeCombo } from './keymap.ts';
 import { TOOL_CATALOG } from './tool-catalog.ts';
+import { createDialogHeader } from './dom.ts';
 
 export interface HelpDialogOptions {
   parent: HTMLElement;
@@ -46,17 +47,7 @@ export function createHelpDialog(options: HelpDialogOptions): HelpDialog {
   };
   const render = (): void => {
     dialog.replaceChildren();
-    const header = document.createElement('header');
-    const h2 = document.createElement('h2');
-    h2.textContent = 'Keyboard shortcuts';
-    const close = document.createElement('button');
-    close.type = 'button';
-    close.className = 'chip-button';
-    close.dataset.action = 'close-help';
-    close.setAttribute('aria-label', 'Close');
-    close.textContent = '×';
-    close.addEventListener('click', () => dialog.close());
-    header.append(h2, close);
+    const { header } = createDialogHeader(dialog, 'Keyboard shortcuts', 'close-help');
     const body = document.createElement('div');
     body.className = 'help-body';
     body.append(

@@ -1,4 +1,5 @@
 import type { ShareResult } from '../sync/share-link.ts';
+import { createDialogHeader } from './dom.ts';
 
 export interface ShareDialogOptions {
   /** Where the Share button goes (next to the connection status). */
@@ -44,17 +45,8 @@ export function createShareDialog(options: ShareDialogOptions): ShareDialog {
   const dialog = document.createElement('dialog');
   dialog.className = 'share-dialog';
   dialog.setAttribute('aria-labelledby', 'share-dialog-title');
-  const header = document.createElement('header');
-  const title = document.createElement('h2');
+  const { header, title } = createDialogHeader(dialog, 'Share this board', 'close-share');
   title.id = 'share-dialog-title';
-  title.textContent = 'Share this board';
-  const dismiss = document.createElement('button');
-  dismiss.type = 'button';
-  dismiss.className = 'chip-button';
-  dismiss.dataset.action = 'close-share';
-  dismiss.setAttribute('aria-label', 'Close');
-  dismiss.textContent = '×';
-  header.append(title, dismiss);
 
   const message = document.createElement('p');
   message.className = 'share-message';
@@ -135,11 +127,9 @@ export function createShareDialog(options: ShareDialogOptions): ShareDialog {
     // A click on the backdrop (outside the dialog's box) closes it.
     if (event.target === dialog) dialog.close();
   };
-  const onDismiss = (): void => dialog.close();
   const onCopyClick = (): void => void onCopy();
   const onInputFocus = (): void => input.select();
   button.addEventListener('click', open);
-  dismiss.addEventListener('click', onDismiss);
   copy.addEventListener('click', onCopyClick);
   input.addEventListener('focus', onInputFocus);
   dialog.addEventListener('click', onDialogClick);
@@ -153,7 +143,6 @@ export function createShareDialog(options: ShareDialogOptions): ShareDialog {
     close() {
       generation++;
       button.removeEventListener('click', open);
-      dismiss.removeEventListener('click', onDismiss);
       copy.removeEventListener('click', onCopyClick);
       input.removeEventListener('focus', onInputFocus);
       dialog.removeEventListener('click', onDialogClick);
