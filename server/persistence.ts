@@ -42,8 +42,11 @@ export interface RoomLog {
 
 /** Receivers of what other server processes sent to a room. */
 export interface RemoteHandlers {
-  /** A document update another process stored; it must not be stored or published again. */
-  update(update: Uint8Array): void;
+  /**
+   * Document updates another process stored, in log order (all that one read returned for the
+   * room); they must not be stored or published again.
+   */
+  updates(updates: readonly Uint8Array[]): void;
   /** An awareness update a client of another process sent. */
   awareness(update: Uint8Array): void;
 }

@@ -25,6 +25,13 @@ const AWARENESS_STREAM_LENGTH = 1000;
 const READ_COUNT = 500;
 /** The longest a follower blocks before re-reading its room list. */
 const BLOCK_MS = 1000;
+/**
+ * Pause after a read that returned entries, so the next one gathers what arrives meanwhile.
+ * Each XREAD names every followed stream, so under load re-issuing it at once costs more in
+ * command encoding (here and in Redis) than the entries it returns; a few milliseconds of
+ * cross-process latency buys reads that carry many entries each.
+ */
+const GATHER_MS = 3;
 
 const keys = (room: string) => ({
   log: `easel:{${room}}:log`,
@@ -147,7 +154,10 @@ class RedisRoomLog implements RoomLog {
     const followed = this.store.followed.get(this.room);
     if (!followed) return;
     followed.handlers = handlers;
-    for (const { kind, data } of followed.early.splice(0)) (kind === 'log' ? handlers.update : handlers.awareness)(data);
+    for (const { kind, data } of followed.early.splice(0)) {
+      if (kind === 'log') handlers.updates([data]);
+      else handlers.awareness(data);
+    }
   }
 
   publishAwareness(update: Uint8Array): void {
@@ -245,6 +255,7 @@ class RedisStore implements Persistence {
       }
       if (!reply) continue;
       for (const [streamKey, entries] of reply) this.dispatch(streamKey.toString(), entries);
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
     }
   }
 
@@ -254,6 +265,7 @@ class RedisStore implements Persistence {
     const [, room, kind] = match as unknown as [string, string, 'log' | 'aw'];
     const followed = this.followed.get(room);
     if (!followed) return;
+    const updates: Uint8Array[] = [];
     for (const [id, fields] of entries) {
       const fromSelf = field(fields, 'p')?.toString() === this.processId;
       if (kind === 'log') followed.logId = id.toString();
@@ -262,9 +274,11 @@ class RedisStore implements Persistence {
       if (fromSelf || !data) continue;
       const bytes = new Uint8Array(data);
       if (!followed.handlers) followed.early.push({ kind, data: bytes });
-      else if (kind === 'log') followed.handlers.update(bytes);
+      else if (kind === 'log') updates.push(bytes);
       else followed.handlers.awareness(bytes);
     }
+    // Handed over together, so the room applies one read's entries in one transaction.
+    if (updates.length > 0) followed.handlers?.updates(updates);
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,9 @@ import { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { startTestServer, makeTempDir, type TestServer } from '../helpers/server.ts';
 import { startChildServer } from '../helpers/child-server.ts';
-import { burst, connectClient, waitFor, type TestClient } from '../helpers/client.ts';
+import * as Y from 'yjs';
+import { burst, connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
+import { syncUpdate, WireClient } from '../helpers/wire.ts';
 
 let redis: TestRedis;
 
@@ -105,6 +107,40 @@ test('the log is compacted into a snapshot that a new process loads', async () =
     a.destroy();
     watcher.destroy();
     await p1!.close();
+  }
+});
+
+test('a client update waiting on what another process stored is itself stored once that arrives', async () => {
+  const [p1, p2, p3] = await cluster(3);
+  // One writer's two updates: the second edits the shape the first creates.
+  const source = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  source.on('update', (update: Uint8Array) => updates.push(update));
+  const shape = new Y.Map<unknown>();
+  source.getMap('shapes').set('s1', shape);
+  shape.set('note', 'second update');
+  const [created, edited] = updates as [Uint8Array, Uint8Array];
+  const onP1 = new WireClient(`${p1!.syncUrl}/pending`);
+  const onP2 = new WireClient(`${p2!.syncUrl}/pending`);
+  try {
+    await Promise.all([onP1.opened, onP2.opened]);
+    // P1 gets the edit first: it cannot integrate it yet and holds it as pending.
+    onP1.send(syncUpdate(edited));
+    const roomOnP1 = () => [...p1!.server.registry.rooms()].find((room) => room.name === 'pending');
+    await poll(() => roomOnP1()?.doc.store.pendingStructs != null, 'P1 holds the edit as pending');
+    // The creation reaches P1 only through Redis, from P2; applying it completes P1's pending edit.
+    onP2.send(syncUpdate(created));
+    await poll(() => roomOnP1()?.doc.store.pendingStructs === null, 'P1 integrated the edit');
+    await p1!.server.registry.flushAll();
+    const fresh = connectClient(p3!.syncUrl, 'pending');
+    await fresh.synced;
+    const stored = fresh.doc.getMap('shapes').toJSON();
+    fresh.destroy();
+    assert.deepEqual(stored, { s1: { note: 'second update' } });
+  } finally {
+    onP1.close();
+    onP2.close();
+    await Promise.all([p1!.close(), p2!.close(), p3!.close()]);
   }
 });
 
