@@ -1,63 +1,144 @@
-import type { LinearShape } from '../../shared/schema.ts';
+import type { LinearShape, Shape } from '../../shared/schema.ts';
 import type { Board, NewShape, ShapePatch } from './board.ts';
 import type { Point } from './geometry.ts';
 
 /**
  * Arrows bound to shapes follow them. When shapes change (moved, resized, rotated), each bound end
  * keeps its place relative to the shape: its position in the shape's own unrotated frame, as a
- * share of the width and height, is carried over to the changed shape. The mover writes the
- * arrows in the same transaction, so the move and the arrows are one undo step.
+ * share of the width and height, is carried over to the changed shape. The select tool shows the
+ * followed arrows in its draft while a gesture runs and writes them in the transaction that
+ * writes the gesture, so the move and the arrows are one undo step and reach others together.
  */
-export function followBindings(board: Board, changed: ReadonlyMap<string, NewShape>): Map<string, ShapePatch> {
-  const patches = new Map<string, ShapePatch>();
-  if (changed.size === 0) return patches;
+
+/** Ids of the lines and arrows with an end bound to one of `ids`, leaving out those among `ids`. */
+export function boundLinearIds(board: Board, ids: ReadonlySet<string>): string[] {
+  const found: string[] = [];
+  if (ids.size === 0) return found;
   for (const shape of board.ordered()) {
-    if ((shape.type !== 'arrow' && shape.type !== 'line') || changed.has(shape.id)) continue;
+    if ((shape.type !== 'arrow' && shape.type !== 'line') || ids.has(shape.id)) continue;
+    if ((shape.startBinding !== null && ids.has(shape.startBinding)) || (shape.endBinding !== null && ids.has(shape.endBinding))) found.push(shape.id);
+  }
+  return found;
+}
+
+/**
+ * Patches that carry the lines and arrows bound to the `changed` shapes along with them. Only the
+ * `candidates` are looked at when given (from boundLinearIds, so a gesture does not scan the
+ * board on every pointer move); otherwise every shape on the board is.
+ */
+export function followBindings(board: Board, changed: ReadonlyMap<string, NewShape>, candidates?: Iterable<string>): Map<string, ShapePatch> {
+  const patches = new Map<string, ShapePatch>();
+  for (const [id, shape] of followedShapes(board, changed, candidates)) {
+    patches.set(id, { x: shape.x, y: shape.y, points: shape.points });
+  }
+  return patches;
+}
+
+/** The lines and arrows bound to the `changed` shapes as they are once they follow them, by id. */
+export function followedShapes(board: Board, changed: ReadonlyMap<string, NewShape>, candidates?: Iterable<string>): Map<string, LinearShape> {
+  const followed = new Map<string, LinearShape>();
+  if (changed.size === 0) return followed;
+  const shapes = candidates === undefined ? board.ordered() : [...candidates].map((id) => board.get(id));
+  for (const shape of shapes) {
+    if (shape === undefined || (shape.type !== 'arrow' && shape.type !== 'line') || changed.has(shape.id)) continue;
     const start = shape.startBinding !== null ? changed.get(shape.startBinding) : undefined;
     const end = shape.endBinding !== null ? changed.get(shape.endBinding) : undefined;
     if (start === undefined && end === undefined) continue;
     const points = absolutePoints(shape);
-    if (start !== undefined) points[0] = carry(points[0]!, board.get(start.id), start);
-    if (end !== undefined) points[points.length - 1] = carry(points[points.length - 1]!, board.get(end.id), end);
-    const origin = points[0]!;
-    patches.set(shape.id, {
-      x: round(origin.x),
-      y: round(origin.y),
-      points: points.flatMap((p) => [round(p.x - origin.x), round(p.y - origin.y)]),
-    });
+    const last = points.length - 1;
+    if (last < 1) continue;
+    const before = { start: points[0]!, end: points[last]! };
+    const after = {
+      start: start !== undefined ? carry(before.start, board.get(start.id), start) : before.start,
+      end: end !== undefined ? carry(before.end, board.get(end.id), end) : before.end,
+    };
+    // With both ends carried, the points between them go along (two shapes moved together keep
+    // the arrow's shape); with one end carried, they stay where they were.
+    const inner = start !== undefined && end !== undefined ? similarity(before.start, before.end, after.start, after.end) : (p: Point) => p;
+    const moved = points.map((p, i) => (i === 0 ? after.start : i === last ? after.end : inner(p)));
+    followed.set(shape.id, { ...shape, ...relativePoints(moved, shape.rotation) });
+  }
+  return followed;
+}
+
+/**
+ * Patches that detach lines and arrows from the shapes in `deleted`: they stay where they are and
+ * lose the binding, which would otherwise point at nothing until a shape with that id came back
+ * some other way (an imported file keeps ids). Written with the delete, an undo restores both.
+ * Lines and arrows that are themselves deleted are left alone.
+ */
+export function detachBindings(shapes: Iterable<Shape>, deleted: ReadonlySet<string>): Map<string, ShapePatch> {
+  const patches = new Map<string, ShapePatch>();
+  if (deleted.size === 0) return patches;
+  for (const shape of shapes) {
+    if ((shape.type !== 'arrow' && shape.type !== 'line') || deleted.has(shape.id)) continue;
+    const patch: Partial<Pick<LinearShape, 'startBinding' | 'endBinding'>> = {};
+    if (shape.startBinding !== null && deleted.has(shape.startBinding)) patch.startBinding = null;
+    if (shape.endBinding !== null && deleted.has(shape.endBinding)) patch.endBinding = null;
+    if (Object.keys(patch).length > 0) patches.set(shape.id, patch);
   }
   return patches;
 }
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
+function rotate(p: Point, degrees: number): Point {
+  if (degrees === 0) return p;
+  const r = (degrees * Math.PI) / 180;
+  return { x: p.x * Math.cos(r) - p.y * Math.sin(r), y: p.x * Math.sin(r) + p.y * Math.cos(r) };
+}
+
 function absolutePoints(shape: LinearShape): Point[] {
   const points: Point[] = [];
-  const r = (shape.rotation * Math.PI) / 180;
   for (let i = 0; i + 1 < shape.points.length; i += 2) {
-    const px = shape.points[i]!;
-    const py = shape.points[i + 1]!;
-    points.push({ x: shape.x + px * Math.cos(r) - py * Math.sin(r), y: shape.y + px * Math.sin(r) + py * Math.cos(r) });
+    const p = rotate({ x: shape.points[i]!, y: shape.points[i + 1]! }, shape.rotation);
+    points.push({ x: shape.x + p.x, y: shape.y + p.y });
   }
   return points;
+}
+
+/**
+ * Board points back into a line's fields: the origin at the first point, the points relative to it
+ * in the line's own frame, so a rotated line keeps its rotation and is drawn where the points are.
+ */
+function relativePoints(points: readonly Point[], rotation: number): Pick<LinearShape, 'x' | 'y' | 'points'> {
+  const origin = points[0]!;
+  return {
+    x: round(origin.x),
+    y: round(origin.y),
+    points: points.flatMap((p) => {
+      const local = rotate({ x: p.x - origin.x, y: p.y - origin.y }, -rotation);
+      return [round(local.x), round(local.y)];
+    }),
+  };
+}
+
+/** The turn, scale and shift that takes a0 to a1 and b0 to b1 (only the shift if a0 is b0). */
+function similarity(a0: Point, b0: Point, a1: Point, b1: Point): (p: Point) => Point {
+  const ux = b0.x - a0.x;
+  const uy = b0.y - a0.y;
+  const length = ux * ux + uy * uy;
+  if (length === 0) return (p) => ({ x: p.x + a1.x - a0.x, y: p.y + a1.y - a0.y });
+  // As complex numbers: p ↦ a1 + (p − a0)·k with k = (b1 − a1) / (b0 − a0).
+  const vx = b1.x - a1.x;
+  const vy = b1.y - a1.y;
+  const kx = (vx * ux + vy * uy) / length;
+  const ky = (vy * ux - vx * uy) / length;
+  return (p) => {
+    const dx = p.x - a0.x;
+    const dy = p.y - a0.y;
+    return { x: a1.x + dx * kx - dy * ky, y: a1.y + dx * ky + dy * kx };
+  };
 }
 
 /** `point`, attached to `before`, carried to where it belongs on `after`. */
 function carry(point: Point, before: NewShape | undefined, after: NewShape): Point {
   if (before === undefined) return point;
-  const local = toLocal(point, before);
+  const local = rotate({ x: point.x - before.x, y: point.y - before.y }, -before.rotation);
   const [bw, bh] = extent(before);
   const [aw, ah] = extent(after);
-  const scaled = { x: bw > 0 ? (local.x / bw) * aw : local.x, y: bh > 0 ? (local.y / bh) * ah : local.y };
-  const r = (after.rotation * Math.PI) / 180;
-  return { x: after.x + scaled.x * Math.cos(r) - scaled.y * Math.sin(r), y: after.y + scaled.x * Math.sin(r) + scaled.y * Math.cos(r) };
-}
-
-function toLocal(point: Point, shape: NewShape): Point {
-  const r = (-shape.rotation * Math.PI) / 180;
-  const dx = point.x - shape.x;
-  const dy = point.y - shape.y;
-  return { x: dx * Math.cos(r) - dy * Math.sin(r), y: dx * Math.sin(r) + dy * Math.cos(r) };
+  const scaled = rotate({ x: bw > 0 ? (local.x / bw) * aw : local.x, y: bh > 0 ? (local.y / bh) * ah : local.y }, after.rotation);
+  return { x: after.x + scaled.x, y: after.y + scaled.y };
 }
 
 function extent(shape: NewShape): [number, number] {

@@ -12,6 +12,7 @@ import {
 } from '../../shared/doc.ts';
 import { IMPORT_ORIGIN, LOCAL_ORIGIN, originKind, type OriginKind } from '../../shared/origins.ts';
 import { isValidIndex, readShape, shapeFields, type Shape } from '../../shared/schema.ts';
+import { detachBindings } from './bindings.ts';
 import { createEmitter } from './emitter.ts';
 
 /** `Omit` that keeps a union a union, so `NewShape` still narrows on `type`. */
@@ -81,6 +82,7 @@ export interface Board {
   moveShapes(ids: Iterable<string>, dx: number, dy: number): void;
   /** Applies field patches to existing shapes in one transaction; missing shapes are skipped. */
   updateShapes(patches: ReadonlyMap<string, ShapePatch>): void;
+  /** Deletes shapes; lines and arrows bound to them stay where they are, unbound, in the same transaction. */
   deleteShapes(ids: Iterable<string>): void;
   /**
    * Writes whole shapes as they are, ids and z-order indices kept (replacing any shape with the
@@ -199,6 +201,7 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
       if (list.length === 0) return;
       transact(() => {
         for (const id of list) deleteShape(doc, id);
+        for (const [id, patch] of detachBindings(cache.values(), new Set(list))) updateShape(doc, id, patch);
       });
     },
     importShapes(shapes) {

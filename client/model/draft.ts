@@ -23,15 +23,19 @@ const NO_CHANGE: DraftChange = { shape: false, translation: false, erased: false
 /**
  * What the local user is in the middle of doing, kept out of the document until it is committed:
  * the shape being drawn, the translation of a drag, the shapes a resize or rotation would give,
- * the shapes the eraser passed over and the marquee. Remote changes never touch it, so a gesture
- * carries on whatever arrives from the network.
+ * where the arrows bound to moving shapes follow them to, the shapes the eraser passed over and
+ * the marquee. Remote changes never touch it, so a gesture carries on whatever arrives from the
+ * network.
  */
 export interface Draft {
   readonly shape: NewShape | null;
   readonly translation: Translation | null;
   /** Shapes the eraser has passed over, shown faded until the release deletes them. */
   readonly erased: ReadonlySet<string> | null;
-  /** Shapes shown as a resize or rotation in progress would leave them (by id). */
+  /**
+   * Shapes shown as a resize or rotation in progress would leave them, and the arrows bound to
+   * shapes being dragged, resized or rotated, where they follow them to (by id).
+   */
   readonly overrides: ReadonlyMap<string, NewShape> | null;
   /** The selection rectangle being dragged, in board units. */
   readonly marquee: Bounds | null;

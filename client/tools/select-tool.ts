@@ -1,6 +1,6 @@
 import type { Shape } from '../../shared/schema.ts';
 import type { NewShape, ShapePatch } from '../model/board.ts';
-import { followBindings } from '../model/bindings.ts';
+import { boundLinearIds, followBindings, followedShapes } from '../model/bindings.ts';
 import { shapeBounds, type Bounds, type Point } from '../model/geometry.ts';
 import { shapeAt } from '../model/shape-at.ts';
 import { diffShape, rotateShape, scaleShape, unionBounds } from '../model/transform.ts';
@@ -14,10 +14,10 @@ type OnClick = 'none' | 'select-only' | 'deselect';
 type SelectState =
   | { name: 'idle' }
   | { name: 'pointing'; origin: BoardPointerEvent; hitId: string | null; onClick: OnClick }
-  | { name: 'dragging'; origin: BoardPointerEvent; ids: ReadonlySet<string>; dx: number; dy: number }
+  | { name: 'dragging'; origin: BoardPointerEvent; ids: ReadonlySet<string>; bound: readonly string[] }
   | { name: 'marquee'; origin: BoardPointerEvent; base: ReadonlySet<string> }
-  | { name: 'resizing'; handle: Exclude<HandleName, 'rotate'>; bounds: Bounds; shapes: ReadonlyMap<string, Shape> }
-  | { name: 'rotating'; center: Point; startAngle: number; shapes: ReadonlyMap<string, Shape> };
+  | { name: 'resizing'; handle: Exclude<HandleName, 'rotate'>; bounds: Bounds; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] }
+  | { name: 'rotating'; center: Point; startAngle: number; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] };
 
 /** Two clicks on one text within this many milliseconds edit it. */
 const DOUBLE_CLICK_MS = 500;
@@ -28,9 +28,10 @@ const SNAP_DEGREES = 15;
  * Select, move, resize and rotate: idle → pointing → dragging | marquee → idle, and
  * idle → resizing | rotating → idle from the selection's handles. A click selects (Shift adds or
  * removes), a drag on empty board draws a marquee, a drag on a shape moves the selection, a
- * double-click on a text or note edits it. While a gesture runs only the draft changes; the
- * document is written once on release, as one transaction (one undo step), arrows bound to the
- * changed shapes following in the same transaction.
+ * double-click on a text or note edits it. While a gesture runs only the draft changes, lines and
+ * arrows bound to the changed shapes following them in it on every move; the document is written
+ * once on release, as one transaction (one undo step) holding the shapes and those arrows.
+ * `bound` lists the arrows found when the gesture starts, so a move does not scan the board.
  */
 export function createSelectTool(ctx: ToolContext): Tool {
   let state: SelectState = { name: 'idle' };
@@ -47,6 +48,23 @@ export function createSelectTool(ctx: ToolContext): Tool {
     }
     for (const [id, patch] of followBindings(ctx.board, after)) patches.set(id, patch);
     ctx.board.updateShapes(patches);
+  };
+
+  /** Shapes a drag by (dx, dy) leaves, as they are now on the board. */
+  const dragged = (ids: ReadonlySet<string>, dx: number, dy: number): Map<string, NewShape> => {
+    const moved = new Map<string, NewShape>();
+    for (const id of ids) {
+      const shape = ctx.board.get(id);
+      if (shape) moved.set(id, { ...shape, x: shape.x + dx, y: shape.y + dy });
+    }
+    return moved;
+  };
+
+  /** The shapes to preview for a gesture leaving `changed`: those shapes when `own`, and the arrows bound to them. */
+  const preview = (changed: ReadonlyMap<string, NewShape>, bound: readonly string[], own: boolean): ReadonlyMap<string, NewShape> | null => {
+    const shown = new Map<string, NewShape>(own ? changed : []);
+    for (const [id, shape] of followedShapes(ctx.board, changed, bound)) shown.set(id, shape);
+    return shown.size > 0 ? shown : null;
   };
 
   const endGesture = (): void => {
@@ -99,14 +117,15 @@ export function createSelectTool(ctx: ToolContext): Tool {
     const handle = handleAt(handles, event, event.scale);
     if (handle === null) return false;
     const byId = new Map(shapes.map((s) => [s.id, s]));
+    const bound = boundLinearIds(ctx.board, new Set(byId.keys()));
     if (handle === 'rotate') {
       const center = { x: handles.bounds.x + handles.bounds.width / 2, y: handles.bounds.y + handles.bounds.height / 2 };
-      state = { name: 'rotating', center, startAngle: Math.atan2(event.y - center.y, event.x - center.x), shapes: byId };
+      state = { name: 'rotating', center, startAngle: Math.atan2(event.y - center.y, event.x - center.x), shapes: byId, bound };
     } else {
       // Scale the shapes' geometry: not the padded box the handles sit on, and not the strokes,
       // which keep their width (scaling about a stroke's edge would shift the shape a little).
       const geometry = unionBounds(shapes.map((shape) => ({ ...shape, strokeWidth: 0 })));
-      state = { name: 'resizing', handle, bounds: geometry ?? handles.bounds, shapes: byId };
+      state = { name: 'resizing', handle, bounds: geometry ?? handles.bounds, shapes: byId, bound };
     }
     return true;
   };
@@ -148,15 +167,18 @@ export function createSelectTool(ctx: ToolContext): Tool {
         } else {
           const ids = new Set(editable().map((s) => s.id));
           if (ids.size === 0) return;
-          state = { name: 'dragging', origin: state.origin, ids, dx: 0, dy: 0 };
+          state = { name: 'dragging', origin: state.origin, ids, bound: boundLinearIds(ctx.board, ids) };
         }
       }
       switch (state.name) {
-        case 'dragging':
-          state.dx = event.x - state.origin.x;
-          state.dy = event.y - state.origin.y;
-          ctx.draft.setTranslation({ ids: state.ids, dx: state.dx, dy: state.dy });
+        case 'dragging': {
+          const dx = event.x - state.origin.x;
+          const dy = event.y - state.origin.y;
+          ctx.draft.setTranslation({ ids: state.ids, dx, dy });
+          // The dragged shapes are drawn by the translation; the arrows they pull need overrides.
+          if (state.bound.length > 0) ctx.draft.setOverrides(preview(dragged(state.ids, dx, dy), state.bound, false));
           return;
+        }
         case 'marquee': {
           const box = marqueeBounds(state.origin, event);
           ctx.draft.setMarquee(box);
@@ -165,10 +187,10 @@ export function createSelectTool(ctx: ToolContext): Tool {
           return;
         }
         case 'resizing':
-          ctx.draft.setOverrides(resized(state, event));
+          ctx.draft.setOverrides(preview(resized(state, event), state.bound, true));
           return;
         case 'rotating':
-          ctx.draft.setOverrides(rotated(state, event));
+          ctx.draft.setOverrides(preview(rotated(state, event), state.bound, true));
           return;
       }
     },
@@ -180,15 +202,12 @@ export function createSelectTool(ctx: ToolContext): Tool {
         case 'dragging': {
           const dx = event.x - previous.origin.x;
           const dy = event.y - previous.origin.y;
-          const moved = new Map<string, NewShape>();
-          for (const id of previous.ids) {
-            const shape = ctx.board.get(id);
-            if (shape) moved.set(id, { ...shape, x: shape.x + dx, y: shape.y + dy });
-          }
           // moveShapes adds the delta to where the shapes are now, so a concurrent move is kept.
+          // The whole board is searched for bound arrows: one may have been drawn meanwhile.
+          const follow = followBindings(ctx.board, dragged(previous.ids, dx, dy));
           ctx.board.batch(() => {
             ctx.board.moveShapes(previous.ids, dx, dy);
-            ctx.board.updateShapes(followBindings(ctx.board, moved));
+            ctx.board.updateShapes(follow);
           });
           return;
         }

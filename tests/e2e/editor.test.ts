@@ -5,6 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getShapesMap } from '../../shared/doc.ts';
 import { poll } from '../helpers/client.ts';
 import { boardSuite, drag, TIMEOUT, waitForColor, waitForPixels, type Probe } from '../helpers/board-page.ts';
 
@@ -121,6 +122,44 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     await waitForPixels(pageB, 'shapes', { on: [[600, 350]], off: [[300, 350]] }, 'B sees A’s undo, keeps its own shape');
     assert.equal(await pageA.isDisabled('[data-action="undo"]'), true, 'A has nothing more to undo');
     assert.equal(await pageB.isDisabled('[data-action="undo"]'), false);
+    assert.deepEqual(errors, []);
+  });
+
+  test('a bound arrow follows a dragged shape while the mouse is still down; the drop writes both at once', async () => {
+    const { pageA, pageB, observer, errors, shapes, until } = await openRoom('e2e-follow');
+    await pageA.keyboard.press('r');
+    await drag(pageA, [[300, 300], [400, 400]], { steps: STEPS });
+    // From empty board into the rectangle: only the end is bound.
+    await pageA.keyboard.press('a');
+    await drag(pageA, [[100, 350], [350, 350]], { steps: STEPS });
+    await until((s) => s.length === 2, 'a rectangle and an arrow');
+    const rect = shapes().find((x) => x.type === 'rect')!;
+    const arrow = shapes().find((x) => x.type === 'arrow')!;
+    assert.ok(arrow.type === 'arrow');
+    assert.deepEqual([arrow.startBinding, arrow.endBinding], [null, rect.id]);
+    await waitForPixels(pageB, 'shapes', { on: [[225, 350]], off: [[225, 400]] }, 'page B shows the arrow');
+
+    // The ids whose fields each transaction reaching the observer changed.
+    const touched: string[][] = [];
+    getShapesMap(observer.doc).observeDeep((events) => touched.push([...new Set(events.map((event) => String(event.path[0])))].sort()));
+
+    await pageA.keyboard.press('v');
+    await pageA.mouse.move(330, 310);
+    await pageA.mouse.down();
+    await pageA.mouse.move(330, 410, { steps: STEPS });
+    // Mid-drag, page A already draws the arrow to the moved end (350, 450): its middle went down.
+    await waitForPixels(pageA, 'shapes', { on: [[225, 400]], off: [[225, 350]] }, 'page A shows the arrow following before the drop');
+    assert.deepEqual(touched, [], 'the drag is a draft: nothing is written before the drop');
+    await pageA.mouse.up();
+
+    await until((s) => s.find((x) => x.id === rect.id)?.y === 400, 'the rectangle moved');
+    const followed = shapes().find((x) => x.id === arrow.id);
+    assert.ok(followed?.type === 'arrow');
+    assert.deepEqual([followed.x, followed.y, followed.points], [100, 350, [0, 0, 250, 100]], 'the arrow end followed');
+    assert.deepEqual(touched, [[arrow.id, rect.id].sort()], 'the shape and the arrow reached the observer in one transaction');
+    await waitForPixels(pageB, 'shapes', { on: [[225, 400]], off: [[225, 350]] }, 'page B shows the followed arrow');
+    await pageA.keyboard.press('Control+z');
+    await until((s) => s.find((x) => x.id === rect.id)?.y === 300 && s.find((x) => x.id === arrow.id)?.y === 350, 'one undo puts both back');
     assert.deepEqual(errors, []);
   });
 

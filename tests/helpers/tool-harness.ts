@@ -64,6 +64,14 @@ export function createToolHarness(initialTool: ToolId = 'select') {
     path.push(toolbox.tool().state);
     return path.filter((state, i) => i === 0 || state !== path[i - 1]);
   };
+  /** The shape as the user sees it now: stored, with the draft's override or translation applied. */
+  const shown = (id: string): Shape | undefined => {
+    const stored = board.get(id);
+    if (stored === undefined) return undefined;
+    const shape = { ...stored, ...draft.overrides?.get(id) } as Shape;
+    const t = draft.translation;
+    return t !== null && t.ids.has(id) ? { ...shape, x: shape.x + t.dx, y: shape.y + t.dy } : shape;
+  };
   const close = (): void => {
     toolbox.close();
     editing.close();
@@ -74,7 +82,7 @@ export function createToolHarness(initialTool: ToolId = 'select') {
     board.close();
     doc.destroy();
   };
-  return { doc, board, selection, draft, camera, editing, laser, toolbox, transactions, event, gesture, close };
+  return { doc, board, selection, draft, camera, editing, laser, toolbox, transactions, event, gesture, shown, close };
 }
 
 export type ToolHarness = ReturnType<typeof createToolHarness>;

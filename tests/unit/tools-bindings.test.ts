@@ -1,0 +1,239 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import * as Y from 'yjs';
+import { DEFAULT_STYLE, type LinearShape, type Shape } from '../../shared/schema.ts';
+import { LOCAL_ORIGIN } from '../../shared/origins.ts';
+import { createHistory } from '../../client/model/history.ts';
+import { selectionHandles } from '../../client/model/selection-handles.ts';
+import type { Point } from '../../client/model/geometry.ts';
+import { addRect, createToolHarness } from '../helpers/tool-harness.ts';
+
+/**
+ * Arrows bound to shapes follow them live: while a shape is dragged, resized or rotated the arrow
+ * is shown where it will end up on every pointer move, and the drop writes shape and arrow in one
+ * transaction (one undo step, one update for everyone else).
+ */
+
+/** The tool harness with the local user's undo history and a peer receiving every update. */
+function setup() {
+  const t = createToolHarness('select');
+  const history = createHistory(t.doc);
+  const peer = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  t.doc.on('update', (update: Uint8Array) => {
+    updates.push(update);
+    Y.applyUpdate(peer, update);
+  });
+  const close = (): void => {
+    history.close();
+    t.close();
+    peer.destroy();
+  };
+  return { ...t, history, peer, updates, close };
+}
+
+/**
+ * Two 100×80 rectangles, 'from' at (0, 0) and 'to' at (300, 0), and an arrow bound to both from
+ * (50, 40) to (end.x, end.y) through `via` (board points), with the given rotation.
+ */
+function boundArrow(t: ReturnType<typeof setup>, end: Point = { x: 350, y: 40 }, via: Point[] = [], rotation = 0): LinearShape {
+  addRect(t.board, 'from', 0, 0);
+  addRect(t.board, 'to', 300, 0);
+  const origin = { x: 50, y: 40 };
+  const local = [...via, end].map((p) => rotate({ x: p.x - origin.x, y: p.y - origin.y }, -rotation));
+  const arrow = t.board.addShape({
+    ...DEFAULT_STYLE,
+    id: 'arrow',
+    type: 'arrow',
+    ...origin,
+    rotation,
+    locked: false,
+    points: [0, 0, ...local.flatMap((p) => [round(p.x), round(p.y)])],
+    startBinding: 'from',
+    endBinding: 'to',
+    startArrowhead: false,
+    endArrowhead: true,
+  });
+  assert.ok(arrow.type === 'arrow');
+  t.transactions.length = 0;
+  t.updates.length = 0;
+  return arrow;
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+function rotate(p: Point, degrees: number): Point {
+  const r = (degrees * Math.PI) / 180;
+  return { x: p.x * Math.cos(r) - p.y * Math.sin(r), y: p.x * Math.sin(r) + p.y * Math.cos(r) };
+}
+
+/** The line's points on the board, rotation applied, rounded to hundredths. */
+function boardPoints(shape: Shape | undefined): Point[] {
+  assert.ok(shape?.type === 'arrow' || shape?.type === 'line', 'a line or arrow');
+  const out: Point[] = [];
+  for (let i = 0; i + 1 < shape.points.length; i += 2) {
+    const p = rotate({ x: shape.points[i]!, y: shape.points[i + 1]! }, shape.rotation);
+    out.push({ x: round(shape.x + p.x), y: round(shape.y + p.y) });
+  }
+  return out;
+}
+
+/** Asserts two point lists agree within `tolerance` board units (rounding to hundredths). */
+function assertPoints(actual: Point[], expected: Point[], message: string, tolerance = 0.05): void {
+  assert.equal(actual.length, expected.length, `${message}: ${JSON.stringify(actual)}`);
+  actual.forEach((p, i) => {
+    const e = expected[i]!;
+    assert.ok(Math.abs(p.x - e.x) <= tolerance && Math.abs(p.y - e.y) <= tolerance, `${message}: point ${i} is ${JSON.stringify(p)}, expected ${JSON.stringify(e)}`);
+  });
+}
+
+/** The peer's arrow, on the board points it would draw. */
+function peerPoints(peer: Y.Doc): Point[] {
+  const entry = peer.getMap('shapes').get('arrow');
+  assert.ok(entry instanceof Y.Map);
+  return boardPoints(entry.toJSON() as Shape);
+}
+
+describe('bound arrows follow a gesture live', () => {
+  test('dragging a shape: the arrow end follows on every move; the drop is one transaction and one undo step', () => {
+    const t = setup();
+    const arrow = boundArrow(t);
+    t.selection.set(['to']);
+    t.toolbox.pointerDown(t.event(350, 20));
+    for (const [dx, dy] of [[10, 10], [30, 30], [50, 50], [20, -40]] as const) {
+      t.toolbox.pointerMove(t.event(350 + dx, 20 + dy));
+      assert.equal(t.toolbox.tool().state, 'dragging');
+      assertPoints(boardPoints(t.shown('arrow')), [{ x: 50, y: 40 }, { x: 350 + dx, y: 40 + dy }], `after a move by (${dx}, ${dy})`);
+      assert.deepEqual(t.shown('to') && [t.shown('to')!.x, t.shown('to')!.y], [300 + dx, dy], 'the shape is shown moved');
+    }
+    assert.deepEqual(t.transactions, [], 'nothing is written during the drag');
+    assert.deepEqual(t.board.get('arrow'), arrow, 'the stored arrow is untouched until the drop');
+    assertPoints(peerPoints(t.peer), [{ x: 50, y: 40 }, { x: 350, y: 40 }], 'others see neither move yet');
+
+    t.toolbox.pointerUp(t.event(370, -20));
+    assert.equal(t.draft.overrides, null, 'the preview is gone');
+    assert.equal(t.draft.translation, null);
+    assert.deepEqual(t.transactions, [LOCAL_ORIGIN], 'the shape and the arrow in one transaction');
+    assert.equal(t.updates.length, 1, 'one update carries both to everyone else');
+    assertPoints(boardPoints(t.board.get('arrow')), [{ x: 50, y: 40 }, { x: 370, y: 0 }], 'the arrow stored where it was last shown');
+    assertPoints(peerPoints(t.peer), [{ x: 50, y: 40 }, { x: 370, y: 0 }], 'the peer got the arrow with the shape');
+
+    assert.ok(t.history.undo());
+    assert.deepEqual(t.board.get('arrow'), arrow, 'one undo puts the arrow back');
+    assert.deepEqual([t.board.get('to')?.x, t.board.get('to')?.y], [300, 0], 'and the shape');
+    assert.ok(t.history.undo());
+    assert.equal(t.board.has('arrow'), false, 'the next undo takes back the arrow’s creation: the drag was a single undo step');
+    t.close();
+  });
+
+  test('resizing a shape: the bound end keeps its share of the box on every move', () => {
+    const t = setup();
+    boundArrow(t);
+    t.selection.set(['to']);
+    const se = selectionHandles([t.board.get('to')!], 1)!.points.se;
+    t.toolbox.pointerDown(t.event(se.x, se.y));
+    // The box is anchored at (300, 0); the end at the middle of the box stays at its middle.
+    for (const [x, y] of [[500, 160], [450, 120], [350, 40]] as const) {
+      t.toolbox.pointerMove(t.event(x, y));
+      assert.equal(t.toolbox.tool().state, 'resizing');
+      assertPoints(boardPoints(t.shown('arrow')), [{ x: 50, y: 40 }, { x: (300 + x) / 2, y: y / 2 }], `resized to (${x}, ${y})`);
+    }
+    t.toolbox.pointerUp(t.event(350, 40));
+    assert.deepEqual(t.transactions, [LOCAL_ORIGIN]);
+    assertPoints(boardPoints(t.board.get('arrow')), [{ x: 50, y: 40 }, { x: 325, y: 20 }], 'stored as last shown');
+    t.history.undo();
+    assertPoints(boardPoints(t.board.get('arrow')), [{ x: 50, y: 40 }, { x: 350, y: 40 }], 'one undo');
+    t.close();
+  });
+
+  test('rotating a shape: the bound end turns with it on every move', () => {
+    const t = setup();
+    // The end sits 40 left of the centre (350, 40) of 'to'.
+    boundArrow(t, { x: 310, y: 40 });
+    t.selection.set(['to']);
+    const handle = selectionHandles([t.board.get('to')!], 1)!.points.rotate;
+    t.toolbox.pointerDown(t.event(handle.x, handle.y));
+    for (const [x, y, degrees] of [[400, -10, 45], [420, 40, 90], [350, 110, 180]] as const) {
+      t.toolbox.pointerMove(t.event(x, y));
+      assert.equal(t.toolbox.tool().state, 'rotating');
+      const end = rotate({ x: -40, y: 0 }, degrees);
+      assertPoints(boardPoints(t.shown('arrow')), [{ x: 50, y: 40 }, { x: 350 + end.x, y: 40 + end.y }], `turned by ${degrees}°`);
+    }
+    t.toolbox.pointerUp(t.event(350, 110));
+    assert.deepEqual(t.transactions, [LOCAL_ORIGIN]);
+    assertPoints(boardPoints(t.board.get('arrow')), [{ x: 50, y: 40 }, { x: 390, y: 40 }], 'stored as last shown');
+    t.close();
+  });
+
+  test('an arrow bound at both ends to two shapes dragged together keeps its shape, bends included', () => {
+    const t = setup();
+    const arrow = boundArrow(t, { x: 350, y: 40 }, [{ x: 120, y: -60 }, { x: 250, y: 100 }]);
+    const before = boardPoints(arrow);
+    t.selection.set(['from', 'to']);
+    t.toolbox.pointerDown(t.event(350, 20));
+    for (const [dx, dy] of [[10, 10], [-40, 25], [120, -75]] as const) {
+      t.toolbox.pointerMove(t.event(350 + dx, 20 + dy));
+      const shown = t.shown('arrow');
+      assertPoints(boardPoints(shown), before.map((p) => ({ x: p.x + dx, y: p.y + dy })), `moved by (${dx}, ${dy})`);
+      assert.ok(shown?.type === 'arrow');
+      assert.deepEqual(shown.points, arrow.points, 'the same shape, only moved');
+    }
+    t.toolbox.pointerUp(t.event(470, -55));
+    assert.deepEqual(t.transactions, [LOCAL_ORIGIN]);
+    const stored = t.board.get('arrow');
+    assert.ok(stored?.type === 'arrow');
+    assert.deepEqual([stored.x, stored.y, stored.points], [170, -35, arrow.points]);
+    t.close();
+  });
+
+  test('a rotated arrow: the followed end is drawn where the shape took it', () => {
+    const t = setup();
+    const arrow = boundArrow(t, { x: 310, y: 40 }, [], 90);
+    t.selection.set(['to']);
+    t.toolbox.pointerDown(t.event(350, 20));
+    t.toolbox.pointerMove(t.event(370, 50));
+    assertPoints(boardPoints(t.shown('arrow')), [{ x: 50, y: 40 }, { x: 330, y: 70 }], 'shown at the moved end');
+    t.toolbox.pointerUp(t.event(370, 50));
+    const stored = t.board.get('arrow');
+    assertPoints(boardPoints(stored), [{ x: 50, y: 40 }, { x: 330, y: 70 }], 'stored at the moved end');
+    assert.equal(stored?.rotation, arrow.rotation, 'the rotation is kept');
+    t.close();
+  });
+
+  test('Escape during a drag drops the preview of the shape and of the arrow; nothing is written', () => {
+    const t = setup();
+    const arrow = boundArrow(t);
+    t.selection.set(['to']);
+    t.toolbox.pointerDown(t.event(350, 20));
+    t.toolbox.pointerMove(t.event(400, 60));
+    assert.ok(t.draft.overrides?.has('arrow'), 'the arrow is previewed');
+    t.toolbox.keyDown({ key: 'Escape', shiftKey: false });
+    assert.equal(t.draft.overrides, null);
+    assert.equal(t.draft.translation, null);
+    assert.deepEqual(t.shown('arrow'), arrow);
+    assert.deepEqual(t.transactions, []);
+    t.close();
+  });
+
+  test('deleting a bound shape leaves the arrow where it was, unbound, in the same transaction; undo binds it again', () => {
+    const t = setup();
+    const arrow = boundArrow(t);
+    t.selection.set(['to']);
+    assert.equal(t.toolbox.keyDown({ key: 'Delete', shiftKey: false }), true);
+    assert.equal(t.board.has('to'), false);
+    assert.deepEqual(t.transactions, [LOCAL_ORIGIN], 'the delete and the unbinding are one transaction');
+    const left = t.board.get('arrow');
+    assert.deepEqual(left, { ...arrow, endBinding: null }, 'same place, end unbound, start still bound');
+
+    // The arrow no longer follows anything at its free end; the bound start still follows.
+    t.selection.set(['from']);
+    t.gesture([[20, 20], [40, 40], [60, 60]]);
+    assertPoints(boardPoints(t.board.get('arrow')), [{ x: 90, y: 80 }, { x: 350, y: 40 }], 'the start followed, the free end stayed');
+
+    t.history.undo();
+    t.history.undo();
+    assert.deepEqual(t.board.get('arrow'), arrow, 'undoing the delete binds the arrow again');
+    assert.equal(t.board.has('to'), true);
+    t.close();
+  });
+});
