@@ -242,6 +242,7 @@ async function timeRoomLoad(source: string, copy: string, room: ColdRoom, update
       logger: createLogger('silent'),
       compactAfterUpdates: DEFAULT_SERVER_OPTIONS.compactAfterUpdates,
       compactAfterBytes: DEFAULT_SERVER_OPTIONS.compactAfterBytes,
+      writeIntervalMs: DEFAULT_SERVER_OPTIONS.writeIntervalMs,
       maxAwarenessBytes: DEFAULT_SERVER_OPTIONS.maxAwarenessBytes,
       onRejected: (_conn, error) => {
         throw error;

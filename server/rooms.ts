@@ -17,6 +17,7 @@ export interface RoomRegistryOptions {
   unloadDelayMs: number;
   compactAfterUpdates: number;
   compactAfterBytes: number;
+  writeIntervalMs: number;
   /** Most rooms held in memory at once (0: no limit); rooms waiting to unload make way first. */
   maxRooms: number;
   maxAwarenessBytes: number;
@@ -95,6 +96,7 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
         logger: options.logger,
         compactAfterUpdates: options.compactAfterUpdates,
         compactAfterBytes: options.compactAfterBytes,
+        writeIntervalMs: options.writeIntervalMs,
         maxAwarenessBytes: options.maxAwarenessBytes,
         onRejected: options.onRejected,
         onFailure,

@@ -39,10 +39,20 @@ export interface ServerOptions {
   persistence?: Persistence;
   /** Scale-out: keep rooms in this Redis, shared with every other process using it, instead of LevelDB. */
   redisUrl?: string;
+  /**
+   * Scale-out: how long a process's registration in a room lasts unrenewed, so how long others
+   * keep reading a room's log back after that process crashed (default 30 s).
+   */
+  redisRegistrationTtlMs?: number;
   /** How long an empty room stays in memory. */
   unloadDelayMs: number;
   compactAfterUpdates: number;
   compactAfterBytes: number;
+  /**
+   * A busy room writes (and relays) at most once per this many ms, merging what arrived meanwhile;
+   * the first write after a quiet spell goes at once. 0 writes whenever the last write is done.
+   */
+  writeIntervalMs: number;
   /** How often sockets are pinged; one missed pong drops the socket. */
   pingIntervalMs: number;
   /** Largest WebSocket message accepted; a larger one closes the socket with 1009. */
@@ -86,6 +96,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   unloadDelayMs: 5_000,
   compactAfterUpdates: 500,
   compactAfterBytes: 16 * 1024 * 1024,
+  writeIntervalMs: 4,
   pingIntervalMs: 30_000,
   maxMessageBytes: 8 * 1024 * 1024,
   authSecret: null,
@@ -155,7 +166,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
   const logger = options.logger ?? createLogger(options.logLevel);
   const openedPersistence: Persistence =
     options.persistence ??
-    (options.redisUrl ? await createRedisPersistence(options.redisUrl, logger) : await createLevelPersistence(options.dataDir));
+    (options.redisUrl ? await createRedisPersistence(options.redisUrl, logger, options.redisRegistrationTtlMs) : await createLevelPersistence(options.dataDir));
   const auth: Auth | null = options.authSecret === null ? null : createAuth(options.authSecret);
   const originPolicy = createOriginPolicy(options.allowedOrigins);
   const addresses = createIpCounter(options.maxConnectionsPerIp);
@@ -178,6 +189,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     unloadDelayMs: options.unloadDelayMs,
     compactAfterUpdates: options.compactAfterUpdates,
     compactAfterBytes: options.compactAfterBytes,
+    writeIntervalMs: options.writeIntervalMs,
     maxRooms: options.maxRooms,
     maxAwarenessBytes: options.maxAwarenessBytes,
     onRejected: rejectMessage,

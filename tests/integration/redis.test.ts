@@ -110,6 +110,74 @@ test('the log is compacted into a snapshot that a new process loads', async () =
   }
 });
 
+test('a process reads a room\'s log back only while another process has the room loaded', async () => {
+  // Registrations outlive the test, so no heartbeat can stand in for the join notice.
+  const [p1, p2] = await cluster(2, { unloadDelayMs: 50, redisRegistrationTtlMs: 10 * 60_000 });
+  const inspector = new Redis(redis.url);
+  const monitor = await inspector.monitor();
+  // Every XREAD either process issues, as the stream keys it names.
+  const reads: string[][] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (args[0]?.toLowerCase() === 'xread') reads.push(args.filter((arg) => arg.startsWith('easel:')));
+  });
+  const readsLog = (from: number) => reads.slice(from).some((keys) => keys.includes('easel:{affine}:log'));
+  const a = connectClient(p1!.syncUrl, 'affine');
+  // Relayed to the watcher means stored in Redis.
+  const watcher = connectClient(p1!.syncUrl, 'affine');
+  const stored = (n: number) => waitFor(() => sizeOf(watcher) === n, { doc: watcher.doc }, `${n} shapes stored`);
+  const others: TestClient[] = [];
+  try {
+    await Promise.all([a.synced, watcher.synced]);
+    // Alone: P1 wrote every entry, so it follows only the room's presence stream.
+    burst(a, 'solo', 30, onePoint);
+    await stored(30);
+    assert.ok(reads.length > 0, 'the follower reads');
+    assert.equal(readsLog(0), false, 'a room on one process only is not read back');
+
+    // A second process loads the room: P1 follows its log and gets B's edits.
+    const b = connectClient(p2!.syncUrl, 'affine');
+    others.push(b);
+    await b.synced;
+    assert.equal(sizeOf(b), 30);
+    burst(b, 'shared', 20, onePoint);
+    await waitFor(() => sizeOf(a) === 50, { doc: a.doc }, 'A gets what B wrote on the other process');
+    assert.ok(readsLog(0), 'P1 reads the log while the room is on both');
+
+    // B leaves and P2 unloads the room: after P1's next write alone, it stops reading again.
+    b.destroy();
+    await poll(() => p2!.server.registry.size === 0, 'P2 unloaded the room');
+    // Unloading ends with P2 taking its registration back (the hash keeps the epoch and P1's).
+    await poll(async () => (await inspector.hlen('easel:{affine}:procs')) === 2, 'P2 unregistered');
+    burst(a, 'alone-again', 5, onePoint);
+    await stored(55);
+    await poll(() => {
+      const mark = reads.length;
+      return mark > 0 && !reads[mark - 1]!.includes('easel:{affine}:log');
+    }, 'P1 stops reading the log');
+    const quiet = reads.length;
+    burst(a, 'solo-writes', 10, onePoint);
+    await stored(65);
+    await poll(() => reads.length > quiet, 'the follower reads again after the writes');
+    assert.equal(readsLog(quiet), false, 'solo again: no log reads');
+
+    // And back: a client on P2 again gets everything and its edits reach A.
+    const c = connectClient(p2!.syncUrl, 'affine');
+    others.push(c);
+    await c.synced;
+    assert.equal(sizeOf(c), 65);
+    burst(c, 'back', 5, onePoint);
+    await waitFor(() => sizeOf(a) === 70, { doc: a.doc }, 'A gets the edits of the returning process');
+    c.destroy();
+  } finally {
+    monitor.disconnect();
+    inspector.disconnect();
+    a.destroy();
+    watcher.destroy();
+    for (const client of others) client.destroy();
+    await Promise.all([p1!.close(), p2!.close()]);
+  }
+});
+
 test('a client update waiting on what another process stored is itself stored once that arrives', async () => {
   const [p1, p2, p3] = await cluster(3);
   // One writer's two updates: the second edits the shape the first creates.
