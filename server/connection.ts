@@ -33,13 +33,20 @@ export class Connection {
     return !this.closed && this.socket.readyState === this.socket.OPEN;
   }
 
-  /** Sends a binary message; a no-op once the socket is closing (never throws). */
-  send(message: Uint8Array): void {
-    if (!this.isOpen) return;
+  /**
+   * Sends a binary message; a no-op once the socket is closing (never throws). `done` runs once
+   * the message has been handed to the OS, or has failed, or at once if nothing was sent.
+   */
+  send(message: Uint8Array, done?: () => void): void {
+    if (!this.isOpen) {
+      done?.();
+      return;
+    }
     this.metrics.messageOut(message);
     this.socket.send(message, { binary: true }, (error) => {
       // A failed send means the socket is going away; its 'close' event cleans up.
       if (error) this.log.debug({ err: error }, 'send failed');
+      done?.();
     });
   }
 

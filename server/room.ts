@@ -38,6 +38,9 @@ export interface RoomOptions {
 
 type Waiter = (error: StorageError | null) => void;
 
+/** How long a room at rest answers from its stored snapshot before building its doc. */
+const MATERIALIZE_DELAY_MS = 25;
+
 interface AwarenessChange {
   added: number[];
   updated: number[];
@@ -90,6 +93,8 @@ export class Room {
   private applyScheduled = false;
   /** Set while the room answers from its stored snapshot and has not built its doc yet. */
   private lazy: { snapshot: Uint8Array; stateVector: Uint8Array } | null = null;
+  /** Stored snapshots being sent as answers; the doc is built only once they are out. */
+  private lazyAnswersInFlight = 0;
   /** Size of the log right after the last compaction: a snapshot alone never triggers another. */
   private compactedBytes = 0;
   /** The running (or last) drain loop; destroy waits for it before its own compaction. */
@@ -163,12 +168,24 @@ export class Room {
       // be answered with the stored bytes at once, and the doc is built right after.
       room.compactedBytes = only.byteLength;
       room.lazy = { snapshot: only, stateVector: log.stateVector };
-      setImmediate(() => room.materialize());
+      room.materializeSoon();
     } else {
       room.applyStored(log.loaded);
       room.start();
     }
     return room;
+  }
+
+  /**
+   * Builds the doc a little later: the first clients' requests usually come in that time and
+   * are answered from the snapshot, and building the doc blocks the event loop, which would hold
+   * back the sending of those answers (measured: most of a cold load's time). Waits while an
+   * answer is still being sent; the last one to finish calls this again.
+   */
+  private materializeSoon(): void {
+    setTimeout(() => {
+      if (this.lazyAnswersInFlight === 0) this.materialize();
+    }, MATERIALIZE_DELAY_MS);
   }
 
   /** Builds the doc from the stored snapshot, if that is still to do. */
@@ -178,6 +195,11 @@ export class Room {
     this.lazy = null;
     this.applyStored([lazy.snapshot]);
     this.start();
+    // Client updates that came while the doc was not built yet were kept for now.
+    if (this.incoming.length > 0 && !this.applyScheduled) {
+      this.applyScheduled = true;
+      setImmediate(this.applyIncoming);
+    }
   }
 
   /** Starts live operation once the stored log is in the doc. */
@@ -273,10 +295,17 @@ export class Room {
     if (this.lazy) {
       // An empty state vector (a single varint 0) asks for everything: the stored snapshot.
       if (subType === SYNC_MESSAGE_TYPE.step1 && payload.length === 1 && payload[0] === 0) {
-        conn.send(encodeSyncMessage(SYNC_MESSAGE_TYPE.step2, this.lazy.snapshot));
+        this.lazyAnswersInFlight += 1;
+        conn.send(encodeSyncMessage(SYNC_MESSAGE_TYPE.step2, this.lazy.snapshot), () => {
+          this.lazyAnswersInFlight -= 1;
+          if (this.lazyAnswersInFlight === 0) this.materializeSoon();
+        });
         return;
       }
-      this.materialize();
+      // A client's own state (step 2) and its edits wait in `incoming` until the doc is built
+      // (applyIncoming); anything else needs the doc now.
+      const waits = (subType === SYNC_MESSAGE_TYPE.step2 || subType === SYNC_MESSAGE_TYPE.update) && conn.role !== ACCESS_ROLE.view;
+      if (!waits) this.materialize();
     }
     switch (subType) {
       case SYNC_MESSAGE_TYPE.step1: {
@@ -339,6 +368,12 @@ export class Room {
    */
   private readonly applyIncoming = (): void => {
     this.applyScheduled = false;
+    if (this.lazy) {
+      // Building the doc now would hold back the stored snapshots still being sent; the last of
+      // them to go out builds it, and that applies what waits here.
+      if (this.lazyAnswersInFlight > 0) return;
+      this.materialize();
+    }
     const received = this.incoming;
     this.incoming = [];
     if (received.length === 0 || this.failed || this.destroyed) return;
@@ -392,6 +427,8 @@ export class Room {
 
   /** Resolves once every update applied so far is written; rejects if the store failed. */
   flush(): Promise<void> {
+    // Nothing received may stay unapplied: build the doc even if answers are still going out.
+    this.materialize();
     this.applyIncoming();
     return new Promise((resolve, reject) => this.afterPersisted((error) => (error ? reject(error) : resolve())));
   }
