@@ -11,6 +11,8 @@ import { startChildServer } from '../helpers/child-server.ts';
 import { startTestServer, makeTempDir } from '../helpers/server.ts';
 import { burst, connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
+import { MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../../shared/protocol.ts';
+import { syncStep1, syncUpdate, WireClient } from '../helpers/wire.ts';
 
 function keys(doc: Y.Doc): string[] {
   return [...doc.getMap('shapes').keys()].sort();
@@ -236,6 +238,49 @@ test('a room at rest (one snapshot) answers new and returning clients, then take
     const check = connectClient(third.syncUrl, 'rest2');
     await check.synced;
     assert.equal(check.doc.getMap('shapes').size, 58);
+    check.destroy();
+    await third.stop();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('an edit sent with the first request to a room at rest is applied and stored, even on an immediate shutdown', async () => {
+  const dataDir = await makeTempDir();
+  try {
+    const first = await startTestServer({ dataDir });
+    const writer = connectClient(first.syncUrl, 'rest3');
+    await writer.synced;
+    burst(writer, 'a', 50);
+    await first.server.registry.flushAll();
+    const watcher = connectClient(first.syncUrl, 'rest3');
+    await waitFor(() => watcher.doc.getMap('shapes').size === 50, { doc: watcher.doc }, 'stored');
+    watcher.destroy();
+    writer.destroy();
+    await first.stop();
+
+    // A client that already has the board's content sends its request and an edit at once: the
+    // edit arrives while the room answers from its snapshot, before the doc is built.
+    const local = new Y.Doc();
+    Y.applyUpdate(local, Y.encodeStateAsUpdate(writer.doc));
+    const edits: Uint8Array[] = [];
+    local.on('update', (update: Uint8Array) => edits.push(update));
+    local.transact(() => local.getMap('shapes').set('late', new Y.Map()), LOCAL_ORIGIN);
+    const second = await startTestServer({ dataDir });
+    const raw = new WireClient(`${second.syncUrl}/rest3`);
+    await raw.opened;
+    raw.send(syncStep1(new Y.Doc()));
+    raw.send(syncUpdate(edits[0]!));
+    await raw.next((m) => m.type === MESSAGE_TYPE.sync && m.subType === SYNC_MESSAGE_TYPE.step2, 'the stored snapshot');
+    // Shut down at once: the waiting edit must still be applied and written.
+    raw.close();
+    await second.stop();
+
+    const third = await startTestServer({ dataDir });
+    const check = connectClient(third.syncUrl, 'rest3');
+    await check.synced;
+    assert.equal(check.doc.getMap('shapes').size, 51);
+    assert.ok(check.doc.getMap('shapes').has('late'));
     check.destroy();
     await third.stop();
   } finally {
