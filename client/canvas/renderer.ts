@@ -69,6 +69,8 @@ export function createRenderer(options: RendererOptions): Renderer {
   const dirty = new Set<string>();
   let translationDirty = false;
   let viewDirty = true;
+  /** The board or the draft changed something drawn (not just the camera). */
+  let contentDirty = false;
   let area: Bounds | null = null;
   /** The view itself: nodes kept in the margin around it are hidden, so Konva skips drawing them. */
   let seen: Bounds | null = null;
@@ -96,6 +98,7 @@ export function createRenderer(options: RendererOptions): Renderer {
 
   const offBoard = board.onChange(({ ids }) => {
     for (const id of ids) dirty.add(id);
+    contentDirty = true;
     request();
   });
   // Resize/rotate previews and eraser fading redraw only the shapes they name, before and after.
@@ -106,10 +109,12 @@ export function createRenderer(options: RendererOptions): Renderer {
       for (const id of previewed) dirty.add(id);
       for (const id of now) dirty.add(id);
       previewed = now;
+      contentDirty = true;
       request();
     }
     if (!change.translation) return;
     translationDirty = true;
+    contentDirty = true;
     request();
   });
   const offView =
@@ -118,6 +123,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       request();
     }) ?? (() => {});
   for (const shape of board.ordered()) dirty.add(shape.id);
+  contentDirty = true;
   request();
 
   const offset = (id: string): { dx: number; dy: number } => {
@@ -241,8 +247,12 @@ export function createRenderer(options: RendererOptions): Renderer {
       draftChanged ||= changed.draft;
     }
     if (toPlace.size > 0) place(toPlace);
-    // Inside the layer's own draw, the changes are drawn by that very draw.
-    if ((shapesChanged || toPlace.size > 0) && !drawing) layers.shapes.batchDraw();
+    // Inside the layer's own draw, the changes are drawn by that very draw. What only the camera
+    // changed (culling) is drawn when the stage draws for the camera: at once for a pan, when the
+    // zoom pauses for a zoom (zoom-preview.ts).
+    const drawNeeded = contentDirty || view === undefined;
+    contentDirty = false;
+    if ((shapesChanged || toPlace.size > 0) && !drawing && drawNeeded) layers.shapes.batchDraw();
     if (draftChanged) layers.draft.batchDraw();
   }
 

@@ -2,6 +2,7 @@ import Konva from 'konva';
 import type { Point } from '../model/geometry.ts';
 import type { Camera, Viewport } from '../model/camera.ts';
 import { createEmitter } from '../model/emitter.ts';
+import { createZoomPreview } from './zoom-preview.ts';
 
 export type { Viewport } from '../model/camera.ts';
 
@@ -60,6 +61,8 @@ export function createStage(element: HTMLDivElement, camera: Camera): BoardStage
     // Named canvases make the page inspectable (and testable) without reaching into Konva.
     layer.getNativeCanvasElement().dataset.layer = name;
   }
+  // The shapes layer, the costly one, is only scaled by the compositor during a zoom.
+  const zoomPreview = createZoomPreview(layers.shapes);
   // Only layers with something on them are drawn when the camera moves: setting the stage's
   // transform would otherwise redraw all of them (Konva's auto-draw), and each blank full-window
   // canvas redrawn is one more bitmap the browser copies and blends on every pan or zoom frame.
@@ -71,7 +74,11 @@ export function createStage(element: HTMLDivElement, camera: Camera): BoardStage
     } finally {
       Konva.autoDrawEnabled = autoDraw;
     }
-    for (const layer of konva.getLayers()) if (hasContent(layer)) layer.batchDraw();
+    const previewed = zoomPreview.show(viewport);
+    for (const layer of konva.getLayers()) {
+      if (previewed && layer === layers.shapes) continue;
+      if (hasContent(layer)) layer.batchDraw();
+    }
   };
   // A layer left blank by its last draw is hidden, so the compositor neither uploads nor blends
   // it; layers added later (presence) are followed too.
@@ -95,6 +102,9 @@ export function createStage(element: HTMLDivElement, camera: Camera): BoardStage
   const resize = new ResizeObserver(() => {
     konva.size({ width: element.clientWidth, height: element.clientHeight });
     resizes.emit();
+    // Konva redrew the layers while resizing, before the renderer heard the view grew: draw the
+    // shapes once more, with what the new view brings in.
+    layers.shapes.batchDraw();
   });
   resize.observe(element);
 
@@ -126,6 +136,7 @@ export function createStage(element: HTMLDivElement, camera: Camera): BoardStage
       resize.disconnect();
       resizes.clear();
       offCamera();
+      zoomPreview.close();
       konva.destroy();
     },
   };
