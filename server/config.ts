@@ -35,6 +35,11 @@ Limits (0 = unlimited where it makes sense)
   --handshake-timeout-ms <n>    HANDSHAKE_TIMEOUT_MS    to send the upgrade request, and then to join and send a
                                                         first message, else close 4009 (default ${DEFAULT_SERVER_OPTIONS.handshakeTimeoutMs})
 
+Tuning
+  --write-interval-ms <n>       WRITE_INTERVAL_MS       a busy room writes and relays at most once per this many ms,
+                                                        merging what came meanwhile; the first write after a quiet
+                                                        spell goes at once (default ${DEFAULT_SERVER_OPTIONS.writeIntervalMs}; 0: as soon as the last is done)
+
   --help                        this text
 `;
 
@@ -69,6 +74,7 @@ const COUNT_OPTIONS = [
   ['max-connections-per-ip', 'MAX_CONNECTIONS_PER_IP', 'maxConnectionsPerIp', 0],
   ['max-rooms', 'MAX_ROOMS', 'maxRooms', 0],
   ['handshake-timeout-ms', 'HANDSHAKE_TIMEOUT_MS', 'handshakeTimeoutMs', 100],
+  ['write-interval-ms', 'WRITE_INTERVAL_MS', 'writeIntervalMs', 0],
 ] as const;
 
 export interface ParsedConfig {

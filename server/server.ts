@@ -96,7 +96,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   unloadDelayMs: 5_000,
   compactAfterUpdates: 500,
   compactAfterBytes: 16 * 1024 * 1024,
-  writeIntervalMs: 4,
+  writeIntervalMs: 0,
   pingIntervalMs: 30_000,
   maxMessageBytes: 8 * 1024 * 1024,
   authSecret: null,
