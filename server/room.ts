@@ -519,6 +519,10 @@ export class Room {
    * queued but not yet written; they are then stored twice, which is harmless.
    */
   private async compact(): Promise<void> {
+    // Encoding the whole doc blocks the event loop: let waiting I/O go first, and keep rooms that
+    // compact at the same moment (their unload timers fire together) from adding up into one
+    // long stall (measured: eight rooms, one ~100 ms stall that set the p99 of every other room).
+    await new Promise((resolve) => setImmediate(resolve));
     const before = this.log.length;
     await this.log.compact(Y.encodeStateAsUpdate(this.doc), Y.encodeStateVector(this.doc));
     this.compactedBytes = this.log.bytes;
