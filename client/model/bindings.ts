@@ -80,6 +80,24 @@ export function detachBindings(shapes: Iterable<Shape>, deleted: ReadonlySet<str
   return patches;
 }
 
+/**
+ * Patches that detach the lines and arrows among `changed` from shapes not changed with them: an
+ * arrow moved, resized or rotated on its own no longer ends at its shape, and would jump back to
+ * it at that shape's next move (Excalidraw and tldraw unbind it too). Ends bound to shapes changed
+ * in the same gesture keep their binding.
+ */
+export function releasedBindings(changed: ReadonlyMap<string, NewShape>): Map<string, ShapePatch> {
+  const patches = new Map<string, ShapePatch>();
+  for (const shape of changed.values()) {
+    if (shape.type !== 'arrow' && shape.type !== 'line') continue;
+    const patch: Partial<Pick<LinearShape, 'startBinding' | 'endBinding'>> = {};
+    if (shape.startBinding !== null && !changed.has(shape.startBinding)) patch.startBinding = null;
+    if (shape.endBinding !== null && !changed.has(shape.endBinding)) patch.endBinding = null;
+    if (Object.keys(patch).length > 0) patches.set(shape.id, patch);
+  }
+  return patches;
+}
+
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 function rotate(p: Point, degrees: number): Point {

@@ -1,6 +1,6 @@
 import type { Shape } from '../../shared/schema.ts';
 import type { NewShape, ShapePatch } from '../model/board.ts';
-import { boundLinearIds, followBindings, followedShapes } from '../model/bindings.ts';
+import { boundLinearIds, followBindings, followedShapes, releasedBindings } from '../model/bindings.ts';
 import { shapeBounds, type Bounds, type Point } from '../model/geometry.ts';
 import { shapeAt } from '../model/shape-at.ts';
 import { diffShape, rotateShape, scaleShape, unionBounds } from '../model/transform.ts';
@@ -47,6 +47,7 @@ export function createSelectTool(ctx: ToolContext): Tool {
       if (before !== undefined) patches.set(id, diffShape(before, shape));
     }
     for (const [id, patch] of followBindings(ctx.board, after)) patches.set(id, patch);
+    for (const [id, patch] of releasedBindings(after)) patches.set(id, { ...patches.get(id), ...patch });
     ctx.board.updateShapes(patches);
   };
 
@@ -204,10 +205,12 @@ export function createSelectTool(ctx: ToolContext): Tool {
           const dy = event.y - previous.origin.y;
           // moveShapes adds the delta to where the shapes are now, so a concurrent move is kept.
           // The whole board is searched for bound arrows: one may have been drawn meanwhile.
-          const follow = followBindings(ctx.board, dragged(previous.ids, dx, dy));
+          const moved = dragged(previous.ids, dx, dy);
+          const follow = followBindings(ctx.board, moved);
           ctx.board.batch(() => {
             ctx.board.moveShapes(previous.ids, dx, dy);
             ctx.board.updateShapes(follow);
+            ctx.board.updateShapes(releasedBindings(moved));
           });
           return;
         }

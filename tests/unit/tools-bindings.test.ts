@@ -237,3 +237,40 @@ describe('bound arrows follow a gesture live', () => {
     t.close();
   });
 });
+
+describe('an arrow changed on its own lets go of its shapes', () => {
+  test('dragged alone it is unbound in the same undo step, and no longer follows; dragged with its shapes it stays bound', () => {
+    const t = setup();
+    const arrow = boundArrow(t);
+    t.selection.set(['arrow']);
+    t.toolbox.pointerDown(t.event(200, 40));
+    t.toolbox.pointerMove(t.event(200, 70));
+    t.toolbox.pointerMove(t.event(200, 100));
+    t.toolbox.pointerUp(t.event(200, 100));
+    const dropped = t.board.get('arrow');
+    assert.ok(dropped?.type === 'arrow');
+    assert.deepEqual([dropped.y, dropped.startBinding, dropped.endBinding], [100, null, null], 'moved and unbound');
+    assert.deepEqual(t.transactions, [LOCAL_ORIGIN], 'one transaction');
+
+    // The shape it was bound to moves: the arrow stays where it was put.
+    t.selection.set(['to']);
+    t.toolbox.pointerDown(t.event(350, 20));
+    t.toolbox.pointerMove(t.event(370, 60));
+    t.toolbox.pointerUp(t.event(370, 60));
+    assert.deepEqual(t.board.get('arrow'), dropped, 'an unbound arrow does not follow');
+
+    assert.ok(t.history.undo());
+    assert.ok(t.history.undo());
+    assert.deepEqual(t.board.get('arrow'), arrow, 'undoing the drag binds it again');
+
+    // Selected with both of its shapes, the arrow keeps its bindings.
+    t.selection.set(['arrow', 'from', 'to']);
+    t.toolbox.pointerDown(t.event(200, 40));
+    t.toolbox.pointerMove(t.event(220, 60));
+    t.toolbox.pointerUp(t.event(220, 60));
+    const together = t.board.get('arrow');
+    assert.ok(together?.type === 'arrow');
+    assert.deepEqual([together.x, together.y, together.startBinding, together.endBinding], [70, 60, 'from', 'to']);
+    t.close();
+  });
+});
