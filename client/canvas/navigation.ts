@@ -135,26 +135,21 @@ export function createNavigation(options: NavigationOptions): Navigation {
     }
   };
 
-  element.addEventListener('wheel', onWheel, { passive: false });
-  element.addEventListener('pointerdown', onDown, { capture: true });
-  element.addEventListener('pointermove', onMove, { capture: true });
-  element.addEventListener('pointerup', onUp, { capture: true });
-  element.addEventListener('pointercancel', onUp, { capture: true });
-  element.addEventListener('auxclick', onAuxClick);
-  keys.addEventListener('keydown', onKeyDown);
-  keys.addEventListener('keyup', onKeyUp);
-  keys.addEventListener('blur', onBlur);
+  // Aborting removes every listener below at once.
+  const listening = new AbortController();
+  const { signal } = listening;
+  element.addEventListener('wheel', onWheel, { passive: false, signal });
+  element.addEventListener('pointerdown', onDown, { capture: true, signal });
+  element.addEventListener('pointermove', onMove, { capture: true, signal });
+  element.addEventListener('pointerup', onUp, { capture: true, signal });
+  element.addEventListener('pointercancel', onUp, { capture: true, signal });
+  element.addEventListener('auxclick', onAuxClick, { signal });
+  keys.addEventListener('keydown', onKeyDown, { signal });
+  keys.addEventListener('keyup', onKeyUp, { signal });
+  keys.addEventListener('blur', onBlur, { signal });
   return {
     close() {
-      element.removeEventListener('wheel', onWheel);
-      element.removeEventListener('pointerdown', onDown, { capture: true });
-      element.removeEventListener('pointermove', onMove, { capture: true });
-      element.removeEventListener('pointerup', onUp, { capture: true });
-      element.removeEventListener('pointercancel', onUp, { capture: true });
-      element.removeEventListener('auxclick', onAuxClick);
-      keys.removeEventListener('keydown', onKeyDown);
-      keys.removeEventListener('keyup', onKeyUp);
-      keys.removeEventListener('blur', onBlur);
+      listening.abort();
     },
   };
 }

@@ -54,20 +54,19 @@ export function createPointerInput(stage: BoardStage, toolbox: Toolbox): Pointer
     toolbox.cancel();
   };
 
-  element.addEventListener('pointerdown', onDown);
-  element.addEventListener('pointermove', onMove);
-  element.addEventListener('pointerup', onUp);
-  element.addEventListener('pointercancel', onCancel);
+  // Aborting removes every listener below at once.
+  const listening = new AbortController();
+  const { signal } = listening;
+  element.addEventListener('pointerdown', onDown, { signal });
+  element.addEventListener('pointermove', onMove, { signal });
+  element.addEventListener('pointerup', onUp, { signal });
+  element.addEventListener('pointercancel', onCancel, { signal });
   // Capture can be lost without a pointerup (the element is hidden, an alert opens).
-  element.addEventListener('lostpointercapture', onCancel);
+  element.addEventListener('lostpointercapture', onCancel, { signal });
 
   return {
     close() {
-      element.removeEventListener('pointerdown', onDown);
-      element.removeEventListener('pointermove', onMove);
-      element.removeEventListener('pointerup', onUp);
-      element.removeEventListener('pointercancel', onCancel);
-      element.removeEventListener('lostpointercapture', onCancel);
+      listening.abort();
     },
   };
 }

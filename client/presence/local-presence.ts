@@ -24,7 +24,7 @@ export interface LocalPresenceOptions {
   selection: { ids(): ReadonlySet<string>; onChange(listener: (ids: ReadonlySet<string>) => void): () => void };
   laser?: LaserSource | undefined;
   /** The page's window: activity, resizing and leaving. */
-  window: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+  window: Pick<Window, 'addEventListener'>;
   /** Defaults to PRESENCE_TIMING.idleAfterMs. */
   idleAfterMs?: number;
 }
@@ -126,14 +126,16 @@ export function createLocalPresence(options: LocalPresenceOptions): LocalPresenc
     stage.onViewportChange(schedule),
     options.laser?.onChange(schedule),
   ];
-  stage.element.addEventListener('pointermove', onPointerMove);
-  stage.element.addEventListener('pointerleave', onPointerLeave);
-  const activityEvents = ['pointermove', 'pointerdown', 'keydown', 'wheel'] as const;
-  for (const type of activityEvents) win.addEventListener(type, onActivity, { passive: true, capture: true });
-  win.addEventListener('resize', schedule);
-  win.addEventListener('pagehide', leave);
-  win.addEventListener('beforeunload', leave);
-  win.addEventListener('pageshow', onPageShow);
+  // Aborting removes every listener below at once.
+  const listening = new AbortController();
+  const { signal } = listening;
+  stage.element.addEventListener('pointermove', onPointerMove, { signal });
+  stage.element.addEventListener('pointerleave', onPointerLeave, { signal });
+  for (const type of ['pointermove', 'pointerdown', 'keydown', 'wheel'] as const) win.addEventListener(type, onActivity, { passive: true, capture: true, signal });
+  win.addEventListener('resize', schedule, { signal });
+  win.addEventListener('pagehide', leave, { signal });
+  win.addEventListener('beforeunload', leave, { signal });
+  win.addEventListener('pageshow', onPageShow, { signal });
   armIdle();
   publish();
 
@@ -141,13 +143,7 @@ export function createLocalPresence(options: LocalPresenceOptions): LocalPresenc
     flush: publish,
     close() {
       for (const off of offs) off?.();
-      stage.element.removeEventListener('pointermove', onPointerMove);
-      stage.element.removeEventListener('pointerleave', onPointerLeave);
-      for (const type of activityEvents) win.removeEventListener(type, onActivity, { capture: true });
-      win.removeEventListener('resize', schedule);
-      win.removeEventListener('pagehide', leave);
-      win.removeEventListener('beforeunload', leave);
-      win.removeEventListener('pageshow', onPageShow);
+      listening.abort();
       if (publishTimer !== null) clearTimeout(publishTimer);
       if (idleTimer !== null) clearTimeout(idleTimer);
       leave();

@@ -68,14 +68,12 @@ export function createClipboard(options: ClipboardOptions): Clipboard {
     });
     selection.set([shape.id]);
   };
-  target.addEventListener('copy', onCopy);
-  target.addEventListener('cut', onCopy);
-  target.addEventListener('paste', onPaste);
+  const listening = new AbortController();
+  const { signal } = listening;
+  target.addEventListener('copy', onCopy, { signal });
+  target.addEventListener('cut', onCopy, { signal });
+  target.addEventListener('paste', onPaste, { signal });
   return {
-    close() {
-      target.removeEventListener('copy', onCopy);
-      target.removeEventListener('cut', onCopy);
-      target.removeEventListener('paste', onPaste);
-    },
+    close: () => listening.abort(),
   };
 }

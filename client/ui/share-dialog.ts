@@ -129,10 +129,13 @@ export function createShareDialog(options: ShareDialogOptions): ShareDialog {
   };
   const onCopyClick = (): void => void onCopy();
   const onInputFocus = (): void => input.select();
-  button.addEventListener('click', open);
-  copy.addEventListener('click', onCopyClick);
-  input.addEventListener('focus', onInputFocus);
-  dialog.addEventListener('click', onDialogClick);
+  // Aborting removes every listener below at once.
+  const listening = new AbortController();
+  const { signal } = listening;
+  button.addEventListener('click', open, { signal });
+  copy.addEventListener('click', onCopyClick, { signal });
+  input.addEventListener('focus', onInputFocus, { signal });
+  dialog.addEventListener('click', onDialogClick, { signal });
   options.parent.append(button);
   options.dialogParent.append(dialog);
 
@@ -142,10 +145,7 @@ export function createShareDialog(options: ShareDialogOptions): ShareDialog {
     open,
     close() {
       generation++;
-      button.removeEventListener('click', open);
-      copy.removeEventListener('click', onCopyClick);
-      input.removeEventListener('focus', onInputFocus);
-      dialog.removeEventListener('click', onDialogClick);
+      listening.abort();
       button.remove();
       dialog.remove();
     },
