@@ -1,6 +1,6 @@
 import type { LinearShape, Shape } from '../../shared/schema.ts';
 import type { Board, NewShape, ShapePatch } from './board.ts';
-import type { Point } from './geometry.ts';
+import { rotate, type Point } from './geometry.ts';
 
 /**
  * Arrows bound to shapes follow them. When shapes change (moved, resized, rotated), each bound end
@@ -15,7 +15,7 @@ export function boundLinearIds(board: Board, ids: ReadonlySet<string>): string[]
   const found: string[] = [];
   if (ids.size === 0) return found;
   for (const shape of board.ordered()) {
-    if ((shape.type !== 'arrow' && shape.type !== 'line') || ids.has(shape.id)) continue;
+    if (!isLinear(shape) || ids.has(shape.id)) continue;
     if ((shape.startBinding !== null && ids.has(shape.startBinding)) || (shape.endBinding !== null && ids.has(shape.endBinding))) found.push(shape.id);
   }
   return found;
@@ -40,7 +40,7 @@ export function followedShapes(board: Board, changed: ReadonlyMap<string, NewSha
   if (changed.size === 0) return followed;
   const shapes = candidates === undefined ? board.ordered() : [...candidates].map((id) => board.get(id));
   for (const shape of shapes) {
-    if (shape === undefined || (shape.type !== 'arrow' && shape.type !== 'line') || changed.has(shape.id)) continue;
+    if (shape === undefined || !isLinear(shape) || changed.has(shape.id)) continue;
     const start = shape.startBinding !== null ? changed.get(shape.startBinding) : undefined;
     const end = shape.endBinding !== null ? changed.get(shape.endBinding) : undefined;
     if (start === undefined && end === undefined) continue;
@@ -71,11 +71,9 @@ export function detachBindings(shapes: Iterable<Shape>, deleted: ReadonlySet<str
   const patches = new Map<string, ShapePatch>();
   if (deleted.size === 0) return patches;
   for (const shape of shapes) {
-    if ((shape.type !== 'arrow' && shape.type !== 'line') || deleted.has(shape.id)) continue;
-    const patch: Partial<Pick<LinearShape, 'startBinding' | 'endBinding'>> = {};
-    if (shape.startBinding !== null && deleted.has(shape.startBinding)) patch.startBinding = null;
-    if (shape.endBinding !== null && deleted.has(shape.endBinding)) patch.endBinding = null;
-    if (Object.keys(patch).length > 0) patches.set(shape.id, patch);
+    if (!isLinear(shape) || deleted.has(shape.id)) continue;
+    const patch = unbindPatch(shape, (id) => deleted.has(id));
+    if (patch) patches.set(shape.id, patch);
   }
   return patches;
 }
@@ -89,21 +87,26 @@ export function detachBindings(shapes: Iterable<Shape>, deleted: ReadonlySet<str
 export function releasedBindings(changed: ReadonlyMap<string, NewShape>): Map<string, ShapePatch> {
   const patches = new Map<string, ShapePatch>();
   for (const shape of changed.values()) {
-    if (shape.type !== 'arrow' && shape.type !== 'line') continue;
-    const patch: Partial<Pick<LinearShape, 'startBinding' | 'endBinding'>> = {};
-    if (shape.startBinding !== null && !changed.has(shape.startBinding)) patch.startBinding = null;
-    if (shape.endBinding !== null && !changed.has(shape.endBinding)) patch.endBinding = null;
-    if (Object.keys(patch).length > 0) patches.set(shape.id, patch);
+    if (!isLinear(shape)) continue;
+    const patch = unbindPatch(shape, (id) => !changed.has(id));
+    if (patch) patches.set(shape.id, patch);
   }
   return patches;
 }
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
-function rotate(p: Point, degrees: number): Point {
-  if (degrees === 0) return p;
-  const r = (degrees * Math.PI) / 180;
-  return { x: p.x * Math.cos(r) - p.y * Math.sin(r), y: p.x * Math.sin(r) + p.y * Math.cos(r) };
+/** Lines and arrows: the shapes whose ends can be bound. */
+function isLinear<T extends NewShape>(shape: T): shape is Extract<T, { type: 'arrow' | 'line' }> {
+  return shape.type === 'arrow' || shape.type === 'line';
+}
+
+/** The patch that unbinds the ends of `shape` bound to a shape `letsGo` picks; null if none is. */
+function unbindPatch(shape: Pick<LinearShape, 'startBinding' | 'endBinding'>, letsGo: (id: string) => boolean): ShapePatch | null {
+  const patch: Partial<Pick<LinearShape, 'startBinding' | 'endBinding'>> = {};
+  if (shape.startBinding !== null && letsGo(shape.startBinding)) patch.startBinding = null;
+  if (shape.endBinding !== null && letsGo(shape.endBinding)) patch.endBinding = null;
+  return Object.keys(patch).length > 0 ? patch : null;
 }
 
 function absolutePoints(shape: LinearShape): Point[] {

@@ -101,7 +101,8 @@ export function textSize(text: string, fontSize: number): { width: number; heigh
   return { width: longest * fontSize * CHAR_WIDTH, height: lines.length * fontSize * LINE_HEIGHT };
 }
 
-function rotate(p: Point, degrees: number): Point {
+/** `p` turned about the origin by `degrees` (clockwise on screen, as Konva rotates). */
+export function rotate(p: Point, degrees: number): Point {
   if (degrees === 0) return p;
   const r = (degrees * Math.PI) / 180;
   const cos = Math.cos(r);
