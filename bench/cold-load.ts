@@ -25,6 +25,7 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { createLogger } from '../server/log.ts';
 import { createLevelPersistence, type Persistence } from '../server/persistence.ts';
+import { createTurnQueue } from '../server/turn-queue.ts';
 import { Room } from '../server/room.ts';
 import { DEFAULT_SERVER_OPTIONS } from '../server/server.ts';
 import { MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../shared/protocol.ts';
@@ -243,6 +244,7 @@ async function timeRoomLoad(source: string, copy: string, room: ColdRoom, update
       compactAfterUpdates: DEFAULT_SERVER_OPTIONS.compactAfterUpdates,
       compactAfterBytes: DEFAULT_SERVER_OPTIONS.compactAfterBytes,
       writeIntervalMs: DEFAULT_SERVER_OPTIONS.writeIntervalMs,
+      encodes: createTurnQueue(),
       maxAwarenessBytes: DEFAULT_SERVER_OPTIONS.maxAwarenessBytes,
       onRejected: (_conn, error) => {
         throw error;

@@ -3,6 +3,7 @@
  * closing, close is idempotent, and the awareness client ids that arrived on this socket are
  * kept so the room can mark them gone when it closes.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { closeCodeName, type AccessRole } from '../shared/protocol.ts';
@@ -23,6 +24,8 @@ export class Connection {
     readonly id: string,
     readonly room: string,
     private readonly socket: WebSocket,
+    /** The upgraded TCP (or TLS) stream under `socket`, for sendAll's corking. */
+    private readonly stream: Pick<Duplex, 'cork' | 'uncork'>,
     readonly log: Logger,
     /** What the connection's token allows; `edit` when the server has no auth secret. */
     readonly role: AccessRole,
@@ -48,6 +51,21 @@ export class Connection {
       if (error) this.log.debug({ err: error }, 'send failed');
       done?.();
     });
+  }
+
+  /**
+   * Sends several messages in one write to the OS: ws writes each frame at once (one syscall
+   * each), so the stream is corked around them.
+   */
+  sendAll(messages: readonly Uint8Array[]): void {
+    if (messages.length === 0) return;
+    if (messages.length === 1) return this.send(messages[0]!);
+    this.stream.cork();
+    try {
+      for (const message of messages) this.send(message);
+    } finally {
+      this.stream.uncork();
+    }
   }
 
   /** Closes with a code and reason, once; later calls do nothing. */

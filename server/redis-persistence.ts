@@ -3,18 +3,19 @@
  * room and none owns data the others need.
  *
  * Per room (room names never contain ':' or '{'):
- *   easel:{room}:log    a stream, one entry per write batch: u = update bytes, p = process id
+ *   easel:{room}:log    a stream, one entry per stored update: u = update bytes, p = process id
  *   easel:{room}:snap   a hash: data = the merged state of every log entry up to id
  *   easel:{room}:aw     a capped stream of awareness updates (a = bytes) and join notices
  *                       (j = 1), p = process id
  *   easel:{room}:procs  a hash: process id → registration expiry (ms, Redis clock), and epoch =
  *                       the id of the newest join notice (see redis-membership.ts)
  *
- * A batch is stored once (XADD by the process that received it) and only then relayed by it;
+ * An update is stored once (XADD by the process that received it) and only then relayed by it;
  * every process follows the presence streams of the rooms it has loaded with XREAD, and their
- * logs while another process has them loaded too, and applies the entries others wrote. Streams are ordered and replayable, so a slow follower catches
- * up instead of losing messages as it would with pub/sub. Compaction folds the log into the
- * snapshot and trims it, in a Lua script so two processes compacting at once cannot go back.
+ * logs while another process has them loaded too, and applies the entries others wrote.
+ * Streams are ordered and replayable, so a slow follower catches up instead of losing messages
+ * as it would with pub/sub. Compaction folds the log into the snapshot and trims it, in a Lua
+ * script so two processes compacting at once cannot go back.
  */
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -171,7 +172,7 @@ class RedisRoomLog implements RoomLog {
 
   async append(updates: readonly Uint8Array[]): Promise<void> {
     if (updates.length === 0) return;
-    // The room merges a batch before handing it here when there is more than one; store each as is.
+    // One entry per update, registered and appended in one script.
     const k = keys(this.room);
     const bytes = updates.map((update) => Buffer.from(update.buffer, update.byteOffset, update.byteLength));
     let reply;

@@ -19,6 +19,7 @@ import { Connection } from './connection.ts';
 import { ProtocolError, StorageError } from './errors.ts';
 import { assertAwarenessSize } from './limits.ts';
 import type { Persistence, RoomLog } from './persistence.ts';
+import type { TurnQueue } from './turn-queue.ts';
 
 export interface RoomOptions {
   /** Compact the log once it holds this many entries … */
@@ -27,6 +28,8 @@ export interface RoomOptions {
   compactAfterBytes: number;
   /** Least time between the starts of two writes of a busy room (see ServerOptions). */
   writeIntervalMs: number;
+  /** Where compactions encode the doc: shared by all rooms, one encode per event-loop turn. */
+  encodes: TurnQueue;
   logger: Logger;
   /** Largest JSON of one client's awareness state; a larger one closes its connection (4413). */
   maxAwarenessBytes: number;
@@ -37,6 +40,31 @@ export interface RoomOptions {
 }
 
 type Waiter = (error: StorageError | null) => void;
+
+/** A client's document message waiting to be applied. */
+interface Incoming {
+  conn: Connection;
+  update: Uint8Array;
+  /** An update message (an edit just made), not a sync step 2 (a whole state). */
+  live: boolean;
+}
+
+/** True if `transaction` added or deleted anything. */
+function changedDoc(transaction: Y.Transaction): boolean {
+  if (transaction.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of transaction.afterState) if (transaction.beforeState.get(client) !== clock) return true;
+  return false;
+}
+
+/** An update applied to the doc and not yet written, with the connection that sent it. */
+interface PendingUpdate {
+  update: Uint8Array;
+  /** The sender, which already holds it and is not sent it back; null: relay to everyone. */
+  from: Connection | null;
+}
+
+/** A log over the compaction threshold is compacted once its room has written nothing for this long. */
+const COMPACT_WHEN_IDLE_MS = 1000;
 
 /** How long a room at rest answers from its stored snapshot before building its doc. */
 const MATERIALIZE_DELAY_MS = 25;
@@ -83,14 +111,16 @@ export class Room {
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
   /** Updates applied to the doc but not yet written. */
-  private pending: Uint8Array[] = [];
+  private pending: PendingUpdate[] = [];
   private pendingWaiters: Waiter[] = [];
   /** Waiters of the batch being written; null when no write is in flight. */
   private inflightWaiters: Waiter[] | null = null;
   private draining = false;
   /** Client updates received this turn of the event loop, applied together by applyIncoming. */
-  private incoming: Array<{ conn: Connection; update: Uint8Array }> = [];
+  private incoming: Incoming[] = [];
   private applyScheduled = false;
+  /** The connection whose updates applyIncoming is applying, for onDocUpdate to tag them. */
+  private applyingFrom: Connection | null = null;
   /** Set while the room answers from its stored snapshot and has not built its doc yet. */
   private lazy: { snapshot: Uint8Array; stateVector: Uint8Array } | null = null;
   /** Stored snapshots being sent as answers; the doc is built only once they are out. */
@@ -101,8 +131,10 @@ export class Room {
   private drained: Promise<void> = Promise.resolve();
   private failed: StorageError | null = null;
   private destroyed = false;
-  /** When the last write started (performance.now()), for the write interval. */
+  /** When the last write started (performance.now()), for the write interval and compaction. */
   private lastWriteAt = Number.NEGATIVE_INFINITY;
+  /** Set while a compaction waits for the room to go idle. */
+  private compactTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly name: string,
@@ -138,24 +170,37 @@ export class Room {
    */
   private applyRemote(updates: readonly Uint8Array[]): void {
     if (this.failed || this.destroyed) return;
-    const store = this.doc.store;
-    const completesLocal = store.pendingStructs !== null || store.pendingDs !== null;
-    if (!completesLocal) this.doc.off('update', this.onDocUpdate);
-    try {
-      this.doc.transact(() => {
-        for (const update of updates) {
-          try {
-            Y.applyUpdate(this.doc, update, REDIS_ORIGIN);
-          } catch (error) {
-            this.options.logger.error({ err: error, room: this.name }, 'skipping an update from another process that does not apply');
-          }
+    const completesLocal = this.holdsPending();
+    this.transact(!completesLocal, completesLocal ? REMOTE_ORIGIN : REDIS_ORIGIN, () => {
+      for (const update of updates) {
+        try {
+          Y.applyUpdate(this.doc, update, REDIS_ORIGIN);
+        } catch (error) {
+          this.options.logger.error({ err: error, room: this.name }, 'skipping an update from another process that does not apply');
         }
-      }, completesLocal ? REMOTE_ORIGIN : REDIS_ORIGIN);
-    } finally {
-      if (!completesLocal) this.doc.on('update', this.onDocUpdate);
-    }
+      }
+    });
     // Stored by another process before it was published: relay at once, never store it again.
-    if (!completesLocal) for (const update of updates) this.broadcast(encodeSyncMessage(SYNC_MESSAGE_TYPE.update, update));
+    if (!completesLocal) this.relay(updates.map((update) => ({ update, from: null })));
+  }
+
+  /** The doc holds structs or deletions that wait for what they build on (an update that came early). */
+  private holdsPending(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+  }
+
+  /**
+   * Runs `fn` in one transaction and returns what it returns. With `quiet`, the doc's update
+   * listener is off meanwhile: Yjs then does not encode the change, and nothing of it is queued
+   * for writing (the caller stores or relays the bytes it already has).
+   */
+  private transact<T>(quiet: boolean, origin: unknown, fn: (transaction: Y.Transaction) => T): T {
+    if (quiet) this.doc.off('update', this.onDocUpdate);
+    try {
+      return this.doc.transact(fn, origin);
+    } finally {
+      if (quiet) this.doc.on('update', this.onDocUpdate);
+    }
   }
 
   /** Loads a room's stored log into a fresh doc. Broken stored updates are skipped and logged. */
@@ -309,6 +354,10 @@ export class Room {
     }
     switch (subType) {
       case SYNC_MESSAGE_TYPE.step1: {
+        // Edits that came before this request in the same turn are not applied yet: the answer
+        // must hold them and wait for their write (clients probe with a step 1 to learn that
+        // their edits are stored).
+        if (this.incoming.length > 0) this.applyIncoming();
         let reply: Uint8Array;
         try {
           reply = encodeSyncMessage(SYNC_MESSAGE_TYPE.step2, Y.encodeStateAsUpdate(this.doc, payload));
@@ -327,7 +376,7 @@ export class Room {
           this.dropWrite(conn, subType, payload);
           break;
         }
-        this.incoming.push({ conn, update: payload });
+        this.incoming.push({ conn, update: payload, live: subType === SYNC_MESSAGE_TYPE.update });
         if (!this.applyScheduled) {
           this.applyScheduled = true;
           setImmediate(this.applyIncoming);
@@ -361,10 +410,9 @@ export class Room {
   }
 
   /**
-   * Applies every client update received in this turn of the event loop in one transaction: Yjs
-   * then emits one merged update for all of them, the batch's single log entry and broadcast,
-   * instead of one per message merged again later. An update that does not apply closes only
-   * its sender; the others still go in.
+   * Applies every client update received in this turn of the event loop, one transaction per
+   * sender, so what a sender changed can be relayed to everyone but that sender. An update that
+   * does not apply closes only its sender; the others still go in.
    */
   private readonly applyIncoming = (): void => {
     this.applyScheduled = false;
@@ -377,26 +425,69 @@ export class Room {
     const received = this.incoming;
     this.incoming = [];
     if (received.length === 0 || this.failed || this.destroyed) return;
+    const bySender = new Map<Connection, Incoming[]>();
+    for (const message of received) {
+      const messages = bySender.get(message.conn);
+      if (messages) messages.push(message);
+      else bySender.set(message.conn, [message]);
+    }
     const rejected: Array<{ conn: Connection; error: unknown }> = [];
-    this.doc.transact(() => {
-      // A sender that closed meanwhile still sent this update: it is applied like the rest.
-      for (const { conn, update } of received) {
-        try {
-          Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
-        } catch (error) {
-          rejected.push({ conn, error });
-        }
-      }
-    }, REMOTE_ORIGIN);
+    for (const [conn, messages] of bySender) this.applyFrom(conn, messages, rejected);
     for (const { conn, error } of rejected) {
       this.options.onRejected(conn, new ProtocolError(CLOSE_CODE.invalidUpdate, 'update does not apply', { cause: error }));
     }
   };
 
+  /**
+   * Applies one sender's messages in one transaction.
+   *
+   * Live edits are stored and relayed as the bytes the client sent: a client sends exactly what
+   * its transaction changed, so letting Yjs encode the change again (the doc's update event)
+   * would only reproduce them; it cost an eighth of a busy server's CPU. Everything else goes
+   * through the update event, which leaves out what the doc already holds: a sync step 2 (a
+   * client's whole state on connecting, mostly known here), and any message while the doc holds
+   * pending structs (an earlier update that came before what it builds on), as this transaction
+   * may then integrate someone else's changes too, which everyone must get.
+   */
+  private applyFrom(conn: Connection, messages: readonly Incoming[], rejected: Array<{ conn: Connection; error: unknown }>): void {
+    const settled = !this.holdsPending();
+    const asSent = settled && messages.every(({ live }) => live);
+    const applied: Uint8Array[] = [];
+    let failed = false;
+    this.applyingFrom = settled ? conn : null;
+    let transaction: Y.Transaction;
+    try {
+      transaction = this.transact(asSent, REMOTE_ORIGIN, (tr) => {
+        // A sender that closed meanwhile still sent this update: it is applied like the rest.
+        for (const { update } of messages) {
+          try {
+            Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+            applied.push(update);
+          } catch (error) {
+            failed = true;
+            rejected.push({ conn, error });
+          }
+        }
+        return tr;
+      });
+    } finally {
+      this.applyingFrom = null;
+    }
+    if (!asSent || !changedDoc(transaction)) return;
+    if (failed) {
+      // A broken update may have been integrated in part before it threw; store what the doc
+      // gained, whatever it came from.
+      this.pending.push({ update: Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(transaction.beforeState)), from: null });
+    } else {
+      for (const update of applied) this.pending.push({ update, from: conn });
+    }
+    this.scheduleDrain();
+  }
+
   /** Queues what a client update actually changed (Yjs leaves duplicates out) for writing. */
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === STORAGE_ORIGIN) return;
-    this.pending.push(update);
+    this.pending.push({ update, from: this.applyingFrom });
     this.scheduleDrain();
   };
 
@@ -412,6 +503,18 @@ export class Room {
     this.broadcast(encodeAwarenessMessage(update));
     if (origin !== REDIS_ORIGIN) this.log.publishAwareness?.(update);
   };
+
+  /**
+   * Relays a written batch. A sender is not sent its own changes back: it holds them, and
+   * decoding them again is a large part of a busy client's work. The reference server echoes
+   * them; y-websocket clients do not need it.
+   */
+  private relay(batch: readonly PendingUpdate[]): void {
+    const messages = batch.map(({ update }) => encodeSyncMessage(SYNC_MESSAGE_TYPE.update, update));
+    for (const conn of this.connections) {
+      conn.sendAll(batch.some(({ from }) => from === conn) ? messages.filter((_, i) => batch[i]!.from !== conn) : messages);
+    }
+  }
 
   private broadcast(message: Uint8Array): void {
     for (const conn of this.connections) conn.send(message);
@@ -455,8 +558,9 @@ export class Room {
   }
 
   /**
-   * Compaction re-encodes the whole document, so it waits for a quiet moment; only a log four
-   * times over the threshold (or over the byte limit) is compacted in the middle of a burst.
+   * Compaction re-encodes the whole document, so it waits until the room has been idle for a
+   * moment (COMPACT_WHEN_IDLE_MS); only a log four times over the threshold (or over the byte
+   * limit) is compacted in the middle of a burst.
    */
   private mustCompactNow(): boolean {
     return this.log.length >= 4 * this.options.compactAfterUpdates || this.appendedBytes() >= 2 * this.byteThreshold();
@@ -470,37 +574,55 @@ export class Room {
     try {
       for (;;) {
         while (this.pending.length > 0 && !this.failed) {
-          // Every write costs the same whatever it holds, here, in the store and in each client
-          // (one message, one transaction), so a busy room gathers for a moment; a room that was
-          // quiet writes at once.
+          // A room that was quiet writes at once. With a write interval, a busy room gathers for
+          // a moment and merges what came into one entry and one message for everyone.
           const wait = this.lastWriteAt + this.options.writeIntervalMs - performance.now();
           if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
           if (this.failed) return;
           this.lastWriteAt = performance.now();
-          const batch = this.pending;
           const waiters = this.pendingWaiters;
+          const batch =
+            this.options.writeIntervalMs > 0 && this.pending.length > 1
+              ? [{ update: Y.mergeUpdates(this.pending.map(({ update }) => update)), from: null }]
+              : this.pending;
           this.pending = [];
           this.pendingWaiters = [];
           this.inflightWaiters = waiters;
-          // One merged update per batch: one log entry, one message encoded once for the whole room.
-          const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+          // Otherwise each update is its own log entry: merging would decode and encode them again.
           try {
-            await this.log.append([merged], Y.encodeStateVector(this.doc));
+            await this.log.append(
+              batch.map(({ update }) => update),
+              Y.encodeStateVector(this.doc),
+            );
           } catch (error) {
             this.fail(error);
             return;
           }
           this.inflightWaiters = null;
-          this.broadcast(encodeSyncMessage(SYNC_MESSAGE_TYPE.update, merged));
+          this.relay(batch);
           for (const waiter of waiters) waiter(null);
           if (this.mustCompactNow() && !(await this.tryCompact())) return;
         }
         if (this.failed || this.destroyed || !this.shouldCompact()) return;
+        const idleFor = performance.now() - this.lastWriteAt;
+        if (idleFor < COMPACT_WHEN_IDLE_MS) {
+          this.compactWhenIdle(COMPACT_WHEN_IDLE_MS - idleFor);
+          return;
+        }
         if (!(await this.tryCompact())) return;
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  /** Runs the drain loop again in `ms`, which compacts if the room has stayed idle. */
+  private compactWhenIdle(ms: number): void {
+    if (this.compactTimer) return;
+    this.compactTimer = setTimeout(() => {
+      this.compactTimer = null;
+      this.scheduleDrain();
+    }, ms);
   }
 
   /** Compacts; on failure fails the room and returns false. */
@@ -519,12 +641,10 @@ export class Room {
    * queued but not yet written; they are then stored twice, which is harmless.
    */
   private async compact(): Promise<void> {
-    // Encoding the whole doc blocks the event loop: let waiting I/O go first, and keep rooms that
-    // compact at the same moment (their unload timers fire together) from adding up into one
-    // long stall (measured: eight rooms, one ~100 ms stall that set the p99 of every other room).
-    await new Promise((resolve) => setImmediate(resolve));
+    // Encoding the whole doc blocks the event loop: it waits its turn behind other rooms'.
     const before = this.log.length;
-    await this.log.compact(Y.encodeStateAsUpdate(this.doc), Y.encodeStateVector(this.doc));
+    const [snapshot, stateVector] = await this.options.encodes.run(() => [Y.encodeStateAsUpdate(this.doc), Y.encodeStateVector(this.doc)] as const);
+    await this.log.compact(snapshot, stateVector);
     this.compactedBytes = this.log.bytes;
     this.options.logger.debug({ room: this.name, entries: before }, 'compacted room log');
   }
@@ -555,6 +675,8 @@ export class Room {
   /** Flushes and frees the room; the caller has made sure nobody is connected. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
+    if (this.compactTimer) clearTimeout(this.compactTimer);
+    this.compactTimer = null;
     try {
       if (!this.failed) {
         await this.flush();

@@ -8,6 +8,7 @@ import type { Connection } from './connection.ts';
 import type { Persistence } from './persistence.ts';
 import { CLOSE_CODE } from '../shared/protocol.ts';
 import { Room } from './room.ts';
+import { createTurnQueue } from './turn-queue.ts';
 import { LimitError, StorageError, type ProtocolError } from './errors.ts';
 
 export interface RoomRegistryOptions {
@@ -87,6 +88,9 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
     trackUnload(room.name, room.destroy());
   }
 
+  /** Whole-doc encodes (compactions) of all rooms, one per turn of the event loop. */
+  const encodes = createTurnQueue();
+
   async function load(name: string): Promise<Room> {
     const previous = unloading.get(name);
     if (previous) await previous;
@@ -97,6 +101,7 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
         compactAfterUpdates: options.compactAfterUpdates,
         compactAfterBytes: options.compactAfterBytes,
         writeIntervalMs: options.writeIntervalMs,
+        encodes,
         maxAwarenessBytes: options.maxAwarenessBytes,
         onRejected: options.onRejected,
         onFailure,

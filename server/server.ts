@@ -239,7 +239,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
   /** The outcome of the access check of an upgrade request. */
   type Access = { role: AccessRole } | { refused: AccessError };
 
-  function onSocket(socket: WebSocket, req: http.IncomingMessage, roomName: string, access: Access): void {
+  function onSocket(socket: WebSocket, stream: Duplex, req: http.IncomingMessage, roomName: string, access: Access): void {
     const id = randomUUID().slice(0, 8);
     const log = logger.child({ room: roomName, conn: id });
     /** The code the server closed with, if it closed first (the peer's echo may differ, or never come). */
@@ -275,7 +275,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
       return;
     }
     socket.once('close', () => addresses.release(address));
-    const joining = new Connection(id, roomName, socket, log, access.role, metrics);
+    const joining = new Connection(id, roomName, socket, stream, log, access.role, metrics);
     conn = joining;
     connections.add(joining);
     let room: Room | null = null;
@@ -421,7 +421,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
           return;
         }
         if (requestToken?.via === 'protocol') tokenProtocols.set(req, requestToken.token);
-        wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, req, roomName, result));
+        wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, socket, req, roomName, result));
       },
       (error: unknown) => {
         metrics.error('internal');

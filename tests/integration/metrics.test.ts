@@ -48,15 +48,16 @@ test('metrics count connections, rooms, messages, persistence, compactions, clos
     let text = '';
     await poll(async () => {
       text = await scrape(server);
-      return sample(text, 'easel_connection_closes_total{code="4001"}') === 1;
-    }, 'the close is counted');
+      // Compaction waits until the room has been idle for a moment.
+      return sample(text, 'easel_connection_closes_total{code="4001"}') === 1 && sample(text, 'easel_compactions_total')! >= 1;
+    }, 'the close and the compaction are counted');
     assert.equal(sample(text, 'easel_connections'), 2);
     assert.equal(sample(text, 'easel_rooms_loaded'), 1);
     assert.ok(sample(text, 'easel_messages_received_total{type="sync"}')! >= 10);
     assert.ok(sample(text, 'easel_messages_received_total{type="awareness"}')! >= 1);
     assert.equal(sample(text, 'easel_messages_received_total{type="unknown"}'), 1);
     assert.ok(sample(text, 'easel_bytes_received_total{type="sync"}')! > 0);
-    assert.ok(sample(text, 'easel_messages_sent_total{type="sync"}')! >= 16, 'each update relayed to both');
+    assert.ok(sample(text, 'easel_messages_sent_total{type="sync"}')! >= 8, 'each update relayed to B');
     assert.ok(sample(text, 'easel_bytes_sent_total{type="awareness"}')! > 0);
     assert.ok(sample(text, 'easel_persistence_batch_seconds_count')! >= 1);
     assert.ok(sample(text, 'easel_persisted_updates_total')! >= 8);
