@@ -25,7 +25,7 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { createLogger } from '../server/log.ts';
 import { createLevelPersistence, type Persistence } from '../server/persistence.ts';
-import { createTurnQueue } from '../server/turn-queue.ts';
+import { createSnapshotBuilder } from '../server/snapshots.ts';
 import { Room } from '../server/room.ts';
 import { DEFAULT_SERVER_OPTIONS } from '../server/server.ts';
 import { MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../shared/protocol.ts';
@@ -237,14 +237,16 @@ async function timeRoomLoad(source: string, copy: string, room: ColdRoom, update
     readStateVector: (name) => level.readStateVector(name),
     close: () => level.close(),
   };
+  const logger = createLogger('silent');
+  const snapshots = createSnapshotBuilder(logger);
   try {
     const started = now();
     const loaded = await Room.load(room.name, timed, {
-      logger: createLogger('silent'),
+      logger,
       compactAfterUpdates: DEFAULT_SERVER_OPTIONS.compactAfterUpdates,
       compactAfterBytes: DEFAULT_SERVER_OPTIONS.compactAfterBytes,
       writeIntervalMs: DEFAULT_SERVER_OPTIONS.writeIntervalMs,
-      encodes: createTurnQueue(),
+      snapshots,
       maxAwarenessBytes: DEFAULT_SERVER_OPTIONS.maxAwarenessBytes,
       onRejected: (_conn, error) => {
         throw error;
@@ -259,6 +261,7 @@ async function timeRoomLoad(source: string, copy: string, room: ColdRoom, update
     if (held !== updates) throw new Error(`Room.load of ${room.name} holds ${held} of ${updates} updates`);
     return { totalMs, readMs };
   } finally {
+    await snapshots.close();
     await level.close();
   }
 }

@@ -59,3 +59,13 @@ export class LimitError extends EaselError {
     this.closeCode = closeCode;
   }
 }
+
+/**
+ * A compaction could not build its snapshot (an entry that does not decode, a crashed worker).
+ * Nothing was written: the log stays as it was, complete, just longer.
+ */
+export class SnapshotError extends EaselError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('snapshot_error', message, options);
+  }
+}

@@ -14,9 +14,10 @@ function meterLog(log: RoomLog, metrics: StorageMetrics): RoomLog {
       await log.append(updates, stateVector);
       metrics.persisted((performance.now() - started) / 1000, updates.length);
     },
-    async compact(snapshot, stateVector) {
-      await log.compact(snapshot, stateVector);
-      metrics.compacted();
+    async compact(build) {
+      const compacted = await log.compact(build);
+      if (compacted) metrics.compacted();
+      return compacted;
     },
   });
 }

@@ -7,11 +7,12 @@
  *   r!<room>!sv                      → the state vector after the last write
  *
  * Room names never contain '!', so one room's keys never fall in another's range. Compaction
- * replaces the whole log with one merged update in a single atomic batch, so a crash leaves
+ * replaces the entries it read with one merged update in a single atomic batch, so a crash leaves
  * either the old log or the new one, never a mix.
  */
 import { Level } from 'level';
 import { StorageError } from './errors.ts';
+import type { BuildSnapshot } from './snapshots.ts';
 
 /** What one room's log looks like to a Room. */
 export interface RoomLog {
@@ -27,8 +28,12 @@ export interface RoomLog {
   readonly bytes: number;
   /** Appends updates in one atomic write; resolves once LevelDB has them. */
   append(updates: readonly Uint8Array[], stateVector: Uint8Array): Promise<void>;
-  /** Atomically replaces the whole log with `snapshot`. */
-  compact(snapshot: Uint8Array, stateVector: Uint8Array): Promise<void>;
+  /**
+   * Reads the entries now in the log, folds them with `build` and replaces exactly those entries
+   * with the result in one atomic write; entries appended meanwhile stay after it. Resolves false
+   * if there was nothing to fold. A StorageError if the store fails; what `build` throws otherwise.
+   */
+  compact(build: BuildSnapshot): Promise<boolean>;
   /**
    * Shared stores only (scale-out): delivers what other server processes wrote to this room
    * after it was loaded, in order. Absent for a store only this process uses.
@@ -148,20 +153,32 @@ class LevelRoomLog implements RoomLog {
     for (const update of updates) this.bytes += update.byteLength;
   }
 
-  async compact(snapshot: Uint8Array, stateVector: Uint8Array): Promise<void> {
+  async compact(build: BuildSnapshot): Promise<boolean> {
+    // Appends go on while the snapshot is built: only the entries read here are replaced, and the
+    // snapshot takes the key of the newest of them, so later entries still sort after it.
+    const from = this.firstSeq;
+    const upTo = this.nextSeq;
+    if (upTo - from < 2) return false;
+    let entries: Uint8Array[];
+    try {
+      entries = await this.db.values({ gte: updateKey(this.room, from), lt: updateKey(this.room, upTo) }).all();
+    } catch (error) {
+      throw wrap('compact', this.room, error);
+    }
+    const snapshot = await build(entries);
     const ops: Array<{ type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }> = [];
-    for (let seq = this.firstSeq; seq < this.nextSeq; seq++) ops.push({ type: 'del', key: updateKey(this.room, seq) });
-    ops.push({ type: 'put', key: updateKey(this.room, this.nextSeq), value: snapshot });
-    ops.push({ type: 'put', key: stateVectorKey(this.room), value: stateVector });
+    for (let seq = from; seq < upTo - 1; seq++) ops.push({ type: 'del', key: updateKey(this.room, seq) });
+    ops.push({ type: 'put', key: updateKey(this.room, upTo - 1), value: snapshot });
+    // The stored state vector stays: folding entries changes nothing in the document.
     try {
       await this.db.batch(ops);
     } catch (error) {
       throw wrap('compact', this.room, error);
     }
-    this.firstSeq = this.nextSeq;
-    this.nextSeq += 1;
-    this.length = 1;
-    this.bytes = snapshot.byteLength;
+    this.firstSeq = upTo - 1;
+    this.length -= entries.length - 1;
+    this.bytes += snapshot.byteLength - entries.reduce((sum, entry) => sum + entry.byteLength, 0);
+    return true;
   }
 }
 

@@ -23,6 +23,7 @@ import type { Logger } from 'pino';
 import { StorageError } from './errors.ts';
 import type { Persistence, RoomLog, RemoteHandlers } from './persistence.ts';
 import { RoomFollowState } from './redis-membership.ts';
+import type { BuildSnapshot } from './snapshots.ts';
 
 /** Awareness entries kept per room: presence is only replayed to followers that lag behind. */
 const AWARENESS_STREAM_LENGTH = 1000;
@@ -102,6 +103,17 @@ if awLast[1] then awId = awLast[1][1] end
 return {snap[1] or false, snap[2] or false, entries, awId, membership[1], membership[2]}
 `;
 
+/**
+ * What a compaction folds: the snapshot and the log entries after it up to ARGV[1], read in one
+ * atomic step so a concurrent compaction cannot split them. {data, id, entries}.
+ */
+const LUA_COMPACT_READ = `
+local snap = redis.call('HMGET', KEYS[2], 'data', 'id')
+local start = '-'
+if snap[2] then start = '(' .. snap[2] end
+return {snap[1] or false, snap[2] or false, redis.call('XRANGE', KEYS[1], start, ARGV[1])}
+`;
+
 /** Registers (as above) and appends ARGV[3..] to the log; returns {others, epoch, last id}. */
 const LUA_APPEND = `${LUA_REGISTER}
 local membership = register(KEYS[3], KEYS[2], ARGV[1], ARGV[2])
@@ -130,6 +142,7 @@ interface ScriptedRedis extends Redis {
   easelLoadBuffer(log: string, snap: string, aw: string, procs: string, pid: string, ttl: number): Promise<[Buffer | null, Buffer | null, StreamEntry[], Buffer, number, Buffer]>;
   easelAppend(log: string, aw: string, procs: string, pid: string, ttl: number, ...updates: Buffer[]): Promise<[number, string, string]>;
   easelHeartbeat(aw: string, procs: string, pid: string, ttl: number): Promise<[number, string]>;
+  easelCompactReadBuffer(log: string, snap: string, upTo: string): Promise<[Buffer | null, Buffer | null, StreamEntry[]]>;
   easelCompact(log: string, snap: string, data: Buffer, id: string, minId: string): Promise<number>;
 }
 
@@ -187,19 +200,36 @@ class RedisRoomLog implements RoomLog {
     for (const update of updates) this.bytes += update.byteLength;
   }
 
-  async compact(snapshot: Uint8Array): Promise<void> {
+  async compact(build: BuildSnapshot): Promise<boolean> {
     const followed = this.store.followed.get(this.room);
-    // Only entries this process has read are surely in the snapshot; later ones stay in the log.
+    // Only entries this process has read are folded and trimmed: another process reading the
+    // room is at least as far along as its own appends, and usually no further than this one.
     const upTo = followed?.state.logId ?? '0-0';
-    if (upTo === '0-0') return;
+    if (upTo === '0-0') return false;
     const k = keys(this.room);
+    let stored;
     try {
-      await this.store.redis.easelCompact(k.log, k.snap, Buffer.from(snapshot), upTo, nextId(upTo));
+      stored = await this.store.redis.easelCompactReadBuffer(k.log, k.snap, upTo);
     } catch (error) {
       throw wrap('compact', this.room, error);
     }
-    this.length = 1;
-    this.bytes = snapshot.byteLength;
+    const [snapshot, , entries] = stored;
+    const updates: Uint8Array[] = snapshot ? [new Uint8Array(snapshot)] : [];
+    for (const [, fields] of entries) {
+      const update = field(fields, 'u');
+      if (update) updates.push(new Uint8Array(update));
+    }
+    if (entries.length === 0 || updates.length < 2) return false;
+    const folded = await build(updates);
+    try {
+      await this.store.redis.easelCompact(k.log, k.snap, Buffer.from(folded.buffer, folded.byteOffset, folded.byteLength), upTo, nextId(upTo));
+    } catch (error) {
+      throw wrap('compact', this.room, error);
+    }
+    // Appends made while the snapshot was built stay in the log after it.
+    this.length = Math.max(1, this.length - updates.length + 1);
+    this.bytes = Math.max(folded.byteLength, this.bytes + folded.byteLength - updates.reduce((sum, update) => sum + update.byteLength, 0));
+    return true;
   }
 
   subscribe(handlers: RemoteHandlers): void {
@@ -395,6 +425,7 @@ export async function createRedisPersistence(url: string, logger: Logger, regist
   redis.defineCommand('easelLoad', { numberOfKeys: 4, lua: LUA_LOAD });
   redis.defineCommand('easelAppend', { numberOfKeys: 3, lua: LUA_APPEND });
   redis.defineCommand('easelHeartbeat', { numberOfKeys: 2, lua: LUA_HEARTBEAT });
+  redis.defineCommand('easelCompactRead', { numberOfKeys: 2, lua: LUA_COMPACT_READ });
   redis.defineCommand('easelCompact', { numberOfKeys: 2, lua: LUA_COMPACT });
   return new RedisStore(redis, follower, logger, registrationTtlMs);
 }

@@ -19,7 +19,7 @@ import { Connection } from './connection.ts';
 import { ProtocolError, StorageError } from './errors.ts';
 import { assertAwarenessSize } from './limits.ts';
 import type { Persistence, RoomLog } from './persistence.ts';
-import type { TurnQueue } from './turn-queue.ts';
+import type { SnapshotBuilder } from './snapshots.ts';
 
 export interface RoomOptions {
   /** Compact the log once it holds this many entries … */
@@ -28,8 +28,8 @@ export interface RoomOptions {
   compactAfterBytes: number;
   /** Least time between the starts of two writes of a busy room (see ServerOptions). */
   writeIntervalMs: number;
-  /** Where compactions encode the doc: shared by all rooms, one encode per event-loop turn. */
-  encodes: TurnQueue;
+  /** Builds compaction snapshots in a worker thread; shared by all rooms. */
+  snapshots: SnapshotBuilder;
   logger: Logger;
   /** Largest JSON of one client's awareness state; a larger one closes its connection (4413). */
   maxAwarenessBytes: number;
@@ -135,6 +135,12 @@ export class Room {
   private lastWriteAt = Number.NEGATIVE_INFINITY;
   /** Set while a compaction waits for the room to go idle. */
   private compactTimer: NodeJS.Timeout | null = null;
+  /** The compaction running in the background, if any. */
+  private compacting: Promise<void> | null = null;
+  /** A snapshot could not be built: no more live compactions until the room reloads. */
+  private compactionBroken = false;
+  /** destroy() has begun: it runs the last compaction itself, so no background one starts. */
+  private unloading = false;
 
   private constructor(
     readonly name: string,
@@ -558,9 +564,9 @@ export class Room {
   }
 
   /**
-   * Compaction re-encodes the whole document, so it waits until the room has been idle for a
-   * moment (COMPACT_WHEN_IDLE_MS); only a log four times over the threshold (or over the byte
-   * limit) is compacted in the middle of a burst.
+   * Compaction decodes and encodes the whole board (in a worker thread, but on the same cores as
+   * the relaying), so it waits until the room has been idle for a moment (COMPACT_WHEN_IDLE_MS);
+   * only a log four times over the threshold (or over the byte limit) is compacted mid-burst.
    */
   private mustCompactNow(): boolean {
     return this.log.length >= 4 * this.options.compactAfterUpdates || this.appendedBytes() >= 2 * this.byteThreshold();
@@ -601,15 +607,16 @@ export class Room {
           this.inflightWaiters = null;
           this.relay(batch);
           for (const waiter of waiters) waiter(null);
-          if (this.mustCompactNow() && !(await this.tryCompact())) return;
+          if (this.mustCompactNow()) this.startCompaction();
         }
-        if (this.failed || this.destroyed || !this.shouldCompact()) return;
+        if (this.failed || this.unloading || this.destroyed || !this.shouldCompact()) return;
         const idleFor = performance.now() - this.lastWriteAt;
         if (idleFor < COMPACT_WHEN_IDLE_MS) {
           this.compactWhenIdle(COMPACT_WHEN_IDLE_MS - idleFor);
           return;
         }
-        if (!(await this.tryCompact())) return;
+        this.startCompaction();
+        return;
       }
     } finally {
       this.draining = false;
@@ -625,28 +632,43 @@ export class Room {
     }, ms);
   }
 
-  /** Compacts; on failure fails the room and returns false. */
-  private async tryCompact(): Promise<boolean> {
-    try {
-      await this.compact();
-      return true;
-    } catch (error) {
-      this.fail(error);
-      return false;
-    }
+  /**
+   * Compacts in the background: writes go on meanwhile (the log replaces only the entries it
+   * folded). One compaction at a time per room.
+   */
+  private startCompaction(): void {
+    if (this.compacting || this.compactionBroken || this.failed || this.unloading || this.destroyed) return;
+    this.compacting = this.compact()
+      .then((compacted) => {
+        // Writes went on during the build; if they made the log long again (or an idle check
+        // came while this ran and did nothing), the drain loop decides when to compact again.
+        if (compacted && !this.unloading && this.shouldCompact()) this.scheduleDrain();
+      })
+      .catch((error: unknown) => {
+        if (error instanceof StorageError) {
+          this.fail(error);
+          return;
+        }
+        // Nothing was written: the log stays complete. Not retried on every write; the next
+        // load of the room tries again.
+        this.compactionBroken = true;
+        this.options.logger.error({ err: error, room: this.name }, 'compaction failed; keeping the log as it is until the room reloads');
+      })
+      .finally(() => {
+        this.compacting = null;
+      });
   }
 
   /**
-   * Replaces the log with one update holding the doc. The doc may already hold updates that are
-   * queued but not yet written; they are then stored twice, which is harmless.
+   * Folds the log into one update, built from the stored entries in a worker thread so that a
+   * large board does not stall every other room of the process.
    */
-  private async compact(): Promise<void> {
-    // Encoding the whole doc blocks the event loop: it waits its turn behind other rooms'.
+  private async compact(): Promise<boolean> {
     const before = this.log.length;
-    const [snapshot, stateVector] = await this.options.encodes.run(() => [Y.encodeStateAsUpdate(this.doc), Y.encodeStateVector(this.doc)] as const);
-    await this.log.compact(snapshot, stateVector);
+    if (!(await this.log.compact((entries) => this.options.snapshots.build(entries, this.name)))) return false;
     this.compactedBytes = this.log.bytes;
     this.options.logger.debug({ room: this.name, entries: before }, 'compacted room log');
+    return true;
   }
 
   /** The store failed: stop relaying, close every connection so clients keep their changes. */
@@ -675,12 +697,14 @@ export class Room {
   /** Flushes and frees the room; the caller has made sure nobody is connected. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
+    this.unloading = true;
     if (this.compactTimer) clearTimeout(this.compactTimer);
     this.compactTimer = null;
     try {
       if (!this.failed) {
         await this.flush();
         await this.drained;
+        await this.compacting;
         // A room at rest is one snapshot, so its next load reads and applies a single entry.
         if (!this.failed && this.log.length > 1) {
           try {

@@ -8,7 +8,7 @@ import type { Connection } from './connection.ts';
 import type { Persistence } from './persistence.ts';
 import { CLOSE_CODE } from '../shared/protocol.ts';
 import { Room } from './room.ts';
-import { createTurnQueue } from './turn-queue.ts';
+import { createSnapshotBuilder } from './snapshots.ts';
 import { LimitError, StorageError, type ProtocolError } from './errors.ts';
 
 export interface RoomRegistryOptions {
@@ -88,8 +88,8 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
     trackUnload(room.name, room.destroy());
   }
 
-  /** Whole-doc encodes (compactions) of all rooms, one per turn of the event loop. */
-  const encodes = createTurnQueue();
+  /** Compaction snapshots of all rooms, built one at a time in a worker thread. */
+  const snapshots = createSnapshotBuilder(options.logger);
 
   async function load(name: string): Promise<Room> {
     const previous = unloading.get(name);
@@ -101,7 +101,7 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
         compactAfterUpdates: options.compactAfterUpdates,
         compactAfterBytes: options.compactAfterBytes,
         writeIntervalMs: options.writeIntervalMs,
-        encodes,
+        snapshots,
         maxAwarenessBytes: options.maxAwarenessBytes,
         onRejected: options.onRejected,
         onFailure,
@@ -180,6 +180,8 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
       loaded.clear();
       loading.clear();
       await Promise.allSettled([...unloading.values()]);
+      // Every room has made its last compaction.
+      await snapshots.close();
     },
   };
 }

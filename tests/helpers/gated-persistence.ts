@@ -36,9 +36,9 @@ export async function createControlledPersistence(dir: string): Promise<Controll
           if (control.failWrites) refuse('append');
           await log.append(updates, stateVector);
         },
-        async compact(snapshot, stateVector) {
+        async compact(build) {
           if (control.failWrites) refuse('compact');
-          await log.compact(snapshot, stateVector);
+          return log.compact(build);
         },
       });
       return wrapped;

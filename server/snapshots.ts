@@ -1,0 +1,90 @@
+/**
+ * Builds compaction snapshots off the event loop.
+ *
+ * Folding a log into one update means decoding every entry and encoding the whole document
+ * again: ~70 ms for a 2 MB board here, and it grows with the board. Done on the main thread, that
+ * stalled every room of the process (the p99 of rooms that had nothing to do with it). One worker
+ * thread does it instead, one job at a time in order; the main thread only reads and writes the
+ * log. The worker starts with the first job and stays (unref'd) until close().
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { SnapshotError } from './errors.ts';
+
+/** Folds log entries (oldest first) into one update holding all of them. */
+export type BuildSnapshot = (entries: readonly Uint8Array[]) => Promise<Uint8Array>;
+
+export interface SnapshotBuilder {
+  /** Folds `entries` of `room`'s log; an entry that does not apply is left out and logged. */
+  build(entries: readonly Uint8Array[], room: string): Promise<Uint8Array>;
+  /** Stops the worker; builds still running fail with a SnapshotError. */
+  close(): Promise<void>;
+}
+
+type Reply = { id: number; snapshot: Uint8Array; skipped: number[] } | { id: number; error: string };
+
+interface Job {
+  room: string;
+  resolve(snapshot: Uint8Array): void;
+  reject(error: SnapshotError): void;
+}
+
+const WORKER_URL = new URL('./snapshot-worker.mjs', import.meta.url);
+
+export function createSnapshotBuilder(logger: Logger): SnapshotBuilder {
+  let worker: Worker | null = null;
+  let nextId = 0;
+  let closed = false;
+  const jobs = new Map<number, Job>();
+
+  function failJobs(error: SnapshotError): void {
+    for (const job of jobs.values()) job.reject(error);
+    jobs.clear();
+  }
+
+  /** The worker died: fails every job in flight; the next build starts a fresh worker. */
+  function lose(current: Worker, error: SnapshotError): void {
+    if (worker !== current) return;
+    worker = null;
+    logger.error({ err: error, jobs: jobs.size }, 'snapshot worker failed; compactions in flight are skipped');
+    failJobs(error);
+  }
+
+  function start(): Worker {
+    // Plain JavaScript: without the parent's TypeScript loader flags the worker starts ~4x faster.
+    const started = new Worker(WORKER_URL, { execArgv: [] });
+    started.unref();
+    started.on('message', (reply: Reply) => {
+      const job = jobs.get(reply.id);
+      if (!job) return;
+      jobs.delete(reply.id);
+      if ('error' in reply) {
+        job.reject(new SnapshotError(`log entries of room ${job.room} do not fold into a snapshot: ${reply.error}`));
+        return;
+      }
+      if (reply.skipped.length > 0) logger.error({ room: job.room, entries: reply.skipped }, 'compaction left out stored updates that do not apply');
+      job.resolve(reply.snapshot);
+    });
+    started.on('error', (error) => lose(started, new SnapshotError('snapshot worker crashed', { cause: error })));
+    started.on('exit', (code) => lose(started, new SnapshotError(`snapshot worker exited with code ${code}`)));
+    return started;
+  }
+
+  return {
+    build(entries, room) {
+      if (closed) return Promise.reject(new SnapshotError('snapshot builder is closed'));
+      worker ??= start();
+      const id = nextId++;
+      const result = new Promise<Uint8Array>((resolve, reject) => jobs.set(id, { room, resolve, reject }));
+      worker.postMessage({ id, entries });
+      return result;
+    },
+    async close() {
+      closed = true;
+      const current = worker;
+      worker = null;
+      failJobs(new SnapshotError('snapshot builder closed during a build'));
+      await current?.terminate();
+    },
+  };
+}
