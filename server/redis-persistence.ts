@@ -31,7 +31,10 @@ const AWARENESS_STREAM_LENGTH = 1000;
 const READ_COUNT = 500;
 /** The longest a follower blocks before re-reading its room list. */
 const BLOCK_MS = 1000;
-/** How long a registration lasts without renewal: how long a crashed process keeps others reading. */
+/**
+ * How long a registration lasts without renewal: how long a crashed process keeps others reading.
+ * Also how long a log entry stays in the stream after a snapshot holds it, for followers behind.
+ */
 const DEFAULT_REGISTRATION_TTL_MS = 30_000;
 /**
  * Pause after a read that returned entries, so the next one gathers what arrives meanwhile.
@@ -127,12 +130,22 @@ const LUA_HEARTBEAT = `${LUA_REGISTER}
 return register(KEYS[2], KEYS[1], ARGV[1], ARGV[2])
 `;
 
-/** Stores a snapshot covering ids ≤ ARGV[2] unless a newer one is there, then trims the log. */
+/**
+ * Stores a snapshot covering ids ≤ ARGV[2] unless a newer one is there, then trims the log below
+ * ARGV[3], keeping entries younger than ARGV[4] ms (Redis clock) even if the snapshot holds them.
+ * Another process following the log may not have read them yet: XREAD continues after the last id
+ * it read, so an entry trimmed before it got there would never reach its clients. Loads and
+ * compactions read only after the snapshot's id, so the entries kept cost memory, not time.
+ */
 const LUA_COMPACT = `${LUA_COMPARE}
 local current = redis.call('HGET', KEYS[2], 'id')
 if current and cmp(current, ARGV[2]) >= 0 then return 0 end
 redis.call('HSET', KEYS[2], 'data', ARGV[1], 'id', ARGV[2])
-redis.call('XTRIM', KEYS[1], 'MINID', ARGV[3])
+local t = redis.call('TIME')
+local cutoff = string.format('%d-0', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[4]))
+local minId = ARGV[3]
+if cmp(cutoff, minId) < 0 then minId = cutoff end
+redis.call('XTRIM', KEYS[1], 'MINID', minId)
 return 1
 `;
 
@@ -143,7 +156,7 @@ interface ScriptedRedis extends Redis {
   easelAppend(log: string, aw: string, procs: string, pid: string, ttl: number, ...updates: Buffer[]): Promise<[number, string, string]>;
   easelHeartbeat(aw: string, procs: string, pid: string, ttl: number): Promise<[number, string]>;
   easelCompactReadBuffer(log: string, snap: string, upTo: string): Promise<[Buffer | null, Buffer | null, StreamEntry[]]>;
-  easelCompact(log: string, snap: string, data: Buffer, id: string, minId: string): Promise<number>;
+  easelCompact(log: string, snap: string, data: Buffer, id: string, minId: string, keepMs: number): Promise<number>;
 }
 
 function field(fields: Buffer[], name: string): Buffer | undefined {
@@ -202,8 +215,8 @@ class RedisRoomLog implements RoomLog {
 
   async compact(build: BuildSnapshot): Promise<boolean> {
     const followed = this.store.followed.get(this.room);
-    // Only entries this process has read are folded and trimmed: another process reading the
-    // room is at least as far along as its own appends, and usually no further than this one.
+    // Only entries this process has read are folded; the script keeps recent ones in the stream
+    // for processes that have not read them yet.
     const upTo = followed?.state.logId ?? '0-0';
     if (upTo === '0-0') return false;
     const k = keys(this.room);
@@ -222,7 +235,7 @@ class RedisRoomLog implements RoomLog {
     if (entries.length === 0 || updates.length < 2) return false;
     const folded = await build(updates);
     try {
-      await this.store.redis.easelCompact(k.log, k.snap, Buffer.from(folded.buffer, folded.byteOffset, folded.byteLength), upTo, nextId(upTo));
+      await this.store.redis.easelCompact(k.log, k.snap, Buffer.from(folded.buffer, folded.byteOffset, folded.byteLength), upTo, nextId(upTo), this.store.registrationTtlMs);
     } catch (error) {
       throw wrap('compact', this.room, error);
     }

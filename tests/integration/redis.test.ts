@@ -87,32 +87,92 @@ test('a late joiner on a third process gets everything, and each update is store
   }
 });
 
-test('the log is compacted into a snapshot that a new process loads', async () => {
+/** The id of the first and the last entry of a room's log stream, and the snapshot's id. */
+async function logIds(inspector: Redis, room: string): Promise<{ first: string | null; last: string | null; snapshot: string | null }> {
+  const [first] = await inspector.xrange(`easel:{${room}}:log`, '-', '+', 'COUNT', 1);
+  const [last] = await inspector.xrevrange(`easel:{${room}}:log`, '+', '-', 'COUNT', 1);
+  return { first: first?.[0] ?? null, last: last?.[0] ?? null, snapshot: await inspector.hget(`easel:{${room}}:snap`, 'id') };
+}
+
+/** Stream ids are "ms-seq"; compares them as numbers. */
+function idAtOrAfter(a: string, b: string): boolean {
+  const [am, as] = a.split('-').map(Number) as [number, number];
+  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  return am > bm || (am === bm && as >= bs);
+}
+
+/** Ten rounds of ten strokes from `a`, each awaited at `watcher`, so the log grows every round. */
+async function tenRounds(a: TestClient, watcher: TestClient, prefix: string): Promise<void> {
+  const start = sizeOf(watcher);
+  for (let round = 0; round < 10; round++) {
+    burst(a, `${prefix}${round}-`, 10, onePoint);
+    await waitFor(() => sizeOf(watcher) === start + (round + 1) * 10, { doc: watcher.doc }, `round ${round} relayed`);
+  }
+}
+
+test('the log is compacted into a snapshot that a new process loads; folded entries stay readable for the registration TTL', async () => {
   const [p1] = await cluster(1, { compactAfterUpdates: 5 });
   const inspector = new Redis(redis.url);
   const a = connectClient(p1!.syncUrl, 'snap');
   const watcher = connectClient(p1!.syncUrl, 'snap');
   try {
     await Promise.all([a.synced, watcher.synced]);
-    for (let round = 0; round < 10; round++) {
-      burst(a, `r${round}-`, 10, onePoint);
-      // Wait until the round is stored and relayed, so the log grows by at least one entry a round.
-      await waitFor(() => sizeOf(watcher) === (round + 1) * 10, { doc: watcher.doc }, `round ${round} relayed`);
-    }
+    await tenRounds(a, watcher, 'r');
     const expected = a.doc.getMap('shapes').toJSON();
+    const { first, last } = await logIds(inspector, 'snap');
+    assert.ok(first && last);
     // Compaction runs mid-burst only once the log is far over the threshold; the rest waits until
-    // the room has been idle for a moment, so the trimmed log is awaited, not assumed.
-    let entries = -1;
+    // the room has been idle for a moment, so the snapshot is awaited, not assumed.
     await poll(async () => {
-      entries = await inspector.xlen('easel:{snap}:log');
-      return entries < 10;
-    }, 'log trimmed after the burst');
-    assert.ok((await inspector.hexists('easel:{snap}:snap', 'data')) === 1, 'a snapshot was written');
-    assert.ok(entries < 10, `log trimmed to ${entries} entries`);
+      const { snapshot } = await logIds(inspector, 'snap');
+      return snapshot !== null && idAtOrAfter(snapshot, last);
+    }, 'snapshot covers the whole log');
+    // Another process that follows the room may not have read those entries yet: younger than
+    // the registration TTL (30 s here), they are all still there.
+    assert.equal((await logIds(inspector, 'snap')).first, first, 'entries the snapshot holds are kept for now');
     const [p2] = await cluster(1);
     const c = connectClient(p2!.syncUrl, 'snap');
     await c.synced;
     assert.deepEqual(c.doc.getMap('shapes').toJSON(), expected);
+    c.destroy();
+    await p2!.close();
+  } finally {
+    inspector.disconnect();
+    a.destroy();
+    watcher.destroy();
+    await p1!.close();
+  }
+});
+
+test('entries older than the registration TTL that a snapshot holds are trimmed by the next compaction', async () => {
+  const ttlMs = 500;
+  const [p1] = await cluster(1, { compactAfterUpdates: 5, redisRegistrationTtlMs: ttlMs });
+  const inspector = new Redis(redis.url);
+  const a = connectClient(p1!.syncUrl, 'trim');
+  const watcher = connectClient(p1!.syncUrl, 'trim');
+  try {
+    await Promise.all([a.synced, watcher.synced]);
+    await tenRounds(a, watcher, 'old');
+    const firstBurst = await logIds(inspector, 'trim');
+    assert.ok(firstBurst.last);
+    const lastMs = Number(firstBurst.last.split('-')[0]);
+    // Wait on Redis's clock (stream ids come from it) until the first burst is older than the TTL.
+    await poll(async () => {
+      const [seconds, micros] = await inspector.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) > lastMs + ttlMs;
+    }, 'first burst older than the TTL');
+    await tenRounds(a, watcher, 'new');
+    const secondBurst = await logIds(inspector, 'trim');
+    await poll(async () => {
+      const { first, snapshot } = await logIds(inspector, 'trim');
+      // The second burst may be trimmed too by then, if the idle compaction came after the TTL.
+      return snapshot !== null && idAtOrAfter(snapshot, secondBurst.last!) && (first === null || !idAtOrAfter(firstBurst.last!, first));
+    }, 'the first burst trimmed once a later snapshot holds it');
+    const [p2] = await cluster(1);
+    const c = connectClient(p2!.syncUrl, 'trim');
+    await c.synced;
+    assert.deepEqual(c.doc.getMap('shapes').toJSON(), a.doc.getMap('shapes').toJSON());
+    assert.equal(sizeOf(c), 200);
     c.destroy();
     await p2!.close();
   } finally {
