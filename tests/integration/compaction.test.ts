@@ -1,6 +1,7 @@
 /**
- * Compaction off the event loop: the snapshot worker folds log entries into one update, and the
- * LevelDB log replaces exactly the entries it folded while appends go on.
+ * Compaction off the event loop: the snapshot builder folds log entries into one update (in its
+ * worker, or on the main thread for a small log), and the LevelDB log replaces exactly the
+ * entries it folded while appends go on.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,24 +31,26 @@ function contentOf(updates: readonly Uint8Array[]): Record<string, unknown> {
   return doc.getMap('shapes').toJSON();
 }
 
-test('the snapshot worker folds entries into one update, leaving out one that does not apply', async () => {
-  const builder = createSnapshotBuilder(silent);
-  try {
-    const doc = new Y.Doc();
-    const updates = edits(doc, ['a', 'bb', 'ccc']);
-    const snapshot = await builder.build(updates, 'fold');
-    assert.deepEqual(contentOf([snapshot]), { a: 1, bb: 2, ccc: 3 });
-    const broken = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f]);
-    const kept = await builder.build([updates[0]!, broken, updates[1]!, updates[2]!], 'fold');
-    assert.deepEqual(contentOf([kept]), { a: 1, bb: 2, ccc: 3 }, 'the entries around the broken one are kept');
-  } finally {
-    await builder.close();
-  }
-  await assert.rejects(builder.build([], 'late'), SnapshotError, 'a closed builder refuses work');
-});
+for (const [where, inlineMaxBytes] of [['in the worker', 0], ['on the main thread (a small log)', undefined]] as const) {
+  test(`the snapshot builder folds entries ${where}, leaving out one that does not apply`, async () => {
+    const builder = createSnapshotBuilder(silent, inlineMaxBytes === undefined ? {} : { inlineMaxBytes });
+    try {
+      const doc = new Y.Doc();
+      const updates = edits(doc, ['a', 'bb', 'ccc']);
+      const snapshot = await builder.build(updates, 'fold');
+      assert.deepEqual(contentOf([snapshot]), { a: 1, bb: 2, ccc: 3 });
+      const broken = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f]);
+      const kept = await builder.build([updates[0]!, broken, updates[1]!, updates[2]!], 'fold');
+      assert.deepEqual(contentOf([kept]), { a: 1, bb: 2, ccc: 3 }, 'the entries around the broken one are kept');
+    } finally {
+      await builder.close();
+    }
+    await assert.rejects(builder.build([], 'late'), SnapshotError, 'a closed builder refuses work');
+  });
+}
 
 test('closing the builder fails a build in flight with a SnapshotError', async () => {
-  const builder = createSnapshotBuilder(silent);
+  const builder = createSnapshotBuilder(silent, { inlineMaxBytes: 0 });
   const doc = new Y.Doc();
   const updates = edits(
     doc,
