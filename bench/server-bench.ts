@@ -45,7 +45,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --redis-rounds <n>      redis section: rounds, medians reported (default 3)
   --redis-rooms <n>       redis section: rooms (default 32)
   --redis-clients <n>     redis section: clients per room (default 4)
-  --redis-updates <n>     redis section: updates per client in the saturation phase (default 40)
+  --redis-updates <n>     redis section: updates per client in the saturation phase (default 120)
   --redis-workers <n>     redis section: client processes (default 1)
   --seed <n>              stroke PRNG seed (default 1)
   --cpu-prof <dir>        write a CPU profile of every throughput and redis server into <dir>
@@ -136,7 +136,9 @@ function parse() {
     redisRounds: count(values, 'redis-rounds', 3),
     redisRooms: count(values, 'redis-rooms', 32),
     redisClients: count(values, 'redis-clients', 4, 2),
-    redisUpdates: count(values, 'redis-updates', 40),
+    // Long enough that each fresh process spends the phase at steady state: at 40 the 2-process
+    // variants measured mostly their second process's JIT warm-up (+30% server CPU per update).
+    redisUpdates: count(values, 'redis-updates', 120),
     redisWorkers: count(values, 'redis-workers', 1),
     seed: count(values, 'seed', 1, 0),
     cpuProf: values['cpu-prof'] as string | undefined,
