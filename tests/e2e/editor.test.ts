@@ -172,28 +172,45 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     // Scaled ×2 about the pointer: the corner (400, 300) goes to (300, 300), the far side to x = 500.
     const zoomed = { on: [[300, 400], [500, 450], [400, 300]] as Probe[], off: [[400, 400], [250, 400]] as Probe[] };
     // Two zoom steps of √2 about (500, 300), a frame apart, as a trackpad pinch sends them; then,
-    // in the same task (before the zoom can settle), what the screen shows at the probes.
-    const during = await pageA.evaluate(async (probes) => {
-      const board = document.querySelector<HTMLElement>('#board')!;
-      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]')!;
-      // (No named helpers in here: the test transpiler would wrap them in a function the page lacks.)
-      for (let i = 0; i < 2; i++) {
-        board.dispatchEvent(new WheelEvent('wheel', { clientX: 500, clientY: 300, deltaY: -Math.log(2) / 0.0025 / 2, ctrlKey: true, bubbles: true, cancelable: true }));
-        await new Promise((resolve) => requestAnimationFrame(resolve));
-      }
-      // The canvas's box includes its CSS transform, so this maps screen points onto its bitmap.
-      const rect = canvas.getBoundingClientRect();
-      const ratio = canvas.width / rect.width;
-      const context = canvas.getContext('2d')!;
-      const shown = probes.map(([x, y]) => {
-        const { data } = context.getImageData(Math.round((x - rect.left) * ratio) - 3, Math.round((y - rect.top) * ratio) - 3, 7, 7);
-        return data.some((value, i) => i % 4 === 3 && value > 0);
-      });
-      return { transform: canvas.style.transform, shown };
-    }, [...zoomed.on, ...zoomed.off]);
+    // in the same task (before the zoom can settle), what the screen shows at the probes. `sign`
+    // -1 zooms in, +1 zooms back out by exactly as much.
+    const twoSteps = (sign: number) =>
+      pageA.evaluate(
+        async ({ probes, sign }) => {
+          const board = document.querySelector<HTMLElement>('#board')!;
+          const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]')!;
+          // (No named helpers in here: the test transpiler would wrap them in a function the page lacks.)
+          for (let i = 0; i < 2; i++) {
+            board.dispatchEvent(new WheelEvent('wheel', { clientX: 500, clientY: 300, deltaY: (sign * Math.log(2)) / 0.0025 / 2, ctrlKey: true, bubbles: true, cancelable: true }));
+            await new Promise((resolve) => requestAnimationFrame(resolve));
+          }
+          // The canvas's box includes its CSS transform, so this maps screen points onto its bitmap.
+          const rect = canvas.getBoundingClientRect();
+          const ratio = canvas.width / rect.width;
+          const context = canvas.getContext('2d')!;
+          const shown = probes.map(([x, y]) => {
+            const { data } = context.getImageData(Math.round((x - rect.left) * ratio) - 3, Math.round((y - rect.top) * ratio) - 3, 7, 7);
+            return data.some((value, i) => i % 4 === 3 && value > 0);
+          });
+          return { transform: canvas.style.transform, shown };
+        },
+        { probes: [...zoomed.on, ...zoomed.off], sign },
+      );
+    const settled = () => poll(async () => (await pageA.evaluate(() => document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]')!.style.transform)) === '', 'the zoom settles into a real drawing', TIMEOUT);
+    // A frame that takes longer than the preview's refresh interval (a loaded machine) draws the
+    // second step for real, which is right but shows nothing to test: zoom back out and try again.
+    // With the preview broken every attempt draws, so the test still fails.
+    let during = await twoSteps(-1);
+    for (let attempt = 1; attempt < 3 && !/scale\(/.test(during.transform); attempt++) {
+      await settled();
+      await twoSteps(1);
+      await settled();
+      await waitForPixels(pageA, 'shapes', { on: [[400, 350]], off: [[350, 350]] }, 'back at 100%');
+      during = await twoSteps(-1);
+    }
     assert.match(during.transform, /scale\(/, `the second step is shown by scaling the last drawing, not by drawing (${during.transform})`);
     assert.deepEqual(during.shown, [true, true, true, false, false], 'the scaled drawing is where the camera says');
-    await poll(async () => (await pageA.evaluate(() => document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]')!.style.transform)) === '', 'the zoom settles into a real drawing', TIMEOUT);
+    await settled();
     await waitForPixels(pageA, 'shapes', zoomed, 'the real drawing is where the camera says');
     assert.equal(await pageA.textContent('[data-action="zoom-reset"]'), '200%');
     assert.deepEqual(errors, []);

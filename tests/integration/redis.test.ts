@@ -110,6 +110,19 @@ async function tenRounds(a: TestClient, watcher: TestClient, prefix: string): Pr
   }
 }
 
+/** A fresh process loads `room` with exactly `expected` as its shapes. */
+async function assertNewProcessLoads(room: string, expected: Record<string, unknown>): Promise<void> {
+  const [p2] = await cluster(1);
+  const c = connectClient(p2!.syncUrl, room);
+  try {
+    await c.synced;
+    assert.deepEqual(c.doc.getMap('shapes').toJSON(), expected);
+  } finally {
+    c.destroy();
+    await p2!.close();
+  }
+}
+
 test('the log is compacted into a snapshot that a new process loads; folded entries stay readable for the registration TTL', async () => {
   const [p1] = await cluster(1, { compactAfterUpdates: 5 });
   const inspector = new Redis(redis.url);
@@ -130,12 +143,7 @@ test('the log is compacted into a snapshot that a new process loads; folded entr
     // Another process that follows the room may not have read those entries yet: younger than
     // the registration TTL (30 s here), they are all still there.
     assert.equal((await logIds(inspector, 'snap')).first, first, 'entries the snapshot holds are kept for now');
-    const [p2] = await cluster(1);
-    const c = connectClient(p2!.syncUrl, 'snap');
-    await c.synced;
-    assert.deepEqual(c.doc.getMap('shapes').toJSON(), expected);
-    c.destroy();
-    await p2!.close();
+    await assertNewProcessLoads('snap', expected);
   } finally {
     inspector.disconnect();
     a.destroy();
@@ -168,13 +176,8 @@ test('entries older than the registration TTL that a snapshot holds are trimmed 
       // The second burst may be trimmed too by then, if the idle compaction came after the TTL.
       return snapshot !== null && idAtOrAfter(snapshot, secondBurst.last!) && (first === null || !idAtOrAfter(firstBurst.last!, first));
     }, 'the first burst trimmed once a later snapshot holds it');
-    const [p2] = await cluster(1);
-    const c = connectClient(p2!.syncUrl, 'trim');
-    await c.synced;
-    assert.deepEqual(c.doc.getMap('shapes').toJSON(), a.doc.getMap('shapes').toJSON());
-    assert.equal(sizeOf(c), 200);
-    c.destroy();
-    await p2!.close();
+    assert.equal(sizeOf(a), 200);
+    await assertNewProcessLoads('trim', a.doc.getMap('shapes').toJSON());
   } finally {
     inspector.disconnect();
     a.destroy();
