@@ -232,7 +232,8 @@ class RedisRoomLog implements RoomLog {
       const update = field(fields, 'u');
       if (update) updates.push(new Uint8Array(update));
     }
-    if (entries.length === 0 || updates.length < 2) return false;
+    // Nothing after the snapshot (or a lone first entry): nothing to fold.
+    if (updates.length < 2) return false;
     const folded = await build(updates);
     try {
       await this.store.redis.easelCompact(k.log, k.snap, Buffer.from(folded.buffer, folded.byteOffset, folded.byteLength), upTo, nextId(upTo), this.store.registrationTtlMs);

@@ -139,7 +139,10 @@ export class Room {
   private compacting: Promise<void> | null = null;
   /** A snapshot could not be built: no more live compactions until the room reloads. */
   private compactionBroken = false;
-  /** destroy() has begun: it runs the last compaction itself, so no background one starts. */
+  /**
+   * destroy() has begun (and stays set once it is done): it runs the last compaction itself, so no
+   * background one starts.
+   */
   private unloading = false;
 
   private constructor(
@@ -609,7 +612,7 @@ export class Room {
           for (const waiter of waiters) waiter(null);
           if (this.mustCompactNow()) this.startCompaction();
         }
-        if (this.failed || this.unloading || this.destroyed || !this.shouldCompact()) return;
+        if (this.failed || this.unloading || !this.shouldCompact()) return;
         const idleFor = performance.now() - this.lastWriteAt;
         if (idleFor < COMPACT_WHEN_IDLE_MS) {
           this.compactWhenIdle(COMPACT_WHEN_IDLE_MS - idleFor);
@@ -637,7 +640,7 @@ export class Room {
    * folded). One compaction at a time per room.
    */
   private startCompaction(): void {
-    if (this.compacting || this.compactionBroken || this.failed || this.unloading || this.destroyed) return;
+    if (this.compacting || this.compactionBroken || this.failed || this.unloading) return;
     this.compacting = this.compact()
       .then((compacted) => {
         // Writes went on during the build; if they made the log long again (or an idle check
@@ -660,8 +663,8 @@ export class Room {
   }
 
   /**
-   * Folds the log into one update, built from the stored entries in a worker thread so that a
-   * large board does not stall every other room of the process.
+   * Folds the log into one update, built from the stored entries by the snapshot builder (in its
+   * worker for a large log, so a large board does not stall every other room of the process).
    */
   private async compact(): Promise<boolean> {
     const before = this.log.length;

@@ -88,7 +88,7 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
     trackUnload(room.name, room.destroy());
   }
 
-  /** Compaction snapshots of all rooms, built one at a time in a worker thread. */
+  /** Compaction snapshots of all rooms: small ones inline, large ones in order in one worker. */
   const snapshots = createSnapshotBuilder(options.logger);
 
   async function load(name: string): Promise<Room> {

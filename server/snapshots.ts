@@ -67,13 +67,17 @@ export function createSnapshotBuilder(logger: Logger, { inlineMaxBytes = INLINE_
     if (skipped.length > 0) logger.error({ room, entries: skipped }, 'compaction left out stored updates that do not apply');
   }
 
+  function foldFailed(room: string, reason: string, cause?: unknown): SnapshotError {
+    return new SnapshotError(`log entries of room ${room} do not fold into a snapshot: ${reason}`, { cause });
+  }
+
   function foldHere(entries: readonly Uint8Array[], room: string): Promise<Uint8Array> {
     try {
       const { snapshot, skipped } = foldEntries(entries);
       report(room, skipped);
       return Promise.resolve(snapshot);
     } catch (error) {
-      return Promise.reject(new SnapshotError(`log entries of room ${room} do not fold into a snapshot: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      return Promise.reject(foldFailed(room, error instanceof Error ? error.message : String(error), error));
     }
   }
 
@@ -86,7 +90,7 @@ export function createSnapshotBuilder(logger: Logger, { inlineMaxBytes = INLINE_
       if (!job) return;
       jobs.delete(reply.id);
       if ('error' in reply) {
-        job.reject(new SnapshotError(`log entries of room ${job.room} do not fold into a snapshot: ${reply.error}`));
+        job.reject(foldFailed(job.room, reply.error));
         return;
       }
       report(job.room, reply.skipped);
