@@ -52,6 +52,11 @@ export interface RemoteHandlers {
    * room); they must not be stored or published again.
    */
   updates(updates: readonly Uint8Array[]): void;
+  /**
+   * The room's stored state, read again because this process fell behind a trimmed log and may
+   * have missed entries: apply it, and relay only what the doc did not hold. Never stored again.
+   */
+  missed(updates: readonly Uint8Array[]): void;
   /** An awareness update a client of another process sent. */
   awareness(update: Uint8Array): void;
 }

@@ -4,7 +4,8 @@
  *
  * Per room (room names never contain ':' or '{'):
  *   easel:{room}:log    a stream, one entry per stored update: u = update bytes, p = process id
- *   easel:{room}:snap   a hash: data = the merged state of every log entry up to id
+ *   easel:{room}:snap   a hash: data = the merged state of every log entry up to id; trimmed =
+ *                       the newest entry trimmed from the log so far
  *   easel:{room}:aw     a capped stream of awareness updates (a = bytes) and join notices
  *                       (j = 1), p = process id
  *   easel:{room}:procs  a hash: process id → registration expiry (ms, Redis clock), and epoch =
@@ -22,7 +23,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { StorageError } from './errors.ts';
 import type { Persistence, RoomLog, RemoteHandlers } from './persistence.ts';
-import { RoomFollowState } from './redis-membership.ts';
+import { compareIds, RoomFollowState } from './redis-membership.ts';
 import type { BuildSnapshot } from './snapshots.ts';
 
 /** Awareness entries kept per room: presence is only replayed to followers that lag behind. */
@@ -125,9 +126,10 @@ for i = 3, #ARGV do id = redis.call('XADD', KEYS[1], '*', 'p', ARGV[1], 'u', ARG
 return {membership[1], membership[2], id}
 `;
 
-/** Renews the registration: {others, epoch}. */
+/** Renews the registration: {others, epoch, the newest trimmed log entry's id or false}. */
 const LUA_HEARTBEAT = `${LUA_REGISTER}
-return register(KEYS[2], KEYS[1], ARGV[1], ARGV[2])
+local membership = register(KEYS[2], KEYS[1], ARGV[1], ARGV[2])
+return {membership[1], membership[2], redis.call('HGET', KEYS[3], 'trimmed') or false}
 `;
 
 /**
@@ -136,6 +138,7 @@ return register(KEYS[2], KEYS[1], ARGV[1], ARGV[2])
  * Another process following the log may not have read them yet: XREAD continues after the last id
  * it read, so an entry trimmed before it got there would never reach its clients. Loads and
  * compactions read only after the snapshot's id, so the entries kept cost memory, not time.
+ * A reader further behind than that is caught by the `trimmed` mark (see RedisStore.catchUp).
  */
 const LUA_COMPACT = `${LUA_COMPARE}
 local current = redis.call('HGET', KEYS[2], 'id')
@@ -145,6 +148,11 @@ local t = redis.call('TIME')
 local cutoff = string.format('%d-0', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[4]))
 local minId = ARGV[3]
 if cmp(cutoff, minId) < 0 then minId = cutoff end
+local gone = redis.call('XREVRANGE', KEYS[1], '(' .. minId, '-', 'COUNT', 1)
+if gone[1] then
+  local was = redis.call('HGET', KEYS[2], 'trimmed')
+  if not was or cmp(was, gone[1][1]) < 0 then redis.call('HSET', KEYS[2], 'trimmed', gone[1][1]) end
+end
 redis.call('XTRIM', KEYS[1], 'MINID', minId)
 return 1
 `;
@@ -154,7 +162,7 @@ type StreamEntry = [id: Buffer, fields: Buffer[]];
 interface ScriptedRedis extends Redis {
   easelLoadBuffer(log: string, snap: string, aw: string, procs: string, pid: string, ttl: number): Promise<[Buffer | null, Buffer | null, StreamEntry[], Buffer, number, Buffer]>;
   easelAppend(log: string, aw: string, procs: string, pid: string, ttl: number, ...updates: Buffer[]): Promise<[number, string, string]>;
-  easelHeartbeat(aw: string, procs: string, pid: string, ttl: number): Promise<[number, string]>;
+  easelHeartbeat(aw: string, procs: string, snap: string, pid: string, ttl: number): Promise<[number, string, string | null]>;
   easelCompactReadBuffer(log: string, snap: string, upTo: string): Promise<[Buffer | null, Buffer | null, StreamEntry[]]>;
   easelCompact(log: string, snap: string, data: Buffer, id: string, minId: string, keepMs: number): Promise<number>;
 }
@@ -179,6 +187,8 @@ interface Followed {
   handlers: RemoteHandlers | null;
   /** What arrived before the room subscribed; handed over, in order, when it does. */
   early: Array<{ kind: 'log' | 'aw'; data: Uint8Array }>;
+  /** A catch-up read of the stored state is in flight (see RedisStore.catchUp). */
+  catchingUp: boolean;
 }
 
 class RedisRoomLog implements RoomLog {
@@ -300,15 +310,55 @@ class RedisStore implements Persistence {
     if (followed?.state.registered(others, epoch, appendedId)) this.wake();
   }
 
-  /** Keeps this process registered in every loaded room, so others keep reading what it writes. */
+  /**
+   * Keeps this process registered in every loaded room, so others keep reading what it writes,
+   * and checks that it has not fallen behind the log's trimming.
+   */
   private renewRegistrations(): void {
     for (const room of this.followed.keys()) {
       const k = keys(room);
       this.redis
-        .easelHeartbeat(k.aw, k.procs, this.processId, this.registrationTtlMs)
-        .then(([others, epoch]) => this.registered(room, Number(others), String(epoch)))
+        .easelHeartbeat(k.aw, k.procs, k.snap, this.processId, this.registrationTtlMs)
+        .then(([others, epoch, trimmed]) => {
+          this.registered(room, Number(others), String(epoch));
+          if (trimmed) this.catchUp(room, String(trimmed));
+        })
         .catch((error: unknown) => this.logger.warn({ err: error, room }, 'renewing a redis room registration failed'));
     }
+  }
+
+  /**
+   * Compaction keeps folded entries in the stream for the registration TTL only. A process that
+   * stalled longer than that (a partition from Redis, a frozen VM) resumes its XREAD after its
+   * last id and never sees the entries trimmed meanwhile, so its clients would silently diverge.
+   * Once the newest trimmed id is past what this process has read, it reads the snapshot (which
+   * holds every trimmed entry) and the log after it again, and the room applies what it lacked.
+   */
+  private catchUp(room: string, trimmed: string): void {
+    const followed = this.followed.get(room);
+    if (!followed?.handlers || followed.catchingUp || compareIds(followed.state.logId, trimmed) >= 0) return;
+    followed.catchingUp = true;
+    this.logger.warn({ room, readUpTo: followed.state.logId, trimmed }, 'this process fell behind the trimmed redis log; reading the stored state again');
+    const k = keys(room);
+    this.redis
+      .easelCompactReadBuffer(k.log, k.snap, '+')
+      .then(([snapshot, snapshotId, entries]) => {
+        if (this.followed.get(room) !== followed || !followed.handlers) return;
+        const updates: Uint8Array[] = snapshot ? [new Uint8Array(snapshot)] : [];
+        let lastId = snapshotId ? snapshotId.toString() : '0-0';
+        for (const [id, fields] of entries) {
+          const update = field(fields, 'u');
+          if (update) updates.push(new Uint8Array(update));
+          lastId = id.toString();
+        }
+        // The follower goes on after this; what it had read beyond it is in the doc already.
+        if (compareIds(lastId, followed.state.logId) > 0) followed.state.readLog(lastId);
+        followed.handlers.missed(updates);
+      })
+      .catch((error: unknown) => this.logger.error({ err: wrap('catch-up read', room, error), room }, 'reading the stored state again failed; retrying at the next heartbeat'))
+      .finally(() => {
+        followed.catchingUp = false;
+      });
   }
 
   async openRoom(room: string): Promise<RoomLog> {
@@ -330,7 +380,7 @@ class RedisStore implements Persistence {
     }
     // Follow from exactly where the load stopped: nothing in between is missed or applied twice.
     const state = new RoomFollowState({ logId, awId: awId.toString(), others: Number(others), epoch: epoch.toString() });
-    this.followed.set(room, { state, handlers: null, early: [] });
+    this.followed.set(room, { state, handlers: null, early: [], catchingUp: false });
     this.wake();
     return new RedisRoomLog(this, room, loaded);
   }
@@ -396,8 +446,11 @@ class RedisStore implements Persistence {
     for (const [rawId, fields] of entries) {
       const id = rawId.toString();
       const fromSelf = field(fields, 'p')?.toString() === this.processId;
-      if (kind === 'log') state.readLog(id);
-      else state.awId = id;
+      if (kind === 'log') {
+        // Already in the doc: a catch-up read got past this XREAD's starting point meanwhile.
+        if (compareIds(id, state.logId) <= 0) continue;
+        state.readLog(id);
+      } else state.awId = id;
       // Another process loaded the room: read the log from here on (taken up by the next XREAD).
       if (kind === 'aw' && !fromSelf && field(fields, 'j')) state.joined(id);
       const data = field(fields, kind === 'log' ? 'u' : 'a');
@@ -438,7 +491,7 @@ export async function createRedisPersistence(url: string, logger: Logger, regist
   }
   redis.defineCommand('easelLoad', { numberOfKeys: 4, lua: LUA_LOAD });
   redis.defineCommand('easelAppend', { numberOfKeys: 3, lua: LUA_APPEND });
-  redis.defineCommand('easelHeartbeat', { numberOfKeys: 2, lua: LUA_HEARTBEAT });
+  redis.defineCommand('easelHeartbeat', { numberOfKeys: 3, lua: LUA_HEARTBEAT });
   redis.defineCommand('easelCompactRead', { numberOfKeys: 2, lua: LUA_COMPACT_READ });
   redis.defineCommand('easelCompact', { numberOfKeys: 2, lua: LUA_COMPACT });
   return new RedisStore(redis, follower, logger, registrationTtlMs);

@@ -160,6 +160,7 @@ export class Room {
   private followRemote(): void {
     this.log.subscribe?.({
       updates: (updates) => this.applyRemote(updates),
+      missed: (updates) => this.catchUp(updates),
       awareness: (update) => {
         try {
           awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REDIS_ORIGIN);
@@ -191,6 +192,24 @@ export class Room {
     });
     // Stored by another process before it was published: relay at once, never store it again.
     if (!completesLocal) this.relay(updates.map((update) => ({ update, from: null })));
+  }
+
+  /**
+   * The stored state, read again after this process fell behind the shared log: applied like
+   * other processes' updates, but only what the doc lacked goes to the clients, not the board.
+   */
+  private catchUp(updates: readonly Uint8Array[]): void {
+    if (this.failed || this.destroyed) return;
+    const stateVector = Y.encodeStateVector(this.doc);
+    const missing: Uint8Array[] = [];
+    updates.forEach((update, i) => {
+      try {
+        missing.push(Y.diffUpdate(update, stateVector));
+      } catch (error) {
+        this.options.logger.error({ err: error, room: this.name, entry: i }, 'skipping a stored update that does not decode');
+      }
+    });
+    if (missing.length > 0) this.applyRemote([Y.mergeUpdates(missing)]);
   }
 
   /** The doc holds structs or deletions that wait for what they build on (an update that came early). */

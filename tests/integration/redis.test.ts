@@ -13,6 +13,7 @@ import { startChildServer } from '../helpers/child-server.ts';
 import * as Y from 'yjs';
 import { burst, connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
 import { syncUpdate, WireClient } from '../helpers/wire.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 let redis: TestRedis;
 
@@ -183,6 +184,53 @@ test('entries older than the registration TTL that a snapshot holds are trimmed 
     a.destroy();
     watcher.destroy();
     await p1!.close();
+  }
+});
+
+test('a process cut off from Redis for longer than the registration TTL gets the entries trimmed meanwhile once it is back', async () => {
+  const ttlMs = 600;
+  // P2 reaches Redis through a proxy that the test pauses: a partition, as the process sees it.
+  const proxy = await startTcpProxy(Number(new URL(redis.url).port));
+  const [p1] = await cluster(1, { compactAfterUpdates: 5, redisRegistrationTtlMs: ttlMs });
+  const [p2] = await cluster(1, { redisUrl: `redis://127.0.0.1:${proxy.port}`, compactAfterUpdates: 5, redisRegistrationTtlMs: ttlMs });
+  const inspector = new Redis(redis.url);
+  const a = connectClient(p1!.syncUrl, 'partition');
+  const watcher = connectClient(p1!.syncUrl, 'partition');
+  const b = connectClient(p2!.syncUrl, 'partition');
+  try {
+    await Promise.all([a.synced, watcher.synced, b.synced]);
+    burst(a, 'before-', 10, onePoint);
+    await waitFor(() => sizeOf(b) === 10, { doc: b.doc }, 'B follows A across processes');
+
+    proxy.pause();
+    await tenRounds(a, watcher, 'cut');
+    const cut = await logIds(inspector, 'partition');
+    const lastMs = Number(cut.last!.split('-')[0]);
+    await poll(async () => {
+      const [seconds, micros] = await inspector.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) > lastMs + ttlMs;
+    }, 'the cut-off burst older than the TTL');
+    await tenRounds(a, watcher, 'later');
+    await poll(async () => {
+      const { first } = await logIds(inspector, 'partition');
+      return first === null || !idAtOrAfter(cut.last!, first);
+    }, 'what P2 missed is trimmed from the log');
+    assert.equal(sizeOf(b), 10, 'nothing reached B while its process was cut off');
+
+    proxy.resume();
+    // Its follower goes on after the last id it read, past the trimmed entries: only the
+    // trimmed mark tells it that it must read the snapshot again.
+    await waitFor(() => sizeOf(b) === 210, { doc: b.doc }, 'B gets everything, trimmed entries included');
+    assert.deepEqual(b.doc.getMap('shapes').toJSON(), a.doc.getMap('shapes').toJSON());
+    burst(b, 'back-', 5, onePoint);
+    await waitFor(() => sizeOf(a) === 215, { doc: a.doc }, 'and B\'s edits reach A again');
+  } finally {
+    inspector.disconnect();
+    a.destroy();
+    watcher.destroy();
+    b.destroy();
+    await Promise.all([p1!.close(), p2!.close()]);
+    await proxy.close();
   }
 });
 
