@@ -230,7 +230,21 @@ async function throughputSection(options: Options): Promise<void> {
   print('(stock providers, each applying every update to its own Y.Doc) need about as much CPU per update as a server,');
   print('so delivered/s is bounded by the whole machine; "deliveries per server CPU-second" is the server\'s own');
   print('capacity per core (delivered / server CPU time), the figure that does not depend on the clients.');
+  const ceiling = results.get('ceiling');
+  if (ceiling !== undefined && reference !== undefined) {
+    const most = med(ceiling, sat((p) => p.deliveredPerSecond));
+    const ref = med(reference, sat((p) => p.deliveredPerSecond));
+    print('');
+    print(`Ceiling: the bare relay (no Yjs, no storage) delivered ${fmt(most)} updates/s, ${fmt(most / ref, 2)}× the reference: no server`);
+    print(`can deliver more with these clients on this machine, so the ${TARGET_THROUGHPUT_RATIO}× target (${fmt(TARGET_THROUGHPUT_RATIO * ref)}/s) is ${most >= TARGET_THROUGHPUT_RATIO * ref ? 'within' : 'beyond'} reach here.`);
+    if (easel !== undefined) print(`Easel delivered ${fmt((100 * med(easel, sat((p) => p.deliveredPerSecond))) / most)} % of the ceiling.`);
+  }
   print('');
+}
+
+/** The targets that are servers (the ceiling only calibrates the throughput section). */
+function servers(options: Options): BenchTarget[] {
+  return options.targets.filter((target) => !target.throughputOnly);
 }
 
 async function coldSection(options: Options): Promise<void> {
@@ -238,7 +252,7 @@ async function coldSection(options: Options): Promise<void> {
   print(`## Cold load: rooms of ${n} stored updates (${options.coldReps} runs each, medians)`);
   for (const room of COLD_ROOMS) print(`${room.name.padEnd(13)} ${room.description}`);
   const loads: EndToEndLoad[] = [];
-  for (const target of options.targets) loads.push(await measureEndToEndLoad(target, { updates: options.coldUpdates, reps: options.coldReps, seed: options.seed }));
+  for (const target of servers(options)) loads.push(await measureEndToEndLoad(target, { updates: options.coldUpdates, reps: options.coldReps, seed: options.seed }));
   const roomLoads = options.targets.some((target) => target.name === 'easel') ? await measureRoomLoad({ updates: options.coldUpdates, reps: options.coldReps, seed: options.seed }) : [];
   const under = (ms: number): string => `< ${TARGET_COLD_LOAD_MS} ms: ${verdict(ms < TARGET_COLD_LOAD_MS)}`;
   const runs = (values: readonly number[]): string => values.map((ms) => fmt(ms, 0)).join(', ');
@@ -285,7 +299,7 @@ function connectionsPerGb(result: IdleResult): number {
 async function idleSection(options: Options): Promise<Capacity> {
   print(`## Idle connections: ${fmt(options.idleConnections)} raw y-websocket handshakes over ${options.idleRooms} rooms`);
   const results: IdleResult[] = [];
-  for (const target of options.targets) results.push(await measureIdleConnections(target, { connections: options.idleConnections, rooms: options.idleRooms }));
+  for (const target of servers(options)) results.push(await measureIdleConnections(target, { connections: options.idleConnections, rooms: options.idleRooms }));
   const rows: string[][] = [['', 'RSS before MB', 'RSS settled MB', 'peak RSS MB', 'KB / connection', 'connections / GB', 'target']];
   for (const result of results) {
     const target = result.target === 'easel' ? `< ${mb(TARGET_IDLE_RSS_BYTES)} MB: ${verdict(result.peakRss < TARGET_IDLE_RSS_BYTES)}` : '';

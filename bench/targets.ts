@@ -46,6 +46,8 @@ export interface BenchTarget {
    * to that answer is the server's cold-load time (the reference answers at once, from an empty doc).
    */
   readonly answersSyncAfterLoad: boolean;
+  /** Not a server but a calibration of the throughput workload: the other sections skip it. */
+  readonly throughputOnly?: true;
   start(options: StartOptions): Promise<RunningTarget>;
 }
 
@@ -152,6 +154,38 @@ export const REFERENCE_TARGET: BenchTarget = {
   },
 };
 
+const BARE_RELAY = fileURLToPath(new URL('./bare-relay.ts', import.meta.url));
+
+/** The ceiling: bench/bare-relay.ts, which forwards frames and does nothing else. */
+export const CEILING_TARGET: BenchTarget = {
+  name: 'ceiling',
+  description: 'bench/bare-relay.ts: forwards frames, no Yjs, no storage (what these clients can take here)',
+  answersSyncAfterLoad: false,
+  throughputOnly: true,
+  async start(options) {
+    const child = spawn(process.execPath, ['--import', 'tsx', BARE_RELAY], {
+      env: { ...process.env, ...serverEnv(options), PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+    const port = await new Promise<number>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const match = /^listening (\d+)$/.exec(line);
+        if (match) resolve(Number(match[1]));
+      });
+      void exited.then((code) => reject(new Error(`bare relay exited (${code}) before listening`)));
+    });
+    if (child.pid === undefined) throw new Error('bare relay has no pid');
+    return {
+      name: 'ceiling',
+      pids: [child.pid],
+      syncUrl: () => `ws://127.0.0.1:${port}`,
+      urls: [`ws://127.0.0.1:${port}`],
+      stop: () => stopProcess(child, exited),
+    };
+  },
+};
+
 /**
  * Easel scaled out: `processes` copies of server/main.ts sharing `--redis <url>` (LevelDB unused).
  * Client i goes to process i mod N, as a round-robin load balancer without sticky sessions would
@@ -199,4 +233,5 @@ export const REDIS_TARGETS: Readonly<Record<string, BenchTarget>> = {
 export const TARGETS: Readonly<Record<string, BenchTarget>> = {
   easel: EASEL_TARGET,
   reference: REFERENCE_TARGET,
+  ceiling: CEILING_TARGET,
 };
