@@ -8,7 +8,7 @@
  * these clients can take on this machine whatever the server does: no server that applies,
  * validates and persists updates can deliver more.
  *
- * Usage: tsx bench/bare-relay.ts (PORT, default 0; prints "listening <port>" once ready).
+ * Usage: PORT=<port> tsx bench/bare-relay.ts (PORT 0 or unset: any free port); prints "listening <port>".
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as decoding from 'lib0/decoding';
@@ -19,7 +19,7 @@ const EMPTY_STEP2 = new Uint8Array([MESSAGE_TYPE.sync, SYNC_MESSAGE_TYPE.step2, 
 
 function startBareRelay(port: number): Promise<{ port: number; close(): void }> {
   const rooms = new Map<string, Set<WebSocket>>();
-  const server = new WebSocketServer({ port, host: '127.0.0.1', perMessageDeflate: false });
+  const server = new WebSocketServer({ port, host: process.env.HOST ?? '127.0.0.1', perMessageDeflate: false });
   server.on('connection', (socket, request) => {
     const name = (request.url ?? '/').slice(1).split('?')[0]!;
     let room = rooms.get(name);

@@ -122,36 +122,42 @@ export const EASEL_TARGET: BenchTarget = {
   },
 };
 
+/**
+ * Starts a plain y-websocket server script on a free port (given in PORT) and waits until it
+ * prints a line starting with `readyLine`.
+ */
+async function startScript(name: string, args: readonly string[], env: NodeJS.ProcessEnv, readyLine: string): Promise<RunningTarget> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...args], {
+    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const lines: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
+      if (line.startsWith(readyLine)) resolve();
+    });
+    void exited.then((code) => reject(new Error(`${name} exited (${code}) before listening:\n${lines.join('\n')}`)));
+  });
+  if (child.pid === undefined) throw new Error(`${name} has no pid`);
+  return {
+    name,
+    pids: [child.pid],
+    syncUrl: () => `ws://127.0.0.1:${port}`,
+    urls: [`ws://127.0.0.1:${port}`],
+    stop: () => stopProcess(child, exited),
+  };
+}
+
 /** The reference: y-websocket@1.5.4's bin/server.js, persisting with y-leveldb (YPERSISTENCE). */
 export const REFERENCE_TARGET: BenchTarget = {
   name: 'reference',
   description: 'y-websocket@1.5.4 bin/server.js with YPERSISTENCE (y-leveldb)',
   answersSyncAfterLoad: false,
-  async start(options) {
-    const port = await freePort();
-    const child = spawn(process.execPath, [REFERENCE_SERVER], {
-      env: { ...process.env, ...serverEnv(options), HOST: '127.0.0.1', PORT: String(port), YPERSISTENCE: options.dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-    const lines: string[] = [];
-    createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));
-    await new Promise<void>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        lines.push(line);
-        if (line.startsWith('running at')) resolve();
-      });
-      void exited.then((code) => reject(new Error(`reference server exited (${code}) before listening:\n${lines.join('\n')}`)));
-    });
-    if (child.pid === undefined) throw new Error('reference server has no pid');
-    return {
-      name: 'reference',
-      pids: [child.pid],
-      syncUrl: () => `ws://127.0.0.1:${port}`,
-      urls: [`ws://127.0.0.1:${port}`],
-      stop: () => stopProcess(child, exited),
-    };
-  },
+  start: (options) => startScript('reference', [REFERENCE_SERVER], { ...serverEnv(options), YPERSISTENCE: options.dataDir }, 'running at'),
 };
 
 const BARE_RELAY = fileURLToPath(new URL('./bare-relay.ts', import.meta.url));
@@ -162,28 +168,7 @@ export const CEILING_TARGET: BenchTarget = {
   description: 'bench/bare-relay.ts: forwards frames, no Yjs, no storage (what these clients can take here)',
   answersSyncAfterLoad: false,
   throughputOnly: true,
-  async start(options) {
-    const child = spawn(process.execPath, ['--import', 'tsx', BARE_RELAY], {
-      env: { ...process.env, ...serverEnv(options), PORT: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-    const port = await new Promise<number>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const match = /^listening (\d+)$/.exec(line);
-        if (match) resolve(Number(match[1]));
-      });
-      void exited.then((code) => reject(new Error(`bare relay exited (${code}) before listening`)));
-    });
-    if (child.pid === undefined) throw new Error('bare relay has no pid');
-    return {
-      name: 'ceiling',
-      pids: [child.pid],
-      syncUrl: () => `ws://127.0.0.1:${port}`,
-      urls: [`ws://127.0.0.1:${port}`],
-      stop: () => stopProcess(child, exited),
-    };
-  },
+  start: (options) => startScript('ceiling', ['--import', 'tsx', BARE_RELAY], serverEnv(options), 'listening'),
 };
 
 /**
