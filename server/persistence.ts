@@ -193,7 +193,13 @@ export async function createLevelPersistence(dir: string): Promise<Persistence> 
   try {
     await db.open();
   } catch (error) {
-    throw new StorageError(`cannot open LevelDB in ${dir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    // LevelDB admits one process per folder; "Database failed to open" alone does not say so.
+    const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+    const reason =
+      cause?.code === 'LEVEL_LOCKED'
+        ? 'another process holds it (is another Easel server running with the same --data folder?)'
+        : [error instanceof Error ? error.message : String(error), cause?.message].filter(Boolean).join(': ');
+    throw new StorageError(`cannot open LevelDB in ${dir}: ${reason}`, { cause: error });
   }
   return {
     async openRoom(room) {

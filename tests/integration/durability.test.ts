@@ -66,6 +66,26 @@ test('a room survives a graceful restart (SIGTERM flushes, exits 0)', async () =
   }
 });
 
+test('a second server on the same data folder exits with a message that says another process holds it', async () => {
+  const dataDir = await makeTempDir();
+  try {
+    const first = await startChildServer(dataDir);
+    await assert.rejects(startChildServer(dataDir), (error: Error) => {
+      assert.match(error.message, /server exited \(1\)/);
+      assert.match(error.message, /another process holds it \(is another Easel server running with the same --data folder\?\)/);
+      return true;
+    });
+    // The first one is unharmed: it still serves and stops cleanly.
+    const client = connectClient(first.syncUrl, 'held');
+    await client.synced;
+    client.destroy();
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
 test('SIGTERM closes sockets with 1001', async () => {
   const dataDir = await makeTempDir();
   try {
