@@ -92,30 +92,34 @@ end
 `;
 
 /**
- * Registers (as above), then reads snapshot and the entries after it in one atomic step, so a
- * concurrent trim cannot split them and no entry falls between the load and the registration.
+ * A room's stored state: the snapshot and the log entries after it up to `upTo`, read in one
+ * script so a concurrent compaction or trim cannot split them. {data, id, entries}.
  */
-const LUA_LOAD = `${LUA_REGISTER}
-local membership = register(KEYS[4], KEYS[3], ARGV[1], ARGV[2])
-local snap = redis.call('HMGET', KEYS[2], 'data', 'id')
-local start = '-'
-if snap[2] then start = '(' .. snap[2] end
-local entries = redis.call('XRANGE', KEYS[1], start, '+')
-local awLast = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
-local awId = '0-0'
-if awLast[1] then awId = awLast[1][1] end
-return {snap[1] or false, snap[2] or false, entries, awId, membership[1], membership[2]}
+const LUA_READ_STORED = `
+local function readStored(log, snapKey, upTo)
+  local snap = redis.call('HMGET', snapKey, 'data', 'id')
+  local start = '-'
+  if snap[2] then start = '(' .. snap[2] end
+  return {snap[1] or false, snap[2] or false, redis.call('XRANGE', log, start, upTo)}
+end
 `;
 
 /**
- * What a compaction folds: the snapshot and the log entries after it up to ARGV[1], read in one
- * atomic step so a concurrent compaction cannot split them. {data, id, entries}.
+ * Registers (as above), then reads the stored state, so no entry falls between the load and the
+ * registration.
  */
-const LUA_COMPACT_READ = `
-local snap = redis.call('HMGET', KEYS[2], 'data', 'id')
-local start = '-'
-if snap[2] then start = '(' .. snap[2] end
-return {snap[1] or false, snap[2] or false, redis.call('XRANGE', KEYS[1], start, ARGV[1])}
+const LUA_LOAD = `${LUA_REGISTER}${LUA_READ_STORED}
+local membership = register(KEYS[4], KEYS[3], ARGV[1], ARGV[2])
+local stored = readStored(KEYS[1], KEYS[2], '+')
+local awLast = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
+local awId = '0-0'
+if awLast[1] then awId = awLast[1][1] end
+return {stored[1], stored[2], stored[3], awId, membership[1], membership[2]}
+`;
+
+/** The stored state up to ARGV[1]: what a compaction folds, or all of it for a catch-up. */
+const LUA_READ = `${LUA_READ_STORED}
+return readStored(KEYS[1], KEYS[2], ARGV[1])
 `;
 
 /** Registers (as above) and appends ARGV[3..] to the log; returns {others, epoch, last id}. */
@@ -163,13 +167,28 @@ interface ScriptedRedis extends Redis {
   easelLoadBuffer(log: string, snap: string, aw: string, procs: string, pid: string, ttl: number): Promise<[Buffer | null, Buffer | null, StreamEntry[], Buffer, number, Buffer]>;
   easelAppend(log: string, aw: string, procs: string, pid: string, ttl: number, ...updates: Buffer[]): Promise<[number, string, string]>;
   easelHeartbeat(aw: string, procs: string, snap: string, pid: string, ttl: number): Promise<[number, string, string | null]>;
-  easelCompactReadBuffer(log: string, snap: string, upTo: string): Promise<[Buffer | null, Buffer | null, StreamEntry[]]>;
+  easelReadBuffer(log: string, snap: string, upTo: string): Promise<[Buffer | null, Buffer | null, StreamEntry[]]>;
   easelCompact(log: string, snap: string, data: Buffer, id: string, minId: string, keepMs: number): Promise<number>;
 }
 
 function field(fields: Buffer[], name: string): Buffer | undefined {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i]!.toString() === name) return fields[i + 1];
   return undefined;
+}
+
+/**
+ * A stored state as the scripts return it (snapshot, its id, the log entries after it): the
+ * updates in log order, and the id they reach.
+ */
+function storedUpdates(snapshot: Buffer | null, snapshotId: Buffer | null, entries: StreamEntry[]): { updates: Uint8Array[]; lastId: string } {
+  const updates: Uint8Array[] = snapshot ? [new Uint8Array(snapshot)] : [];
+  let lastId = snapshotId ? snapshotId.toString() : '0-0';
+  for (const [id, fields] of entries) {
+    const update = field(fields, 'u');
+    if (update) updates.push(new Uint8Array(update));
+    lastId = id.toString();
+  }
+  return { updates, lastId };
 }
 
 function nextId(id: string): string {
@@ -232,16 +251,11 @@ class RedisRoomLog implements RoomLog {
     const k = keys(this.room);
     let stored;
     try {
-      stored = await this.store.redis.easelCompactReadBuffer(k.log, k.snap, upTo);
+      stored = await this.store.redis.easelReadBuffer(k.log, k.snap, upTo);
     } catch (error) {
       throw wrap('compact', this.room, error);
     }
-    const [snapshot, , entries] = stored;
-    const updates: Uint8Array[] = snapshot ? [new Uint8Array(snapshot)] : [];
-    for (const [, fields] of entries) {
-      const update = field(fields, 'u');
-      if (update) updates.push(new Uint8Array(update));
-    }
+    const { updates } = storedUpdates(...stored);
     // Nothing after the snapshot (or a lone first entry): nothing to fold.
     if (updates.length < 2) return false;
     const folded = await build(updates);
@@ -341,16 +355,10 @@ class RedisStore implements Persistence {
     this.logger.warn({ room, readUpTo: followed.state.logId, trimmed }, 'this process fell behind the trimmed redis log; reading the stored state again');
     const k = keys(room);
     this.redis
-      .easelCompactReadBuffer(k.log, k.snap, '+')
-      .then(([snapshot, snapshotId, entries]) => {
+      .easelReadBuffer(k.log, k.snap, '+')
+      .then((stored) => {
         if (this.followed.get(room) !== followed || !followed.handlers) return;
-        const updates: Uint8Array[] = snapshot ? [new Uint8Array(snapshot)] : [];
-        let lastId = snapshotId ? snapshotId.toString() : '0-0';
-        for (const [id, fields] of entries) {
-          const update = field(fields, 'u');
-          if (update) updates.push(new Uint8Array(update));
-          lastId = id.toString();
-        }
+        const { updates, lastId } = storedUpdates(...stored);
         // The follower goes on after this; what it had read beyond it is in the doc already.
         if (compareIds(lastId, followed.state.logId) > 0) followed.state.readLog(lastId);
         followed.handlers.missed(updates);
@@ -370,14 +378,7 @@ class RedisStore implements Persistence {
       throw wrap('load', room, error);
     }
     const [snapshot, snapshotId, entries, awId, others, epoch] = reply;
-    const loaded: Uint8Array[] = [];
-    if (snapshot) loaded.push(new Uint8Array(snapshot));
-    let logId = snapshotId ? snapshotId.toString() : '0-0';
-    for (const [id, fields] of entries) {
-      const update = field(fields, 'u');
-      if (update) loaded.push(new Uint8Array(update));
-      logId = id.toString();
-    }
+    const { updates: loaded, lastId: logId } = storedUpdates(snapshot, snapshotId, entries);
     // Follow from exactly where the load stopped: nothing in between is missed or applied twice.
     const state = new RoomFollowState({ logId, awId: awId.toString(), others: Number(others), epoch: epoch.toString() });
     this.followed.set(room, { state, handlers: null, early: [], catchingUp: false });
@@ -492,7 +493,7 @@ export async function createRedisPersistence(url: string, logger: Logger, regist
   redis.defineCommand('easelLoad', { numberOfKeys: 4, lua: LUA_LOAD });
   redis.defineCommand('easelAppend', { numberOfKeys: 3, lua: LUA_APPEND });
   redis.defineCommand('easelHeartbeat', { numberOfKeys: 3, lua: LUA_HEARTBEAT });
-  redis.defineCommand('easelCompactRead', { numberOfKeys: 2, lua: LUA_COMPACT_READ });
+  redis.defineCommand('easelRead', { numberOfKeys: 2, lua: LUA_READ });
   redis.defineCommand('easelCompact', { numberOfKeys: 2, lua: LUA_COMPACT });
   return new RedisStore(redis, follower, logger, registrationTtlMs);
 }
