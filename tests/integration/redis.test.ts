@@ -102,6 +102,15 @@ function idAtOrAfter(a: string, b: string): boolean {
   return am > bm || (am === bm && as >= bs);
 }
 
+/** Waits on Redis's clock (stream ids come from it) until the entry `id` is more than `ms` old. */
+async function olderThan(inspector: Redis, id: string, ms: number, message: string): Promise<void> {
+  const idMs = Number(id.split('-')[0]);
+  await poll(async () => {
+    const [seconds, micros] = await inspector.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) > idMs + ms;
+  }, message);
+}
+
 /** Ten rounds of ten strokes from `a`, each awaited at `watcher`, so the log grows every round. */
 async function tenRounds(a: TestClient, watcher: TestClient, prefix: string): Promise<void> {
   const start = sizeOf(watcher);
@@ -164,12 +173,7 @@ test('entries older than the registration TTL that a snapshot holds are trimmed 
     await tenRounds(a, watcher, 'old');
     const firstBurst = await logIds(inspector, 'trim');
     assert.ok(firstBurst.last);
-    const lastMs = Number(firstBurst.last.split('-')[0]);
-    // Wait on Redis's clock (stream ids come from it) until the first burst is older than the TTL.
-    await poll(async () => {
-      const [seconds, micros] = await inspector.time();
-      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) > lastMs + ttlMs;
-    }, 'first burst older than the TTL');
+    await olderThan(inspector, firstBurst.last, ttlMs, 'first burst older than the TTL');
     await tenRounds(a, watcher, 'new');
     const secondBurst = await logIds(inspector, 'trim');
     await poll(async () => {
@@ -205,11 +209,7 @@ test('a process cut off from Redis for longer than the registration TTL gets the
     proxy.pause();
     await tenRounds(a, watcher, 'cut');
     const cut = await logIds(inspector, 'partition');
-    const lastMs = Number(cut.last!.split('-')[0]);
-    await poll(async () => {
-      const [seconds, micros] = await inspector.time();
-      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) > lastMs + ttlMs;
-    }, 'the cut-off burst older than the TTL');
+    await olderThan(inspector, cut.last!, ttlMs, 'the cut-off burst older than the TTL');
     await tenRounds(a, watcher, 'later');
     await poll(async () => {
       const { first } = await logIds(inspector, 'partition');
