@@ -68,13 +68,11 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
     area.value = target.shape.text;
     area.hidden = false;
     place(target);
-    // Focus after the pointer event that opened the editor, or the press would steal it back.
-    requestAnimationFrame(() => {
-      if (editing.target === target || editing.target?.shape.id === target.shape.id) {
-        area.focus();
-        area.setSelectionRange(area.value.length, area.value.length);
-      }
-    });
+    // Focus at once, with the editor shown: keys typed right after the click are text, not board
+    // shortcuts. (The pointerdown that opened it is default-prevented, so the press does not
+    // take focus back; e2e covers mouse, double-click and touch.)
+    area.focus();
+    area.setSelectionRange(area.value.length, area.value.length);
   };
 
   const onInput = (): void => {

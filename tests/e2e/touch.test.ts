@@ -163,6 +163,18 @@ describe('touch in the browser', { timeout: 180_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('a tap with the note tool opens the note for typing at once: keys typed right after it are its text', async () => {
+    const { page, touch, errors, until } = await openTouchRoom('e2e-touch-note');
+    await tapTool(page, 'sticky');
+    await touch.down(0, [400, 300]);
+    await touch.up(0);
+    // No wait for the editor: a keyboard (a tablet's) types as soon as the finger lifts.
+    await page.keyboard.type('Note');
+    await page.keyboard.press('Escape');
+    await until((s) => s.some((shape) => shape.type === 'sticky' && shape.text === 'Note'), 'the note holds every key typed');
+    assert.deepEqual(errors, []);
+  });
+
   test('two fingers moving together pan the view with a drawing tool active, and draw nothing', async () => {
     const { page, touch, errors, shapes, until, write, square } = await openTouchRoom('e2e-touch-pan');
     write(square('reference', [450, 350], 100));
