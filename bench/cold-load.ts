@@ -235,6 +235,7 @@ async function timeRoomLoad(source: string, copy: string, room: ColdRoom, update
       return log;
     },
     readStateVector: (name) => level.readStateVector(name),
+    probe: () => level.probe(),
     close: () => level.close(),
   };
   const logger = createLogger('silent');

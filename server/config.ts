@@ -35,6 +35,13 @@ Limits (0 = unlimited where it makes sense)
   --handshake-timeout-ms <n>    HANDSHAKE_TIMEOUT_MS    to send the upgrade request, and then to join and send a
                                                         first message, else close 4009 (default ${DEFAULT_SERVER_OPTIONS.handshakeTimeoutMs})
 
+Failures
+  --shutdown-timeout-ms <n>     SHUTDOWN_TIMEOUT_MS     SIGINT/SIGTERM end the process within this time whatever the
+                                                        store does; exit 1 if some changes could not be stored
+                                                        (default ${DEFAULT_SERVER_OPTIONS.shutdownTimeoutMs})
+  --wait-for-store              WAIT_FOR_STORE=1        at start-up, retry an unreachable store (Redis down, LevelDB
+                                                        folder held by another process) with backoff instead of exiting
+
 Tuning
   --write-interval-ms <n>       WRITE_INTERVAL_MS       a busy room writes and relays at most once per this many ms,
                                                         merging what came meanwhile; the first write after a quiet
@@ -75,10 +82,13 @@ const COUNT_OPTIONS = [
   ['max-rooms', 'MAX_ROOMS', 'maxRooms', 0],
   ['handshake-timeout-ms', 'HANDSHAKE_TIMEOUT_MS', 'handshakeTimeoutMs', 100],
   ['write-interval-ms', 'WRITE_INTERVAL_MS', 'writeIntervalMs', 0],
+  ['shutdown-timeout-ms', 'SHUTDOWN_TIMEOUT_MS', 'shutdownTimeoutMs', 100],
 ] as const;
 
 export interface ParsedConfig {
   help: boolean;
+  /** Retry an unreachable store at start-up instead of exiting. */
+  waitForStore: boolean;
   options: Partial<ServerOptions>;
 }
 
@@ -97,6 +107,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
         'auth-secret': { type: 'string' },
         'allowed-origins': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
+        'wait-for-store': { type: 'boolean' },
         ...Object.fromEntries(COUNT_OPTIONS.map(([flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
@@ -145,5 +156,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
   }
   if (values['trust-proxy'] === true) options.trustProxy = true;
   else if (env.TRUST_PROXY !== undefined) options.trustProxy = parseBoolean(env.TRUST_PROXY, 'TRUST_PROXY');
-  return { help: values.help === true, options };
+  const waitForStore =
+    values['wait-for-store'] === true || (env.WAIT_FOR_STORE !== undefined && parseBoolean(env.WAIT_FOR_STORE, 'WAIT_FOR_STORE'));
+  return { help: values.help === true, waitForStore, options };
 }

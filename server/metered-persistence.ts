@@ -29,6 +29,7 @@ export function meterPersistence(persistence: Persistence, metrics: StorageMetri
       return meterLog(await persistence.openRoom(room), metrics);
     },
     readStateVector: (room) => persistence.readStateVector(room),
+    probe: () => persistence.probe(),
     close: () => persistence.close(),
   };
 }

@@ -17,6 +17,8 @@ export interface ServerMetrics {
   compacted(): void;
   closed(code: number): void;
   error(kind: ErrorKind): void;
+  /** The store answers (1) or not (0), as /healthz reports it. */
+  storeUp(up: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -63,6 +65,9 @@ export function createMetrics(sources: MetricsSources): ServerMetrics {
   const compactions = new Counter({ name: 'easel_compactions_total', help: 'Room log compactions.', registers });
   const closes = new Counter({ name: 'easel_connection_closes_total', help: 'Closed sync connections, by close code.', labelNames: ['code'], registers });
   const errors = new Counter({ name: 'easel_errors_total', help: 'Errors, by kind.', labelNames: ['kind'], registers });
+  const storeUp = new Gauge({ name: 'easel_store_up', help: 'Whether the store answers now (1) or not (0), as /healthz reports it.', registers });
+  storeUp.set(1);
+  const storeDown = new Counter({ name: 'easel_store_unhealthy_total', help: 'Times the store became unhealthy (failed or stopped answering).', registers });
 
   return {
     registry,
@@ -89,6 +94,10 @@ export function createMetrics(sources: MetricsSources): ServerMetrics {
     },
     error(kind) {
       errors.inc({ kind });
+    },
+    storeUp(up) {
+      storeUp.set(up ? 1 : 0);
+      if (!up) storeDown.inc();
     },
     render() {
       return registry.metrics();

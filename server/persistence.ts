@@ -5,6 +5,7 @@
  *
  *   r!<room>!u!<seq, 16 hex digits>  → one update (or a batch merged into one)
  *   r!<room>!sv                      → the state vector after the last write
+ *   h!probe                          → rewritten by the health probe; holds nothing of value
  *
  * Room names never contain '!', so one room's keys never fall in another's range. Compaction
  * replaces the entries it read with one merged update in a single atomic batch, so a crash leaves
@@ -66,6 +67,11 @@ export interface Persistence {
   openRoom(room: string): Promise<RoomLog>;
   /** The stored state vector of a room, or null if the room was never written. */
   readStateVector(room: string): Promise<Uint8Array | null>;
+  /**
+   * One cheap round trip that proves the store works now (see store-health.ts); rejects, or
+   * never settles, when it does not.
+   */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -105,6 +111,9 @@ function updateKey(room: string, seq: number): string {
 function stateVectorKey(room: string): string {
   return `r!${room}!sv`;
 }
+
+const PROBE_KEY = 'h!probe';
+const PROBE_VALUE = new Uint8Array([1]);
 
 function logRange(room: string): { gte: string; lt: string } {
   // '~' sorts after every hex digit, so this range is exactly the room's update keys.
@@ -231,6 +240,14 @@ export async function createLevelPersistence(dir: string): Promise<Persistence> 
         return (await db.get(stateVectorKey(room))) ?? null;
       } catch (error) {
         throw wrap('read state vector', room, error);
+      }
+    },
+    async probe() {
+      // A write, not a read: a disk that refuses writes is what loses data.
+      try {
+        await db.put(PROBE_KEY, PROBE_VALUE);
+      } catch (error) {
+        throw new StorageError(`LevelDB in ${dir} refuses writes: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
     },
     async close() {

@@ -22,6 +22,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { StorageError } from './errors.ts';
+import { settleBy, TIMED_OUT } from './deadline.ts';
 import type { Persistence, RoomLog, RemoteHandlers } from './persistence.ts';
 import { compareIds, RoomFollowState } from './redis-membership.ts';
 import type { BuildSnapshot } from './snapshots.ts';
@@ -189,6 +190,12 @@ function storedUpdates(snapshot: Buffer | null, snapshotId: Buffer | null, entri
     lastId = id.toString();
   }
   return { updates, lastId };
+}
+
+/** How long close() waits for the follower loop, then for QUIT. */
+const CLOSE_WAIT_MS = 1_000;
+function wrapClose(error: unknown): StorageError {
+  return new StorageError(`closing the redis connection failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
 function nextId(id: string): string {
@@ -391,6 +398,15 @@ class RedisStore implements Persistence {
     return null;
   }
 
+  async probe(): Promise<void> {
+    // On the connection the appends use: it is their way to Redis that must work.
+    try {
+      await this.redis.ping();
+    } catch (error) {
+      throw new StorageError(`redis does not answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
   /** Interrupts a blocked XREAD so a new room list takes effect at once. */
   wake(): void {
     if (this.idleWake) {
@@ -465,13 +481,53 @@ class RedisStore implements Persistence {
     if (updates.length > 0) followed.handlers?.updates(updates);
   }
 
+  /**
+   * Stops following and closes both connections. Bounded: ioredis does not fail a command that
+   * waits in its offline queue while it reconnects, so with Redis down neither the follower's
+   * XREAD nor a QUIT would ever settle. Rejects if Redis did not take the QUIT in time.
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeat);
     this.idleWake?.();
     this.follower.disconnect();
-    await this.loop.catch(() => undefined);
-    await this.redis.quit();
+    await settleBy(this.loop.catch(() => undefined), performance.now() + CLOSE_WAIT_MS);
+    try {
+      const quit = await settleBy(this.redis.quit(), performance.now() + CLOSE_WAIT_MS);
+      if (quit === TIMED_OUT) throw new StorageError(`redis did not answer QUIT within ${CLOSE_WAIT_MS} ms`);
+    } catch (error) {
+      throw error instanceof StorageError ? error : wrapClose(error);
+    } finally {
+      this.redis.disconnect();
+    }
+  }
+}
+
+/** How long start-up waits for Redis to accept both connections and answer. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** A connection error in words, with the system's code where it has one. */
+function describeConnectError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'connection refused (is redis-server running and listening on that address?)',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host name lookup failed',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ECONNRESET: 'connection reset by the server',
+  };
+  return code !== undefined && known[code] ? `${known[code]} [${code}]` : error.message;
+}
+
+/** The URL without its password, fit for logs. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
   }
 }
 
@@ -482,13 +538,26 @@ export async function createRedisPersistence(url: string, logger: Logger, regist
   // received updates in it) in one socket write: measured as the largest cost of an append.
   const redis = new Redis(url, { ...options, enableAutoPipelining: true }) as ScriptedRedis;
   const follower = new Redis(url, { ...options, maxRetriesPerRequest: null });
-  for (const client of [redis, follower]) client.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
-  try {
-    await Promise.all([redis.connect(), follower.connect()]);
-  } catch (error) {
+  // While connecting, the socket's own error (connection refused, host not found) is kept for
+  // the one message that start-up prints; ioredis's rejection only says "Connection is closed."
+  let cause: Error | null = null;
+  const keepCause = (error: Error): void => {
+    cause ??= error;
+  };
+  for (const client of [redis, follower]) client.on('error', keepCause);
+  const connected = await settleBy(
+    Promise.all([redis.connect(), follower.connect()]).catch((error: unknown) => error as Error),
+    performance.now() + CONNECT_TIMEOUT_MS,
+  );
+  if (connected === TIMED_OUT || connected instanceof Error) {
     redis.disconnect();
     follower.disconnect();
-    throw new StorageError(`cannot connect to redis at ${url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    const reason = connected === TIMED_OUT ? `no answer within ${CONNECT_TIMEOUT_MS / 1000} s` : describeConnectError(cause ?? connected);
+    throw new StorageError(`cannot connect to redis at ${redactUrl(url)}: ${reason}`, { cause: cause ?? (connected === TIMED_OUT ? undefined : connected) });
+  }
+  for (const client of [redis, follower]) {
+    client.off('error', keepCause);
+    client.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   }
   redis.defineCommand('easelLoad', { numberOfKeys: 4, lua: LUA_LOAD });
   redis.defineCommand('easelAppend', { numberOfKeys: 3, lua: LUA_APPEND });

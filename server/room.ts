@@ -115,6 +115,8 @@ export class Room {
   private pendingWaiters: Waiter[] = [];
   /** Waiters of the batch being written; null when no write is in flight. */
   private inflightWaiters: Waiter[] | null = null;
+  /** Updates in the batch being written. */
+  private inflightCount = 0;
   private draining = false;
   /** Client updates received this turn of the event loop, applied together by applyIncoming. */
   private incoming: Incoming[] = [];
@@ -548,6 +550,11 @@ export class Room {
     for (const conn of this.connections) conn.send(message);
   }
 
+  /** Updates received and not (yet) known to be stored: waiting, being applied or being written. */
+  get unstoredCount(): number {
+    return this.incoming.length + this.pending.length + this.inflightCount;
+  }
+
   /** Runs `fn` once every update applied so far is written (or with the error if writing failed). */
   afterPersisted(fn: Waiter): void {
     if (this.failed) fn(this.failed);
@@ -616,6 +623,7 @@ export class Room {
           this.pending = [];
           this.pendingWaiters = [];
           this.inflightWaiters = waiters;
+          this.inflightCount = batch.length;
           // Otherwise each update is its own log entry: merging would decode and encode them again.
           try {
             await this.log.append(
@@ -627,6 +635,7 @@ export class Room {
             return;
           }
           this.inflightWaiters = null;
+          this.inflightCount = 0;
           this.relay(batch);
           for (const waiter of waiters) waiter(null);
           if (this.mustCompactNow()) this.startCompaction();

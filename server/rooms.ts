@@ -10,6 +10,7 @@ import { CLOSE_CODE } from '../shared/protocol.ts';
 import { Room } from './room.ts';
 import { createSnapshotBuilder } from './snapshots.ts';
 import { LimitError, StorageError, type ProtocolError } from './errors.ts';
+import { settleBy, TIMED_OUT } from './deadline.ts';
 
 export interface RoomRegistryOptions {
   persistence: Persistence;
@@ -40,8 +41,12 @@ export interface RoomRegistry {
   rooms(): IterableIterator<Room>;
   /** Waits for every loaded room's pending writes. */
   flushAll(): Promise<void>;
-  /** Closes every connection with `code`, flushes and unloads every room. */
-  close(code: number): Promise<void>;
+  /**
+   * Flushes every room, closes every connection with `code` and unloads the rooms, giving up on
+   * whatever the store has not done by `deadline` (a performance.now() time). Resolves with the
+   * rooms whose last changes are not stored.
+   */
+  close(code: number, deadline: number): Promise<{ unflushedRooms: string[] }>;
 }
 
 export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
@@ -168,20 +173,34 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
     async flushAll() {
       await Promise.allSettled([...loaded.values()].map((room) => room.flush()));
     },
-    async close(code) {
+    async close(code, deadline) {
       closed = true;
       for (const name of [...timers.keys()]) cancelTimer(name);
-      await Promise.allSettled([...loading.values()]);
+      // A load stuck on the store is given up at the deadline; its sockets are closed by the server.
+      await settleBy(Promise.allSettled([...loading.values()]), deadline);
       const rooms = [...loaded.values()];
       // Flush first, then close: a client sees 1001 only after its relayed updates are on disk.
-      await Promise.allSettled(rooms.map((room) => room.flush()));
+      const flushes = rooms.map((room) => room.flush().then(() => true, () => false));
+      await settleBy(Promise.all(flushes), deadline);
+      const unflushedRooms: string[] = [];
+      for (const [i, room] of rooms.entries()) {
+        // Settled by now, or never will be before the deadline.
+        const flushed = await settleBy(flushes[i]!, 0);
+        if (flushed === true) continue;
+        unflushedRooms.push(room.name);
+        options.logger.error(
+          { room: room.name, updates: room.unstoredCount, timedOut: flushed === TIMED_OUT },
+          'changes of this room are not stored; its clients keep them and send them again when they reconnect',
+        );
+      }
       for (const room of rooms) room.closeConnections(code);
       for (const room of rooms) trackUnload(room.name, room.destroy());
       loaded.clear();
       loading.clear();
-      await Promise.allSettled([...unloading.values()]);
-      // Every room has made its last compaction.
+      // The last compactions, within what is left of the time.
+      await settleBy(Promise.allSettled([...unloading.values()]), deadline);
       await snapshots.close();
+      return { unflushedRooms };
     },
   };
 }

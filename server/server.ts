@@ -24,6 +24,9 @@ import { createRedisPersistence } from './redis-persistence.ts';
 import type { Room } from './room.ts';
 import { createRoomRegistry, type RoomRegistry } from './rooms.ts';
 import { createShareHandler } from './share.ts';
+import { EarlyMessages } from './early-messages.ts';
+import { createStoreHealth } from './store-health.ts';
+import { settleBy, TIMED_OUT } from './deadline.ts';
 
 export interface ServerOptions {
   port: number;
@@ -83,8 +86,15 @@ export interface ServerOptions {
    * room and sent its first message within it too (else 4009).
    */
   handshakeTimeoutMs: number;
-  /** /healthz reports unhealthy for this long after a storage failure. */
-  storageFailureWindowMs: number;
+  /** How often the store is probed for /healthz (see store-health.ts). */
+  storeProbeIntervalMs: number;
+  /** A store probe unanswered for this long makes /healthz report unhealthy. */
+  storeTimeoutMs: number;
+  /**
+   * close() ends within this time whatever the store does: it flushes what it can, closes the
+   * sockets, and reports what it could not store.
+   */
+  shutdownTimeoutMs: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -110,13 +120,15 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   maxConnectionsPerIp: 64,
   maxRooms: 1000,
   handshakeTimeoutMs: 10_000,
-  storageFailureWindowMs: 60_000,
+  storeProbeIntervalMs: 1_000,
+  storeTimeoutMs: 2_000,
+  shutdownTimeoutMs: 10_000,
 };
 
 /**
- * Messages a socket may send before its room has loaded (a client sends sync step 1, step 2 and
- * its presence right away; a few more is fine, a stream is not). Their bytes are capped at two
- * largest messages.
+ * Document messages a socket may send before its room has loaded (a client sends sync step 1 and
+ * step 2 right away, and an edit or two may follow; a stream is not fine). Presence is merged and
+ * does not count (see early-messages.ts). Their bytes are capped at two largest messages.
  */
 const MAX_EARLY_MESSAGES = 64;
 
@@ -131,6 +143,15 @@ export interface ServerStats {
   addresses: number;
 }
 
+/** What close() could not do in time or at all; empty lists mean a clean stop. */
+export interface ShutdownReport {
+  /** Rooms whose last changes are not stored (their clients hold them and send them again). */
+  unflushedRooms: string[];
+  /** Set if the store did not close cleanly. */
+  storeError: string | null;
+  readonly clean: boolean;
+}
+
 export interface EaselServer {
   /** The port actually listened on (useful with port 0). */
   readonly port: number;
@@ -139,8 +160,11 @@ export interface EaselServer {
   readonly metrics: ServerMetrics;
   health(): HealthReport;
   stats(): ServerStats;
-  /** Stops accepting, flushes every room, closes sockets with 1001, closes the store. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, flushes every room, closes sockets with 1001, closes the store; within
+   * shutdownTimeoutMs whatever the store does.
+   */
+  close(): Promise<ShutdownReport>;
 }
 
 function toBytes(data: RawData): Uint8Array {
@@ -180,8 +204,13 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     conn.close(error.closeCode);
   };
   let closing = false;
-  let storageFailures = 0;
-  let lastStorageFailureAt = -Infinity;
+  const storeHealth = createStoreHealth({
+    probe: () => openedPersistence.probe(),
+    intervalMs: options.storeProbeIntervalMs,
+    timeoutMs: options.storeTimeoutMs,
+    logger,
+    onChange: (ok) => metrics.storeUp(ok),
+  });
 
   const registry = createRoomRegistry({
     persistence: meterPersistence(openedPersistence, metrics),
@@ -193,22 +222,33 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     maxRooms: options.maxRooms,
     maxAwarenessBytes: options.maxAwarenessBytes,
     onRejected: rejectMessage,
-    onStorageFailure(_room: string, _error: StorageError) {
-      // The room logged the error itself; here it only counts, for /healthz and /metrics.
-      storageFailures += 1;
-      lastStorageFailureAt = performance.now();
+    onStorageFailure(_room: string, error: StorageError) {
+      // The room logged the error itself; here it counts for /metrics and marks the store
+      // unhealthy until it answers again.
       metrics.error('storage');
+      storeHealth.failed(error);
     },
   });
 
   const health = (): HealthReport => {
     const report: HealthReport = { status: 'ok', rooms: registry.size, connections: registry.connectionCount() };
-    const sinceFailure = performance.now() - lastStorageFailureAt;
-    if (sinceFailure < options.storageFailureWindowMs) {
+    const store = storeHealth.state();
+    if (!store.ok) {
       report.status = 'unhealthy';
-      report.reason = `${storageFailures} storage failure(s), the last ${Math.round(sinceFailure / 1000)} s ago`;
+      report.reason = store.reason;
     }
     return report;
+  };
+
+  /**
+   * Closes a socket that its room's store kept waiting (a load that did not finish, a client
+   * that sent more than can be held meanwhile): the storage code, retryable, never a code that
+   * blames the client.
+   */
+  const closeForStore = (conn: Connection, what: string): void => {
+    metrics.error('storage');
+    conn.log.warn({ store: storeHealth.state() }, `closing connection: ${what}`);
+    conn.close(CLOSE_CODE.storageFailure);
   };
 
   const httpServer = http.createServer(
@@ -280,14 +320,18 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     connections.add(joining);
     let room: Room | null = null;
     // Messages that arrive while the room loads are kept and handled in order once it is ready.
-    const early: Uint8Array[] = [];
-    let earlyBytes = 0;
+    const early = new EarlyMessages(MAX_EARLY_MESSAGES, 2 * options.maxMessageBytes);
     let heardFrom = false;
     const limiter = createRateLimiter(options);
     const handshakeTimer = setTimeout(() => {
       if (room !== null && heardFrom) return;
+      if (room === null) {
+        // The room's load is what did not finish: the store is slow or unreachable.
+        closeForStore(joining, 'its room did not load within the handshake timeout');
+        return;
+      }
       metrics.error('limit');
-      log.warn({ joined: room !== null, heardFrom }, 'closing connection: handshake timeout');
+      log.warn('closing connection: handshake timeout (joined, sent nothing)');
       joining.close(CLOSE_CODE.handshakeTimeout);
     }, options.handshakeTimeoutMs);
     handshakeTimer.unref();
@@ -335,21 +379,23 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
         handle(bytes);
         return;
       }
-      early.push(bytes);
-      earlyBytes += bytes.byteLength;
-      if (early.length > MAX_EARLY_MESSAGES || earlyBytes > 2 * options.maxMessageBytes) {
-        metrics.error('limit');
-        log.warn({ messages: early.length, bytes: earlyBytes }, 'closing connection: too much sent before joining');
-        early.length = 0;
-        joining.close(CLOSE_CODE.tooEarly);
+      if (early.push(bytes)) return;
+      const kept = { messages: early.count, bytes: early.bytes };
+      early.drain();
+      if (!storeHealth.state().ok) {
+        closeForStore(joining, 'too much sent while its room waits on the store');
+        return;
       }
+      metrics.error('limit');
+      log.warn(kept, 'closing connection: too much sent before joining');
+      joining.close(CLOSE_CODE.tooEarly);
     });
     socket.on('pong', () => {
       joining.alive = true;
     });
     socket.on('close', (code) => {
       clearTimeout(handshakeTimer);
-      early.length = 0;
+      early.drain();
       joining.markClosed();
       connections.delete(joining);
       if (room !== null) registry.leave(room, joining);
@@ -365,8 +411,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
         room = joined;
         log.debug({ role: joining.role }, 'connection joined');
         handshakeProgressed();
-        for (const bytes of early.splice(0)) handle(bytes);
-        earlyBytes = 0;
+        for (const bytes of early.drain()) handle(bytes);
       },
       (error: unknown) => {
         if (error instanceof LimitError) {
@@ -455,28 +500,43 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   logger.info({ port, host: options.host, dataDir: options.dataDir }, 'easel server listening');
 
-  let closePromise: Promise<void> | null = null;
-  async function close(): Promise<void> {
+  let closePromise: Promise<ShutdownReport> | null = null;
+  /**
+   * The shutdown, in phases that share shutdownTimeoutMs: flushing the rooms gets most of it, the
+   * close handshakes of the sockets a little, closing the store what is left. A phase that runs
+   * out of time is cut short and what it left undone is logged, so a store that does not answer
+   * cannot keep the process alive.
+   */
+  async function close(): Promise<ShutdownReport> {
     closing = true;
+    const started = performance.now();
+    const budget = options.shutdownTimeoutMs;
     clearInterval(pingTimer);
+    storeHealth.close();
     const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeIdleConnections();
-    await registry.close(CLOSE_CODE.goingAway);
+    const { unflushedRooms } = await registry.close(CLOSE_CODE.goingAway, started + budget * 0.6);
     // Sockets still waiting for a room (or refused) get the same goodbye.
     for (const conn of connections) conn.close(CLOSE_CODE.goingAway);
     // Give peers a moment to answer the close handshake, then cut whoever did not.
     const closed = [...wss.clients].map(
       (client) => new Promise<void>((resolve) => (client.readyState === client.CLOSED ? resolve() : client.once('close', () => resolve()))),
     );
-    let graceTimer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, 2_000)))]);
-    clearTimeout(graceTimer);
+    await settleBy(Promise.all(closed), Math.min(performance.now() + 2_000, started + budget * 0.75));
     for (const client of wss.clients) client.terminate();
     wss.close();
     httpServer.closeAllConnections();
     await httpClosed;
-    await openedPersistence.close();
-    logger.info('easel server stopped');
+    let storeError: string | null = null;
+    try {
+      if ((await settleBy(openedPersistence.close(), started + budget * 0.95)) === TIMED_OUT) storeError = 'the store did not close in time';
+    } catch (error) {
+      storeError = error instanceof Error ? error.message : String(error);
+    }
+    if (storeError !== null) logger.error({ reason: storeError }, 'the store did not close cleanly');
+    const report: ShutdownReport = { unflushedRooms, storeError, clean: unflushedRooms.length === 0 && storeError === null };
+    logger.info({ clean: report.clean, unflushedRooms: unflushedRooms.length, ms: Math.round(performance.now() - started) }, 'easel server stopped');
+    return report;
   }
 
   return {

@@ -46,12 +46,12 @@ export const CLOSE_CODE = {
   invalidAwareness: 4003,
   /** The server stopped hearing from the socket (no pong). */
   deadSocket: 4008,
-  /**
-   * The socket upgraded but did not finish joining in time: its room did not load, or it sent
-   * nothing, within the handshake timeout.
-   */
+  /** The socket upgraded and joined its room but sent nothing within the handshake timeout. */
   handshakeTimeout: 4009,
-  /** The client sent too much (count or bytes) while its room was still loading (HTTP 425). */
+  /**
+   * The client sent too many edits (count or bytes) while its room was still loading and the
+   * store was answering (HTTP 425).
+   */
   tooEarly: 4025,
   /** More messages or bytes per second than the connection's token bucket allows (HTTP 429). */
   rateLimited: 4029,
@@ -59,7 +59,11 @@ export const CLOSE_CODE = {
   tooManyConnections: 4030,
   /** The server holds as many rooms in memory as it may; another room can load later (HTTP 503). */
   tooManyRooms: 4031,
-  /** The room's storage failed: the client keeps its changes and retries later. */
+  /**
+   * The room's storage failed, or kept the client waiting (its room did not load within the
+   * handshake timeout, or it sent more than can be held while the store does not answer): the
+   * client keeps its changes and retries later.
+   */
   storageFailure: 4500,
   /** The room name is not 1–128 characters of [A-Za-z0-9_.-]. */
   invalidRoomName: 4400,

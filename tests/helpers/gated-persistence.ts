@@ -6,23 +6,29 @@ import { StorageError } from '../../server/errors.ts';
 import { createLevelPersistence, wrapRoomLog, type Persistence } from '../../server/persistence.ts';
 
 export interface ControlledPersistence extends Persistence {
-  /** While true, every append and compaction throws a StorageError (reads still work). */
+  /** While true, every append, compaction and health probe throws a StorageError (reads still work). */
   failWrites: boolean;
   /** While set, openRoom waits for this promise first (a slow disk). */
   loadGate: Promise<void> | null;
   /** Writes that were refused. */
   readonly refusedWrites: number;
+  /** Health probes made so far. */
+  readonly probes: number;
 }
 
 /** The real LevelDB persistence in `dir`, with switches to make it slow or broken. */
 export async function createControlledPersistence(dir: string): Promise<ControlledPersistence> {
   const inner = await createLevelPersistence(dir);
   let refusedWrites = 0;
+  let probes = 0;
   const control: ControlledPersistence = {
     failWrites: false,
     loadGate: null,
     get refusedWrites() {
       return refusedWrites;
+    },
+    get probes() {
+      return probes;
     },
     async openRoom(room) {
       if (control.loadGate) await control.loadGate;
@@ -44,6 +50,11 @@ export async function createControlledPersistence(dir: string): Promise<Controll
       return wrapped;
     },
     readStateVector: (room) => inner.readStateVector(room),
+    async probe() {
+      probes += 1;
+      if (control.failWrites) throw new StorageError('probe failed: injected write failure');
+      await inner.probe();
+    },
     close: () => inner.close(),
   };
   return control;

@@ -2,7 +2,7 @@
  * A real redis-server for tests: Debian's package, installed if missing (as root), started on a
  * free port with append-only persistence in a temp dir, stopped by `close()`.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { freePort } from './ports.ts';
@@ -33,13 +33,27 @@ export function findRedisServer(): string {
 
 export interface TestRedis {
   url: string;
+  port: number;
+  /** The running redis-server process (replaced by restart()). */
+  readonly pid: number;
+  /** kill -9: the process dies at once; its append-only file stays in the data dir. */
+  kill(): Promise<void>;
+  /** Starts redis-server again on the same port and data dir, after kill(). */
+  restart(): Promise<void>;
+  /** SIGSTOP: the process holds its connections open and answers nothing, as a frozen VM does. */
+  freeze(): void;
+  /** SIGCONT after freeze(). */
+  thaw(): void;
   close(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
-  const binary = findRedisServer();
-  const dir = await makeTempDir('easel-redis-');
-  const port = await freePort();
+interface RedisProcess {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+/** Starts redis-server on `port` with append-only persistence in `dir`; resolves once it is ready. */
+async function launch(binary: string, port: number, dir: string): Promise<RedisProcess> {
   const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -52,11 +66,39 @@ export async function startRedis(): Promise<TestRedis> {
     });
     void exited.then(() => reject(new Error(`redis-server exited before it was ready:\n${output.join('\n')}`)));
   });
+  return { child, exited };
+}
+
+/** A redis-server on a free port, with append-only persistence in a temp dir. */
+export async function startRedis(options: { port?: number } = {}): Promise<TestRedis> {
+  const binary = findRedisServer();
+  const dir = await makeTempDir('easel-redis-');
+  const port = options.port ?? (await freePort());
+  let current = await launch(binary, port, dir);
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return current.child.pid!;
+    },
+    async kill() {
+      current.child.kill('SIGKILL');
+      await current.exited;
+    },
+    async restart() {
+      current = await launch(binary, port, dir);
+    },
+    freeze() {
+      current.child.kill('SIGSTOP');
+    },
+    thaw() {
+      current.child.kill('SIGCONT');
+    },
     async close() {
-      child.kill('SIGTERM');
-      await exited;
+      // A frozen process would not act on SIGTERM.
+      current.child.kill('SIGCONT');
+      current.child.kill('SIGTERM');
+      await current.exited;
       await rm(dir, { recursive: true, force: true });
     },
   };

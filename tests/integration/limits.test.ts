@@ -189,7 +189,7 @@ describe('handshake', () => {
   before(async () => {
     dataDir = await makeTempDir();
     persistence = await createControlledPersistence(dataDir);
-    server = await startTestServer({ dataDir, persistence, handshakeTimeoutMs: timeout });
+    server = await startTestServer({ dataDir, persistence, handshakeTimeoutMs: timeout, storeProbeIntervalMs: 100 });
   });
 
   after(async () => {
@@ -214,13 +214,13 @@ describe('handshake', () => {
     await poll(() => server.server.stats().sockets === 0, 'the server let go of the socket');
   });
 
-  test('a room that does not load in time: 4009; then it loads for the next client', async () => {
+  test('a room that does not load in time: 4500 (the store kept it waiting, not the client); then it loads for the next client', async () => {
     let open!: () => void;
     persistence.loadGate = new Promise((resolve) => (open = resolve));
     const waiting = new WireClient(`${server.syncUrl}/stuck`);
     await waiting.opened;
     waiting.send(syncStep1(new Y.Doc()));
-    assert.equal((await waiting.closed).code, CLOSE_CODE.handshakeTimeout);
+    assert.equal((await waiting.closed).code, CLOSE_CODE.storageFailure);
     persistence.loadGate = null;
     open();
     const next = connectClient(server.syncUrl, 'stuck');
@@ -228,25 +228,57 @@ describe('handshake', () => {
     next.destroy();
   });
 
-  test('too many messages before the room loads: 4025; a client within the cap is served in order', async () => {
+  test('too many edits before the room loads: 4025; a client within the cap, moving its cursor all along, is served in order', async () => {
     let open!: () => void;
     persistence.loadGate = new Promise((resolve) => (open = resolve));
     const flood = new WireClient(`${server.syncUrl}/early`);
     const polite = new WireClient(`${server.syncUrl}/early`);
     await Promise.all([flood.opened, polite.opened]);
-    for (let i = 0; i < 100; i++) flood.send(queryAwareness());
+    const junk = new Y.Doc();
+    for (let i = 0; i < 100; i++) {
+      junk.getMap('m').set('n', i);
+      flood.send(syncUpdate(Y.encodeStateAsUpdate(junk)));
+    }
     const doc = new Y.Doc();
     doc.getMap('m').set('early', 'yes');
     polite.send(syncStep1(doc));
     polite.send(syncUpdate(Y.encodeStateAsUpdate(doc)));
+    // Far more cursor moves than the cap on edits: presence is merged while the room loads.
+    for (let clock = 1; clock <= 300; clock++) {
+      polite.send(awarenessMessage(doc.clientID, clock, { cursor: clock }));
+      if (clock % 50 === 0) polite.send(queryAwareness());
+    }
     assert.equal((await flood.closed).code, CLOSE_CODE.tooEarly);
     persistence.loadGate = null;
     open();
     await polite.next((m) => m.type === 0 && m.subType === 1, 'step 2 reply');
     const reader = connectClient(server.syncUrl, 'early');
     await waitFor(() => reader.doc.getMap('m').get('early') === 'yes', { doc: reader.doc }, 'polite update applied');
+    const awareness = reader.provider.awareness;
+    await waitFor(() => (awareness.getStates().get(doc.clientID) as { cursor?: number } | undefined)?.cursor === 300, { awareness }, 'the newest cursor arrives');
     reader.destroy();
     polite.close();
     await closeOf(polite.ws);
+  });
+
+  test('too many edits while the room waits on a store that does not answer: 4500, not 4025', async () => {
+    let open!: () => void;
+    persistence.loadGate = new Promise((resolve) => (open = resolve));
+    persistence.failWrites = true;
+    try {
+      await poll(async () => (await fetch(`${server.httpUrl}/healthz`)).status === 503, 'the store reads as unhealthy');
+      const sender = new WireClient(`${server.syncUrl}/waits-on-store`);
+      await sender.opened;
+      const edits = new Y.Doc();
+      for (let i = 0; i < 100; i++) {
+        edits.getMap('m').set('n', i);
+        sender.send(syncUpdate(Y.encodeStateAsUpdate(edits)));
+      }
+      assert.equal((await sender.closed).code, CLOSE_CODE.storageFailure);
+    } finally {
+      persistence.failWrites = false;
+      persistence.loadGate = null;
+      open();
+    }
   });
 });

@@ -26,7 +26,7 @@ async function health(httpUrl: string): Promise<{ status: number; body: { status
 test('a failing store closes the room with 4500, health goes 503, relayed data survives', async () => {
   const dataDir = await makeTempDir();
   const persistence = await createControlledPersistence(dataDir);
-  const server = await startTestServer({ dataDir, persistence, storageFailureWindowMs: 2_000, unloadDelayMs: 50 });
+  const server = await startTestServer({ dataDir, persistence, storeProbeIntervalMs: 100, unloadDelayMs: 50 });
   const a = connectClient(server.syncUrl, 'sf');
   const b = connectClient(server.syncUrl, 'sf');
   try {
@@ -47,16 +47,22 @@ test('a failing store closes the room with 4500, health goes 503, relayed data s
     const unhealthy = await health(server.httpUrl);
     assert.equal(unhealthy.status, 503);
     assert.equal(unhealthy.body.status, 'unhealthy');
-    assert.match(unhealthy.body.reason ?? '', /storage failure/);
+    assert.match(unhealthy.body.reason ?? '', /injected write failure/);
     const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
     assert.match(metrics, /easel_errors_total\{kind="storage"\} [1-9]/);
     assert.match(metrics, /easel_connection_closes_total\{code="4500"\} [1-9]/);
 
-    // The store recovers: the providers reconnect on their own (4500 is not final), A's kept
-    // change is written and reaches B, and health returns once the failure is old enough.
+    // Health says how the store is now: still failing, still 503, however long ago it began.
+    await poll(async () => persistence.probes >= 3, 'probed again while failing');
+    assert.equal((await health(server.httpUrl)).status, 503);
+
+    // The store recovers: health returns with the next probe, the providers reconnect on their
+    // own (4500 is not final), and A's kept change is written and reaches B. The failure stays
+    // counted in /metrics.
     persistence.failWrites = false;
+    await poll(async () => (await health(server.httpUrl)).status === 200, 'healthy again with the next probe', 2_000);
     await waitFor(() => b.doc.getMap('m').get('unsaved') === 'Y', { doc: b.doc }, 'B gets Y after recovery');
-    await poll(async () => (await health(server.httpUrl)).status === 200, 'healthy again', 15_000);
+    assert.match(await (await fetch(`${server.httpUrl}/metrics`)).text(), /easel_store_unhealthy_total [1-9]/);
   } finally {
     a.destroy();
     b.destroy();
@@ -79,7 +85,8 @@ test('a failing store closes the room with 4500, health goes 503, relayed data s
 test('a room whose load fails is refused with 4500 and counted', async () => {
   const dataDir = await makeTempDir();
   const persistence = await createControlledPersistence(dataDir);
-  const server = await startTestServer({ dataDir, persistence });
+  // No probe comes to say the store is fine again before the health check below.
+  const server = await startTestServer({ dataDir, persistence, storeProbeIntervalMs: 60_000 });
   try {
     persistence.loadGate = Promise.reject(new StorageError('load failed for room load-fails: disk gone'));
     persistence.loadGate.catch(() => undefined);

@@ -182,6 +182,7 @@ test('concurrent first connections load the room once', async () => {
       return level.openRoom(room);
     },
     readStateVector: (room) => level.readStateVector(room),
+    probe: () => level.probe(),
     close: () => level.close(),
   };
   const own = await startTestServer({ persistence: counting, dataDir });
