@@ -747,12 +747,29 @@ export class Room {
         }
       }
     } finally {
-      this.destroyed = true;
-      this.log.close?.();
-      this.doc.off('update', this.onDocUpdate);
-      this.awareness.off('update', this.onAwarenessUpdate);
-      this.awareness.destroy();
-      this.doc.destroy();
+      this.release();
     }
+  }
+
+  /**
+   * Frees the room without waiting for the store: for a shutdown whose time ran out while a
+   * write or the last compaction never finished. What was not written stays with the clients.
+   */
+  abandon(): void {
+    this.unloading = true;
+    if (this.compactTimer) clearTimeout(this.compactTimer);
+    this.compactTimer = null;
+    this.release();
+  }
+
+  private release(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.log.close?.();
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    // Its presence timer would keep the process alive.
+    this.awareness.destroy();
+    this.doc.destroy();
   }
 }

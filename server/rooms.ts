@@ -197,8 +197,10 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
       for (const room of rooms) trackUnload(room.name, room.destroy());
       loaded.clear();
       loading.clear();
-      // The last compactions, within what is left of the time.
+      // The last compactions, within what is left of the time; a room still waiting on the store
+      // then is let go.
       await settleBy(Promise.allSettled([...unloading.values()]), deadline);
+      for (const room of rooms) room.abandon();
       await snapshots.close();
       return { unflushedRooms };
     },

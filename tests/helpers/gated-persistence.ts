@@ -10,6 +10,8 @@ export interface ControlledPersistence extends Persistence {
   failWrites: boolean;
   /** While set, openRoom waits for this promise first (a slow disk). */
   loadGate: Promise<void> | null;
+  /** While set, every append waits for this promise first (a disk that stopped answering). */
+  appendGate: Promise<void> | null;
   /** Writes that were refused. */
   readonly refusedWrites: number;
   /** Health probes made so far. */
@@ -24,6 +26,7 @@ export async function createControlledPersistence(dir: string): Promise<Controll
   const control: ControlledPersistence = {
     failWrites: false,
     loadGate: null,
+    appendGate: null,
     get refusedWrites() {
       return refusedWrites;
     },
@@ -39,6 +42,7 @@ export async function createControlledPersistence(dir: string): Promise<Controll
       };
       const wrapped = wrapRoomLog(log, {
         async append(updates, stateVector) {
+          if (control.appendGate) await control.appendGate;
           if (control.failWrites) refuse('append');
           await log.append(updates, stateVector);
         },

@@ -102,3 +102,30 @@ test('a room whose load fails is refused with 4500 and counted', async () => {
     await server.close();
   }
 });
+
+test('shutdown with a write that never finishes: close() ends within shutdownTimeoutMs, says which room is not stored, closes clients with 1001', async () => {
+  const dataDir = await makeTempDir();
+  const persistence = await createControlledPersistence(dataDir);
+  const server = await startTestServer({ dataDir, persistence, shutdownTimeoutMs: 1_000 });
+  const a = connectClient(server.syncUrl, 'stuck-write');
+  try {
+    await a.synced;
+    persistence.appendGate = new Promise(() => undefined);
+    a.doc.transact(() => a.doc.getMap('m').set('never', 'stored'), LOCAL_ORIGIN);
+    await poll(() => [...server.server.registry.rooms()].some((room) => room.unstoredCount > 0), 'the write is in flight');
+    const closed = nextClose(a);
+    const started = performance.now();
+    const report = await server.server.close();
+    const took = performance.now() - started;
+    assert.ok(took < 1_500, `close() took ${Math.round(took)} ms`);
+    assert.deepEqual(report.unflushedRooms, ['stuck-write']);
+    assert.equal(report.clean, false);
+    assert.equal(await closed, CLOSE_CODE.goingAway);
+    // The client still holds what the server could not store.
+    assert.equal(a.doc.getMap('m').get('never'), 'stored');
+  } finally {
+    a.destroy();
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
