@@ -5,7 +5,7 @@
 import * as Y from 'yjs';
 import { PATHS } from '../shared/protocol.ts';
 import { createBoard } from './model/board.ts';
-import { createDraft } from './model/draft.ts';
+import { createDraft, draftGesture } from './model/draft.ts';
 import { createSelection } from './model/selection.ts';
 import { createCamera } from './model/camera.ts';
 import { createHistory } from './model/history.ts';
@@ -86,9 +86,23 @@ registerOfflineShell({ enabled: import.meta.env.PROD });
 
 const stage = createStage(requireElement('#board', HTMLDivElement), camera);
 const grid = createGrid(stage.element, camera);
+// Before the renderer: it shows the others' gestures in progress that presence hears of.
+const presence = createPresence({
+  awareness: connection.provider.awareness,
+  stage,
+  board,
+  selection,
+  laser,
+  gesture: { gesture: () => draftGesture(draft), onChange: (listener) => draft.onChange(() => listener()) },
+  drawingLayer: stage.layers.draft,
+  listParent: requireElement('#status-slot', HTMLDivElement),
+  window,
+  storage: window.localStorage,
+});
 const renderer = createRenderer({
   board,
   draft,
+  remote: presence.gestures,
   layers: stage.layers,
   view: {
     bounds: () => camera.visibleBounds(stage.size()),
@@ -152,16 +166,6 @@ const shareDialog = createShareDialog({
   requestViewLink: () => requestViewLink({ origin: window.location.origin, room, token, fetch: (...args) => window.fetch(...args) }),
   clipboard: navigator.clipboard ?? null,
 });
-const presence = createPresence({
-  awareness: connection.provider.awareness,
-  stage,
-  board,
-  selection,
-  laser,
-  listParent: requireElement('#status-slot', HTMLDivElement),
-  window,
-  storage: window.localStorage,
-});
 const stylePanel = createStylePanel({ parent: requireElement('#style-slot', HTMLDivElement), board, selection, style });
 const historyControls = createHistoryControls(requireElement('#bottom-left-slot', HTMLDivElement), history);
 const zoomControls = createZoomControls({ parent: requireElement('#bottom-left-slot', HTMLDivElement), camera, screen: () => stage.size(), fit });
@@ -191,6 +195,7 @@ const parts = [
   permissionWatch,
   stage,
   grid,
+  presence,
   renderer,
   draftRenderer,
   overlay,
@@ -209,7 +214,6 @@ const parts = [
   status,
   accessBadge,
   shareDialog,
-  presence,
   stylePanel,
   historyControls,
   zoomControls,

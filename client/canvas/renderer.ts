@@ -1,7 +1,7 @@
 import Konva from 'konva';
 import type { Shape } from '../../shared/schema.ts';
 import { compareShapeOrder } from '../../shared/doc.ts';
-import type { Board } from '../model/board.ts';
+import type { Board, NewShape } from '../model/board.ts';
 import type { Draft } from '../model/draft.ts';
 import { shapeBounds, type Bounds } from '../model/geometry.ts';
 import { createFrameScheduler, type FrameScheduler } from './frame-scheduler.ts';
@@ -16,9 +16,18 @@ export interface RendererView {
   onChange(listener: () => void): () => void;
 }
 
+/** Shapes as other users' gestures in progress show them (client/presence/remote-gestures.ts). */
+export interface RemotePreviews {
+  overrides(): ReadonlyMap<string, NewShape>;
+  erased(): ReadonlySet<string>;
+  onChange(listener: (change: { ids: ReadonlySet<string> }) => void): () => void;
+}
+
 export interface RendererOptions {
   board: Board;
   draft: Draft;
+  /** Others' drags, resizes, rotations and erasers, shown as they happen; the local gesture wins. */
+  remote?: RemotePreviews;
   layers: Pick<StageLayers, 'shapes' | 'draft'>;
   /** Culls shapes outside this view (plus a margin). */
   view?: RendererView;
@@ -57,7 +66,7 @@ function contains(outer: Bounds, inner: Bounds): boolean {
 }
 
 export function createRenderer(options: RendererOptions): Renderer {
-  const { board, draft, layers, view } = options;
+  const { board, draft, layers, view, remote } = options;
   const nodes = new Map<string, ShapeNode>();
   const indexOf = new Map<string, string>();
   /** Board bounds of every shape, so culling does not recompute geometry on each pan. */
@@ -117,6 +126,12 @@ export function createRenderer(options: RendererOptions): Renderer {
     contentDirty = true;
     request();
   });
+  const offRemote =
+    remote?.onChange(({ ids }) => {
+      for (const id of ids) dirty.add(id);
+      contentDirty = true;
+      request();
+    }) ?? (() => {});
   const offView =
     view?.onChange(() => {
       viewDirty = true;
@@ -206,7 +221,9 @@ export function createRenderer(options: RendererOptions): Renderer {
         }
         continue;
       }
-      const shape = { ...stored, ...draft.overrides?.get(id) };
+      // The local gesture wins over anyone else's on the same shape.
+      const local = draft.overrides?.get(id);
+      const shape = { ...stored, ...(local ?? (lifted.has(id) ? undefined : remote?.overrides().get(id))) };
       const bounds = shapeBounds(shape);
       boundsOf.set(id, bounds);
       spatial.set(id, bounds);
@@ -225,7 +242,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       if (node !== existing) hidden.delete(id);
       show(id, node);
       // Shapes the eraser passed over fade until the release deletes them.
-      if (draft.erased?.has(id)) node.opacity(shape.opacity * ERASED_OPACITY);
+      if (draft.erased?.has(id) || remote?.erased().has(id)) node.opacity(shape.opacity * ERASED_OPACITY);
       const { dx, dy } = offset(id);
       if (dx !== 0 || dy !== 0) node.position({ x: shape.x + dx, y: shape.y + dy });
       if (node !== existing) {
@@ -315,6 +332,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       layers.shapes.off(BEFORE_DRAW);
       offBoard();
       offDraft();
+      offRemote();
       offView();
       scheduler.close();
       for (const node of nodes.values()) node.destroy();

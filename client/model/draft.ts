@@ -1,12 +1,19 @@
 import type { NewShape } from './board.ts';
 import { createEmitter } from './emitter.ts';
 import type { Bounds } from './geometry.ts';
+import type { GestureTransform, PresenceGesture } from '../../shared/presence.ts';
 
 /** Shapes shown moved by a delta while a drag is in progress; the doc is written on drop. */
 export interface Translation {
   readonly ids: ReadonlySet<string>;
   readonly dx: number;
   readonly dy: number;
+}
+
+/** A resize or rotation in progress: which shapes, and its parameters (what others are told). */
+export interface DraftTransform {
+  readonly ids: readonly string[];
+  readonly transform: GestureTransform;
 }
 
 /** The parts of a draft that changed, so a listener redraws only what it owns. */
@@ -37,12 +44,15 @@ export interface Draft {
    * shapes being dragged, resized or rotated, where they follow them to (by id).
    */
   readonly overrides: ReadonlyMap<string, NewShape> | null;
+  /** The resize or rotation behind `overrides`, when there is one. */
+  readonly transform: DraftTransform | null;
   /** The selection rectangle being dragged, in board units. */
   readonly marquee: Bounds | null;
   setShape(shape: NewShape | null): void;
   setTranslation(translation: Translation | null): void;
   setErased(ids: ReadonlySet<string> | null): void;
-  setOverrides(shapes: ReadonlyMap<string, NewShape> | null): void;
+  /** Sets the previewed shapes, and the resize or rotation that gives them, if one does. */
+  setOverrides(shapes: ReadonlyMap<string, NewShape> | null, transform?: DraftTransform | null): void;
   setMarquee(bounds: Bounds | null): void;
   clear(): void;
   onChange(listener: (change: DraftChange) => void): () => void;
@@ -54,6 +64,7 @@ export function createDraft(): Draft {
   let translation: Translation | null = null;
   let erased: ReadonlySet<string> | null = null;
   let overrides: ReadonlyMap<string, NewShape> | null = null;
+  let transform: DraftTransform | null = null;
   let marquee: Bounds | null = null;
   const changes = createEmitter<DraftChange>();
   return {
@@ -68,6 +79,9 @@ export function createDraft(): Draft {
     },
     get overrides() {
       return overrides;
+    },
+    get transform() {
+      return transform;
     },
     get marquee() {
       return marquee;
@@ -87,9 +101,10 @@ export function createDraft(): Draft {
       erased = next;
       changes.emit({ ...NO_CHANGE, erased: true });
     },
-    setOverrides(next) {
-      if (next === overrides) return;
+    setOverrides(next, nextTransform = null) {
+      if (next === overrides && nextTransform === transform) return;
       overrides = next;
+      transform = nextTransform;
       changes.emit({ ...NO_CHANGE, overrides: true });
     },
     setMarquee(next) {
@@ -109,6 +124,7 @@ export function createDraft(): Draft {
       translation = null;
       erased = null;
       overrides = null;
+      transform = null;
       marquee = null;
       if (Object.values(change).some(Boolean)) changes.emit(change);
     },
@@ -117,4 +133,17 @@ export function createDraft(): Draft {
       changes.clear();
     },
   };
+}
+
+/**
+ * The gesture the draft shows, as others are told of it (shared/presence.ts): the shape being
+ * drawn, the drag, the resize or rotation, or the eraser's sweep. The marquee is the user's own
+ * business; arrows pulled along are worked out by each receiver from the shapes that move.
+ */
+export function draftGesture(draft: Draft): PresenceGesture | null {
+  if (draft.shape !== null) return { kind: 'draw', shape: { ...draft.shape, index: 'a0' } };
+  if (draft.translation !== null) return { kind: 'move', ids: [...draft.translation.ids], dx: draft.translation.dx, dy: draft.translation.dy };
+  if (draft.transform !== null) return { kind: 'transform', ids: [...draft.transform.ids], transform: draft.transform.transform };
+  if (draft.erased !== null && draft.erased.size > 0) return { kind: 'erase', ids: [...draft.erased] };
+  return null;
 }

@@ -1,6 +1,7 @@
 import type { NewShape, ShapePatch } from './board.ts';
 import { shapeBounds, type Bounds, type Point } from './geometry.ts';
 import { SHAPE_LIMITS } from '../../shared/schema.ts';
+import type { GestureTransform } from '../../shared/presence.ts';
 
 /**
  * Resize and rotate of a selection as pure functions from shapes to shapes, so the select tool can
@@ -64,6 +65,16 @@ export function rotateShape<S extends NewShape>(shape: S, center: Point, degrees
     y: round(center.y + dx * Math.sin(r) + dy * Math.cos(r)),
     rotation: round((((shape.rotation + degrees) % 360) + 360) % 360),
   };
+}
+
+/**
+ * The shape as a resize or rotation leaves it: what the select tool previews and writes, and what
+ * others compute from the parameters it publishes while the gesture runs.
+ */
+export function applyTransform<S extends NewShape>(shape: S, transform: GestureTransform): S {
+  if (transform.kind === 'rotate') return rotateShape(shape, transform.center, transform.degrees);
+  const scaled = scaleShape(shape, transform.origin, transform.sx, transform.sy);
+  return { ...scaled, x: round(scaled.x + transform.to.x - transform.origin.x), y: round(scaled.y + transform.to.y - transform.origin.y) };
 }
 
 /** The fields that differ between two versions of a shape, as a patch. */

@@ -1,5 +1,5 @@
 import type { Awareness } from 'y-protocols/awareness';
-import { PRESENCE_TIMING, writePresence, type LaserPoint, type Presence, type PresenceViewport } from '../../shared/presence.ts';
+import { PRESENCE_TIMING, writePresence, type LaserPoint, type Presence, type PresenceGesture, type PresenceViewport } from '../../shared/presence.ts';
 import type { Point } from '../model/geometry.ts';
 import type { Identity } from './identity.ts';
 
@@ -17,12 +17,19 @@ export interface LaserSource {
   onChange(listener: (points: readonly LaserPoint[]) => void): () => void;
 }
 
+/** The local gesture in progress (the draft), published so the others watch it happen. */
+export interface GestureSource {
+  gesture(): PresenceGesture | null;
+  onChange(listener: () => void): () => void;
+}
+
 export interface LocalPresenceOptions {
   awareness: Awareness;
   identity: Identity;
   stage: PresenceStage;
   selection: { ids(): ReadonlySet<string>; onChange(listener: (ids: ReadonlySet<string>) => void): () => void };
   laser?: LaserSource | undefined;
+  gesture?: GestureSource | undefined;
   /** The page's window: activity, resizing and leaving. */
   window: Pick<Window, 'addEventListener'>;
   /** Defaults to PRESENCE_TIMING.idleAfterMs. */
@@ -37,9 +44,11 @@ export interface LocalPresence {
 
 /**
  * Publishes the local user's presence: name and colour, pointer in board coordinates, selection,
- * laser trail, viewport and idleness. Changes are coalesced to at most one awareness update per
- * PRESENCE_TIMING.publishIntervalMs (about 30 a second). Leaving the page clears the state at
- * once, so the others drop this cursor without waiting for the socket to time out.
+ * laser trail, viewport, idleness and the gesture in progress. Changes are coalesced to at most
+ * one awareness update per PRESENCE_TIMING.publishIntervalMs (about 30 a second), or per
+ * gesturePublishIntervalMs (the display rate) while a gesture runs and when it ends, so a stroke
+ * reaches the others as it is drawn. Leaving the page clears the state at once, so the others
+ * drop this cursor without waiting for the socket to time out.
  */
 export function createLocalPresence(options: LocalPresenceOptions): LocalPresence {
   const { awareness, identity, stage, selection, window: win } = options;
@@ -50,6 +59,8 @@ export function createLocalPresence(options: LocalPresenceOptions): LocalPresenc
   let publishTimer: ReturnType<typeof setTimeout> | null = null;
   let idleTimer: ReturnType<typeof setTimeout> | null = null;
   let left = false;
+  /** Whether the last published state carried a gesture: its end is sent at the gesture's rate too. */
+  let publishedGesture = false;
   const idleAfterMs = options.idleAfterMs ?? PRESENCE_TIMING.idleAfterMs;
 
   const viewport = (): PresenceViewport => ({ ...stage.viewport(), width: stage.element.clientWidth || 1, height: stage.element.clientHeight || 1 });
@@ -59,6 +70,8 @@ export function createLocalPresence(options: LocalPresenceOptions): LocalPresenc
     publishTimer = null;
     if (left) return;
     lastPublish = Date.now();
+    const gesture = options.gesture?.gesture() ?? null;
+    publishedGesture = gesture !== null;
     awareness.setLocalState(
       writePresence({
         user: identity.user,
@@ -67,12 +80,19 @@ export function createLocalPresence(options: LocalPresenceOptions): LocalPresenc
         laser: [...(options.laser?.points() ?? [])],
         idle,
         viewport: viewport(),
+        gesture,
       }),
     );
   };
   const schedule = (): void => {
-    if (publishTimer !== null || left) return;
-    const wait = Math.max(0, lastPublish + PRESENCE_TIMING.publishIntervalMs - Date.now());
+    if (left) return;
+    const gestureRate = publishedGesture || (options.gesture?.gesture() ?? null) !== null;
+    const wait = Math.max(0, lastPublish + (gestureRate ? PRESENCE_TIMING.gesturePublishIntervalMs : PRESENCE_TIMING.publishIntervalMs) - Date.now());
+    if (publishTimer !== null) {
+      // A gesture that began while a cursor update waited goes at the faster rate.
+      if (!gestureRate) return;
+      clearTimeout(publishTimer);
+    }
     publishTimer = setTimeout(publish, wait);
   };
 
@@ -125,6 +145,7 @@ export function createLocalPresence(options: LocalPresenceOptions): LocalPresenc
     selection.onChange(schedule),
     stage.onViewportChange(schedule),
     options.laser?.onChange(schedule),
+    options.gesture?.onChange(schedule),
   ];
   // Aborting removes every listener below at once.
   const listening = new AbortController();

@@ -1,11 +1,13 @@
 import type Konva from 'konva';
 import type { Awareness } from 'y-protocols/awareness';
-import type { Shape } from '../../shared/schema.ts';
 import type { Point } from '../model/geometry.ts';
+import type { Board } from '../model/board.ts';
 import { createPresenceList } from '../ui/presence-list.ts';
 import { createFollow } from './follow.ts';
 import { createIdentity } from './identity.ts';
-import { createLocalPresence, type LaserSource } from './local-presence.ts';
+import { createLocalPresence, type GestureSource, type LaserSource } from './local-presence.ts';
+import { createRemoteGestures, type RemoteGestures } from './remote-gestures.ts';
+import { createRemoteDrawings } from './remote-drawings.ts';
 import { createPeers } from './peers.ts';
 import { createRemoteCursors } from './remote-cursors.ts';
 import { createRemoteLasers } from './remote-lasers.ts';
@@ -23,10 +25,14 @@ export interface PresenceOptions {
     setViewport(viewport: Viewport): void;
     onViewportChange(listener: (viewport: Viewport) => void): () => void;
   };
-  board: { get(id: string): Shape | undefined; onChange(listener: (change: { ids: ReadonlySet<string> }) => void): () => void };
+  board: Pick<Board, 'get' | 'ordered' | 'onChange'>;
   selection: { ids(): ReadonlySet<string>; onChange(listener: (ids: ReadonlySet<string>) => void): () => void };
   /** The laser tool's trail, published for the others (optional until the tool exists). */
   laser?: LaserSource | undefined;
+  /** The local gesture in progress (the draft), published as it happens. */
+  gesture?: GestureSource | undefined;
+  /** The layer of shapes in progress, where the shapes the others are drawing are drawn too. */
+  drawingLayer: Konva.Layer;
   /** Where the avatars go. */
   listParent: HTMLElement;
   window: Window;
@@ -34,6 +40,8 @@ export interface PresenceOptions {
 }
 
 export interface PresenceFeature {
+  /** The others' gestures in progress, for the renderer to show on the board's shapes. */
+  readonly gestures: RemoteGestures;
   close(): void;
 }
 
@@ -50,15 +58,19 @@ export function createPresence(options: PresenceOptions): PresenceFeature {
     stage: options.stage,
     selection: options.selection,
     laser: options.laser,
+    gesture: options.gesture,
     window: options.window,
   });
+  const gestures = createRemoteGestures({ peers, board: options.board });
+  const drawings = createRemoteDrawings({ layer: options.drawingLayer, gestures });
   const cursors = createRemoteCursors({ stage: options.stage, peers });
-  const selections = createRemoteSelections({ stage: options.stage, peers, board: options.board });
+  const selections = createRemoteSelections({ stage: options.stage, peers, board: options.board, gestures });
   const lasers = createRemoteLasers({ stage: options.stage, peers });
   const follow = createFollow({ stage: options.stage, peers });
   const list = createPresenceList({ parent: options.listParent, identity, peers, follow });
-  const parts = [identity, peers, local, cursors, selections, lasers, follow, list];
+  const parts = [identity, peers, local, gestures, drawings, cursors, selections, lasers, follow, list];
   return {
+    gestures,
     close() {
       for (const part of parts.reverse()) part.close();
     },

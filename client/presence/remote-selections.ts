@@ -3,6 +3,7 @@ import type { Shape } from '../../shared/schema.ts';
 import { shapeBounds } from '../model/geometry.ts';
 import { createFrameScheduler } from '../canvas/frame-scheduler.ts';
 import type { Peers } from './peers.ts';
+import type { RemoteGestures } from './remote-gestures.ts';
 
 export interface SelectionStage {
   readonly konva: Konva.Stage;
@@ -25,8 +26,10 @@ export function createRemoteSelections(options: {
   stage: SelectionStage;
   peers: Peers;
   board: { get(id: string): Shape | undefined; onChange(listener: (change: { ids: ReadonlySet<string> }) => void): () => void };
+  /** Others' gestures in progress: an outline follows the shape a peer is dragging. */
+  gestures?: Pick<RemoteGestures, 'overrides' | 'onChange'>;
 }): RemoteSelections {
-  const { stage, peers, board } = options;
+  const { stage, peers, board, gestures } = options;
   const layer = new Konva.Layer({ listening: false });
   stage.konva.add(layer);
   layer.getNativeCanvasElement().dataset.layer = 'presence';
@@ -37,7 +40,7 @@ export function createRemoteSelections(options: {
     const pad = PADDING_PX / scale;
     for (const peer of peers.list()) {
       for (const id of peer.presence.selection) {
-        const shape = board.get(id);
+        const shape = gestures?.overrides().get(id) ?? board.get(id);
         if (shape === undefined) continue;
         const bounds = shapeBounds(shape);
         layer.add(
@@ -66,12 +69,15 @@ export function createRemoteSelections(options: {
     board.onChange(({ ids }) => {
       for (const id of ids) if (selected(id)) return scheduler.schedule();
     }),
+    gestures?.onChange(({ ids }) => {
+      for (const id of ids) if (selected(id)) return scheduler.schedule();
+    }),
   ];
   scheduler.schedule();
 
   return {
     close() {
-      for (const off of offs) off();
+      for (const off of offs) off?.();
       scheduler.close();
       layer.destroy();
     },

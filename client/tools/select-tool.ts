@@ -3,7 +3,8 @@ import type { NewShape, ShapePatch } from '../model/board.ts';
 import { boundLinearIds, followBindings, followedShapes, releasedBindings } from '../model/bindings.ts';
 import { shapeBounds, type Bounds, type Point } from '../model/geometry.ts';
 import { shapeAt } from '../model/shape-at.ts';
-import { diffShape, rotateShape, scaleShape, unionBounds } from '../model/transform.ts';
+import { applyTransform, diffShape, unionBounds } from '../model/transform.ts';
+import type { GestureTransform } from '../../shared/presence.ts';
 import { deleteSelection } from './delete-selection.ts';
 import { selectionHandles, handleAt, type HandleName } from '../model/selection-handles.ts';
 import { DRAG_THRESHOLD_PX, HIT_TOLERANCE_PX, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
@@ -81,7 +82,13 @@ export function createSelectTool(ctx: ToolContext): Tool {
     height: Math.abs(event.y - origin.y),
   });
 
-  const resized = (resizing: Extract<SelectState, { name: 'resizing' }>, event: BoardPointerEvent): Map<string, NewShape> => {
+  const transformed = (shapes: ReadonlyMap<string, Shape>, transform: GestureTransform): Map<string, NewShape> => {
+    const out = new Map<string, NewShape>();
+    for (const [id, shape] of shapes) out.set(id, applyTransform(shape, transform));
+    return out;
+  };
+
+  const resizeOf = (resizing: Extract<SelectState, { name: 'resizing' }>, event: BoardPointerEvent): GestureTransform => {
     const b = resizing.bounds;
     const anchor = {
       x: resizing.handle.includes('w') ? b.x + b.width : b.x,
@@ -95,20 +102,18 @@ export function createSelectTool(ctx: ToolContext): Tool {
     // Dragged past the anchor, the box grows on the other side (the shapes are not mirrored).
     const nx = event.x < anchor.x ? anchor.x - b.width * sx : anchor.x;
     const ny = event.y < anchor.y ? anchor.y - b.height * sy : anchor.y;
-    const out = new Map<string, NewShape>();
-    for (const [id, shape] of resizing.shapes) {
-      const scaled = scaleShape(shape, { x: b.x, y: b.y }, sx, sy);
-      out.set(id, { ...scaled, x: round(scaled.x + nx - b.x), y: round(scaled.y + ny - b.y) });
-    }
-    return out;
+    return { kind: 'scale', origin: { x: b.x, y: b.y }, sx, sy, to: { x: nx, y: ny } };
   };
 
-  const rotated = (rotating: Extract<SelectState, { name: 'rotating' }>, event: BoardPointerEvent): Map<string, NewShape> => {
+  const rotationOf = (rotating: Extract<SelectState, { name: 'rotating' }>, event: BoardPointerEvent): GestureTransform => {
     let degrees = ((Math.atan2(event.y - rotating.center.y, event.x - rotating.center.x) - rotating.startAngle) * 180) / Math.PI;
     if (event.shiftKey) degrees = Math.round(degrees / SNAP_DEGREES) * SNAP_DEGREES;
-    const out = new Map<string, NewShape>();
-    for (const [id, shape] of rotating.shapes) out.set(id, rotateShape(shape, rotating.center, degrees));
-    return out;
+    return { kind: 'rotate', center: rotating.center, degrees };
+  };
+
+  /** Previews a resize or rotation: the shapes it leaves, and its parameters for the others. */
+  const previewTransform = (shapes: ReadonlyMap<string, Shape>, bound: readonly string[], transform: GestureTransform): void => {
+    ctx.draft.setOverrides(preview(transformed(shapes, transform), bound, true), { ids: [...shapes.keys()], transform });
   };
 
   const startHandleGesture = (event: BoardPointerEvent): boolean => {
@@ -188,10 +193,10 @@ export function createSelectTool(ctx: ToolContext): Tool {
           return;
         }
         case 'resizing':
-          ctx.draft.setOverrides(preview(resized(state, event), state.bound, true));
+          previewTransform(state.shapes, state.bound, resizeOf(state, event));
           return;
         case 'rotating':
-          ctx.draft.setOverrides(preview(rotated(state, event), state.bound, true));
+          previewTransform(state.shapes, state.bound, rotationOf(state, event));
           return;
       }
     },
@@ -221,10 +226,10 @@ export function createSelectTool(ctx: ToolContext): Tool {
           lastClick = { id: previous.hitId, time: event.time };
           return;
         case 'resizing':
-          commit(resized(previous, event));
+          commit(transformed(previous.shapes, resizeOf(previous, event)));
           return;
         case 'rotating':
-          commit(rotated(previous, event));
+          commit(transformed(previous.shapes, rotationOf(previous, event)));
           return;
         default:
           return;
@@ -248,8 +253,6 @@ export function createSelectTool(ctx: ToolContext): Tool {
     },
   };
 }
-
-const round = (n: number): number => Math.round(n * 100) / 100;
 
 function contains(outer: Bounds, inner: Bounds): boolean {
   return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;

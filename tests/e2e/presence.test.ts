@@ -28,7 +28,7 @@ async function ownUser(page: Page): Promise<{ name: string; color: string }> {
 
 /** A Node client's presence: just enough to be someone on the board. */
 function nodePresence(name: string, color: string, extra: Partial<Presence> = {}): Record<string, unknown> {
-  return writePresence({ user: { name, color }, cursor: null, selection: [], laser: [], idle: false, viewport: null, ...extra });
+  return writePresence({ user: { name, color }, cursor: null, selection: [], laser: [], idle: false, viewport: null, gesture: null, ...extra });
 }
 
 describe('presence in the browser', { timeout: 120_000 }, () => {

@@ -19,6 +19,7 @@ const FULL: Presence = {
   laser: [{ x: 1, y: 2, t: 100 }, { x: 3, y: 4, t: 116 }],
   idle: false,
   viewport: { x: -100, y: 50, scale: 2, width: 1200, height: 800 },
+  gesture: null,
 };
 
 function memoryStorage(): Storage {
@@ -48,7 +49,7 @@ describe('the presence gate', () => {
   });
 
   test('a minimal state (older clients, Node tools) reads as "nothing to show"', () => {
-    assert.deepEqual(readPresence({ user: USER }), { user: USER, cursor: null, selection: [], laser: [], idle: false, viewport: null });
+    assert.deepEqual(readPresence({ user: USER }), { user: USER, cursor: null, selection: [], laser: [], idle: false, viewport: null, gesture: null });
   });
 
   test('bad fields are dropped one by one, the rest is kept', () => {
