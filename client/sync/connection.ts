@@ -4,6 +4,7 @@ import { TOKEN_PARAM, closeCodeName, isFinalCloseCode } from '../../shared/proto
 import { createEmitter } from '../model/emitter.ts';
 import { DEFAULT_BACKOFF, createBackoff } from './backoff.ts';
 import { createReconnector, type Refusal } from './backoff-reconnect.ts';
+import { sendOwnAwarenessOnly } from './own-awareness.ts';
 
 /** What the status indicator shows: exactly one of these at any time. */
 export type ConnectionStatus = 'connected' | 'connecting' | 'offline';
@@ -54,6 +55,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     disableBc: true,
     shouldReconnect: (event) => !isFinalCloseCode(event.code),
   });
+  const restoreAwareness = sendOwnAwarenessOnly(provider);
   // Retries with jittered backoff, and never after a refusal.
   const reconnector = createReconnector(provider, {
     backoff: createBackoff({ ...DEFAULT_BACKOFF, random: Math.random }),
@@ -122,6 +124,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       provider.off('closed', onClosed);
       provider.off('connection-close', onConnectionClose);
       reconnector.close();
+      restoreAwareness();
       provider.destroy();
       statusChanges.clear();
       syncChanges.clear();

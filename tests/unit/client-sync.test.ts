@@ -6,7 +6,7 @@ import { createConnection, syncUrl, type ConnectionStatus } from '../../client/s
 import { newRoomName, resolveRoom, roomFromPath } from '../../client/sync/room.ts';
 import { tokenFromHash } from '../../client/sync/access-token.ts';
 import { isValidRoomName } from '../../shared/protocol.ts';
-import { poll } from '../helpers/client.ts';
+import { connectClient, poll, waitFor } from '../helpers/client.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 describe('room from the address', () => {
@@ -86,6 +86,41 @@ describe('connection status', () => {
     } finally {
       connection.close();
       doc.destroy();
+    }
+  });
+
+  test("a page sends the server its own presence only, never back what it hears of others", { timeout: 30_000 }, async () => {
+    const server = await startTestServer();
+    const doc = new Y.Doc();
+    const connection = createConnection({ doc, room: 'echo', url: server.syncUrl, WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket });
+    const other = connectClient(server.syncUrl, 'echo');
+    /** Awareness messages the server has received, from everyone. */
+    const received = async (): Promise<number> => {
+      const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+      return Number(/easel_messages_received_total\{type="awareness"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    try {
+      await poll(() => connection.synced, 'the page synced');
+      await other.synced;
+      connection.provider.awareness.setLocalStateField('cursor', { x: 0, y: 0 });
+      await waitFor(() => other.provider.awareness.getStates().get(doc.clientID)?.cursor !== undefined, { awareness: other.provider.awareness }, 'the other sees the page');
+      await poll(async () => (await received()) >= 2, 'both states reached the server');
+      const before = await received();
+      for (let i = 1; i <= 20; i++) other.provider.awareness.setLocalStateField('cursor', { x: i, y: i });
+      const awareness = connection.provider.awareness;
+      await waitFor(() => (awareness.getStates().get(other.doc.clientID)?.cursor as { x?: number } | undefined)?.x === 20, { awareness }, 'the page sees every move');
+      // The other client's 20 moves, and not one echo of them from the page.
+      await poll(async () => (await received()) >= before + 20, 'the moves reached the server');
+      connection.provider.awareness.setLocalStateField('cursor', { x: 99, y: 99 });
+      await waitFor(() => (other.provider.awareness.getStates().get(doc.clientID)?.cursor as { x?: number } | undefined)?.x === 99, { awareness: other.provider.awareness }, 'the page still publishes its own moves');
+      // The stock client echoes the page's state back once; the page echoed nothing.
+      await poll(async () => (await received()) >= before + 22, 'its own move and the stock echo reached the server');
+      assert.equal(await received(), before + 22);
+    } finally {
+      other.destroy();
+      connection.close();
+      doc.destroy();
+      await server.close();
     }
   });
 });
