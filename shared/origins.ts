@@ -4,7 +4,7 @@
  * a client, and nothing that came from Redis is published back to Redis.
  */
 
-export const ORIGIN_KINDS = ['local', 'remote', 'offline', 'server', 'storage', 'redis', 'import'] as const;
+export const ORIGIN_KINDS = ['local', 'remote', 'offline', 'server', 'storage', 'redis', 'import', 'migration'] as const;
 export type OriginKind = (typeof ORIGIN_KINDS)[number];
 
 /** A transaction origin; compared by identity, so use the constants below. */
@@ -30,6 +30,11 @@ export const STORAGE_ORIGIN = origin('storage');
 export const REDIS_ORIGIN = origin('redis');
 /** A board file imported by the local user: undoable as one step, like a local edit. */
 export const IMPORT_ORIGIN = origin('import');
+/**
+ * A client bringing an older board up to the current layout (string text to Y.Text): not the
+ * user's act, so never undoable; stored and relayed like any edit.
+ */
+export const MIGRATION_ORIGIN = origin('migration');
 
 /** The kind of a transaction origin, or null for origins set by libraries (providers). */
 export function originKind(value: unknown): OriginKind | null {

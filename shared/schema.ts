@@ -6,8 +6,12 @@ import { generateKeyBetween } from 'fractional-indexing';
  * shared/doc.ts maps these records onto the Y.Doc.
  */
 
-/** Version of the document layout; stored in the doc's `meta` map as `schemaVersion`. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Version of the document layout; stored in the doc's `meta` map as `schemaVersion`.
+ * 1: every field a plain value. 2: the `text` of text and sticky shapes is a Y.Text, so typing
+ * merges character by character (shared/doc.ts migrates version 1 boards).
+ */
+export const SCHEMA_VERSION = 2;
 
 export const SHAPE_TYPES = ['rect', 'ellipse', 'diamond', 'ink', 'line', 'arrow', 'text', 'sticky'] as const;
 export type ShapeType = (typeof SHAPE_TYPES)[number];
@@ -68,14 +72,17 @@ export interface LinearShape extends ShapeBase {
   endArrowhead: boolean;
 }
 
-/** Text placed on the board; `width` 0 means "as wide as the text". */
+/**
+ * Text placed on the board; `width` 0 means "as wide as the text". In the document `text` is a
+ * Y.Text (shared/doc.ts); records, files and the clipboard carry it as a plain string.
+ */
 export interface TextShape extends ShapeBase {
   type: 'text';
   text: string;
   width: number;
 }
 
-/** A coloured note with text inside a box. */
+/** A coloured note with text inside a box; `text` is stored as for TextShape. */
 export interface StickyShape extends ShapeBase {
   type: 'sticky';
   text: string;

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, SCHEMA_VERSION, type Shape } from '../../shared/schema.ts';
 import { readAllShapes } from '../../shared/doc.ts';
 import { createBoard, type NewShape } from '../../client/model/board.ts';
 import { createHistory } from '../../client/model/history.ts';
@@ -55,7 +55,7 @@ describe('board files', () => {
     const { board } = knownBoard();
     const text = serializeBoard(board.ordered());
     const file = JSON.parse(text) as { type: string; version: number; schemaVersion: number; shapes: unknown[] };
-    assert.deepEqual([file.type, file.version, file.schemaVersion, file.shapes.length], ['easel/board', 1, 1, 8]);
+    assert.deepEqual([file.type, file.version, file.schemaVersion, file.shapes.length], ['easel/board', 1, SCHEMA_VERSION, 8]);
 
     const target = new Y.Doc();
     const other = createBoard(target);
