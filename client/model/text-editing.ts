@@ -1,42 +1,172 @@
+import type * as Y from 'yjs';
+import { setShapeText, shapeText, textAnchor } from '../../shared/doc.ts';
+import type { PresenceTyping } from '../../shared/presence.ts';
 import type { StickyShape, TextShape } from '../../shared/schema.ts';
-import type { Board, DistributiveOmit } from './board.ts';
+import { ReadOnlyError, type Board, type DistributiveOmit } from './board.ts';
 import { createEmitter } from './emitter.ts';
+import { markTyping } from './history.ts';
+import { mapIndexThroughDelta, type TextDelta } from './text-delta.ts';
 
 /** A text or sticky being typed into: a new one (not in the document yet) or an existing one. */
 export type EditTarget = { isNew: boolean; shape: DistributiveOmit<TextShape, 'index'> | DistributiveOmit<StickyShape, 'index'> };
 
+/** The text being edited was changed by someone else (or by this user's undo) while it was open. */
+export interface OutsideTextChange {
+  /** The whole text now. */
+  text: string;
+  /** Where an index of the text before the change is now: a caret stays next to what it was next to. */
+  mapIndex(index: number): number;
+}
+
 /**
- * Which text is being edited in place, if any. Session state: the document sees the text once,
- * when editing finishes, so one edit is one undo step and other users never see half a word.
+ * Which text is being edited in place, if any, and the typing itself. Every keystroke goes to the
+ * shape's Y.Text at once (LOCAL_ORIGIN, marked as typing so that undo takes back one burst of
+ * typing at a time), so others see it as it is typed and two people typing into one note both
+ * keep their characters.
  */
 export interface TextEditing {
   readonly target: EditTarget | null;
   /** Starts editing; whatever was being edited before is finished first. */
   begin(target: EditTarget): void;
-  /** Keeps the text typed so far (not written until finish). */
-  setText(text: string): void;
+  /** The text being edited as it is now, with everyone's typing. */
+  text(): string;
   /**
-   * Writes `text`: a new text shape is added (nothing if empty); an existing one is updated, and
-   * a text shape emptied is deleted. A sticky keeps its card even when empty. One undo step.
+   * Writes the text as typed now, as the smallest edit; `caret` (the caret's index in `text`)
+   * tells where among equal characters it was typed. A new text shape is added with its first
+   * non-blank character, a new note with its first character.
+   */
+  setText(text: string, caret?: number): void;
+  /** The local selection in the text (anchor and head, the caret), published for the others. */
+  setSelection(anchor: number, head: number): void;
+  /** Where this user is typing, for presence; null when not editing. */
+  typing(): PresenceTyping | null;
+  onTypingChange(listener: (typing: PresenceTyping | null) => void): () => void;
+  /** Someone else changed the text being edited. */
+  onOutsideChange(listener: (change: OutsideTextChange) => void): () => void;
+  /**
+   * Stops editing, with `text` written first if given. A new note with nothing typed is added
+   * empty (a card shows); a new text with nothing typed never was; a text shape left blank is
+   * deleted.
    */
   finish(text?: string): void;
-  /** Stops editing without writing. */
+  /** Stops editing; what was typed stays, a new note with nothing typed is not added. */
   cancel(): void;
   onChange(listener: (target: EditTarget | null) => void): () => void;
   close(): void;
 }
 
 export function createTextEditing(board: Board): TextEditing {
+  const doc = board.doc;
   let target: EditTarget | null = null;
+  // Identifies this editing session to the history: typing in one session is merged in bursts,
+  // never with typing in another.
+  let session: object | null = null;
+  // The Y.Text being watched for others' typing, and whether a change to it is our own write.
+  let watched: { text: Y.Text; off: () => void } | null = null;
+  let writing = false;
+  let selection: { anchor: number; head: number } | null = null;
+  let typing: PresenceTyping | null = null;
   const changes = createEmitter<EditTarget | null>();
+  const typingChanges = createEmitter<PresenceTyping | null>();
+  const outsideChanges = createEmitter<OutsideTextChange>();
+
+  const publishTyping = (): void => {
+    let next: PresenceTyping | null = null;
+    if (target !== null && !target.isNew && selection !== null) {
+      const anchor = textAnchor(doc, target.shape.id, selection.anchor);
+      const head = textAnchor(doc, target.shape.id, selection.head);
+      if (anchor !== null && head !== null) next = { id: target.shape.id, anchor, head };
+    }
+    if (next === null && typing === null) return;
+    typing = next;
+    typingChanges.emit(next);
+  };
+
+  const unwatch = (): void => {
+    watched?.off();
+    watched = null;
+  };
+  /** Follows the Y.Text of the shape being edited (a plain string has none until typed into). */
+  const watch = (): void => {
+    const text = target === null || target.isNew ? null : shapeText(doc, target.shape.id);
+    if (text === watched?.text) return;
+    const replaced = watched !== null;
+    unwatch();
+    if (text === null) return;
+    const onText = (event: Y.YTextEvent): void => {
+      if (writing) return;
+      const delta = event.delta as TextDelta;
+      const value = text.toString();
+      if (target !== null) target.shape.text = value;
+      outsideChanges.emit({ text: value, mapIndex: (index) => mapIndexThroughDelta(delta, index) });
+    };
+    text.observe(onText);
+    watched = { text, off: () => text.unobserve(onText) };
+    // Someone else put a new text in place (migrating the same string at once): show it whole.
+    if (replaced && !writing) {
+      const value = text.toString();
+      if (target !== null) target.shape.text = value;
+      outsideChanges.emit({ text: value, mapIndex: (index) => Math.min(index, value.length) });
+    }
+  };
+
+  /** One typing transaction of this session; false if the board turned view only meanwhile. */
+  const type = (write: () => void): boolean => {
+    const current = session;
+    writing = true;
+    try {
+      board.batch(() =>
+        doc.transact((transaction) => {
+          markTyping(transaction, current);
+          write();
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ReadOnlyError) return false;
+      throw error;
+    } finally {
+      writing = false;
+    }
+  };
+
   const set = (next: EditTarget | null): void => {
+    unwatch();
     target = next;
+    session = next === null ? null : {};
+    selection = null;
+    watch();
+    publishTyping();
     changes.emit(next);
   };
+
   const offBoard = board.onChange(({ ids }) => {
+    if (target === null || target.isNew || !ids.has(target.shape.id)) return;
     // Someone else deleted the shape being edited: there is nothing left to write into.
-    if (target !== null && !target.isNew && ids.has(target.shape.id) && !board.has(target.shape.id)) set(null);
+    if (!board.has(target.shape.id)) set(null);
+    else watch();
   });
+
+  const setText = (text: string, caret?: number): void => {
+    const editing = target;
+    if (editing === null) return;
+    editing.shape.text = text;
+    if (editing.isNew) {
+      if (text.trim() === '' && editing.shape.type === 'text') return;
+      // The first keystroke adds the shape, and is the start of the first burst: one undo takes
+      // back the shape with what was typed in that burst.
+      if (!type(() => board.addShape({ ...editing.shape, text }))) return set(null);
+      editing.isNew = false;
+      watch();
+      return;
+    }
+    if (!board.has(editing.shape.id)) return;
+    // The server refused this page's writes (it is view only now): nothing typed can be kept.
+    if (!type(() => setShapeText(doc, editing.shape.id, text, caret))) return set(null);
+    // A plain string (a bot's, not migrated) became a Y.Text with this keystroke.
+    watch();
+  };
+
   return {
     get target() {
       return target;
@@ -45,23 +175,34 @@ export function createTextEditing(board: Board): TextEditing {
       if (target !== null) this.finish();
       set({ isNew: next.isNew, shape: { ...next.shape } });
     },
-    setText(text) {
-      if (target !== null) target.shape.text = text;
+    text() {
+      if (target === null) return '';
+      return target.isNew ? target.shape.text : (board.get(target.shape.id) as TextShape | StickyShape | undefined)?.text ?? target.shape.text;
     },
+    setText,
+    setSelection(anchor, head) {
+      if (target === null) return;
+      if (selection?.anchor === anchor && selection.head === head) return;
+      selection = { anchor, head };
+      publishTyping();
+    },
+    typing: () => typing,
+    onTypingChange: (listener) => typingChanges.on(listener),
+    onOutsideChange: (listener) => outsideChanges.on(listener),
     finish(typed) {
       const editing = target;
       if (editing === null) return;
+      if (typed !== undefined) setText(typed);
       set(null);
       const { shape, isNew } = editing;
-      const text = typed ?? shape.text;
-      const empty = text.trim() === '';
       if (isNew) {
-        if (!empty || shape.type === 'sticky') board.addShape({ ...shape, text });
-      } else if (empty && shape.type === 'text') {
-        board.deleteShapes([shape.id]);
-      } else if (board.get(shape.id)) {
-        board.updateShapes(new Map([[shape.id, { text }]]));
+        // A note keeps its card even with nothing typed; a text with nothing typed was never added.
+        if (shape.type === 'sticky') board.addShape({ ...shape, text: typed ?? shape.text });
+        return;
       }
+      const stored = board.get(shape.id);
+      // Read the document, not what this page typed: someone else may be typing into it too.
+      if (stored?.type === 'text' && stored.text.trim() === '') board.deleteShapes([shape.id]);
     },
     cancel() {
       if (target !== null) set(null);
@@ -69,8 +210,10 @@ export function createTextEditing(board: Board): TextEditing {
     onChange: (listener) => changes.on(listener),
     close() {
       offBoard();
+      unwatch();
       changes.clear();
+      typingChanges.clear();
+      outsideChanges.clear();
     },
   };
 }
-

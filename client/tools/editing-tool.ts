@@ -3,8 +3,8 @@ import { cancelOnEscape, type BoardPointerEvent, type Tool, type ToolContext, ty
 /**
  * Text and sticky note: idle → (click) → editing → idle. A click while editing only finishes the
  * edit; any other click goes to `place`, which starts editing (a new shape, or one clicked on).
- * Typing happens in the text editor; the document sees the result once, when editing finishes
- * (Enter, Escape, a click elsewhere), as one undo step.
+ * Typing happens in the text editor, which writes each keystroke to the document as it is typed
+ * (one undo step per burst of typing); Enter, Escape or a click elsewhere finishes.
  */
 export function createEditingTool(ctx: ToolContext, id: Extract<ToolId, 'text' | 'sticky'>, place: (event: BoardPointerEvent) => void): Tool {
   return {

@@ -9,7 +9,8 @@ export const STICKY_COLOR = '#ffec99';
 
 /**
  * Sticky note: idle → (click) → editing → idle. A click places a note centred on the pointer and
- * starts typing into it; the note and its text are written together when editing finishes.
+ * starts typing into it; the note is added with the first keystroke (or empty when editing
+ * finishes with nothing typed), and its text as it is typed.
  */
 export function createStickyTool(ctx: ToolContext): Tool {
   return createEditingTool(ctx, 'sticky', (event) => {

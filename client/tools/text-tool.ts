@@ -5,8 +5,8 @@ import { HIT_TOLERANCE_PX, roundCoordinate, type Tool, type ToolContext } from '
 
 /**
  * Text: idle → (click) → editing → idle. A click on empty board starts a new text there, a click
- * on a text or sticky edits it. Typing happens in the text editor; the document sees the text
- * once, when editing finishes (Enter, Escape, a click elsewhere), as one undo step.
+ * on a text or sticky edits it. Typing happens in the text editor; the document gets it as it is
+ * typed, and a new text is added with its first visible character (never added if none).
  */
 export function createTextTool(ctx: ToolContext): Tool {
   return createEditingTool(ctx, 'text', (event) => {

@@ -1,5 +1,6 @@
+import { SHAPE_LIMITS } from '../../shared/schema.ts';
 import type { Camera } from '../model/camera.ts';
-import type { TextEditing, EditTarget } from '../model/text-editing.ts';
+import type { TextEditing, EditTarget, OutsideTextChange } from '../model/text-editing.ts';
 import { FONT_FAMILY } from '../canvas/views/text-view.ts';
 import type { Point } from '../model/geometry.ts';
 
@@ -20,7 +21,10 @@ const STICKY_PADDING = 12;
 
 /**
  * Edits text in place: a textarea laid over the text or note being edited, scaled with the zoom.
- * Enter or Escape finishes (Shift+Enter is a new line), and so does clicking elsewhere.
+ * Each input goes to the document at once; others' typing into the same text shows in the
+ * textarea as it arrives, the caret kept where it was in the text. The caret and selection are
+ * reported to the editing model, which publishes them. Enter or Escape finishes (Shift+Enter is a
+ * new line), and so does clicking elsewhere.
  */
 export function createTextEditor(options: TextEditorOptions): TextEditor {
   const { parent, editing, camera } = options;
@@ -28,6 +32,7 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
   area.className = 'text-editor';
   area.setAttribute('aria-label', 'Text');
   area.spellcheck = false;
+  area.maxLength = SHAPE_LIMITS.maxTextLength;
   area.hidden = true;
   parent.append(area);
 
@@ -65,7 +70,7 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
       area.blur();
       return;
     }
-    area.value = target.shape.text;
+    area.value = editing.text();
     area.hidden = false;
     place(target);
     // Focus at once, with the editor shown: keys typed right after the click are text, not board
@@ -73,11 +78,31 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
     // take focus back; e2e covers mouse, double-click and touch.)
     area.focus();
     area.setSelectionRange(area.value.length, area.value.length);
+    reportSelection();
   };
 
+  const reportSelection = (): void => {
+    if (editing.target === null) return;
+    const { selectionStart: start, selectionEnd: end } = area;
+    if (area.selectionDirection === 'backward') editing.setSelection(end, start);
+    else editing.setSelection(start, end);
+  };
   const onInput = (): void => {
-    editing.setText(area.value);
+    editing.setText(area.value, area.selectionEnd);
     if (editing.target !== null) place(editing.target);
+    reportSelection();
+  };
+  // Someone else typed into this text: show it, the local caret and selection where they were in
+  // the text (not at the same index, which would shift them by what was inserted before them).
+  const onOutsideChange = ({ text, mapIndex }: OutsideTextChange): void => {
+    if (area.value === text) return;
+    const { selectionStart: start, selectionEnd: end, selectionDirection: direction } = area;
+    area.value = text;
+    area.setSelectionRange(mapIndex(start), mapIndex(end), direction ?? 'none');
+    if (editing.target !== null) place(editing.target);
+  };
+  const onSelectionChange = (): void => {
+    if (document.activeElement === area) reportSelection();
   };
   const onKeyDown = (event: KeyboardEvent): void => {
     // Keys typed here are text, not board shortcuts.
@@ -93,8 +118,13 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
   area.addEventListener('input', onInput);
   area.addEventListener('keydown', onKeyDown);
   area.addEventListener('blur', onBlur);
+  // Caret moves by keys, clicks and drags; input moves are reported by onInput. Chromium reports
+  // a textarea's caret moves on the document; keyup and pointerup cover browsers that do not.
+  document.addEventListener('selectionchange', onSelectionChange);
+  for (const type of ['select', 'keyup', 'pointerup'] as const) area.addEventListener(type, reportSelection);
   const offs = [
     editing.onChange(show),
+    editing.onOutsideChange(onOutsideChange),
     camera.onChange(() => {
       if (editing.target !== null) place(editing.target);
     }),
@@ -102,6 +132,7 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
   return {
     close() {
       for (const off of offs) off();
+      document.removeEventListener('selectionchange', onSelectionChange);
       area.remove();
     },
   };

@@ -95,21 +95,26 @@ describe('diamond, line and arrow tools', () => {
 });
 
 describe('text and sticky tools', () => {
-  test('click places a text; typing is written once when editing finishes', () => {
+  test('click places a text; typing is written as it is typed, one undo step per burst', () => {
     const t = setup('text');
     t.toolbox.pointerDown(t.event(100, 100));
     t.toolbox.pointerUp(t.event(100, 100));
     assert.equal(t.toolbox.tool().state, 'editing');
     assert.equal(t.board.size, 0);
+    t.editing.setText(' ');
+    assert.equal(t.board.size, 0, 'nothing is added before a visible character');
     t.editing.setText('Hello');
+    assert.equal((onlyShape(t.board) as { text: string }).text, 'Hello', 'the first characters add the shape');
     t.editing.setText('Hello board');
-    assert.deepEqual(t.transactions, []);
+    assert.deepEqual(t.transactions, [LOCAL_ORIGIN, LOCAL_ORIGIN]);
     assert.equal(t.toolbox.keyDown({ key: 'Escape', shiftKey: false }), true);
     assert.equal(t.toolbox.tool().state, 'idle');
     const text = onlyShape(t.board);
     assert.ok(text.type === 'text');
     assert.equal(text.text, 'Hello board');
-    assert.deepEqual(t.transactions, [LOCAL_ORIGIN]);
+    assert.deepEqual(t.transactions, [LOCAL_ORIGIN, LOCAL_ORIGIN], 'finishing writes nothing more');
+    t.history.undo();
+    assert.equal(t.board.size, 0, 'one undo takes back the burst and the shape it added');
     t.close();
   });
 
