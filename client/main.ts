@@ -22,6 +22,7 @@ import { requestViewLink } from './sync/share-link.ts';
 import { createOfflineCopy } from './sync/offline.ts';
 import { createTabSync } from './sync/broadcast.ts';
 import { createPendingChanges } from './sync/offline-pending.ts';
+import { migrateTextsOnFirstSync } from './sync/text-migration.ts';
 import { registerOfflineShell } from './sync/offline-shell.ts';
 import { createPresence } from './presence/presence.ts';
 import { createStage } from './canvas/stage.ts';
@@ -82,6 +83,7 @@ const tabSync = createTabSync({ doc, room });
 const connection = createConnection({ doc, room, url: syncUrl(window.location, PATHS.sync), token });
 const pending = createPendingChanges({ doc, room, provider: connection.provider, storage: window.localStorage });
 const permissionWatch = watchPermissionDenied(connection.provider, (reason) => access.deny(reason));
+const textMigration = migrateTextsOnFirstSync({ doc, connection, writable: () => !access.readOnly });
 registerOfflineShell({ enabled: import.meta.env.PROD });
 
 const stage = createStage(requireElement('#board', HTMLDivElement), camera);
@@ -94,6 +96,7 @@ const presence = createPresence({
   selection,
   laser,
   gesture: { gesture: () => draftGesture(draft), onChange: (listener) => draft.onChange(() => listener()) },
+  text: { doc, typing: editing },
   drawingLayer: stage.layers.draft,
   listParent: requireElement('#status-slot', HTMLDivElement),
   window,
@@ -193,6 +196,7 @@ const parts = [
   connection,
   pending,
   permissionWatch,
+  textMigration,
   stage,
   grid,
   presence,

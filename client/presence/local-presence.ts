@@ -1,5 +1,5 @@
 import type { Awareness } from 'y-protocols/awareness';
-import { PRESENCE_TIMING, writePresence, type LaserPoint, type Presence, type PresenceGesture, type PresenceViewport } from '../../shared/presence.ts';
+import { PRESENCE_TIMING, writePresence, type LaserPoint, type Presence, type PresenceGesture, type PresenceTyping, type PresenceViewport } from '../../shared/presence.ts';
 import type { Point } from '../model/geometry.ts';
 import type { Identity } from './identity.ts';
 
@@ -23,6 +23,12 @@ export interface GestureSource {
   onChange(listener: () => void): () => void;
 }
 
+/** Where the local user is typing (the text editing model), so the others see their caret. */
+export interface TypingSource {
+  typing(): PresenceTyping | null;
+  onTypingChange(listener: (typing: PresenceTyping | null) => void): () => void;
+}
+
 export interface LocalPresenceOptions {
   awareness: Awareness;
   identity: Identity;
@@ -30,6 +36,7 @@ export interface LocalPresenceOptions {
   selection: { ids(): ReadonlySet<string>; onChange(listener: (ids: ReadonlySet<string>) => void): () => void };
   laser?: LaserSource | undefined;
   gesture?: GestureSource | undefined;
+  typing?: TypingSource | undefined;
   /** The page's window: activity, resizing and leaving. */
   window: Pick<Window, 'addEventListener'>;
   /** Defaults to PRESENCE_TIMING.idleAfterMs. */
@@ -44,8 +51,9 @@ export interface LocalPresence {
 
 /**
  * Publishes the local user's presence: name and colour, pointer in board coordinates, selection,
- * laser trail, viewport, idleness and the gesture in progress. Changes are coalesced to at most
- * one awareness update per PRESENCE_TIMING.publishIntervalMs (about 30 a second), or per
+ * laser trail, viewport, idleness, the gesture in progress and the caret in the text being typed
+ * into. Changes are coalesced to at most one awareness update per
+ * PRESENCE_TIMING.publishIntervalMs (about 30 a second), or per
  * gesturePublishIntervalMs (the display rate) while a gesture runs and when it ends, so a stroke
  * reaches the others as it is drawn. Leaving the page clears the state at once, so the others
  * drop this cursor without waiting for the socket to time out.
@@ -81,6 +89,7 @@ export function createLocalPresence(options: LocalPresenceOptions): LocalPresenc
         idle,
         viewport: viewport(),
         gesture,
+        typing: options.typing?.typing() ?? undefined,
       }),
     );
   };
@@ -146,6 +155,7 @@ export function createLocalPresence(options: LocalPresenceOptions): LocalPresenc
     stage.onViewportChange(schedule),
     options.laser?.onChange(schedule),
     options.gesture?.onChange(schedule),
+    options.typing?.onTypingChange(schedule),
   ];
   // Aborting removes every listener below at once.
   const listening = new AbortController();

@@ -1,15 +1,17 @@
 import type Konva from 'konva';
 import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
 import type { Point } from '../model/geometry.ts';
 import type { Board } from '../model/board.ts';
 import { createPresenceList } from '../ui/presence-list.ts';
 import { createFollow } from './follow.ts';
 import { createIdentity } from './identity.ts';
-import { createLocalPresence, type GestureSource, type LaserSource } from './local-presence.ts';
+import { createLocalPresence, type GestureSource, type LaserSource, type TypingSource } from './local-presence.ts';
 import { createRemoteGestures, type RemoteGestures } from './remote-gestures.ts';
 import { createRemoteDrawings } from './remote-drawings.ts';
 import { createPeers } from './peers.ts';
 import { createRemoteCursors } from './remote-cursors.ts';
+import { createRemoteCarets } from './remote-carets.ts';
 import { createRemoteLasers } from './remote-lasers.ts';
 import { createRemoteSelections } from './remote-selections.ts';
 
@@ -31,6 +33,8 @@ export interface PresenceOptions {
   laser?: LaserSource | undefined;
   /** The local gesture in progress (the draft), published as it happens. */
   gesture?: GestureSource | undefined;
+  /** Typing: where the local user's caret is, and the doc the others' carets are found in. */
+  text?: { doc: Y.Doc; typing: TypingSource } | undefined;
   /** The layer of shapes in progress, where the shapes the others are drawing are drawn too. */
   drawingLayer: Konva.Layer;
   /** Where the avatars go. */
@@ -46,8 +50,8 @@ export interface PresenceFeature {
 }
 
 /**
- * Presence, put together: who I am, what I publish, everyone else's cursors, selections and laser
- * trails, following, and the avatar list. The parts only meet here.
+ * Presence, put together: who I am, what I publish, everyone else's cursors, selections, laser
+ * trails and carets, following, and the avatar list. The parts only meet here.
  */
 export function createPresence(options: PresenceOptions): PresenceFeature {
   const identity = createIdentity({ storage: options.storage });
@@ -59,6 +63,7 @@ export function createPresence(options: PresenceOptions): PresenceFeature {
     selection: options.selection,
     laser: options.laser,
     gesture: options.gesture,
+    typing: options.text?.typing,
     window: options.window,
   });
   const gestures = createRemoteGestures({ peers, board: options.board });
@@ -68,7 +73,8 @@ export function createPresence(options: PresenceOptions): PresenceFeature {
   const lasers = createRemoteLasers({ stage: options.stage, peers });
   const follow = createFollow({ stage: options.stage, peers });
   const list = createPresenceList({ parent: options.listParent, identity, peers, follow });
-  const parts = [identity, peers, local, gestures, drawings, cursors, selections, lasers, follow, list];
+  const carets = options.text ? [createRemoteCarets({ stage: options.stage, peers, board: options.board, doc: options.text.doc })] : [];
+  const parts = [identity, peers, local, gestures, drawings, cursors, selections, lasers, ...carets, follow, list];
   return {
     gestures,
     close() {

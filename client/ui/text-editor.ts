@@ -1,7 +1,8 @@
 import { SHAPE_LIMITS } from '../../shared/schema.ts';
 import type { Camera } from '../model/camera.ts';
 import type { TextEditing, EditTarget, OutsideTextChange } from '../model/text-editing.ts';
-import { FONT_FAMILY } from '../canvas/views/text-view.ts';
+import { FONT_FAMILY, LINE_HEIGHT } from '../canvas/views/text-view.ts';
+import { STICKY_PADDING } from '../canvas/views/sticky-view.ts';
 import type { Point } from '../model/geometry.ts';
 
 export interface TextEditorOptions {
@@ -15,9 +16,6 @@ export interface TextEditorOptions {
 export interface TextEditor {
   close(): void;
 }
-
-/** Padding inside a note, in board units; the sticky view uses the same. */
-const STICKY_PADDING = 12;
 
 /**
  * Edits text in place: a textarea laid over the text or note being edited, scaled with the zoom.
@@ -57,7 +55,7 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
       const lines = area.value.split('\n');
       const longest = Math.max(2, ...lines.map((line) => line.length + 1));
       style.width = shape.width > 0 ? `${shape.width * scale}px` : `${longest * 0.62 * shape.fontSize * scale}px`;
-      style.height = `${lines.length * 1.25 * shape.fontSize * scale + 4}px`;
+      style.height = `${lines.length * LINE_HEIGHT * shape.fontSize * scale + 4}px`;
       style.padding = '0';
       style.background = '';
       area.dataset.kind = 'text';

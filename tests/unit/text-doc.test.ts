@@ -95,8 +95,10 @@ describe('text in the document', () => {
     const b = new Y.Doc();
     a.transact(() => writeShape(a, note('n', 'middle')), LOCAL_ORIGIN);
     sync(a, b);
-    a.transact(() => updateShape(a, 'n', { text: 'the middle' }), LOCAL_ORIGIN);
-    b.transact(() => updateShape(b, 'n', { text: 'middle part', x: 5 }), LOCAL_ORIGIN);
+    const fromA: Partial<StickyShape> = { text: 'the middle' };
+    const fromB: Partial<StickyShape> = { text: 'middle part', x: 5 };
+    a.transact(() => updateShape(a, 'n', fromA), LOCAL_ORIGIN);
+    b.transact(() => updateShape(b, 'n', fromB), LOCAL_ORIGIN);
     sync(a, b);
     for (const doc of [a, b]) assert.equal(shapeText(doc, 'n')?.toString(), 'the middle part');
   });

@@ -3,12 +3,25 @@ import type { StickyShape } from '../../../shared/schema.ts';
 import type { DistributiveOmit } from '../../model/board.ts';
 import { NODE_DEFAULTS } from './style.ts';
 import { TextNode } from './text-node.ts';
-import { FONT_FAMILY } from './text-view.ts';
+import { FONT_FAMILY, LINE_HEIGHT } from './text-view.ts';
 import { placement, type ShapeView } from './view.ts';
 
 type Sticky = DistributiveOmit<StickyShape, 'index'>;
 
-const PADDING = 12;
+/** Space between a note's edge and its text, in board units (the text editor uses the same). */
+export const STICKY_PADDING = 12;
+
+/** How a note's text is laid out in its card, at the card's origin (caret layout uses it too). */
+export const stickyLabelLayoutAttrs = (shape: Sticky) => ({
+  text: shape.text,
+  fontSize: shape.fontSize,
+  fontFamily: FONT_FAMILY,
+  lineHeight: LINE_HEIGHT,
+  wrap: 'word',
+  padding: STICKY_PADDING,
+  width: shape.width,
+  height: shape.height,
+});
 
 /** A note: a filled card with its text inside, as one group so it moves and fades as one. */
 export const stickyView: ShapeView<Sticky, Konva.Group> = {
@@ -17,13 +30,13 @@ export const stickyView: ShapeView<Sticky, Konva.Group> = {
     // No drop shadow: a blurred shadow per note is the dearest thing a 2D canvas draws, and a board
     // of notes would pay it on every pan and zoom frame.
     group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'card', cornerRadius: 4 }));
-    group.add(new TextNode({ ...NODE_DEFAULTS, name: 'label', fontFamily: FONT_FAMILY, lineHeight: 1.25, wrap: 'word', padding: PADDING }));
+    group.add(new TextNode({ ...NODE_DEFAULTS, name: 'label' }));
     this.update(group, shape, 'committed');
     return group;
   },
   update(group, shape) {
     group.setAttrs({ ...placement(shape), opacity: shape.opacity });
     group.findOne('.card')?.setAttrs({ width: shape.width, height: shape.height, fill: shape.fillColor });
-    group.findOne('.label')?.setAttrs({ width: shape.width, height: shape.height, text: shape.text, fontSize: shape.fontSize, fill: shape.strokeColor });
+    group.findOne('.label')?.setAttrs({ ...stickyLabelLayoutAttrs(shape), fill: shape.strokeColor });
   },
 };

@@ -9,17 +9,25 @@ type Text = DistributiveOmit<TextShape, 'index'>;
 
 export const FONT_FAMILY = 'ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
-const attrs = (shape: Text) => ({
-  ...placement(shape),
+/** Line height of all text, as a multiple of the font size (the text editor uses the same). */
+export const LINE_HEIGHT = 1.25;
+
+/** How a text shape's text is laid out, apart from where it is placed (caret layout uses it too). */
+export const textLayoutAttrs = (shape: Text) => ({
   text: shape.text,
   fontSize: shape.fontSize,
   fontFamily: FONT_FAMILY,
-  lineHeight: 1.25,
-  fill: shape.strokeColor,
-  opacity: shape.opacity,
+  lineHeight: LINE_HEIGHT,
   // Width 0 means "as wide as the text": leave Konva's width on auto.
   width: shape.width > 0 ? shape.width : undefined,
   wrap: shape.width > 0 ? 'word' : 'none',
+});
+
+const attrs = (shape: Text) => ({
+  ...placement(shape),
+  ...textLayoutAttrs(shape),
+  fill: shape.strokeColor,
+  opacity: shape.opacity,
 });
 
 export const textView: ShapeView<Text, Konva.Text> = {
