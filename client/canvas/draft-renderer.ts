@@ -32,7 +32,8 @@ export function createDraftRenderer(options: DraftRendererOptions): DraftRendere
         layer.add(next);
       }
     }
-    layer.batchDraw();
+    // In this frame: batchDraw from inside a frame callback would wait for the next one.
+    layer.draw();
   });
   const off = draft.onChange((change) => {
     if (change.shape) scheduler.schedule();

@@ -37,7 +37,9 @@ export function createRemoteDrawings(options: { layer: Konva.Layer; gestures: Re
       node.destroy();
       nodes.delete(clientId);
     }
-    layer.batchDraw();
+    // Drawn in this frame: batchDraw from inside a frame callback would wait for the next one,
+    // a sixtieth of a second more between someone's pen and this screen.
+    layer.draw();
   });
   const off = gestures.onChange((change) => {
     if (change.drawing) scheduler.schedule();
