@@ -46,6 +46,9 @@ Tuning
   --write-interval-ms <n>       WRITE_INTERVAL_MS       a busy room writes and relays at most once per this many ms,
                                                         merging what came meanwhile; the first write after a quiet
                                                         spell goes at once (default ${DEFAULT_SERVER_OPTIONS.writeIntervalMs}; 0: as soon as the last is done)
+  --presence-tick-ms <n>        PRESENCE_TICK_MS        a busy room sends each peer at most one presence message per
+                                                        this many ms, holding everyone who changed; the first change
+                                                        after a quiet tick goes at once (default ${DEFAULT_SERVER_OPTIONS.presenceTickMs})
 
   --help                        this text
 `;
@@ -82,6 +85,7 @@ const COUNT_OPTIONS = [
   ['max-rooms', 'MAX_ROOMS', 'maxRooms', 0],
   ['handshake-timeout-ms', 'HANDSHAKE_TIMEOUT_MS', 'handshakeTimeoutMs', 100],
   ['write-interval-ms', 'WRITE_INTERVAL_MS', 'writeIntervalMs', 0],
+  ['presence-tick-ms', 'PRESENCE_TICK_MS', 'presenceTickMs', 0],
   ['shutdown-timeout-ms', 'SHUTDOWN_TIMEOUT_MS', 'shutdownTimeoutMs', 100],
 ] as const;
 

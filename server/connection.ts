@@ -36,6 +36,11 @@ export class Connection {
     return !this.closed && this.socket.readyState === this.socket.OPEN;
   }
 
+  /** Bytes queued on this socket and not yet handed to the OS: how far behind the peer is. */
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
   /**
    * Sends a binary message; a no-op once the socket is closing (never throws). `done` runs once
    * the message has been handed to the OS, or has failed, or at once if nothing was sent.

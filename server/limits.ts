@@ -1,12 +1,12 @@
 /**
  * The limits that keep one client from taking the server down for everyone: per-connection token
- * buckets, per-IP connection counts, and the awareness state size check. Each refusal names its
- * close code; the caller closes only the offending connection.
+ * buckets and per-IP connection counts. (The awareness state size is checked where states are
+ * decoded, in awareness-store.ts.) Each refusal names its close code; the caller closes only the
+ * offending connection.
  */
 import type { IncomingMessage } from 'node:http';
-import * as decoding from 'lib0/decoding';
 import { CLOSE_CODE } from '../shared/protocol.ts';
-import { LimitError, ProtocolError } from './errors.ts';
+import { LimitError } from './errors.ts';
 
 /**
  * A token bucket: `ratePerSecond` tokens flow in, up to `capacity` (the burst). A rate of 0
@@ -102,28 +102,4 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
     if (last) return last;
   }
   return req.socket.remoteAddress ?? 'unknown';
-}
-
-/**
- * Checks every client state in an awareness update is at most `maxBytes` of JSON, before the
- * update is applied (and so before it is kept and broadcast to the room). The layout is
- * y-protocols/awareness: count, then per client: id, clock, state as a length-prefixed string.
- */
-export function assertAwarenessSize(update: Uint8Array, maxBytes: number): void {
-  const decoder = decoding.createDecoder(update);
-  let largest = 0;
-  try {
-    const count = decoding.readVarUint(decoder);
-    for (let i = 0; i < count; i++) {
-      decoding.readVarUint(decoder); // client id
-      decoding.readVarUint(decoder); // clock
-      largest = Math.max(largest, decoding.readVarUint8Array(decoder).byteLength);
-      if (largest > maxBytes) break;
-    }
-  } catch (error) {
-    throw new ProtocolError(CLOSE_CODE.invalidAwareness, 'awareness update does not decode', { cause: error });
-  }
-  if (largest > maxBytes) {
-    throw new ProtocolError(CLOSE_CODE.awarenessTooLarge, `an awareness state of ${largest} bytes is over the ${maxBytes}-byte limit`);
-  }
 }

@@ -1,13 +1,12 @@
 /**
- * A loaded room: its Y.Doc, awareness, connections and the write pipeline.
+ * A loaded room: its Y.Doc, presence, connections and the write pipeline.
  *
  * Durability rule: nothing leaves the server before it is on disk. Client updates are applied to
  * the doc (which validates them), queued, written to the log in one batch per round (group
- * commit), and only then broadcast. A sync step 2 reply is computed when asked for and sent once
+ * commit, merged into one update), and only then relayed. A sync step 2 reply is computed when asked for and sent once
  * every update it may contain is written. So whatever a peer has seen survives a kill -9.
  */
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as authProtocol from 'y-protocols/auth';
@@ -15,10 +14,10 @@ import type { Logger } from 'pino';
 import { ACCESS_ROLE, CLOSE_CODE, MESSAGE_TYPE, READ_ONLY_REASON, SYNC_MESSAGE_TYPE } from '../shared/protocol.ts';
 import { REDIS_ORIGIN, REMOTE_ORIGIN, SERVER_ORIGIN, STORAGE_ORIGIN } from '../shared/origins.ts';
 import { ensureMeta, readSchemaVersion } from '../shared/doc.ts';
-import { Connection } from './connection.ts';
+import type { Connection } from './connection.ts';
 import { ProtocolError, StorageError } from './errors.ts';
-import { assertAwarenessSize } from './limits.ts';
 import type { Persistence, RoomLog } from './persistence.ts';
+import { PRESENCE_DEFAULTS, RoomPresence } from './room-presence.ts';
 import type { SnapshotBuilder } from './snapshots.ts';
 
 export interface RoomOptions {
@@ -33,6 +32,10 @@ export interface RoomOptions {
   logger: Logger;
   /** Largest JSON of one client's awareness state; a larger one closes its connection (4413). */
   maxAwarenessBytes: number;
+  /** Least time between two presence messages to a peer of a busy room (see ServerOptions); PRESENCE_DEFAULTS if absent. */
+  presenceTickMs?: number;
+  /** A peer with more than this many bytes waiting to be sent gets no presence until it drains. */
+  presenceSlowPeerBytes?: number;
   /** A connection sent a message that failed after it was accepted (an update that does not apply). */
   onRejected: (conn: Connection, error: ProtocolError) => void;
   /** Called once if the store fails; the registry drops the room so the next join reloads it. */
@@ -69,12 +72,6 @@ const COMPACT_WHEN_IDLE_MS = 1000;
 /** How long a room at rest answers from its stored snapshot before building its doc. */
 const MATERIALIZE_DELAY_MS = 25;
 
-interface AwarenessChange {
-  added: number[];
-  updated: number[];
-  removed: number[];
-}
-
 function encodeSyncMessage(subType: number, payload: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_TYPE.sync);
@@ -90,13 +87,6 @@ function encodePermissionDenied(reason: string): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-function encodeAwarenessMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_TYPE.awareness);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
 /** Reads `read(decoder)`, turning lib0's decoding errors into a malformed-message ProtocolError. */
 function decodeOrThrow<T>(what: string, read: () => T): T {
   try {
@@ -108,7 +98,6 @@ function decodeOrThrow<T>(what: string, read: () => T): T {
 
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
-  readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
   /** Updates applied to the doc but not yet written. */
   private pending: PendingUpdate[] = [];
@@ -146,16 +135,23 @@ export class Room {
    * background one starts.
    */
   private unloading = false;
+  /** Who is in the room and where: awareness states, sent out once per tick. */
+  private readonly presence: RoomPresence;
 
   private constructor(
     readonly name: string,
     private readonly log: RoomLog,
     private readonly options: RoomOptions,
   ) {
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
-    // The server is not a participant: it has no presence of its own.
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', this.onAwarenessUpdate);
+    this.presence = new RoomPresence({
+      room: name,
+      logger: options.logger,
+      tickMs: options.presenceTickMs ?? PRESENCE_DEFAULTS.tickMs,
+      slowPeerBytes: options.presenceSlowPeerBytes ?? PRESENCE_DEFAULTS.slowPeerBytes,
+      maxStateBytes: options.maxAwarenessBytes,
+      peers: () => this.connections,
+      ...(log.publishAwareness && { publish: (update: Uint8Array) => log.publishAwareness!(update) }),
+    });
   }
 
   /** Scale-out: from now on, apply what other server processes write to this room. */
@@ -163,13 +159,7 @@ export class Room {
     this.log.subscribe?.({
       updates: (updates) => this.applyRemote(updates),
       missed: (updates) => this.catchUp(updates),
-      awareness: (update) => {
-        try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REDIS_ORIGIN);
-        } catch (error) {
-          this.options.logger.error({ err: error, room: this.name }, 'skipping presence from another process that does not decode');
-        }
-      },
+      awareness: (update) => this.presence.receiveRemote(update),
     });
   }
 
@@ -183,17 +173,20 @@ export class Room {
   private applyRemote(updates: readonly Uint8Array[]): void {
     if (this.failed || this.destroyed) return;
     const completesLocal = this.holdsPending();
+    const applied: Uint8Array[] = [];
     this.transact(!completesLocal, completesLocal ? REMOTE_ORIGIN : REDIS_ORIGIN, () => {
       for (const update of updates) {
         try {
           Y.applyUpdate(this.doc, update, REDIS_ORIGIN);
+          applied.push(update);
         } catch (error) {
           this.options.logger.error({ err: error, room: this.name }, 'skipping an update from another process that does not apply');
         }
       }
     });
-    // Stored by another process before it was published: relay at once, never store it again.
-    if (!completesLocal) this.relay(updates.map((update) => ({ update, from: null })));
+    // Stored by another process before it was published: relay at once (one frame for what one
+    // read brought), never store it again.
+    if (!completesLocal && applied.length > 0) this.relay(this.merge(applied), null);
   }
 
   /**
@@ -312,18 +305,13 @@ export class Room {
   addConnection(conn: Connection): void {
     this.connections.add(conn);
     conn.send(encodeSyncMessage(SYNC_MESSAGE_TYPE.step1, this.lazy ? this.lazy.stateVector : Y.encodeStateVector(this.doc)));
-    const states = this.awareness.getStates();
-    if (states.size > 0) {
-      conn.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
-    }
+    this.presence.greet(conn);
   }
 
   /** Leaves a connection and broadcasts that its presence is gone. */
   removeConnection(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
-    if (conn.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
-    }
+    this.presence.leave(conn);
   }
 
   /**
@@ -340,19 +328,12 @@ export class Room {
         break;
       case MESSAGE_TYPE.awareness: {
         const update = decodeOrThrow('awareness message', () => decoding.readVarUint8Array(decoder));
-        assertAwarenessSize(update, this.options.maxAwarenessBytes);
-        try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
-        } catch (error) {
-          throw new ProtocolError(CLOSE_CODE.invalidAwareness, 'invalid awareness update', { cause: error });
-        }
+        this.presence.receive(conn, update);
         break;
       }
-      case MESSAGE_TYPE.queryAwareness: {
-        const states = this.awareness.getStates();
-        conn.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+      case MESSAGE_TYPE.queryAwareness:
+        this.presence.answerQuery(conn);
         break;
-      }
       case MESSAGE_TYPE.auth:
         // Auth messages flow server → client only; a client's is ignored, like the reference's.
         return;
@@ -521,33 +502,32 @@ export class Room {
     this.scheduleDrain();
   };
 
-  private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
-    if (origin instanceof Connection) {
-      for (const id of added) origin.awarenessIds.add(id);
-      for (const id of updated) origin.awarenessIds.add(id);
-      for (const id of removed) origin.awarenessIds.delete(id);
-    }
-    const changed = added.concat(updated, removed);
-    if (changed.length === 0) return;
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-    this.broadcast(encodeAwarenessMessage(update));
-    if (origin !== REDIS_ORIGIN) this.log.publishAwareness?.(update);
-  };
-
   /**
-   * Relays a written batch. A sender is not sent its own changes back: it holds them, and
-   * decoding them again is a large part of a busy client's work. The reference server echoes
-   * them; y-websocket clients do not need it.
+   * Relays a written batch, encoded once for everyone but `from`. A sender is not sent its own
+   * changes back when the batch is only its own: it holds them, and decoding them again is a
+   * large part of a busy client's work (the reference server echoes them; y-websocket clients do
+   * not need it). A batch merged from several senders goes to all of them: each would otherwise
+   * need a merge of its own, and applying an update one already holds is cheap for a client.
    */
-  private relay(batch: readonly PendingUpdate[]): void {
-    const messages = batch.map(({ update }) => encodeSyncMessage(SYNC_MESSAGE_TYPE.update, update));
-    for (const conn of this.connections) {
-      conn.sendAll(batch.some(({ from }) => from === conn) ? messages.filter((_, i) => batch[i]!.from !== conn) : messages);
-    }
+  private relay(updates: readonly Uint8Array[], from: Connection | null): void {
+    const messages = updates.map((update) => encodeSyncMessage(SYNC_MESSAGE_TYPE.update, update));
+    for (const conn of this.connections) if (conn !== from) conn.sendAll(messages);
   }
 
-  private broadcast(message: Uint8Array): void {
-    for (const conn of this.connections) conn.send(message);
+  /**
+   * `updates` as one update, so a batch is one log entry and one frame per peer however many
+   * edits it holds: in a busy room frames then grow with the number of writes, not of edits times
+   * peers. Each update has applied to the doc, so Yjs merges them; should it still refuse, they
+   * stay as they are.
+   */
+  private merge(updates: readonly Uint8Array[]): readonly Uint8Array[] {
+    if (updates.length < 2) return updates;
+    try {
+      return [Y.mergeUpdates([...updates])];
+    } catch (error) {
+      this.options.logger.error({ err: error, room: this.name, updates: updates.length }, 'cannot merge a batch; writing and relaying its updates one by one');
+      return updates;
+    }
   }
 
   /** Updates received and not (yet) known to be stored: waiting, being applied or being written. */
@@ -609,34 +589,31 @@ export class Room {
     try {
       for (;;) {
         while (this.pending.length > 0 && !this.failed) {
-          // A room that was quiet writes at once. With a write interval, a busy room gathers for
-          // a moment and merges what came into one entry and one message for everyone.
+          // A room that was quiet writes at once; what comes in during a write is merged into the
+          // next one. With a write interval, a busy room also gathers for a moment between writes.
           const wait = this.lastWriteAt + this.options.writeIntervalMs - performance.now();
           if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
           if (this.failed) return;
           this.lastWriteAt = performance.now();
           const waiters = this.pendingWaiters;
-          const batch =
-            this.options.writeIntervalMs > 0 && this.pending.length > 1
-              ? [{ update: Y.mergeUpdates(this.pending.map(({ update }) => update)), from: null }]
-              : this.pending;
+          const pending = this.pending;
           this.pending = [];
           this.pendingWaiters = [];
           this.inflightWaiters = waiters;
-          this.inflightCount = batch.length;
-          // Otherwise each update is its own log entry: merging would decode and encode them again.
+          this.inflightCount = pending.length;
+          const batch = this.merge(pending.map(({ update }) => update));
+          // Only its sender holds a batch that is all its own.
+          const sender = pending[0]!.from;
+          const from = pending.every((entry) => entry.from === sender) ? sender : null;
           try {
-            await this.log.append(
-              batch.map(({ update }) => update),
-              Y.encodeStateVector(this.doc),
-            );
+            await this.log.append(batch, Y.encodeStateVector(this.doc));
           } catch (error) {
             this.fail(error);
             return;
           }
           this.inflightWaiters = null;
           this.inflightCount = 0;
-          this.relay(batch);
+          this.relay(batch, from);
           for (const waiter of waiters) waiter(null);
           if (this.mustCompactNow()) this.startCompaction();
         }
@@ -767,9 +744,7 @@ export class Room {
     this.destroyed = true;
     this.log.close?.();
     this.doc.off('update', this.onDocUpdate);
-    this.awareness.off('update', this.onAwarenessUpdate);
-    // Its presence timer would keep the process alive.
-    this.awareness.destroy();
+    this.presence.close();
     this.doc.destroy();
   }
 }

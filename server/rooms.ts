@@ -23,6 +23,10 @@ export interface RoomRegistryOptions {
   /** Most rooms held in memory at once (0: no limit); rooms waiting to unload make way first. */
   maxRooms: number;
   maxAwarenessBytes: number;
+  /** Least time between two presence messages to a peer of a busy room. */
+  presenceTickMs: number;
+  /** A peer with more than this many bytes waiting gets no presence until it has drained. */
+  presenceSlowPeerBytes: number;
   /** Told of a message a room refused after accepting it; closes that connection. */
   onRejected: (conn: Connection, error: ProtocolError) => void;
   /** Told of every storage failure (a room's write or load), for health and metrics. */
@@ -108,6 +112,8 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
         writeIntervalMs: options.writeIntervalMs,
         snapshots,
         maxAwarenessBytes: options.maxAwarenessBytes,
+        presenceTickMs: options.presenceTickMs,
+        presenceSlowPeerBytes: options.presenceSlowPeerBytes,
         onRejected: options.onRejected,
         onFailure,
       });

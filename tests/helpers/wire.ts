@@ -183,3 +183,35 @@ export function awarenessOf(doc: Y.Doc, state: Record<string, unknown>): Uint8Ar
   awareness.destroy();
   return encodeAwareness(update);
 }
+
+/** One entry of an awareness update: a client, its clock, and its state as the JSON text sent. */
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  json: string;
+}
+
+/** The entries of an awareness update (the payload of an awareness message), in order. */
+export function awarenessEntries(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update);
+  const entries: AwarenessEntry[] = [];
+  const count = decoding.readVarUint(decoder);
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    entries.push({ clientId, clock, json: decoding.readVarString(decoder) });
+  }
+  return entries;
+}
+
+/** An awareness message of the given entries, their `json` sent as it is (valid JSON or not). */
+export function rawAwarenessMessage(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const { clientId, clock, json } of entries) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, json);
+  }
+  return encodeAwareness(encoding.toUint8Array(encoder));
+}
