@@ -31,6 +31,10 @@ Limits (0 = unlimited where it makes sense)
   --rate-burst-seconds <n>      RATE_BURST_SECONDS      seconds' worth of the rates usable at once (default ${DEFAULT_SERVER_OPTIONS.rateBurstSeconds})
   --max-awareness-bytes <n>     MAX_AWARENESS_BYTES     largest presence state JSON, else close 4413 (default ${DEFAULT_SERVER_OPTIONS.maxAwarenessBytes})
   --max-connections-per-ip <n>  MAX_CONNECTIONS_PER_IP  else close 4030 (default ${DEFAULT_SERVER_OPTIONS.maxConnectionsPerIp})
+  --connection-rate-per-ip <n>  CONNECTION_RATE_PER_IP  new connections/s per address once its burst is spent, else
+                                                        close 4032 (default ${DEFAULT_SERVER_OPTIONS.connectionRatePerIp})
+  --connection-burst-per-ip <n> CONNECTION_BURST_PER_IP new connections one address may open at once
+                                                        (default ${DEFAULT_SERVER_OPTIONS.connectionBurstPerIp})
   --max-rooms <n>               MAX_ROOMS               rooms in memory at once, else close 4031 (default ${DEFAULT_SERVER_OPTIONS.maxRooms})
   --handshake-timeout-ms <n>    HANDSHAKE_TIMEOUT_MS    to send the upgrade request, and then to join and send a
                                                         first message, else close 4009 (default ${DEFAULT_SERVER_OPTIONS.handshakeTimeoutMs})
@@ -82,6 +86,8 @@ const COUNT_OPTIONS = [
   ['rate-burst-seconds', 'RATE_BURST_SECONDS', 'rateBurstSeconds', 1],
   ['max-awareness-bytes', 'MAX_AWARENESS_BYTES', 'maxAwarenessBytes', 256],
   ['max-connections-per-ip', 'MAX_CONNECTIONS_PER_IP', 'maxConnectionsPerIp', 0],
+  ['connection-rate-per-ip', 'CONNECTION_RATE_PER_IP', 'connectionRatePerIp', 0],
+  ['connection-burst-per-ip', 'CONNECTION_BURST_PER_IP', 'connectionBurstPerIp', 1],
   ['max-rooms', 'MAX_ROOMS', 'maxRooms', 0],
   ['handshake-timeout-ms', 'HANDSHAKE_TIMEOUT_MS', 'handshakeTimeoutMs', 100],
   ['write-interval-ms', 'WRITE_INTERVAL_MS', 'writeIntervalMs', 0],

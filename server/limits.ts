@@ -1,8 +1,8 @@
 /**
  * The limits that keep one client from taking the server down for everyone: per-connection token
- * buckets and per-IP connection counts. (The awareness state size is checked where states are
- * decoded, in awareness-store.ts.) Each refusal names its close code; the caller closes only the
- * offending connection.
+ * buckets, per-IP connection counts and the per-IP rate of new connections. (The awareness state
+ * size is checked where states are decoded, in awareness-store.ts.) Each refusal names its close
+ * code; the caller closes only the offending connection.
  */
 import type { IncomingMessage } from 'node:http';
 import { CLOSE_CODE } from '../shared/protocol.ts';
@@ -86,6 +86,46 @@ export function createIpCounter(max: number): IpCounter {
     },
     get size() {
       return counts.size;
+    },
+  };
+}
+
+/** New connections per client address. */
+export interface ConnectionRate {
+  /** Counts a new connection from `ip`; false (and counts nothing) if `ip` has spent its burst. */
+  admit(ip: string): boolean;
+  /** Addresses with a bucket that is not full again yet (for leak checks). */
+  readonly size: number;
+}
+
+/**
+ * A ConnectionRate: a token bucket of `burst` per address, refilled at `ratePerSecond` (0:
+ * unlimited). A bucket is dropped once it would be full again, so an address that stopped
+ * connecting costs nothing; the sweep runs at most once per refill time, from admit.
+ */
+export function createConnectionRate(ratePerSecond: number, burst: number, now: () => number = () => performance.now()): ConnectionRate {
+  const buckets = new Map<string, { bucket: TokenBucket; lastTakeAt: number }>();
+  const refillMs = ratePerSecond > 0 ? (burst / ratePerSecond) * 1000 : 0;
+  let lastSweepAt = now();
+  return {
+    admit(ip) {
+      if (ratePerSecond <= 0) return true;
+      const at = now();
+      if (at - lastSweepAt >= refillMs) {
+        lastSweepAt = at;
+        for (const [address, { lastTakeAt }] of buckets) if (at - lastTakeAt >= refillMs) buckets.delete(address);
+      }
+      let entry = buckets.get(ip);
+      if (!entry) {
+        entry = { bucket: new TokenBucket(ratePerSecond, burst, now), lastTakeAt: at };
+        buckets.set(ip, entry);
+      }
+      if (!entry.bucket.take(1)) return false;
+      entry.lastTakeAt = at;
+      return true;
+    },
+    get size() {
+      return buckets.size;
     },
   };
 }

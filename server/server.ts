@@ -14,7 +14,7 @@ import { createAuth, tokenFromUpgrade, type Auth } from './auth.ts';
 import { Connection } from './connection.ts';
 import { AccessError, LimitError, ProtocolError, type StorageError } from './errors.ts';
 import { createHttpHandler, type HealthReport } from './http.ts';
-import { clientAddress, createIpCounter, createRateLimiter } from './limits.ts';
+import { clientAddress, createConnectionRate, createIpCounter, createRateLimiter } from './limits.ts';
 import { createLogger, type LogLevel } from './log.ts';
 import { meterPersistence } from './metered-persistence.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
@@ -91,6 +91,13 @@ export interface ServerOptions {
   presenceSlowPeerBytes: number;
   /** Open connections per client address; more are closed with 4030 (0: unlimited). */
   maxConnectionsPerIp: number;
+  /**
+   * New connections per second per client address (a token bucket); one over closes with 4032
+   * (0: unlimited). Guards the server against one address reconnecting in a loop.
+   */
+  connectionRatePerIp: number;
+  /** New connections one address may open at once (the bucket's size). */
+  connectionBurstPerIp: number;
   /** Rooms in memory at once; a join that needs one more is closed with 4031 (0: unlimited). */
   maxRooms: number;
   /**
@@ -135,7 +142,12 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   maxAwarenessBytes: 16 * 1024,
   presenceTickMs: PRESENCE_DEFAULTS.tickMs,
   presenceSlowPeerBytes: PRESENCE_DEFAULTS.slowPeerBytes,
-  maxConnectionsPerIp: 64,
+  // A class of 200 behind one NAT address, with room for second tabs; one address can still
+  // hold only a bounded share of the server (see the README's limits).
+  maxConnectionsPerIp: 256,
+  // The class joins at once (within the burst); a reconnecting loop gets 20 a second.
+  connectionRatePerIp: 20,
+  connectionBurstPerIp: 256,
   maxRooms: 1000,
   handshakeTimeoutMs: 10_000,
   storeProbeIntervalMs: 1_000,
@@ -212,6 +224,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
   const auth: Auth | null = options.authSecret === null ? null : createAuth(options.authSecret);
   const originPolicy = createOriginPolicy(options.allowedOrigins);
   const addresses = createIpCounter(options.maxConnectionsPerIp);
+  const connectionRate = createConnectionRate(options.connectionRatePerIp, options.connectionBurstPerIp);
   /** Every open socket's connection, joined to a room or still waiting for it to load. */
   const connections = new Set<Connection>();
   const metrics = createMetrics({ connections: () => connections.size, rooms: () => registry.size });
@@ -328,6 +341,14 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
       return;
     }
     const address = clientAddress(req, options.trustProxy);
+    // Every connection that gets this far costs a join (a room load, a sync answer): an address
+    // reconnecting in a loop is held to the rate, while a class joining at once fits the burst.
+    if (!connectionRate.admit(address)) {
+      metrics.error('limit');
+      log.warn({ address }, 'refusing connection: new connections from this address come too fast');
+      refuse(CLOSE_CODE.connectionRateLimited, 'connectionRateLimited');
+      return;
+    }
     if (!addresses.acquire(address)) {
       metrics.error('limit');
       log.warn({ address }, 'refusing connection: too many from this address');

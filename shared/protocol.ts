@@ -60,6 +60,11 @@ export const CLOSE_CODE = {
   /** The server holds as many rooms in memory as it may; another room can load later (HTTP 503). */
   tooManyRooms: 4031,
   /**
+   * This client's address opened new connections faster than the server allows (its burst is
+   * spent): retry after a moment, as a reconnecting client's backoff does.
+   */
+  connectionRateLimited: 4032,
+  /**
    * The room's storage failed, or kept the client waiting (its room did not load within the
    * handshake timeout, or it sent more than can be held while the store does not answer): the
    * client keeps its changes and retries later.
