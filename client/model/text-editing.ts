@@ -87,26 +87,26 @@ export function createTextEditing(board: Board): TextEditing {
     watched = null;
   };
   /** Follows the Y.Text of the shape being edited (a plain string has none until typed into). */
+  /** Tells the editor the text changed as a whole: the caret keeps its index, within the text. */
+  const replacedBy = (value: string): void => {
+    if (target === null || value === target.shape.text) return;
+    target.shape.text = value;
+    outsideChanges.emit({ text: value, mapIndex: (index) => Math.min(index, value.length) });
+  };
   const watch = (): void => {
     const text = target === null || target.isNew ? null : shapeText(doc, target.shape.id);
-    if (text === watched?.text) return;
-    const replaced = watched !== null;
+    if (text === (watched?.text ?? null)) return;
     unwatch();
-    if (text === null) return;
-    const onText = (event: Y.YTextEvent): void => {
-      if (writing) return;
-      const delta = event.delta as TextDelta;
-      const value = text.toString();
-      if (target !== null) target.shape.text = value;
-      outsideChanges.emit({ text: value, mapIndex: (index) => mapIndexThroughDelta(delta, index) });
-    };
-    text.observe(onText);
-    watched = { text, off: () => text.unobserve(onText) };
-    // Someone else put a new text in place (migrating the same string at once): show it whole.
-    if (replaced && !writing) {
-      const value = text.toString();
-      if (target !== null) target.shape.text = value;
-      outsideChanges.emit({ text: value, mapIndex: (index) => Math.min(index, value.length) });
+    if (text !== null) {
+      const onText = (event: Y.YTextEvent): void => {
+        if (writing) return;
+        const delta = event.delta as TextDelta;
+        const value = text.toString();
+        if (target !== null) target.shape.text = value;
+        outsideChanges.emit({ text: value, mapIndex: (index) => mapIndexThroughDelta(delta, index) });
+      };
+      text.observe(onText);
+      watched = { text, off: () => text.unobserve(onText) };
     }
   };
 
@@ -143,8 +143,11 @@ export function createTextEditing(board: Board): TextEditing {
   const offBoard = board.onChange(({ ids }) => {
     if (target === null || target.isNew || !ids.has(target.shape.id)) return;
     // Someone else deleted the shape being edited: there is nothing left to write into.
-    if (!board.has(target.shape.id)) set(null);
-    else watch();
+    if (!board.has(target.shape.id)) return set(null);
+    watch();
+    // A text put in place whole, not typed (someone else migrating the same string at once, a
+    // bot writing a string): the editor shows it as it is now.
+    if (!writing) replacedBy(watched?.text.toString() ?? (board.get(target.shape.id) as TextShape | StickyShape).text);
   });
 
   const setText = (text: string, caret?: number): void => {

@@ -175,6 +175,13 @@ describe('typing into the document', () => {
     a.typeAt(8, '!');
     assert.equal(b.text(), 'bot says!');
     assert.ok(shapeText(b.doc, 'n') instanceof Y.Text);
+    // The bot writes a string over it while A is still typing: A's editor shows it.
+    const shown: string[] = [];
+    a.editing.onOutsideChange(({ text }) => shown.push(text));
+    b.doc.transact(() => b.doc.getMap<Y.Map<unknown>>('shapes').get('n')!.set('text', 'bot again'), REMOTE_ORIGIN);
+    Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc)), REMOTE_ORIGIN);
+    assert.deepEqual(shown, ['bot again']);
+    assert.equal(a.editing.text(), 'bot again');
     a.close();
     b.close();
   });
