@@ -81,3 +81,28 @@ export async function waitUntilIdle(pids: readonly number[], quietMs = 1_000, ti
   }
   throw new Error(`processes ${pids.join(', ')} did not go idle within ${timeoutMs} ms`);
 }
+
+/** CPU seconds used so far by each group of processes, and by the whole machine, read together. */
+export interface CpuSnapshot {
+  groups: number[];
+  machine: number;
+  /** This process's own CPU seconds. */
+  self: number;
+}
+
+/** Reads a CpuSnapshot: one sum per group in `groups`. */
+export async function cpuSnapshot(groups: ReadonlyArray<readonly number[]>): Promise<CpuSnapshot> {
+  const [machine, ...sums] = await Promise.all([machineCpuSeconds(), ...groups.map(totalCpuSeconds)]);
+  const self = process.cpuUsage();
+  return { groups: sums, machine: machine!, self: (self.user + self.system) / 1e6 };
+}
+
+/**
+ * Cores' worth of CPU each group used between two snapshots `seconds` apart, and what the rest
+ * of the machine used meanwhile (this process excluded): noise, when other work runs.
+ */
+export function busyBetween(before: CpuSnapshot, after: CpuSnapshot, seconds: number): { groups: number[]; other: number } {
+  const groups = after.groups.map((value, i) => (value - before.groups[i]!) / seconds);
+  const used = groups.reduce((sum, value) => sum + value, 0) + (after.self - before.self) / seconds;
+  return { groups, other: Math.max(0, (after.machine - before.machine) / seconds - used) };
+}

@@ -33,16 +33,19 @@ export function senderOf(key: string): number {
   return Number(key.slice(0, key.indexOf('.')));
 }
 
-/** A random-walk ink stroke, rounded like the pen tool rounds (0.01 board units, 0.001 pressure). */
-export function makeStroke(random: () => number, id: string, index: string): InkShape {
-  const count = MIN_POINTS + Math.floor(random() * (MAX_POINTS - MIN_POINTS + 1));
-  const points: number[] = [];
+/**
+ * A random-walk ink stroke, rounded like the pen tool rounds (0.01 board units, 0.001 pressure),
+ * of `points.min`–`points.max` points (default 16–64).
+ */
+export function makeStroke(random: () => number, id: string, index: string, points = { min: MIN_POINTS, max: MAX_POINTS }): InkShape {
+  const count = points.min + Math.floor(random() * (points.max - points.min + 1));
+  const coordinates: number[] = [];
   let x = 0;
   let y = 0;
   for (let i = 0; i < count; i++) {
     x += Math.round((random() - 0.3) * 800) / 100;
     y += Math.round((random() - 0.5) * 800) / 100;
-    points.push(x, y, Math.round((0.3 + random() * 0.5) * 1000) / 1000);
+    coordinates.push(x, y, Math.round((0.3 + random() * 0.5) * 1000) / 1000);
   }
   return {
     ...DEFAULT_STYLE,
@@ -53,7 +56,7 @@ export function makeStroke(random: () => number, id: string, index: string): Ink
     rotation: 0,
     index,
     locked: false,
-    points,
+    points: coordinates,
   };
 }
 
