@@ -1,10 +1,17 @@
 /**
  * `npm run bench`: Easel's server against the reference y-websocket server (1.5.4, y-leveldb),
  * both as child processes on this machine, driven by stock y-websocket providers in forked client
- * processes. Prints figures next to the targets of issue 6; it is a benchmark, not a test.
+ * processes. Prints figures next to the targets of issues 6 and 13; it is a benchmark, not a test.
  *
  *   throughput  R rooms × C clients × U stroke updates, a few rounds, medians: delivered updates
  *               per second, fan-out latency, server CPU per 1,000 updates, server peak RSS
+ *   serverbound the same saturation with protocol-level clients that keep no Y.Doc (pre-encoded
+ *               updates, receivers read only markers: bench/wire-worker.ts), so the server is the
+ *               bottleneck, not the clients: Easel against the reference and the bare relay, with
+ *               the client processes' CPU beside every figure (bench/serverbound.ts)
+ *   classroom   one room of 25…300 such clients, every cursor at 30 Hz and a quarter drawing at
+ *               20 Hz: update and cursor p99, server and client CPU per size, and the largest
+ *               room within 100 ms p99 for each server (bench/classroom.ts)
  *   cold        rooms of 10,000 stored updates: connect → synced after a restart, and Easel's
  *               Room.load on an uncompacted log
  *   idle        server RSS with 1,000 idle connections over 100 rooms
@@ -23,12 +30,24 @@ import { memory } from './proc.ts';
 import { fmt, mb, median, ratio, table, verdict } from './stats.ts';
 import { REDIS_TARGETS, TARGETS, type BenchTarget } from './targets.ts';
 import { runRound, type PhaseResult, type Placement, type RoundResult } from './throughput.ts';
+import { serverboundSection } from './serverbound.ts';
+import { classroomSection } from './classroom.ts';
 
+/** Issue 13's classroom sweep. */
+const CLASSROOM_SIZES = [25, 50, 100, 150, 200, 300] as const;
+/**
+ * A server whose classroom p99 passed this at one size has fallen behind for good (its queues
+ * grow with every second): larger sizes would only take time and memory.
+ */
+const CLASSROOM_SKIP_ABOVE_MS = 1_000;
+
+const SECTIONS = ['throughput', 'serverbound', 'classroom', 'cold', 'idle', 'redis'] as const;
 const USAGE = `Usage: npm run bench -- [options]
 
   --only <names>          comma-separated targets (${Object.keys(TARGETS).join(', ')}); default all
-                          (the redis section always runs ${Object.keys(REDIS_TARGETS).join(' and ')})
-  --sections <names>      comma-separated: throughput, cold, idle, redis (default all four)
+                          (the redis section always runs ${Object.keys(REDIS_TARGETS).join(' and ')}); ceiling
+                          is the bare relay, which only throughput, serverbound and classroom run
+  --sections <names>      comma-separated: ${SECTIONS.join(', ')} (default all)
   --rounds <n>            throughput rounds, medians reported (default 3)
   --rooms <n>             rooms (default 8)
   --clients <n>           clients per room (default 4)
@@ -47,8 +66,23 @@ const USAGE = `Usage: npm run bench -- [options]
   --redis-clients <n>     redis section: clients per room (default 4)
   --redis-updates <n>     redis section: updates per client in the saturation phase (default 120)
   --redis-workers <n>     redis section: client processes (default 1)
+  --wire-workers <n>      serverbound: client processes (default 2); it shares --rounds, --rooms,
+                          --clients, --updates, --window and --warmup with the throughput section
+  --classroom-sizes <list>
+                          classroom: room sizes (default ${CLASSROOM_SIZES.join(',')})
+  --classroom-seconds <n> classroom: measured seconds per size (default 10)
+  --classroom-warmup-seconds <n>
+                          classroom: unmeasured seconds before them (default 1)
+  --classroom-grace-seconds <n>
+                          classroom: how long to wait after the last send for late updates (default 5)
+  --classroom-workers <n> classroom: client processes (default 2)
+  --classroom-all         classroom: every size, even for a server that fell behind at a smaller one
+  --cursor-hz <n>         classroom: cursor moves per second per client (default 30)
+  --stroke-hz <n>         classroom: updates per second per drawing client (default 20)
+  --drawing-percent <n>   classroom: per cent of the clients that draw (default 25)
   --seed <n>              stroke PRNG seed (default 1)
-  --cpu-prof <dir>        write a CPU profile of every throughput and redis server into <dir>
+  --cpu-prof <dir>        write a CPU profile of every throughput, serverbound, classroom and redis
+                          server into <dir>
 `;
 
 /** Issue 6's targets. */
@@ -66,7 +100,6 @@ const REDIS_WARMUP_UPDATES = 10;
 const REDIS_PACED_RATE = 4;
 const REDIS_PACED_UPDATES = 8;
 
-const SECTIONS = ['throughput', 'cold', 'idle', 'redis'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function print(text = ''): void {
@@ -96,16 +129,41 @@ function list<T extends string>(raw: string | undefined, allowed: readonly T[], 
   return names as T[];
 }
 
+function percent(value: number): number {
+  if (value > 100) {
+    process.stderr.write(`--drawing-percent must be at most 100, got ${value}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+/** The classroom sizes: comma-separated whole numbers ≥ 2. */
+function sizes(raw: string | undefined): number[] {
+  if (raw === undefined) return [...CLASSROOM_SIZES];
+  const values = raw.split(',').map((value) => Number(value.trim()));
+  if (values.length === 0 || values.some((value) => !Number.isSafeInteger(value) || value < 2)) {
+    process.stderr.write(`--classroom-sizes must be comma-separated whole numbers ≥ 2, got "${raw}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return values;
+}
+
 function parse() {
   const stringOptions = [
     'only', 'sections', 'rounds', 'rooms', 'clients', 'updates', 'window', 'workers', 'warmup', 'paced-rate',
     'paced-updates', 'cold-updates', 'cold-reps', 'idle-connections', 'idle-rooms', 'seed', 'cpu-prof',
-    'redis-rounds', 'redis-rooms', 'redis-clients', 'redis-updates', 'redis-workers',
+    'redis-rounds', 'redis-rooms', 'redis-clients', 'redis-updates', 'redis-workers', 'wire-workers',
+    'classroom-sizes', 'classroom-seconds', 'classroom-warmup-seconds', 'classroom-grace-seconds', 'classroom-workers',
+    'cursor-hz', 'stroke-hz', 'drawing-percent',
   ] as const;
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      options: { ...Object.fromEntries(stringOptions.map((name) => [name, { type: 'string' as const }])), help: { type: 'boolean', short: 'h' } },
+      options: {
+        ...Object.fromEntries(stringOptions.map((name) => [name, { type: 'string' as const }])),
+        'classroom-all': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -140,6 +198,16 @@ function parse() {
     // variants measured mostly their second process's JIT warm-up (+30% server CPU per update).
     redisUpdates: count(values, 'redis-updates', 120),
     redisWorkers: count(values, 'redis-workers', 1),
+    wireWorkers: count(values, 'wire-workers', 2),
+    classroomSizes: sizes(values['classroom-sizes'] as string | undefined),
+    classroomSeconds: count(values, 'classroom-seconds', 10),
+    classroomWarmupSeconds: count(values, 'classroom-warmup-seconds', 1, 0),
+    classroomGraceSeconds: count(values, 'classroom-grace-seconds', 5),
+    classroomWorkers: count(values, 'classroom-workers', 2),
+    classroomAll: values['classroom-all'] === true,
+    cursorHz: count(values, 'cursor-hz', 30),
+    strokeHz: count(values, 'stroke-hz', 20, 0),
+    drawingPercent: percent(count(values, 'drawing-percent', 25, 0)),
     seed: count(values, 'seed', 1, 0),
     cpuProf: values['cpu-prof'] as string | undefined,
   };
@@ -457,6 +525,41 @@ async function main(): Promise<void> {
   print('');
   const run: Record<Section, (options: Options) => Promise<Capacity | void>> = {
     throughput: throughputSection,
+    serverbound: (options) =>
+      serverboundSection(
+        {
+          targets: options.targets,
+          rounds: options.rounds,
+          rooms: options.rooms,
+          clients: options.clients,
+          updates: options.updates,
+          window: options.window,
+          warmup: options.warmup,
+          workers: options.wireWorkers,
+          seed: options.seed,
+          ...(options.cpuProf === undefined ? {} : { profileDir: options.cpuProf }),
+        },
+        print,
+      ),
+    classroom: async (options) => {
+      await classroomSection(
+        {
+          targets: options.targets,
+          sizes: options.classroomSizes,
+          durationMs: options.classroomSeconds * 1000,
+          warmupMs: options.classroomWarmupSeconds * 1000,
+          graceMs: options.classroomGraceSeconds * 1000,
+          cursorHz: options.cursorHz,
+          strokeHz: options.strokeHz,
+          drawingPercent: options.drawingPercent,
+          workers: options.classroomWorkers,
+          skipAboveMs: options.classroomAll ? 0 : CLASSROOM_SKIP_ABOVE_MS,
+          seed: options.seed,
+          ...(options.cpuProf === undefined ? {} : { profileDir: options.cpuProf }),
+        },
+        print,
+      );
+    },
     cold: coldSection,
     idle: idleSection,
     redis: redisSection,

@@ -46,7 +46,7 @@ export interface BenchTarget {
    * to that answer is the server's cold-load time (the reference answers at once, from an empty doc).
    */
   readonly answersSyncAfterLoad: boolean;
-  /** Not a server but a calibration of the throughput workload: the other sections skip it. */
+  /** Not a server but a calibration of the relaying workloads: the cold and idle sections skip it. */
   readonly throughputOnly?: true;
   start(options: StartOptions): Promise<RunningTarget>;
 }
