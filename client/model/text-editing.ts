@@ -86,13 +86,13 @@ export function createTextEditing(board: Board): TextEditing {
     watched?.off();
     watched = null;
   };
-  /** Follows the Y.Text of the shape being edited (a plain string has none until typed into). */
   /** Tells the editor the text changed as a whole: the caret keeps its index, within the text. */
   const replacedBy = (value: string): void => {
     if (target === null || value === target.shape.text) return;
     target.shape.text = value;
     outsideChanges.emit({ text: value, mapIndex: (index) => Math.min(index, value.length) });
   };
+  /** Follows the Y.Text of the shape being edited (a plain string has none until typed into). */
   const watch = (): void => {
     const text = target === null || target.isNew ? null : shapeText(doc, target.shape.id);
     if (text === (watched?.text ?? null)) return;
@@ -180,7 +180,8 @@ export function createTextEditing(board: Board): TextEditing {
     },
     text() {
       if (target === null) return '';
-      return target.isNew ? target.shape.text : (board.get(target.shape.id) as TextShape | StickyShape | undefined)?.text ?? target.shape.text;
+      if (target.isNew) return target.shape.text;
+      return watched?.text.toString() ?? (board.get(target.shape.id) as TextShape | StickyShape | undefined)?.text ?? target.shape.text;
     },
     setText,
     setSelection(anchor, head) {
