@@ -55,11 +55,15 @@ export interface BenchTarget {
 const STOP_GRACE_MS = 10_000;
 
 /**
- * Easel's limits that a benchmark trips on purpose: every client comes from 127.0.0.1 (the
- * per-address cap is 64) and a saturating client sends more than 200 messages a second. The checks
- * still run; they only never refuse. The reference has no such limits.
+ * Easel's limits that a benchmark trips on purpose (0 = unlimited): every client comes from
+ * 127.0.0.1, so the per-address cap (256) and its rate of new connections (a burst of 256, then
+ * 20/s) would refuse a classroom of 300 joining at once, and a saturating client sends more than
+ * 200 messages a second. The checks still run; they only never refuse. The reference has no such
+ * limits.
  */
-export const EASEL_BENCH_ARGS = ['--rate-messages', '0', '--rate-bytes', '0', '--max-connections-per-ip', '0'] as const;
+export const EASEL_BENCH_ARGS = [
+  '--rate-messages', '0', '--rate-bytes', '0', '--max-connections-per-ip', '0', '--connection-rate-per-ip', '0',
+] as const;
 
 const REFERENCE_SERVER = fileURLToPath(new URL('../node_modules/y-websocket-reference/bin/server.js', import.meta.url));
 
