@@ -3,8 +3,9 @@
  *
  * Durability rule: nothing leaves the server before it is on disk. Client updates are applied to
  * the doc (which validates them), queued, written to the log in one batch per round (group
- * commit, merged into one update), and only then relayed. A sync step 2 reply is computed when asked for and sent once
- * every update it may contain is written. So whatever a peer has seen survives a kill -9.
+ * commit, merged into one update), and only then relayed. A sync step 2 reply is computed when
+ * asked for and sent once every update it may contain is written. So whatever a peer has seen
+ * survives a kill -9. Presence is never stored: it goes out per tick (room-presence.ts).
  */
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
@@ -32,7 +33,7 @@ export interface RoomOptions {
   logger: Logger;
   /** Largest JSON of one client's awareness state; a larger one closes its connection (4413). */
   maxAwarenessBytes: number;
-  /** Least time between two presence messages to a peer of a busy room (see ServerOptions); PRESENCE_DEFAULTS if absent. */
+  /** Least time between two presence messages to a peer of a busy room; PRESENCE_DEFAULTS if absent. */
   presenceTickMs?: number;
   /** A peer with more than this many bytes waiting to be sent gets no presence until it drains. */
   presenceSlowPeerBytes?: number;
@@ -308,7 +309,7 @@ export class Room {
     this.presence.greet(conn);
   }
 
-  /** Leaves a connection and broadcasts that its presence is gone. */
+  /** Leaves a connection; everyone is told its presence is gone (with the next tick). */
   removeConnection(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
     this.presence.leave(conn);
