@@ -14,8 +14,8 @@
  * A server that relays the client's bytes, re-encodes the change from its own doc (the
  * reference) or merges several updates into one (Y.mergeUpdates, or one transaction per tick)
  * writes this item the same way, so a receiver finds every update a frame holds with a native
- * Buffer.indexOf of the first 7 bytes, and reads sender, sequence and send time from the bytes
- * after it: no Y.Doc, no decoding of the strokes. The send time is patched into the pre-encoded
+ * Buffer.indexOf of "\x05bench" (checking the byte before), and reads sender, sequence and send
+ * time from the bytes after it: no Y.Doc, no decoding of the strokes. The send time is patched into the pre-encoded
  * message just before it is sent.
  *
  * Cursors are awareness updates whose JSON state starts with `{"t":<send time>,`, a state of the
@@ -39,8 +39,13 @@ export function monoNow(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
-/** The bytes that start every marker: parent is a root type, named BENCH_MAP. */
-const MARKER = Buffer.from([0x01, BENCH_MAP.length, ...Buffer.from(BENCH_MAP, 'latin1')]);
+/**
+ * The root type's name as an item writes it (length, then the name), searched for; the byte
+ * before it must be 0x01 ("parent is a root type"). Leaving that byte out of the needle makes
+ * the native search about twice as fast (0x01 is everywhere in an update).
+ */
+const MARKER = Buffer.from([BENCH_MAP.length, ...Buffer.from(BENCH_MAP, 'latin1')]);
+const ROOT_PARENT = 0x01;
 /** lib0's writeAny tag for a float64. */
 const ANY_FLOAT64 = 0x7b;
 /** A value no real time takes and that needs a float64, so the generated item has room for one. */
@@ -61,7 +66,14 @@ export function scanMarkers(frame: Buffer, visit: MarkerVisitor): number {
     const keyStart = at + MARKER.length + 1;
     const keyEnd = keyStart + (keyLength ?? 0);
     // Keys are short ASCII ("12.345"), so their length is a one-byte varint.
-    if (keyLength !== undefined && keyLength < 0x80 && keyEnd + 10 <= frame.length && frame[keyEnd] === 1 && frame[keyEnd + 1] === ANY_FLOAT64) {
+    if (
+      frame[at - 1] === ROOT_PARENT &&
+      keyLength !== undefined &&
+      keyLength < 0x80 &&
+      keyEnd + 10 <= frame.length &&
+      frame[keyEnd] === 1 &&
+      frame[keyEnd + 1] === ANY_FLOAT64
+    ) {
       let sender = 0;
       let seq = -1;
       let ok = keyLength >= 3;
@@ -190,22 +202,8 @@ export function encodeCursorMessage(clientId: number, clock: number, sentAt: num
   return Buffer.from(encoding.toUint8Array(message));
 }
 
-/** Reads a varint at `state.pos` of `bytes`, advancing it; -1 past the end. */
-function readVarUint(bytes: Buffer, state: { pos: number }): number {
-  let value = 0;
-  let multiplier = 1;
-  for (;;) {
-    const byte = bytes[state.pos++];
-    if (byte === undefined) return -1;
-    value += (byte & 0x7f) * multiplier;
-    if (byte < 0x80) return value;
-    multiplier *= 128;
-    if (multiplier > 2 ** 49) return -1;
-  }
-}
-
 /** `{"t":` */
-const TIME_FIELD = Buffer.from('{"t":', 'latin1');
+const TIME_FIELD = [0x7b, 0x22, 0x74, 0x22, 0x3a] as const;
 
 /** The JSON number at `from` (digits, one dot), read from the bytes; NaN if there is none. */
 function readNumber(bytes: Buffer, from: number, to: number): number {
@@ -228,25 +226,47 @@ function readNumber(bytes: Buffer, from: number, to: number): number {
   return digits === 0 ? Number.NaN : whole + fraction;
 }
 
+/** True if the JSON at `at` starts with `{"t":`. */
+function startsWithTime(bytes: Buffer, at: number): boolean {
+  return (
+    bytes[at] === TIME_FIELD[0] && bytes[at + 1] === TIME_FIELD[1] && bytes[at + 2] === TIME_FIELD[2] && bytes[at + 3] === TIME_FIELD[3] && bytes[at + 4] === TIME_FIELD[4]
+  );
+}
+
 /** Reads the entries of an awareness message; `visit` gets each client id, clock and send time (NaN for a removal or a foreign state). */
 export type CursorVisitor = (clientId: number, clock: number, sentAt: number) => void;
 
-/** Walks the entries of an awareness message (`frame` starts at its message type). False if it does not decode. */
+/**
+ * Walks the entries of an awareness message (`frame` starts at its message type). False if it
+ * does not decode. A batched frame holds an entry per client of the room, so this is the
+ * receivers' hot loop: varints read in place, the JSON only touched for its first field.
+ */
 export function scanCursors(frame: Buffer, visit: CursorVisitor): boolean {
-  const state = { pos: 0 };
-  if (readVarUint(frame, state) !== MESSAGE_TYPE.awareness) return false;
-  if (readVarUint(frame, state) < 0) return false;
-  const entries = readVarUint(frame, state);
+  let pos = 0;
+  const varUint = (): number => {
+    let value = 0;
+    let multiplier = 1;
+    for (;;) {
+      const byte = frame[pos++];
+      if (byte === undefined) return -1;
+      value += (byte & 0x7f) * multiplier;
+      if (byte < 0x80) return value;
+      multiplier *= 128;
+      if (multiplier > 2 ** 49) return -1;
+    }
+  };
+  if (varUint() !== MESSAGE_TYPE.awareness || varUint() < 0) return false;
+  const entries = varUint();
   if (entries < 0) return false;
   for (let i = 0; i < entries; i++) {
-    const clientId = readVarUint(frame, state);
-    const clock = readVarUint(frame, state);
-    const length = readVarUint(frame, state);
-    if (clientId < 0 || clock < 0 || length < 0 || state.pos + length > frame.length) return false;
-    const start = state.pos;
-    state.pos += length;
-    const timed = length > TIME_FIELD.length && frame.compare(TIME_FIELD, 0, TIME_FIELD.length, start, start + TIME_FIELD.length) === 0;
-    visit(clientId, clock, timed ? readNumber(frame, start + TIME_FIELD.length, state.pos) : Number.NaN);
+    const clientId = varUint();
+    const clock = varUint();
+    const length = varUint();
+    if (clientId < 0 || clock < 0 || length < 0 || pos + length > frame.length) return false;
+    const start = pos;
+    pos += length;
+    const timed = length > TIME_FIELD.length && startsWithTime(frame, start);
+    visit(clientId, clock, timed ? readNumber(frame, start + TIME_FIELD.length, pos) : Number.NaN);
   }
   return true;
 }

@@ -87,6 +87,8 @@ function createWireWorker(setup: WireSetup, send: (message: WireFromWorker) => v
   let maxSendLagMs = 0;
   /** When the last measured cursor state arrived. */
   let lastCursorAt = 0;
+  /** When the frame being read arrived. */
+  let receivedAt = 0;
   let drained = true;
   let pendingClients = 0;
   let loopTimer: NodeJS.Timeout | undefined;
@@ -133,6 +135,8 @@ function createWireWorker(setup: WireSetup, send: (message: WireFromWorker) => v
     const onCursor = (clientId: number, _clock: number, sentAt: number): void => receivedCursor(client, clientId, sentAt);
     socket.on('open', () => socket.send(SYNC_STEP1_EMPTY));
     socket.on('message', (data: Buffer) => {
+      // One reading of the clock per frame: a batched frame holds many entries.
+      receivedAt = monoNow();
       const type = data[0];
       if (type === MESSAGE_TYPE.sync) {
         const subType = data[1];
@@ -158,7 +162,7 @@ function createWireWorker(setup: WireSetup, send: (message: WireFromWorker) => v
 
   function receivedUpdate(receiver: Client, sender: number, seq: number, sentAt: number): void {
     if (sender === receiver.index || !running) return;
-    const at = monoNow();
+    const at = receivedAt;
     if (schedule.kind === 'closed') {
       record(updateLatency, at - sentAt);
       updatesDelivered += 1;
@@ -183,8 +187,8 @@ function createWireWorker(setup: WireSetup, send: (message: WireFromWorker) => v
 
   function receivedCursor(receiver: Client, clientId: number, sentAt: number): void {
     if (clientId === receiver.clientId || !running || !(sentAt >= measureFrom && sentAt < measureTo)) return;
-    lastCursorAt = monoNow();
-    record(cursorLatency, lastCursorAt - sentAt);
+    lastCursorAt = receivedAt;
+    record(cursorLatency, receivedAt - sentAt);
     cursorsDelivered += 1;
   }
 
