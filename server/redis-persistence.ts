@@ -215,6 +215,8 @@ interface Followed {
   early: Array<{ kind: 'log' | 'aw'; data: Uint8Array }>;
   /** A catch-up read of the stored state is in flight (see RedisStore.catchUp). */
   catchingUp: boolean;
+  /** The newest trimmed entry a catch-up read has brought in ('0-0': none yet; a load holds all). */
+  caughtUpTo: string;
 }
 
 class RedisRoomLog implements RoomLog {
@@ -336,13 +338,16 @@ class RedisStore implements Persistence {
    * and checks that it has not fallen behind the log's trimming.
    */
   private renewRegistrations(): void {
-    for (const room of this.followed.keys()) {
+    for (const [room, { state }] of this.followed) {
       const k = keys(room);
+      // Where the follower was when the mark was asked for: it may read on past the trimmed
+      // entries before the answer comes (see catchUp).
+      const readBefore = state.logId;
       this.redis
         .easelHeartbeat(k.aw, k.procs, k.snap, this.processId, this.registrationTtlMs)
         .then(([others, epoch, trimmed]) => {
           this.registered(room, Number(others), String(epoch));
-          if (trimmed) this.catchUp(room, String(trimmed));
+          if (trimmed) this.catchUp(room, String(trimmed), readBefore);
         })
         .catch((error: unknown) => this.logger.warn({ err: error, room }, 'renewing a redis room registration failed'));
     }
@@ -352,12 +357,17 @@ class RedisStore implements Persistence {
    * Compaction keeps folded entries in the stream for the registration TTL only. A process that
    * stalled longer than that (a partition from Redis, a frozen VM) resumes its XREAD after its
    * last id and never sees the entries trimmed meanwhile, so its clients would silently diverge.
-   * Once the newest trimmed id is past what this process has read, it reads the snapshot (which
-   * holds every trimmed entry) and the log after it again, and the room applies what it lacked.
+   * Once the newest trimmed id is past what this process had read when it asked (`readBefore`),
+   * it reads the snapshot (which holds every trimmed entry) and the log after it again, and the
+   * room applies what it lacked. Not what it has read by the time the answer comes: a follower
+   * that was cut off resumes with the entries left after the trimmed ones, and may have read them
+   * by then. In normal running the mark stays a registration TTL behind what was read, so this
+   * reads again only after a stall about that long.
    */
-  private catchUp(room: string, trimmed: string): void {
+  private catchUp(room: string, trimmed: string, readBefore: string): void {
     const followed = this.followed.get(room);
-    if (!followed?.handlers || followed.catchingUp || compareIds(followed.state.logId, trimmed) >= 0) return;
+    if (!followed?.handlers || followed.catchingUp) return;
+    if (compareIds(readBefore, trimmed) >= 0 || compareIds(followed.caughtUpTo, trimmed) >= 0) return;
     followed.catchingUp = true;
     this.logger.warn({ room, readUpTo: followed.state.logId, trimmed }, 'this process fell behind the trimmed redis log; reading the stored state again');
     const k = keys(room);
@@ -369,6 +379,7 @@ class RedisStore implements Persistence {
         // The follower goes on after this; what it had read beyond it is in the doc already.
         if (compareIds(lastId, followed.state.logId) > 0) followed.state.readLog(lastId);
         followed.handlers.missed(updates);
+        if (compareIds(trimmed, followed.caughtUpTo) > 0) followed.caughtUpTo = trimmed;
       })
       .catch((error: unknown) => this.logger.error({ err: wrap('catch-up read', room, error), room }, 'reading the stored state again failed; retrying at the next heartbeat'))
       .finally(() => {
@@ -388,7 +399,7 @@ class RedisStore implements Persistence {
     const { updates: loaded, lastId: logId } = storedUpdates(snapshot, snapshotId, entries);
     // Follow from exactly where the load stopped: nothing in between is missed or applied twice.
     const state = new RoomFollowState({ logId, awId: awId.toString(), others: Number(others), epoch: epoch.toString() });
-    this.followed.set(room, { state, handlers: null, early: [], catchingUp: false });
+    this.followed.set(room, { state, handlers: null, early: [], catchingUp: false, caughtUpTo: '0-0' });
     this.wake();
     return new RedisRoomLog(this, room, loaded);
   }
