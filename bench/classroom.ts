@@ -40,6 +40,8 @@ export interface ClassroomOptions {
   /** Percent of the clients that draw. */
   drawingPercent: number;
   workers: number;
+  /** Clients send every awareness message they receive back, as stock y-websocket providers do. */
+  echoAwareness: boolean;
   graceMs: number;
   /** Larger sizes are skipped for a server once a p99 passed this (it has fallen behind); 0 runs every size. */
   skipAboveMs: number;
@@ -96,6 +98,7 @@ async function runSize(target: BenchTarget, size: number, options: ClassroomOpti
           graceMs: options.graceMs,
         },
         workers: options.workers,
+        echoAwareness: options.echoAwareness,
       });
       try {
         const groups = [server.pids, ...fleet.pids.map((pid) => [pid])];
@@ -174,6 +177,11 @@ export async function classroomSection(options: ClassroomOptions, print: (text?:
   print(`its send time); ${options.drawingPercent} % of them also draw ${options.strokeHz} updates a second (each a new ink shape of ${SEGMENT_POINTS.min}–${SEGMENT_POINTS.max} points, ${fmt(chains.meanBytes)} bytes`);
   print(`on average, pre-encoded from real Y.Docs in ${fmt((performance.now() - generated) / 1000, 1)} s). A fresh server and room per size; ${fmt(options.warmupMs / 1000, 1)} s of warm-up, then the measured`);
   print(`window; afterwards up to ${fmt(options.graceMs / 1000, 1)} s for the last deliveries. ${options.workers} client process(es), clients dealt round-robin.`);
+  print(
+    options.echoAwareness
+      ? 'Clients send every awareness message they receive back to the server, as stock y-websocket providers (and so Easel\'s client) do.'
+      : 'Clients do not echo awareness messages back (stock y-websocket providers, and so Easel\'s client, do: --classroom-echo).',
+  );
   print(`Every client connects from 127.0.0.1: Easel runs with ${EASEL_BENCH_ARGS.join(' ')} (0 = unlimited), so neither`);
   print(`the per-address connection cap nor the message rate limit refuses the class.`);
   if (options.skipAboveMs > 0) print(`A server whose p99 passes ${fmt(options.skipAboveMs)} ms at one size is not run at larger ones (--classroom-all runs them).`);

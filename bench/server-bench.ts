@@ -77,6 +77,8 @@ const USAGE = `Usage: npm run bench -- [options]
                           classroom: how long to wait after the last send for late updates (default 5)
   --classroom-workers <n> classroom: client processes (default 2)
   --classroom-all         classroom: every size, even for a server that fell behind at a smaller one
+  --classroom-echo        classroom: clients send each awareness message they get back, as stock
+                          y-websocket providers (Easel's client among them) do
   --cursor-hz <n>         classroom: cursor moves per second per client (default 30)
   --stroke-hz <n>         classroom: updates per second per drawing client (default 20)
   --drawing-percent <n>   classroom: per cent of the clients that draw (default 25)
@@ -162,6 +164,7 @@ function parse() {
       options: {
         ...Object.fromEntries(stringOptions.map((name) => [name, { type: 'string' as const }])),
         'classroom-all': { type: 'boolean' },
+        'classroom-echo': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -205,6 +208,7 @@ function parse() {
     classroomGraceSeconds: count(values, 'classroom-grace-seconds', 5),
     classroomWorkers: count(values, 'classroom-workers', 2),
     classroomAll: values['classroom-all'] === true,
+    classroomEcho: values['classroom-echo'] === true,
     cursorHz: count(values, 'cursor-hz', 30),
     strokeHz: count(values, 'stroke-hz', 20, 0),
     drawingPercent: percent(count(values, 'drawing-percent', 25, 0)),
@@ -553,6 +557,7 @@ async function main(): Promise<void> {
           strokeHz: options.strokeHz,
           drawingPercent: options.drawingPercent,
           workers: options.classroomWorkers,
+          echoAwareness: options.classroomEcho,
           skipAboveMs: options.classroomAll ? 0 : CLASSROOM_SKIP_ABOVE_MS,
           seed: options.seed,
           ...(options.cpuProf === undefined ? {} : { profileDir: options.cpuProf }),

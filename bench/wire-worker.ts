@@ -10,7 +10,8 @@
  *     cursor moves (awareness, own client id, increasing clock);
  *   - receiving: a sync update frame is scanned for markers (however many updates it holds) and
  *     an awareness frame's entries are walked; each delivered update and cursor state yields one
- *     latency, counted into a histogram.
+ *     latency, counted into a histogram. Optionally an awareness frame is sent back as it came,
+ *     as stock providers do.
  *
  * Two schedules. Closed loop: every client sends its chain keeping at most `window` updates not
  * yet delivered to all its peers (the process holds whole rooms, so it sees every delivery).
@@ -149,6 +150,7 @@ function createWireWorker(setup: WireSetup, send: (message: WireFromWorker) => v
         }
       } else if (type === MESSAGE_TYPE.awareness) {
         if (!scanCursors(data, onCursor) && problems.length < 20) problems.push(`client ${client.index}: an awareness frame did not decode`);
+        else if (setup.echoAwareness && running) socket.send(data);
       }
     });
     socket.on('close', (code, reason) => {

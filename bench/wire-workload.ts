@@ -54,6 +54,11 @@ export interface WireSetup {
   /** Stroke chains of this process's drawing clients, by client index. */
   chains: Record<number, PackedChain>;
   schedule: ClosedSchedule | PacedSchedule;
+  /**
+   * Send every awareness message received back to the server, as a stock y-websocket provider
+   * does (its awareness 'update' handler broadcasts remote changes too).
+   */
+  echoAwareness: boolean;
 }
 
 /** What one client process measured. Times are on the monotonic clock (wire-messages.ts). */
@@ -191,6 +196,8 @@ export interface WireFleetOptions {
   chains: ReadonlyMap<number, PackedChain>;
   schedule: ClosedSchedule | PacedSchedule;
   workers: number;
+  /** See WireSetup.echoAwareness (default false). */
+  echoAwareness?: boolean;
 }
 
 /** How long connecting and syncing every client may take. */
@@ -198,7 +205,12 @@ const READY_TIMEOUT_MS = 60_000;
 
 /** Forks the client processes, connects every client and waits until all are synced. */
 export async function connectWireClients(options: WireFleetOptions): Promise<WireFleet> {
-  const setups: WireSetup[] = Array.from({ length: Math.max(1, options.workers) }, () => ({ clients: [], chains: {}, schedule: options.schedule }));
+  const setups: WireSetup[] = Array.from({ length: Math.max(1, options.workers) }, () => ({
+    clients: [],
+    chains: {},
+    schedule: options.schedule,
+    echoAwareness: options.echoAwareness ?? false,
+  }));
   if (options.schedule.kind === 'closed') {
     // The closed loop needs every delivery of a room in one process.
     const rooms = [...new Set(options.clients.map((client) => client.room))];
