@@ -127,7 +127,10 @@ export const PRESENCE_LIMITS = {
 export const PRESENCE_TIMING = {
   /** Local presence is published at most this often: about 30 updates a second. */
   publishIntervalMs: 33,
-  /** While a gesture is in progress, at the display rate, so others see it move smoothly. */
+  /**
+   * While a gesture is in progress, at the display rate, so others see it move smoothly; in a
+   * larger room less often (see gesturePublishIntervalMs).
+   */
   gesturePublishIntervalMs: 16,
   /**
    * How long others keep showing a gesture that has ended, waiting for its result to arrive in
@@ -139,6 +142,19 @@ export const PRESENCE_TIMING = {
   /** How long a laser point stays visible before it has faded out. */
   laserFadeMs: 1_200,
 } as const;
+
+/**
+ * How often a gesture in progress is published with `others` other people on the board. Every
+ * state goes to everyone, and a stroke's is a few kilobytes: at the display rate, 50 people
+ * drawing in a class of 200 would send each of the others over 10 MB a second. So the display
+ * rate holds for a small room, and the rate drops as the room grows (at 66 ms a remote stroke
+ * still moves 15 times a second).
+ */
+export function gesturePublishIntervalMs(others: number): number {
+  if (others <= 10) return PRESENCE_TIMING.gesturePublishIntervalMs;
+  if (others <= 50) return PRESENCE_TIMING.publishIntervalMs;
+  return 2 * PRESENCE_TIMING.publishIntervalMs;
+}
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 

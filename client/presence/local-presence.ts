@@ -1,5 +1,5 @@
 import type { Awareness } from 'y-protocols/awareness';
-import { PRESENCE_TIMING, writePresence, type LaserPoint, type Presence, type PresenceGesture, type PresenceTyping, type PresenceViewport } from '../../shared/presence.ts';
+import { gesturePublishIntervalMs, PRESENCE_TIMING, writePresence, type LaserPoint, type Presence, type PresenceGesture, type PresenceTyping, type PresenceViewport } from '../../shared/presence.ts';
 import type { Point } from '../model/geometry.ts';
 import type { Identity } from './identity.ts';
 
@@ -54,8 +54,8 @@ export interface LocalPresence {
  * laser trail, viewport, idleness, the gesture in progress and the caret in the text being typed
  * into. Changes are coalesced to at most one awareness update per
  * PRESENCE_TIMING.publishIntervalMs (about 30 a second), or per
- * gesturePublishIntervalMs (the display rate) while a gesture runs and when it ends, so a stroke
- * reaches the others as it is drawn. Leaving the page clears the state at once, so the others
+ * gesturePublishIntervalMs (the display rate, less in a large room) while a gesture runs and when
+ * it ends, so a stroke reaches the others as it is drawn. Leaving the page clears the state at once, so the others
  * drop this cursor without waiting for the socket to time out.
  */
 export function createLocalPresence(options: LocalPresenceOptions): LocalPresence {
@@ -96,7 +96,8 @@ export function createLocalPresence(options: LocalPresenceOptions): LocalPresenc
   const schedule = (): void => {
     if (left) return;
     const gestureRate = publishedGesture || (options.gesture?.gesture() ?? null) !== null;
-    const wait = Math.max(0, lastPublish + (gestureRate ? PRESENCE_TIMING.gesturePublishIntervalMs : PRESENCE_TIMING.publishIntervalMs) - Date.now());
+    const interval = gestureRate ? gesturePublishIntervalMs(Math.max(0, awareness.getStates().size - 1)) : PRESENCE_TIMING.publishIntervalMs;
+    const wait = Math.max(0, lastPublish + interval - Date.now());
     if (publishTimer !== null) {
       // A gesture that began while a cursor update waited goes at the faster rate.
       if (!gestureRate) return;

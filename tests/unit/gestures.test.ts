@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import { PRESENCE_LIMITS, readPresence, writePresence, type Presence, type PresenceGesture } from '../../shared/presence.ts';
+import { gesturePublishIntervalMs, PRESENCE_LIMITS, readPresence, writePresence, type Presence, type PresenceGesture } from '../../shared/presence.ts';
 import { DEFAULT_STYLE } from '../../shared/schema.ts';
 import { createBoard, type NewShape } from '../../client/model/board.ts';
 import { createDraft, draftGesture } from '../../client/model/draft.ts';
@@ -73,6 +73,14 @@ describe('gestures on the wire', () => {
     const moving = writePresence({ ...presenceWith({ kind: 'move', ids, dx: 1, dy: 1 }), selection: ids });
     assert.ok((moving.gesture as { ids: string[] }).ids.length <= PRESENCE_LIMITS.maxGestureIds);
     assert.ok(JSON.stringify(moving).length < 16 * 1024, `${JSON.stringify(moving).length} characters`);
+  });
+
+  test('gestures go at the display rate in a small room and less often as it grows', () => {
+    assert.equal(gesturePublishIntervalMs(1), 16);
+    assert.equal(gesturePublishIntervalMs(10), 16);
+    const rates = [0, 5, 11, 30, 51, 199, 1000].map(gesturePublishIntervalMs);
+    assert.deepEqual(rates, [...rates].sort((a, b) => a - b), 'never faster for more people');
+    assert.ok(gesturePublishIntervalMs(199) >= 60, 'a class of 200 is not sent strokes at the display rate');
   });
 
   test('the draft publishes what the local user is doing, and nothing for a marquee', () => {
