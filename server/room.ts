@@ -302,10 +302,18 @@ export class Room {
     return this.failed !== null;
   }
 
-  /** Joins a connection: sends our state vector (sync step 1) and everyone's presence. */
+  /**
+   * Joins a connection: sends everyone's presence, and our state vector (sync step 1) once
+   * everything in it is written. A client takes that vector as what the server has stored
+   * (client/sync/offline-pending.ts): sent before a pending write, it would claim edits a crash
+   * could still lose.
+   */
   addConnection(conn: Connection): void {
     this.connections.add(conn);
-    conn.send(encodeSyncMessage(SYNC_MESSAGE_TYPE.step1, this.lazy ? this.lazy.stateVector : Y.encodeStateVector(this.doc)));
+    const step1 = encodeSyncMessage(SYNC_MESSAGE_TYPE.step1, this.lazy ? this.lazy.stateVector : Y.encodeStateVector(this.doc));
+    this.afterPersisted((error) => {
+      if (!error && conn.isOpen) conn.send(step1);
+    });
     this.presence.greet(conn);
   }
 

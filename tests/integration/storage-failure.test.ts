@@ -9,7 +9,9 @@ import { rm } from 'node:fs/promises';
 import { makeTempDir, startTestServer } from '../helpers/server.ts';
 import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
 import { createControlledPersistence } from '../helpers/gated-persistence.ts';
-import { CLOSE_CODE } from '../../shared/protocol.ts';
+import { CLOSE_CODE, MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../../shared/protocol.ts';
+import { WireClient } from '../helpers/wire.ts';
+import * as Y from 'yjs';
 import { StorageError } from '../../server/errors.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 
@@ -127,5 +129,39 @@ test('shutdown with a write that never finishes: close() ends within shutdownTim
     a.destroy();
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('the state vector a joining client is sent holds only what is stored', async () => {
+  const dataDir = await makeTempDir();
+  const persistence = await createControlledPersistence(dataDir);
+  const server = await startTestServer({ dataDir, persistence });
+  const a = connectClient(server.syncUrl, 'joining');
+  let b: WireClient | null = null;
+  let open!: () => void;
+  try {
+    await a.synced;
+    // A presence the server keeps (a fresh awareness state at clock 0 is ignored, as y-protocols does).
+    a.provider.awareness.setLocalStateField('user', { name: 'A' });
+    const awarenessIn = async (): Promise<number> => Number(/easel_messages_received_total\{type="awareness"\} (\d+)/.exec(await (await fetch(`${server.httpUrl}/metrics`)).text())?.[1] ?? 0);
+    // The one sent on connecting and the one just set.
+    await poll(async () => (await awarenessIn()) >= 2, 'the presence reached the server');
+    persistence.appendGate = new Promise((resolve) => (open = resolve));
+    a.doc.transact(() => a.doc.getMap('m').set('pending', 'write'), LOCAL_ORIGIN);
+    await poll(() => [...server.server.registry.rooms()].some((room) => room.unstoredCount > 0), 'the write is in flight');
+    b = new WireClient(`${server.syncUrl}/joining`);
+    await b.opened;
+    // Presence comes at once; the state vector waits for the write.
+    const { skipped } = await b.next((m) => m.type === MESSAGE_TYPE.awareness, "everyone's presence");
+    assert.ok(![...skipped, ...b.pending].some((m) => m.type === MESSAGE_TYPE.sync && m.subType === SYNC_MESSAGE_TYPE.step1), 'no state vector before the write');
+    open();
+    const { message } = await b.next((m) => m.type === MESSAGE_TYPE.sync && m.subType === SYNC_MESSAGE_TYPE.step1, 'the state vector');
+    const vector = Y.decodeStateVector((message as { payload: Uint8Array }).payload);
+    assert.equal(vector.get(a.doc.clientID), Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID), "it holds A's stored edit");
+  } finally {
+    open?.();
+    b?.close();
+    a.destroy();
+    await server.close();
   }
 });
