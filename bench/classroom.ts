@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { histogramPercentiles } from './histogram.ts';
 import { busyBetween, cpuSnapshot, type CpuSnapshot } from './proc.ts';
+import { MAX_OTHER_BUSY, runQuietest } from './retry-noisy.ts';
 import { fmt, table, verdict } from './stats.ts';
 import { EASEL_BENCH_ARGS, type BenchTarget } from './targets.ts';
 import { monoNow } from './wire-messages.ts';
@@ -45,6 +46,8 @@ export interface ClassroomOptions {
   graceMs: number;
   /** Larger sizes are skipped for a server once a p99 passed this (it has fallen behind); 0 runs every size. */
   skipAboveMs: number;
+  /** A size run while other processes used over MAX_OTHER_BUSY cores is run again, this many times at most. */
+  retries: number;
   seed: number;
   profileDir?: string;
 }
@@ -184,6 +187,7 @@ export async function classroomSection(options: ClassroomOptions, print: (text?:
   );
   print(`Every client connects from 127.0.0.1: Easel runs with ${EASEL_BENCH_ARGS.join(' ')} (0 = unlimited), so neither`);
   print(`the per-address connection cap nor the message rate limit refuses the class.`);
+  if (options.retries > 0) print(`A size run while other processes used over ${fmt(MAX_OTHER_BUSY, 1)} cores is run again (up to ${options.retries} times; the quietest run is kept).`);
   if (options.skipAboveMs > 0) print(`A server whose p99 passes ${fmt(options.skipAboveMs)} ms at one size is not run at larger ones (--classroom-all runs them).`);
   print('');
   const rows: ClassroomRow[] = [];
@@ -191,7 +195,10 @@ export async function classroomSection(options: ClassroomOptions, print: (text?:
   for (const size of options.sizes) {
     for (const target of options.targets) {
       if (fellBehind.has(target.name)) continue;
-      const row = await runSize(target, size, options, chains, strokesPerDrawer);
+      const row = await runQuietest(() => runSize(target, size, options, chains, strokesPerDrawer), {
+        retries: options.retries,
+        onRetry: (other) => print(`  ${String(size).padStart(4)} ${label(target.name).padEnd(9)} again: other processes used ${fmt(other, 2)} cores`),
+      });
       rows.push(row);
       print(
         `  ${String(size).padStart(4)} ${label(target.name).padEnd(9)} updates p50/p99 ${latency(row.updateP50, options.graceMs)}/${latency(row.updateP99, options.graceMs)} ms · ` +

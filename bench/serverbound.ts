@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { histogramPercentiles } from './histogram.ts';
 import { busyBetween, cpuSnapshot } from './proc.ts';
+import { MAX_OTHER_BUSY, runQuietest } from './retry-noisy.ts';
 import { fmt, median, table, verdict } from './stats.ts';
 import type { BenchTarget, RunningTarget } from './targets.ts';
 import { ChainCache, clientIdOf, connectWireClients, type WireClientSpec } from './wire-workload.ts';
@@ -31,6 +32,8 @@ export interface ServerboundOptions {
   window: number;
   warmup: number;
   workers: number;
+  /** A run while other processes used over MAX_OTHER_BUSY cores is run again, this many times at most. */
+  retries: number;
   seed: number;
   profileDir?: string;
 }
@@ -138,12 +141,16 @@ export async function serverboundSection(options: ServerboundOptions, print: (te
   print(`of 16–64 points each, ${fmt(chains.meanBytes)} bytes on average; generated from real Y.Docs in ${fmt((performance.now() - generated) / 1000, 1)} s), receivers read`);
   print(`only the markers. Closed loop, ≤ ${window} updates in flight per client, after a ${options.warmup}-update warm-up in other rooms;`);
   print(`${workers} client process(es), rooms dealt whole; a fresh server per round. "busy" is CPU seconds per second (1.0 = a core).`);
+  if (options.retries > 0) print(`A run while other processes used over ${fmt(MAX_OTHER_BUSY, 1)} cores is run again (up to ${options.retries} times; the quietest run is kept).`);
   print('');
   const results = new Map<string, SaturationResult[]>(options.targets.map((target) => [target.name, []]));
   for (let round = 1; round <= options.rounds; round++) {
     const order = round % 2 === 1 ? options.targets : [...options.targets].reverse();
     for (const target of order) {
-      const result = await runTarget(target, options, chains, round);
+      const result = await runQuietest(() => runTarget(target, options, chains, round), {
+        retries: options.retries,
+        onRetry: (other) => print(`  round ${round} ${target.name.padEnd(9)} again: other processes used ${fmt(other, 2)} cores`),
+      });
       results.get(target.name)!.push(result);
       print(line(target.name, round, result));
       for (const problem of result.problems.slice(0, 5)) print(`    problem: ${problem}`);
