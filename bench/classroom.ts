@@ -186,7 +186,7 @@ export async function classroomSection(options: ClassroomOptions, print: (text?:
       : 'Clients do not echo awareness messages back (stock y-websocket providers, and so Easel\'s client, do: --classroom-echo).',
   );
   print(`Every client connects from 127.0.0.1: Easel runs with ${EASEL_BENCH_ARGS.join(' ')} (0 = unlimited), so neither`);
-  print(`the per-address connection cap nor the message rate limit refuses the class.`);
+  print(`the per-address connection limits nor the message rate limit refuses the class.`);
   if (options.retries > 0) print(`A size run while other processes used over ${fmt(MAX_OTHER_BUSY, 1)} cores is run again (up to ${options.retries} times; the quietest run is kept).`);
   if (options.skipAboveMs > 0) print(`A server whose p99 passes ${fmt(options.skipAboveMs)} ms at one size is not run at larger ones (--classroom-all runs them).`);
   print('');
@@ -211,7 +211,7 @@ export async function classroomSection(options: ClassroomOptions, print: (text?:
     }
   }
   print('');
-  const header = ['size', 'server', 'update p50', 'update p99', 'cursor p50', 'cursor p99', 'updates/s', 'cursor states/s', 'per move·peer', 'server CPU', 'clients CPU', 'busiest client', 'kept up', `≤ ${LATENCY_LIMIT_MS} ms`];
+  const header = ['size', 'server', 'update p50', 'update p99', 'cursor p50', 'cursor p99', 'updates/s', 'cursor states/s', 'per move·peer', 'server CPU', 'clients CPU', 'busiest client', 'machine', 'kept up', `≤ ${LATENCY_LIMIT_MS} ms`];
   const lines: string[][] = [header];
   for (const row of rows) {
     lines.push([
@@ -227,6 +227,7 @@ export async function classroomSection(options: ClassroomOptions, print: (text?:
       `${fmt(row.serverBusy * 100)} %`,
       `${fmt(row.clientBusy * 100)} %`,
       `${fmt(row.clientBusyMax * 100)} %`,
+      `${fmt((row.serverBusy + row.clientBusy + row.otherBusy) * 100)} %`,
       row.keptUp ? 'yes' : `no${row.missingUpdates > 0 ? ` (${fmt(row.missingUpdates)} missing)` : ''}`,
       within(row) ? 'yes' : 'no',
     ]);
@@ -234,7 +235,9 @@ export async function classroomSection(options: ClassroomOptions, print: (text?:
   print(table(lines));
   print('Latencies in ms, send to receipt on one monotonic clock; updates/s and cursor states/s are deliveries (one per receiving');
   print('peer) in the measured window. CPU is per cent of one core over the window (200 % = both cores of this machine);');
-  print('"busiest client" is the busiest client process: near 100 % it, not the server, was the limit.');
+  print('"busiest client" is the busiest client process: near 100 % it, not the server, was the limit; "machine" adds server,');
+  print('clients and other processes: near 200 % the server shared a full machine with its clients, so a server needing more');
+  print('than what was left fell behind for want of cores that a deployment (clients elsewhere) would give it.');
   for (const [name, size] of fellBehind) print(`${label(name)} fell behind at ${size} (p99 over ${fmt(options.skipAboveMs)} ms or updates missing); larger sizes were not run.`);
   print('');
   for (const target of options.targets) {
@@ -245,8 +248,12 @@ export async function classroomSection(options: ClassroomOptions, print: (text?:
       : '';
     print(`Largest room with update and cursor p99 ≤ ${LATENCY_LIMIT_MS} ms, ${label(target.name)}: ${best === null ? 'none of the sizes run' : best}${note}`);
   }
-  const clientBound = rows.some((row) => row.clientBusyMax > 0.85 || row.cursorsSkippedShare > 0.01);
-  if (clientBound) print('WARNING: in some runs a client process was near a full core or skipped cursor moves: those rows may be bound by the clients; add --classroom-workers.');
+  const clientBound = rows.filter((row) => row.clientBusyMax > 0.85 || row.cursorsSkippedShare > 0.01);
+  if (clientBound.length > 0) {
+    const which = clientBound.map((row) => `${row.size} ${label(row.target)} (busiest ${fmt(row.clientBusyMax * 100)} %, ${fmt(row.cursorsSkippedShare * 100, 1)} % of moves late)`);
+    print(`WARNING: a client process was near a full core or sent over 1 % of its cursor moves a period late in: ${which.join(', ')};`);
+    print('those rows may be bound by the clients (or by the machine they share with the server); try --classroom-workers.');
+  }
   const other = Math.max(...rows.map((row) => row.otherBusy));
   if (other > 0.25) print(`WARNING: other processes used up to ${fmt(other, 2)} cores during some runs; those figures are noisy.`);
   print('');

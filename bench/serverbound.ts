@@ -187,6 +187,7 @@ export async function serverboundSection(options: ServerboundOptions, print: (te
   row('  server busy (cores)', (r) => r.serverBusy, 2, false);
   row('  clients busy (cores, all processes)', (r) => r.clientBusy, 2, false);
   row('  busiest client process (cores)', (r) => r.clientBusyMax, 2, false);
+  row('  server share of server + clients CPU %', (r) => (100 * r.serverBusy) / (r.serverBusy + r.clientBusy), 0, false);
   row('  other load on the machine (cores)', (r) => r.otherBusy, 2, false);
   row('  server CPU ms / 1k updates', (r) => r.serverCpuMsPerThousand, 0);
   row('  deliveries per server CPU-second', (r) => r.deliveredPerServerCpuSecond, 0);
@@ -199,8 +200,11 @@ export async function serverboundSection(options: ServerboundOptions, print: (te
   print(
     clientBound
       ? 'WARNING: a client process was busy more than 0.85 of a core in some runs: those figures may be bound by the clients; add --wire-workers.'
-      : 'No client process came near a full core, so the figures are the servers\' (and the machine\'s: the clients still share its cores).',
+      : 'No client process came near a full core. The clients still share the machine\'s cores with the server: where the server\'s share of',
   );
+  if (!clientBound) {
+    print('their CPU is well under half (the relay), the machine, not that server, set the pace, and the figure understates the server.');
+  }
   if (other > 0.25) print(`WARNING: other processes used up to ${fmt(other, 2)} cores during some runs; those figures are noisy.`);
   print('');
 }
