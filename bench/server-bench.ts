@@ -66,8 +66,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --redis-clients <n>     redis section: clients per room (default 4)
   --redis-updates <n>     redis section: updates per client in the saturation phase (default 120)
   --redis-workers <n>     redis section: client processes (default 1)
+  --wire-updates <n>      serverbound: updates per client (default 1000; its clients are cheap, so
+                          a run lasts seconds even against the relay)
   --wire-workers <n>      serverbound: client processes (default 2); it shares --rounds, --rooms,
-                          --clients, --updates, --window and --warmup with the throughput section
+                          --clients, --window and --warmup with the throughput section
   --classroom-sizes <list>
                           classroom: room sizes (default ${CLASSROOM_SIZES.join(',')})
   --classroom-seconds <n> classroom: measured seconds per size (default 10)
@@ -156,7 +158,7 @@ function parse() {
   const stringOptions = [
     'only', 'sections', 'rounds', 'rooms', 'clients', 'updates', 'window', 'workers', 'warmup', 'paced-rate',
     'paced-updates', 'cold-updates', 'cold-reps', 'idle-connections', 'idle-rooms', 'seed', 'cpu-prof',
-    'redis-rounds', 'redis-rooms', 'redis-clients', 'redis-updates', 'redis-workers', 'wire-workers',
+    'redis-rounds', 'redis-rooms', 'redis-clients', 'redis-updates', 'redis-workers', 'wire-workers', 'wire-updates',
     'classroom-sizes', 'classroom-seconds', 'classroom-warmup-seconds', 'classroom-grace-seconds', 'classroom-workers',
     'cursor-hz', 'stroke-hz', 'drawing-percent', 'noisy-retries',
   ] as const;
@@ -204,6 +206,7 @@ function parse() {
     redisUpdates: count(values, 'redis-updates', 120),
     redisWorkers: count(values, 'redis-workers', 1),
     wireWorkers: count(values, 'wire-workers', 2),
+    wireUpdates: count(values, 'wire-updates', 1_000),
     classroomSizes: sizes(values['classroom-sizes'] as string | undefined),
     classroomSeconds: count(values, 'classroom-seconds', 10),
     classroomWarmupSeconds: count(values, 'classroom-warmup-seconds', 1, 0),
@@ -539,7 +542,7 @@ async function main(): Promise<void> {
           rounds: options.rounds,
           rooms: options.rooms,
           clients: options.clients,
-          updates: options.updates,
+          updates: options.wireUpdates,
           window: options.window,
           warmup: options.warmup,
           workers: options.wireWorkers,
