@@ -15,6 +15,7 @@
  */
 import * as encoding from 'lib0/encoding';
 import { MESSAGE_TYPE } from '../shared/protocol.ts';
+import { roomTickMs } from './tick.ts';
 
 /** What the batcher needs of a connection. */
 export interface PresencePeer {
@@ -25,12 +26,14 @@ export interface PresencePeer {
 }
 
 export interface PresenceBatcherOptions<Peer extends PresencePeer> {
-  /** Least time between two flushes of a busy room (see ServerOptions.presenceTickMs). */
+  /** Least time between two flushes of a busy room (see ServerOptions.presenceTickMs), by its size (tick.ts). */
   tickMs: number;
   /** A peer with more than this many bytes waiting is skipped until it has drained. */
   slowPeerBytes: number;
   /** The peers to send to now. */
   peers: () => Iterable<Peer>;
+  /** How many they are (a large room's tick is longer). */
+  peerCount: () => number;
   /** An awareness update holding the current entries of `clientIds`. */
   encode: (clientIds: Iterable<number>) => Uint8Array;
   /** Passes changes made by this process's clients on to the other processes; absent without scale-out. */
@@ -87,7 +90,7 @@ export class PresenceBatcher<Peer extends PresencePeer> {
   /** Flushes at the end of this turn if the last flush was a tick ago or more, else a tick after it. */
   private schedule(): void {
     if (this.cancelFlush || this.closed) return;
-    const wait = this.lastFlushAt + this.options.tickMs - performance.now();
+    const wait = this.lastFlushAt + roomTickMs(this.options.tickMs, this.options.peerCount()) - performance.now();
     if (wait > 0) {
       const timer = setTimeout(this.flush, wait);
       timer.unref();

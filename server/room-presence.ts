@@ -43,6 +43,7 @@ export interface RoomPresenceOptions {
   maxStateBytes: number;
   /** The room's connections now. */
   peers: () => Iterable<Connection>;
+  peerCount: () => number;
   /** Scale-out: passes this process's presence changes on to the other processes. */
   publish?: (update: Uint8Array) => void;
 }
@@ -57,6 +58,7 @@ export class RoomPresence {
       tickMs: options.tickMs,
       slowPeerBytes: options.slowPeerBytes,
       peers: options.peers,
+      peerCount: options.peerCount,
       encode: (clientIds) => this.store.encode(clientIds),
       ...(options.publish && { publish: options.publish }),
     });

@@ -151,6 +151,7 @@ export class Room {
       slowPeerBytes: options.presenceSlowPeerBytes ?? PRESENCE_DEFAULTS.slowPeerBytes,
       maxStateBytes: options.maxAwarenessBytes,
       peers: () => this.connections,
+      peerCount: () => this.connections.size,
       ...(log.publishAwareness && { publish: (update: Uint8Array) => log.publishAwareness!(update) }),
     });
   }
