@@ -2,7 +2,7 @@
  * Readings of another process from /proc (Linux): CPU time and resident memory. The servers under
  * test are child processes, so process.cpuUsage() and memoryUsage() cannot see them.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 almost everywhere). */
@@ -105,4 +105,25 @@ export function busyBetween(before: CpuSnapshot, after: CpuSnapshot, seconds: nu
   const groups = after.groups.map((value, i) => (value - before.groups[i]!) / seconds);
   const used = groups.reduce((sum, value) => sum + value, 0) + (after.self - before.self) / seconds;
   return { groups, other: Math.max(0, (after.machine - before.machine) / seconds - used) };
+}
+
+/**
+ * Asks each forked client process to close (with `message`) and waits for it to exit; one that
+ * has not exited after 5 s is killed.
+ */
+export async function closeChildren(children: readonly ChildProcess[], message: object): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.send(message);
+        }),
+    ),
+  );
 }

@@ -6,6 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { closeChildren } from './proc.ts';
 import { createHistogram, mergeInto } from './histogram.ts';
 import { encodeStrokeChain, monoNow, type StrokeChain } from './wire-messages.ts';
 
@@ -282,20 +283,7 @@ export async function connectWireClients(options: WireFleetOptions): Promise<Wir
       };
     },
     async close() {
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null) return resolve();
-              const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-              child.once('exit', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-              child.send({ type: 'close' } satisfies WireToWorker);
-            }),
-        ),
-      );
+      await closeChildren(children, { type: 'close' } satisfies WireToWorker);
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { closeChildren } from './proc.ts';
 import type { RunningTarget } from './targets.ts';
 
 const WORKER = fileURLToPath(new URL('./client-worker.ts', import.meta.url));
@@ -151,20 +152,7 @@ export async function connectClients(target: RunningTarget, options: WorkloadOpt
       };
     },
     async close() {
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null) return resolve();
-              const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-              child.once('exit', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-              child.send({ type: 'close' } satisfies ToWorker);
-            }),
-        ),
-      );
+      await closeChildren(children, { type: 'close' } satisfies ToWorker);
     },
   };
 }

@@ -12,6 +12,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { MESSAGE_TYPE } from '../shared/protocol.ts';
+import { encodeAwarenessMessage } from './presence-batcher.ts';
 
 /** One client's presence entry as an awareness update carries it. */
 interface PresenceEntry {
@@ -113,9 +114,6 @@ export class EarlyMessages {
       encoding.writeVarUint(update, clock);
       encoding.writeVarString(update, json);
     }
-    const message = encoding.createEncoder();
-    encoding.writeVarUint(message, MESSAGE_TYPE.awareness);
-    encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
-    return encoding.toUint8Array(message);
+    return encodeAwarenessMessage(encoding.toUint8Array(update));
   }
 }
