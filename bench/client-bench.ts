@@ -258,6 +258,9 @@ async function main(): Promise<void> {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     try {
+      // One stroke first, not counted: the pages' first stroke also compiles the drawing path.
+      const warm = await measureLiveStroke(paced, `${server.httpUrl}/b/bench-live-warm-${Date.now()}`);
+      console.log(`live stroke, warm-up (not counted): p50 ${fmt(warm.p50, 1)} ms, p95 ${fmt(warm.p95, 1)} ms`);
       for (let i = 0; i < LIVE_STROKES; i++) {
         const result = await measureLiveStroke(paced, `${server.httpUrl}/b/bench-live-${Date.now()}-${i}`);
         live.push(...result.latencies);
