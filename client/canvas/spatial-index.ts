@@ -1,4 +1,4 @@
-import type { Bounds } from '../model/geometry.ts';
+import type { Bounds } from '../model/plane.ts';
 
 /** Side of a grid cell, in board units: a few shapes' worth, so a view touches tens to hundreds of cells. */
 const CELL = 512;

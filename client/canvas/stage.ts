@@ -1,5 +1,5 @@
 import Konva from 'konva';
-import type { Point } from '../model/geometry.ts';
+import type { Point } from '../model/plane.ts';
 import type { Camera, Viewport } from '../model/camera.ts';
 import { createEmitter } from '../model/emitter.ts';
 import { createZoomPreview } from './zoom-preview.ts';

@@ -1,14 +1,10 @@
 import type { Shape, ShapeStyle } from '../../shared/schema.ts';
 import { inkOutline } from '../model/ink.ts';
 import { unionBounds } from '../model/transform.ts';
+import { arrowheadSize, CHAR_WIDTH, dashArray, FONT_FAMILY, LINE_HEIGHT, SEMI_FILL_ALPHA, STICKY_CORNER_RADIUS, STICKY_PADDING } from '../shapes/constants.ts';
 
 /** Space around the shapes in an exported picture, in board units. */
 export const EXPORT_MARGIN = 16;
-const FONT_FAMILY = 'ui-sans-serif, system-ui, -apple-system, Segoe UI, Roboto, sans-serif';
-const LINE_HEIGHT = 1.25;
-/** Rough character width as a share of the font size, for wrapping note text (as in geometry.ts). */
-const CHAR_WIDTH = 0.6;
-const STICKY_PADDING = 12;
 
 /**
  * The board as a standalone SVG document: real vector elements (rect, ellipse, polygon, path,
@@ -49,7 +45,7 @@ function shapeSvg(shape: Shape): string {
     case 'arrow': {
       const points = shape.points;
       const parts = [`<polyline points="${points.map(n).join(' ')}" ${stroke(shape)} fill="none"/>`];
-      const size = 6 + shape.strokeWidth * 3;
+      const size = arrowheadSize(shape.strokeWidth);
       const count = points.length / 2;
       if (shape.endArrowhead && count >= 2) parts.push(arrowhead(points[2 * count - 4]!, points[2 * count - 3]!, points[2 * count - 2]!, points[2 * count - 1]!, size, shape.strokeColor));
       if (shape.startArrowhead && count >= 2) parts.push(arrowhead(points[2]!, points[3]!, points[0]!, points[1]!, size, shape.strokeColor));
@@ -60,7 +56,7 @@ function shapeSvg(shape: Shape): string {
     case 'sticky': {
       const lines = wrap(shape.text, Math.max(1, shape.width - 2 * STICKY_PADDING), shape.fontSize);
       return g(
-        `<rect width="${n(shape.width)}" height="${n(shape.height)}" rx="4" fill="${shape.fillColor}"/>` +
+        `<rect width="${n(shape.width)}" height="${n(shape.height)}" rx="${STICKY_CORNER_RADIUS}" fill="${shape.fillColor}"/>` +
           textSvg(lines, STICKY_PADDING, STICKY_PADDING, shape.fontSize, shape.strokeColor),
       );
     }
@@ -117,8 +113,8 @@ function inkPath(outline: number[][]): string {
 
 function stroke(style: ShapeStyle): string {
   if (style.strokeWidth <= 0) return 'stroke="none"';
-  const w = Math.max(1, style.strokeWidth);
-  const dash = style.dash === 'dashed' ? ` stroke-dasharray="${n(w * 4)} ${n(w * 3)}"` : style.dash === 'dotted' ? ` stroke-dasharray="0 ${n(w * 2.5)}"` : '';
+  const pattern = dashArray(style);
+  const dash = pattern.length > 0 ? ` stroke-dasharray="${pattern.map(n).join(' ')}"` : '';
   return `stroke="${style.strokeColor}" stroke-width="${n(style.strokeWidth)}" stroke-linecap="round" stroke-linejoin="round"${dash}`;
 }
 
@@ -129,7 +125,7 @@ function fill(style: ShapeStyle): string {
     case 'solid':
       return `fill="${style.fillColor}"`;
     case 'semi':
-      return `fill="${style.fillColor}" fill-opacity="0.5"`;
+      return `fill="${style.fillColor}" fill-opacity="${SEMI_FILL_ALPHA}"`;
   }
 }
 

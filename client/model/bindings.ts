@@ -1,6 +1,6 @@
 import type { LinearShape, Shape } from '../../shared/schema.ts';
-import type { Board, NewShape, ShapePatch } from './board.ts';
-import { rotate, type Point } from './geometry.ts';
+import { rotate, type Point } from './plane.ts';
+import type { NewShape, ShapePatch, ShapeSource } from './shape.ts';
 
 /**
  * Arrows bound to shapes follow them. When shapes change (moved, resized, rotated), each bound end
@@ -11,7 +11,7 @@ import { rotate, type Point } from './geometry.ts';
  */
 
 /** Ids of the lines and arrows with an end bound to one of `ids`, leaving out those among `ids`. */
-export function boundLinearIds(board: Board, ids: ReadonlySet<string>): string[] {
+export function boundLinearIds(board: Pick<ShapeSource, 'ordered'>, ids: ReadonlySet<string>): string[] {
   const found: string[] = [];
   if (ids.size === 0) return found;
   for (const shape of board.ordered()) {
@@ -26,7 +26,7 @@ export function boundLinearIds(board: Board, ids: ReadonlySet<string>): string[]
  * `candidates` are looked at when given (from boundLinearIds, so a gesture does not scan the
  * board on every pointer move); otherwise every shape on the board is.
  */
-export function followBindings(board: Board, changed: ReadonlyMap<string, NewShape>, candidates?: Iterable<string>): Map<string, ShapePatch> {
+export function followBindings(board: ShapeSource, changed: ReadonlyMap<string, NewShape>, candidates?: Iterable<string>): Map<string, ShapePatch> {
   const patches = new Map<string, ShapePatch>();
   for (const [id, shape] of followedShapes(board, changed, candidates)) {
     patches.set(id, { x: shape.x, y: shape.y, points: shape.points });
@@ -35,7 +35,7 @@ export function followBindings(board: Board, changed: ReadonlyMap<string, NewSha
 }
 
 /** The lines and arrows bound to the `changed` shapes as they are once they follow them, by id. */
-export function followedShapes(board: Board, changed: ReadonlyMap<string, NewShape>, candidates?: Iterable<string>): Map<string, LinearShape> {
+export function followedShapes(board: ShapeSource, changed: ReadonlyMap<string, NewShape>, candidates?: Iterable<string>): Map<string, LinearShape> {
   const followed = new Map<string, LinearShape>();
   if (changed.size === 0) return followed;
   const shapes = candidates === undefined ? board.ordered() : [...candidates].map((id) => board.get(id));

@@ -14,15 +14,11 @@ import { IMPORT_ORIGIN, LOCAL_ORIGIN, originKind, type OriginKind } from '../../
 import { isValidIndex, readShape, shapeFields, type Shape } from '../../shared/schema.ts';
 import { detachBindings } from './bindings.ts';
 import { createEmitter } from './emitter.ts';
+import type { NewShape, ShapePatch, ShapeSource } from './shape.ts';
 
-/** `Omit` that keeps a union a union, so `NewShape` still narrows on `type`. */
-export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** A shape before it is placed in the z-order: the board picks its `index`. */
-export type NewShape = DistributiveOmit<Shape, 'index'>;
-
-/** Fields a command may change on an existing shape (never its id or type). */
-export type ShapePatch = Partial<DistributiveOmit<Shape, 'id' | 'type'>>;
+// Declared in shape.ts, which imports nothing of the board (so the geometry and the bindings need
+// not import it); re-exported for the board's callers.
+export type { DistributiveOmit, NewShape, ShapePatch } from './shape.ts';
 
 /** What one document transaction changed, after the board's cache took it in. */
 export interface BoardChange {
@@ -68,7 +64,7 @@ export interface BoardOptions {
  * Every command is one LOCAL_ORIGIN transaction, so an UndoManager tracking LOCAL_ORIGIN sees one
  * undo step per command.
  */
-export interface Board {
+export interface Board extends ShapeSource {
   readonly doc: Y.Doc;
   /** The shape with this id if it exists and passes the gate. */
   get(id: string): Shape | undefined;

@@ -1,4 +1,4 @@
-import type { Bounds, Point } from './geometry.ts';
+import type { Bounds, Point } from './plane.ts';
 import { createEmitter } from './emitter.ts';
 
 /** The camera: board point p appears at screen pixel p * scale + (x, y). */

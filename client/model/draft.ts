@@ -1,6 +1,6 @@
 import type { NewShape } from './board.ts';
 import { createEmitter } from './emitter.ts';
-import type { Bounds } from './geometry.ts';
+import type { Bounds } from './plane.ts';
 import type { GestureTransform, PresenceGesture } from '../../shared/presence.ts';
 
 /** Shapes shown moved by a delta while a drag is in progress; the doc is written on drop. */

@@ -1,5 +1,7 @@
-import type { NewShape } from './board.ts';
+import { CHAR_WIDTH, LINE_HEIGHT } from '../shapes/constants.ts';
 import { inkSize } from './ink.ts';
+import { distanceToPolyline, pointsBounds, rotate, type Bounds, type Point } from './plane.ts';
+import type { NewShape } from './shape.ts';
 
 /**
  * Board-space geometry of shapes, without a canvas: bounds for the selection outline and hit
@@ -7,21 +9,7 @@ import { inkSize } from './ink.ts';
  * about that origin, so the same local geometry holds here.
  */
 
-export interface Point {
-  x: number;
-  y: number;
-}
-
-export interface Bounds {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** Rough width of one character as a share of the font size, until text is measured (issue 3). */
-const CHAR_WIDTH = 0.6;
-const LINE_HEIGHT = 1.25;
+export { rotate, type Bounds, type Point } from './plane.ts';
 
 /** The shape's extent in its own unrotated coordinates, stroke included. */
 export function localBounds(shape: NewShape): Bounds {
@@ -99,47 +87,4 @@ export function textSize(text: string, fontSize: number): { width: number; heigh
   const lines = text.split('\n');
   const longest = Math.max(1, ...lines.map((line) => line.length));
   return { width: longest * fontSize * CHAR_WIDTH, height: lines.length * fontSize * LINE_HEIGHT };
-}
-
-/** `p` turned about the origin by `degrees` (clockwise on screen, as Konva rotates). */
-export function rotate(p: Point, degrees: number): Point {
-  if (degrees === 0) return p;
-  const r = (degrees * Math.PI) / 180;
-  const cos = Math.cos(r);
-  const sin = Math.sin(r);
-  return { x: p.x * cos - p.y * sin, y: p.x * sin + p.y * cos };
-}
-
-function pointsBounds(points: readonly number[], stride: number, pad: number): Bounds {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i + 1 < points.length; i += stride) {
-    const x = points[i]!;
-    const y = points[i + 1]!;
-    if (x < minX) minX = x;
-    if (y < minY) minY = y;
-    if (x > maxX) maxX = x;
-    if (y > maxY) maxY = y;
-  }
-  if (minX === Infinity) return { x: 0, y: 0, width: 0, height: 0 };
-  return { x: minX - pad, y: minY - pad, width: maxX - minX + 2 * pad, height: maxY - minY + 2 * pad };
-}
-
-function distanceToPolyline(p: Point, points: readonly number[], stride: number): number {
-  if (points.length < 2) return Infinity;
-  let best = Math.hypot(p.x - points[0]!, p.y - points[1]!);
-  for (let i = stride; i + 1 < points.length; i += stride) {
-    best = Math.min(best, distanceToSegment(p, points[i - stride]!, points[i - stride + 1]!, points[i]!, points[i + 1]!));
-  }
-  return best;
-}
-
-function distanceToSegment(p: Point, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const lengthSquared = dx * dx + dy * dy;
-  const t = lengthSquared === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - ax) * dx + (p.y - ay) * dy) / lengthSquared));
-  return Math.hypot(p.x - (ax + t * dx), p.y - (ay + t * dy));
 }

@@ -1,4 +1,4 @@
-import type { Point } from './geometry.ts';
+import type { Point } from './plane.ts';
 import { createEmitter } from './emitter.ts';
 
 /** A point of the laser trail and when it was drawn (ms, the pointer event's clock). */

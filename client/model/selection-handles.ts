@@ -1,5 +1,5 @@
 import type { NewShape } from './board.ts';
-import type { Bounds, Point } from './geometry.ts';
+import type { Bounds, Point } from './plane.ts';
 import { unionBounds } from './transform.ts';
 
 export type HandleName = 'nw' | 'ne' | 'sw' | 'se' | 'rotate';

@@ -1,12 +1,13 @@
-import type { Board } from './board.ts';
-import { hitShape, type Point } from './geometry.ts';
+import { hitShape } from './geometry.ts';
+import type { Point } from './plane.ts';
+import type { ShapeSource } from './shape.ts';
 import type { Shape } from '../../shared/schema.ts';
 
 /**
  * The topmost unlocked shape under `point`, or null. A linear scan from the top: fine for clicks
  * on boards of thousands of shapes; a spatial index can replace it without changing callers.
  */
-export function shapeAt(board: Board, point: Point, tolerance: number): Shape | null {
+export function shapeAt(board: Pick<ShapeSource, 'ordered'>, point: Point, tolerance: number): Shape | null {
   const shapes = board.ordered();
   for (let i = shapes.length - 1; i >= 0; i--) {
     const shape = shapes[i]!;

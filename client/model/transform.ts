@@ -1,5 +1,6 @@
-import type { NewShape, ShapePatch } from './board.ts';
-import { shapeBounds, type Bounds, type Point } from './geometry.ts';
+import type { NewShape, ShapePatch } from './shape.ts';
+import { shapeBounds } from './geometry.ts';
+import type { Bounds, Point } from './plane.ts';
 import { SHAPE_LIMITS } from '../../shared/schema.ts';
 import type { GestureTransform } from '../../shared/presence.ts';
 

@@ -1,6 +1,6 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { gesturePublishIntervalMs, PRESENCE_TIMING, writePresence, type LaserPoint, type Presence, type PresenceGesture, type PresenceTyping, type PresenceViewport } from '../../shared/presence.ts';
-import type { Point } from '../model/geometry.ts';
+import type { Point } from '../model/plane.ts';
 import type { Identity } from './identity.ts';
 
 /** What local presence reads from the stage. */

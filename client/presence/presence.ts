@@ -1,7 +1,7 @@
 import type Konva from 'konva';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import type { Point } from '../model/geometry.ts';
+import type { Point } from '../model/plane.ts';
 import type { Board } from '../model/board.ts';
 import { createPresenceList } from '../ui/presence-list.ts';
 import { createFollow } from './follow.ts';

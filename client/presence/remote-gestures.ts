@@ -1,6 +1,7 @@
 import { PRESENCE_TIMING, type PresenceGesture } from '../../shared/presence.ts';
 import type { Shape } from '../../shared/schema.ts';
-import type { Board, NewShape } from '../model/board.ts';
+import type { Board } from '../model/board.ts';
+import type { NewShape } from '../model/shape.ts';
 import { boundLinearIds, followedShapes } from '../model/bindings.ts';
 import { createEmitter } from '../model/emitter.ts';
 import { applyTransform } from '../model/transform.ts';
@@ -100,7 +101,7 @@ export function createRemoteGestures(options: RemoteGesturesOptions): RemoteGest
       }
       for (const id of entry.bound) nextWatched.add(id);
       for (const [id, shape] of changed) nextOverrides.set(id, shape);
-      for (const [id, shape] of followedShapes(board as Board, changed, entry.bound)) if (!nextOverrides.has(id)) nextOverrides.set(id, shape);
+      for (const [id, shape] of followedShapes(board, changed, entry.bound)) if (!nextOverrides.has(id)) nextOverrides.set(id, shape);
     }
     const touched = new Set<string>();
     for (const id of new Set([...overrides.keys(), ...nextOverrides.keys()])) if (overrides.get(id) !== nextOverrides.get(id)) touched.add(id);
@@ -134,7 +135,7 @@ export function createRemoteGestures(options: RemoteGesturesOptions): RemoteGest
         gesture.kind === 'move' || gesture.kind === 'transform'
           ? previous !== undefined && previous.idsKey === idsKey
             ? previous.bound
-            : boundLinearIds(board as Board, new Set(ids))
+            : boundLinearIds(board, new Set(ids))
           : [];
       tracked.set(peer.clientId, { gesture, idsKey, bound, lingerTimer: null });
     }

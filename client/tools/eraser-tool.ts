@@ -1,5 +1,5 @@
 import { shapeAt } from '../model/shape-at.ts';
-import type { Point } from '../model/geometry.ts';
+import type { Point } from '../model/plane.ts';
 import { cancelOnEscape, HIT_TOLERANCE_PX, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
 
 type EraserState = { name: 'idle' } | { name: 'erasing'; ids: Set<string>; last: Point };

@@ -1,5 +1,5 @@
 import type { Tool, ToolContext } from './tool.ts';
-import type { Point } from '../model/geometry.ts';
+import type { Point } from '../model/plane.ts';
 
 type HandState = { name: 'idle' } | { name: 'panning'; grip: Point };
 

@@ -1,7 +1,8 @@
 import type { Shape } from '../../shared/schema.ts';
 import type { NewShape, ShapePatch } from '../model/board.ts';
 import { boundLinearIds, followBindings, followedShapes, releasedBindings } from '../model/bindings.ts';
-import { shapeBounds, type Bounds, type Point } from '../model/geometry.ts';
+import { shapeBounds } from '../model/geometry.ts';
+import type { Bounds, Point } from '../model/plane.ts';
 import { shapeAt } from '../model/shape-at.ts';
 import { applyTransform, diffShape, unionBounds } from '../model/transform.ts';
 import type { GestureTransform } from '../../shared/presence.ts';

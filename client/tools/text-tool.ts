@@ -1,4 +1,5 @@
 import { newShapeId } from '../model/ids.ts';
+import { LINE_HEIGHT } from '../shapes/constants.ts';
 import { shapeAt } from '../model/shape-at.ts';
 import { createEditingTool } from './editing-tool.ts';
 import { HIT_TOLERANCE_PX, roundCoordinate, type Tool, type ToolContext } from './tool.ts';
@@ -24,7 +25,7 @@ export function createTextTool(ctx: ToolContext): Tool {
         type: 'text',
         // The click marks the middle of the first line, where the caret shows.
         x: roundCoordinate(event.x),
-        y: roundCoordinate(event.y - (style.fontSize * 1.25) / 2),
+        y: roundCoordinate(event.y - (style.fontSize * LINE_HEIGHT) / 2),
         rotation: 0,
         locked: false,
         text: '',

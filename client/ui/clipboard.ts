@@ -1,7 +1,7 @@
 import type { Board } from '../model/board.ts';
 import { isEditable } from './editable.ts';
 import { parseShapes, serializeShapes } from '../model/clipboard-data.ts';
-import type { Point } from '../model/geometry.ts';
+import type { Point } from '../model/plane.ts';
 import { newShapeId } from '../model/ids.ts';
 import type { Selection } from '../model/selection.ts';
 import type { ShapeStyle } from '../../shared/schema.ts';

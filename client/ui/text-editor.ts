@@ -1,9 +1,8 @@
 import { SHAPE_LIMITS } from '../../shared/schema.ts';
 import type { Camera } from '../model/camera.ts';
 import type { TextEditing, EditTarget, OutsideTextChange } from '../model/text-editing.ts';
-import { FONT_FAMILY, LINE_HEIGHT } from '../canvas/views/text-view.ts';
-import { STICKY_PADDING } from '../canvas/views/sticky-view.ts';
-import type { Point } from '../model/geometry.ts';
+import { FONT_FAMILY, LINE_HEIGHT, STICKY_PADDING } from '../shapes/constants.ts';
+import type { Point } from '../model/plane.ts';
 
 export interface TextEditorOptions {
   parent: HTMLElement;
@@ -43,6 +42,7 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
     style.top = `${at.y}px`;
     style.fontSize = `${shape.fontSize * scale}px`;
     style.fontFamily = FONT_FAMILY;
+    style.lineHeight = String(LINE_HEIGHT);
     style.color = shape.strokeColor;
     style.transform = shape.rotation !== 0 ? `rotate(${shape.rotation}deg)` : '';
     if (shape.type === 'sticky') {

@@ -1,6 +1,7 @@
 import Konva from 'konva';
 import type { LinearShape } from '../../../shared/schema.ts';
 import type { DistributiveOmit } from '../../model/board.ts';
+import { arrowheadSize } from '../../shapes/constants.ts';
 import { NODE_DEFAULTS, strokeAttrs } from './style.ts';
 import { placement, type ShapeView } from './view.ts';
 
@@ -14,8 +15,8 @@ const attrs = (shape: Linear) => ({
   points: shape.points,
   pointerAtBeginning: shape.startArrowhead,
   pointerAtEnding: shape.endArrowhead,
-  pointerLength: 6 + shape.strokeWidth * 3,
-  pointerWidth: 6 + shape.strokeWidth * 3,
+  pointerLength: arrowheadSize(shape.strokeWidth),
+  pointerWidth: arrowheadSize(shape.strokeWidth),
 });
 
 /** Lines and arrows: one Konva.Arrow, whose heads are simply off for a plain line. */

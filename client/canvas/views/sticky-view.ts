@@ -1,15 +1,12 @@
 import Konva from 'konva';
 import type { StickyShape } from '../../../shared/schema.ts';
 import type { DistributiveOmit } from '../../model/board.ts';
+import { FONT_FAMILY, LINE_HEIGHT, STICKY_CORNER_RADIUS, STICKY_PADDING } from '../../shapes/constants.ts';
 import { NODE_DEFAULTS } from './style.ts';
 import { TextNode } from './text-node.ts';
-import { FONT_FAMILY, LINE_HEIGHT } from './text-view.ts';
 import { placement, type ShapeView } from './view.ts';
 
 type Sticky = DistributiveOmit<StickyShape, 'index'>;
-
-/** Space between a note's edge and its text, in board units (the text editor uses the same). */
-export const STICKY_PADDING = 12;
 
 /** How a note's text is laid out in its card, at the card's origin (caret layout uses it too). */
 export const stickyLabelLayoutAttrs = (shape: Sticky) => ({
@@ -29,7 +26,7 @@ export const stickyView: ShapeView<Sticky, Konva.Group> = {
     const group = new Konva.Group({ listening: false });
     // No drop shadow: a blurred shadow per note is the dearest thing a 2D canvas draws, and a board
     // of notes would pay it on every pan and zoom frame.
-    group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'card', cornerRadius: 4 }));
+    group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'card', cornerRadius: STICKY_CORNER_RADIUS }));
     group.add(new TextNode({ ...NODE_DEFAULTS, name: 'label' }));
     this.update(group, shape, 'committed');
     return group;

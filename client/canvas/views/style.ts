@@ -1,4 +1,5 @@
 import type { ShapeStyle } from '../../../shared/schema.ts';
+import { dashArray, SEMI_FILL_ALPHA } from '../../shapes/constants.ts';
 
 /** Konva attributes for a shape's outline, shared by every view. */
 export function strokeAttrs(style: ShapeStyle): {
@@ -15,7 +16,7 @@ export function strokeAttrs(style: ShapeStyle): {
     stroke: style.strokeColor,
     strokeWidth: style.strokeWidth,
     strokeEnabled: style.strokeWidth > 0,
-    dash: dashPattern(style),
+    dash: dashArray(style),
     // A solid line skips setLineDash([]) on every draw of every shape.
     dashEnabled: style.dash !== 'solid',
     lineCap: 'round',
@@ -32,21 +33,7 @@ export function fillOf(style: ShapeStyle): string {
     case 'solid':
       return style.fillColor;
     case 'semi':
-      return withAlpha(style.fillColor, 0.5);
-  }
-}
-
-/** Dashes scale with the line so thick dashed lines still read as dashed. */
-function dashPattern(style: ShapeStyle): number[] {
-  const w = Math.max(1, style.strokeWidth);
-  switch (style.dash) {
-    case 'solid':
-      return [];
-    case 'dashed':
-      return [w * 4, w * 3];
-    case 'dotted':
-      // A zero-length dash with round caps draws a dot.
-      return [0, w * 2.5];
+      return withAlpha(style.fillColor, SEMI_FILL_ALPHA);
   }
 }
 

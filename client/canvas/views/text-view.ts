@@ -1,16 +1,12 @@
 import Konva from 'konva';
 import type { TextShape } from '../../../shared/schema.ts';
 import type { DistributiveOmit } from '../../model/board.ts';
+import { FONT_FAMILY, LINE_HEIGHT } from '../../shapes/constants.ts';
 import { NODE_DEFAULTS } from './style.ts';
 import { TextNode } from './text-node.ts';
 import { placement, type ShapeView } from './view.ts';
 
 type Text = DistributiveOmit<TextShape, 'index'>;
-
-export const FONT_FAMILY = 'ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-
-/** Line height of all text, as a multiple of the font size (the text editor uses the same). */
-export const LINE_HEIGHT = 1.25;
 
 /** How a text shape's text is laid out, apart from where it is placed (caret layout uses it too). */
 export const textLayoutAttrs = (shape: Text) => ({

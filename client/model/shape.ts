@@ -1,0 +1,26 @@
+import type { Shape } from '../../shared/schema.ts';
+
+/**
+ * The client's shape types, apart from the board that stores them: the board, the geometry, the
+ * bindings and the shape utils all speak of these, and none of them needs the others for it.
+ */
+
+/** `Omit` that keeps a union a union, so `NewShape` still narrows on `type`. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A shape of one type before it is placed in the z-order. */
+export type NewShapeOf<S extends Shape> = DistributiveOmit<S, 'index'>;
+
+/** A shape before it is placed in the z-order: the board picks its `index`. */
+export type NewShape = NewShapeOf<Shape>;
+
+/** Fields a command may change on an existing shape (never its id or type). */
+export type ShapePatch = Partial<DistributiveOmit<Shape, 'id' | 'type'>>;
+
+/** Where shapes can be looked up: the board, or anything holding shapes as it does. */
+export interface ShapeSource {
+  /** The shape with this id, if there is one. */
+  get(id: string): Shape | undefined;
+  /** Every shape in z-order (bottom first). */
+  ordered(): readonly Shape[];
+}
