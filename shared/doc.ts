@@ -14,7 +14,7 @@
 import * as Y from 'yjs';
 import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import { MIGRATION_ORIGIN } from './origins.ts';
-import { isValidIndex, readShape, shapeFields, SCHEMA_VERSION, SHAPE_LIMITS, type Shape, type ShapeProblem } from './schema.ts';
+import { isValidIndex, readShape, shapeDef, shapeFields, SCHEMA_VERSION, SHAPE_LIMITS, type Shape, type ShapeProblem } from './schema.ts';
 
 export const SHAPES_KEY = 'shapes';
 export const META_KEY = 'meta';
@@ -22,9 +22,11 @@ export const SCHEMA_VERSION_KEY = 'schemaVersion';
 
 export type ShapeMap = Y.Map<unknown>;
 
-/** The field holding the text of text and sticky shapes. */
+/** The field holding the text of the shape types that have text (see ShapeDef.text). */
 export const TEXT_FIELD = 'text';
-const TEXT_TYPES: ReadonlySet<unknown> = new Set(['text', 'sticky']);
+
+/** Whether shapes of this type keep a Y.Text under TEXT_FIELD. */
+const hasTextField = (type: unknown): boolean => shapeDef(type)?.text !== undefined;
 
 /** The top-level map of shapes. */
 export function getShapesMap(doc: Y.Doc): Y.Map<ShapeMap> {
@@ -93,7 +95,7 @@ export function readAllShapes(doc: Y.Doc, onProblem?: (problem: ShapeProblem) =>
 export function writeShape(doc: Y.Doc, shape: Shape): void {
   const entry = new Y.Map<unknown>();
   for (const [key, value] of Object.entries(shapeFields(shape))) {
-    entry.set(key, key === TEXT_FIELD && TEXT_TYPES.has(shape.type) && typeof value === 'string' ? new Y.Text(value) : value);
+    entry.set(key, key === TEXT_FIELD && hasTextField(shape.type) && typeof value === 'string' ? new Y.Text(value) : value);
   }
   getShapesMap(doc).set(shape.id, entry);
 }
@@ -117,7 +119,7 @@ export function updateShape(doc: Y.Doc, id: string, patch: Partial<Omit<Shape, '
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     // Text is edited in place, so whoever types into it at the same time keeps their characters.
-    if (key === TEXT_FIELD && typeof value === 'string' && TEXT_TYPES.has(entry.get('type'))) {
+    if (key === TEXT_FIELD && typeof value === 'string' && hasTextField(entry.get('type'))) {
       setTextField(entry, value);
       continue;
     }
@@ -163,23 +165,23 @@ export function topIndex(doc: Y.Doc): string | null {
   return max;
 }
 
-/** The Y.Text of a text or sticky shape, or null (no such shape, another type, or a plain string not migrated yet). */
+/** The Y.Text of a shape with text (text, sticky), or null (no such shape, a type without text, or a plain string not migrated yet). */
 export function shapeText(doc: Y.Doc, id: string): Y.Text | null {
   const entry = getShapesMap(doc).get(id);
-  if (!(entry instanceof Y.Map) || !TEXT_TYPES.has(entry.get('type'))) return null;
+  if (!(entry instanceof Y.Map) || !hasTextField(entry.get('type'))) return null;
   const text = entry.get(TEXT_FIELD);
   return text instanceof Y.Text ? text : null;
 }
 
 /**
- * Sets the text of a text or sticky shape as typed: only the characters that changed are deleted
- * and inserted (see textDiff), and a plain string becomes a Y.Text. `caret` (where the caret is
- * in `text` after the edit) places an insertion among equal characters where it was typed.
+ * Sets the text of a shape with text (text, sticky) as typed: only the characters that changed
+ * are deleted and inserted (see textDiff), and a plain string becomes a Y.Text. `caret` (where the
+ * caret is in `text` after the edit) places an insertion among equal characters where it was typed.
  * Call inside a transaction with a typed origin. False if there is no such text shape.
  */
 export function setShapeText(doc: Y.Doc, id: string, text: string, caret?: number): boolean {
   const entry = getShapesMap(doc).get(id);
-  if (!(entry instanceof Y.Map) || !TEXT_TYPES.has(entry.get('type'))) return false;
+  if (!(entry instanceof Y.Map) || !hasTextField(entry.get('type'))) return false;
   setTextField(entry, text, caret);
   return true;
 }
@@ -253,7 +255,7 @@ export function applyTextDiff(text: Y.Text, next: string, caret?: number): boole
 export function migrateStringTexts(doc: Y.Doc): number {
   const strings: ShapeMap[] = [];
   getShapesMap(doc).forEach((entry) => {
-    if (!(entry instanceof Y.Map) || !TEXT_TYPES.has(entry.get('type'))) return;
+    if (!(entry instanceof Y.Map) || !hasTextField(entry.get('type'))) return;
     const text = entry.get(TEXT_FIELD);
     if (typeof text === 'string' && text.length <= SHAPE_LIMITS.maxTextLength) strings.push(entry);
   });

@@ -5,8 +5,7 @@
  * the server's awareness size limit) accepts.
  */
 import type { TextAnchor } from './doc.ts';
-import { isValidShapeId } from './schema.ts';
-import { readShape, type Shape } from './schema.ts';
+import { isValidShapeId, readShape, shapeDef, type Shape } from './schema.ts';
 
 export interface PresenceUser {
   name: string;
@@ -370,9 +369,9 @@ function writeGesture(gesture: PresenceGesture | null): PresenceGesture | null {
   switch (gesture.kind) {
     case 'draw': {
       const { shape } = gesture;
-      if (shape.type === 'ink') return { kind: 'draw', shape: { ...shape, points: thinPoints(shape.points, 3, PRESENCE_LIMITS.maxGesturePoints) } };
-      if (shape.type === 'line' || shape.type === 'arrow') return { kind: 'draw', shape: { ...shape, points: thinPoints(shape.points, 2, PRESENCE_LIMITS.maxGesturePoints) } };
-      return gesture;
+      const stride = shapeDef(shape.type)?.pointStride;
+      if (stride === undefined || !('points' in shape)) return gesture;
+      return { kind: 'draw', shape: { ...shape, points: thinPoints(shape.points, stride, PRESENCE_LIMITS.maxGesturePoints) } };
     }
     case 'move':
       return { kind: 'move', ids: capIds(gesture.ids), dx: round(gesture.dx), dy: round(gesture.dy) };

@@ -1,9 +1,20 @@
 import { generateKeyBetween } from 'fractional-indexing';
+import { isValidShapeId, DASH_STYLES, DEFAULT_STYLE, FILL_STYLES, SHAPE_LIMITS, type ShapeBase, type ShapeDef, type ShapeStyle } from './shapes/base.ts';
+import { isFiniteNumber } from './shapes/fields.ts';
+import { arrowDef, type ArrowShape } from './shapes/arrow.ts';
+import { diamondDef, type DiamondShape } from './shapes/diamond.ts';
+import { ellipseDef, type EllipseShape } from './shapes/ellipse.ts';
+import { inkDef, type InkShape } from './shapes/ink.ts';
+import { lineDef, type LineShape } from './shapes/line.ts';
+import { rectDef, type RectShape } from './shapes/rect.ts';
+import { stickyDef, type StickyShape } from './shapes/sticky.ts';
+import { textDef, type TextShape } from './shapes/text.ts';
 
 /**
- * The board's shape schema: types, defaults and the validate-and-repair gate that every shape
- * read from a document, a file or the network passes through. Nothing here knows about Yjs;
- * shared/doc.ts maps these records onto the Y.Doc.
+ * The board's shape schema: the shape types, composed from their definitions in
+ * shared/shapes/<type>.ts, and the validate-and-repair gate that every shape read from a
+ * document, a file or the network passes through. Nothing here knows about Yjs; shared/doc.ts
+ * maps these records onto the Y.Doc.
  */
 
 /**
@@ -13,107 +24,45 @@ import { generateKeyBetween } from 'fractional-indexing';
  */
 export const SCHEMA_VERSION = 2;
 
-export const SHAPE_TYPES = ['rect', 'ellipse', 'diamond', 'ink', 'line', 'arrow', 'text', 'sticky'] as const;
-export type ShapeType = (typeof SHAPE_TYPES)[number];
+/** Every shape type, one definition each; a type is added here and in shared/shapes/. */
+export const SHAPE_DEFS = [rectDef, ellipseDef, diamondDef, inkDef, lineDef, arrowDef, textDef, stickyDef] as const;
 
-export const FILL_STYLES = ['none', 'semi', 'solid'] as const;
-export type FillStyle = (typeof FILL_STYLES)[number];
+type ShapeOfDef<D> = D extends ShapeDef<infer S> ? S : never;
 
-export const DASH_STYLES = ['solid', 'dashed', 'dotted'] as const;
-export type DashStyle = (typeof DASH_STYLES)[number];
+/** A shape of any type, as the gate returns it. */
+export type Shape = ShapeOfDef<(typeof SHAPE_DEFS)[number]>;
+export type ShapeType = Shape['type'];
 
-/** Style fields every shape carries; defaults fill in whatever a record leaves out. */
-export interface ShapeStyle {
-  strokeColor: string;
-  fillColor: string;
-  fillStyle: FillStyle;
-  strokeWidth: number;
-  dash: DashStyle;
-  /** 0 (invisible) to 1 (opaque). */
-  opacity: number;
-  fontSize: number;
-}
+export const SHAPE_TYPES: readonly ShapeType[] = SHAPE_DEFS.map((def) => def.type);
 
-/** Fields common to all shapes. `x`/`y` is the shape's origin on the board, `rotation` in degrees. */
-export interface ShapeBase extends ShapeStyle {
-  id: string;
-  x: number;
-  y: number;
-  rotation: number;
-  /** Fractional index (see shared/doc.ts): shapes are drawn in ascending order of it. */
-  index: string;
-  locked: boolean;
-}
+export { DASH_STYLES, DEFAULT_STYLE, FILL_STYLES, isValidShapeId, SHAPE_LIMITS };
+export type { DashStyle, FillStyle, OwnFields, ShapeBase, ShapeDef, ShapeStyle } from './shapes/base.ts';
+export type { ArrowShape, DiamondShape, EllipseShape, InkShape, LineShape, RectShape, StickyShape, TextShape };
+export type { BoxFields } from './shapes/box.ts';
+export type { LinearFields } from './shapes/linear.ts';
 
 /** Rectangle, ellipse and diamond: a box of `width` × `height` from the origin. */
-export interface BoxShape extends ShapeBase {
-  type: 'rect' | 'ellipse' | 'diamond';
-  width: number;
-  height: number;
-}
-
-/**
- * Freehand ink. `points` is a flat [x, y, pressure, x, y, pressure, …] array relative to the
- * origin, written once per stroke (an immutable value in the document, never edited point by point).
- */
-export interface InkShape extends ShapeBase {
-  type: 'ink';
-  points: number[];
-}
+export type BoxShape = RectShape | EllipseShape | DiamondShape;
 
 /** Line and arrow: `points` is a flat [x0, y0, x1, y1, …] array relative to the origin. */
-export interface LinearShape extends ShapeBase {
-  type: 'line' | 'arrow';
-  points: number[];
-  /** Id of the shape the start/end point is attached to, or null. */
-  startBinding: string | null;
-  endBinding: string | null;
-  startArrowhead: boolean;
-  endArrowhead: boolean;
+export type LinearShape = LineShape | ArrowShape;
+
+const DEFS: ReadonlyMap<string, ShapeDef<Shape>> = new Map(SHAPE_DEFS.map((def) => [def.type, def as ShapeDef<Shape>]));
+
+/** The definition of a shape type, or undefined for a type this version does not know. */
+export function shapeDef(type: unknown): ShapeDef<Shape> | undefined {
+  return typeof type === 'string' ? DEFS.get(type) : undefined;
 }
 
-/**
- * Text placed on the board; `width` 0 means "as wide as the text". In the document `text` is a
- * Y.Text (shared/doc.ts); records, files and the clipboard carry it as a plain string.
- */
-export interface TextShape extends ShapeBase {
-  type: 'text';
-  text: string;
-  width: number;
+/** True for shapes whose type has text (a Y.Text under `text` in the document). */
+export function hasText<T extends { type: string }>(shape: T): shape is Extract<T, { text: string }> {
+  return DEFS.get(shape.type)?.text !== undefined;
 }
 
-/** A coloured note with text inside a box; `text` is stored as for TextShape. */
-export interface StickyShape extends ShapeBase {
-  type: 'sticky';
-  text: string;
-  width: number;
-  height: number;
+/** True for shapes whose ends can be attached to other shapes (lines and arrows). */
+export function hasBoundEnds<T extends { type: string }>(shape: T): shape is Extract<T, { startBinding: string | null }> {
+  return DEFS.get(shape.type)?.boundEnds === true;
 }
-
-export type Shape = BoxShape | InkShape | LinearShape | TextShape | StickyShape;
-
-/** Limits that keep one record from making every client slow; checked by readShape. */
-export const SHAPE_LIMITS = {
-  maxCoordinate: 1e7,
-  maxSize: 1e6,
-  maxPoints: 30_000,
-  maxTextLength: 20_000,
-  maxIdLength: 64,
-  maxIndexLength: 256,
-  maxStrokeWidth: 100,
-  minFontSize: 4,
-  maxFontSize: 400,
-} as const;
-
-export const DEFAULT_STYLE: Readonly<ShapeStyle> = Object.freeze({
-  strokeColor: '#1e1e1e',
-  fillColor: '#a5d8ff',
-  fillStyle: 'none',
-  strokeWidth: 2,
-  dash: 'solid',
-  opacity: 1,
-  fontSize: 20,
-});
 
 /** Why a record was refused; the gate returns this instead of throwing. */
 export interface ShapeProblem {
@@ -124,7 +73,6 @@ export interface ShapeProblem {
 export type ReadShapeResult = { ok: true; shape: Shape } | { ok: false; problem: ShapeProblem };
 
 const COLOR_PATTERN = /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$|^transparent$/;
-const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 const INDEX_PATTERN = /^[0-9A-Za-z]+$/;
 
 /**
@@ -139,15 +87,6 @@ export function isValidIndex(index: unknown): index is string {
   } catch {
     return false;
   }
-}
-
-/** True if `id` may name a shape: 1–64 URL-safe characters. */
-export function isValidShapeId(id: unknown): id is string {
-  return typeof id === 'string' && id.length > 0 && id.length <= SHAPE_LIMITS.maxIdLength && ID_PATTERN.test(id);
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
 }
 
 function pickEnum<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
@@ -175,32 +114,6 @@ function readStyle(record: Record<string, unknown>): ShapeStyle {
   };
 }
 
-function readPoints(value: unknown, stride: number, minPoints: number): number[] | string {
-  if (!Array.isArray(value)) return 'points is not an array';
-  if (value.length % stride !== 0) return `points length ${value.length} is not a multiple of ${stride}`;
-  if (value.length / stride < minPoints) return `needs at least ${minPoints} points`;
-  if (value.length / stride > SHAPE_LIMITS.maxPoints) return `more than ${SHAPE_LIMITS.maxPoints} points`;
-  for (const n of value) {
-    if (!isFiniteNumber(n) || Math.abs(n) > SHAPE_LIMITS.maxCoordinate) return 'points holds a non-finite or out-of-range number';
-  }
-  return value as number[];
-}
-
-function readSize(record: Record<string, unknown>, key: 'width' | 'height'): number | string {
-  const value = record[key];
-  if (!isFiniteNumber(value) || value < 0 || value > SHAPE_LIMITS.maxSize) return `${key} is missing or out of range`;
-  return value;
-}
-
-function readText(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > SHAPE_LIMITS.maxTextLength) return null;
-  return value;
-}
-
-function readBinding(value: unknown): string | null {
-  return isValidShapeId(value) ? value : null;
-}
-
 /**
  * The one gate for shapes: turns an untrusted record (a Y.Map's JSON, an imported file entry)
  * into a Shape, repairing style fields and refusing records whose geometry or type is broken.
@@ -212,7 +125,8 @@ export function readShape(id: unknown, input: unknown): ReadShapeResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail('record is not an object');
   const record = input as Record<string, unknown>;
   const type = record.type;
-  if (typeof type !== 'string' || !(SHAPE_TYPES as readonly string[]).includes(type)) return fail(`unknown type ${JSON.stringify(type)}`);
+  const def = shapeDef(type);
+  if (def === undefined) return fail(`unknown type ${JSON.stringify(type)}`);
   for (const key of ['x', 'y'] as const) {
     const value = record[key];
     if (!isFiniteNumber(value) || Math.abs(value) > SHAPE_LIMITS.maxCoordinate) return fail(`${key} is missing or out of range`);
@@ -228,54 +142,9 @@ export function readShape(id: unknown, input: unknown): ReadShapeResult {
     locked: record.locked === true,
     ...readStyle(record),
   };
-  switch (type as ShapeType) {
-    case 'rect':
-    case 'ellipse':
-    case 'diamond': {
-      const width = readSize(record, 'width');
-      const height = readSize(record, 'height');
-      if (typeof width === 'string') return fail(width);
-      if (typeof height === 'string') return fail(height);
-      return { ok: true, shape: { ...base, type: type as BoxShape['type'], width, height } };
-    }
-    case 'ink': {
-      const points = readPoints(record.points, 3, 1);
-      if (typeof points === 'string') return fail(points);
-      return { ok: true, shape: { ...base, type: 'ink', points } };
-    }
-    case 'line':
-    case 'arrow': {
-      const points = readPoints(record.points, 2, 2);
-      if (typeof points === 'string') return fail(points);
-      return {
-        ok: true,
-        shape: {
-          ...base,
-          type: type as LinearShape['type'],
-          points,
-          startBinding: readBinding(record.startBinding),
-          endBinding: readBinding(record.endBinding),
-          startArrowhead: typeof record.startArrowhead === 'boolean' ? record.startArrowhead : false,
-          endArrowhead: typeof record.endArrowhead === 'boolean' ? record.endArrowhead : type === 'arrow',
-        },
-      };
-    }
-    case 'text': {
-      const text = readText(record.text);
-      if (text === null) return fail('text is missing or too long');
-      const width = isFiniteNumber(record.width) ? Math.min(SHAPE_LIMITS.maxSize, Math.max(0, record.width)) : 0;
-      return { ok: true, shape: { ...base, type: 'text', text, width } };
-    }
-    case 'sticky': {
-      const text = readText(record.text);
-      if (text === null) return fail('text is missing or too long');
-      const width = readSize(record, 'width');
-      const height = readSize(record, 'height');
-      if (typeof width === 'string') return fail(width);
-      if (typeof height === 'string') return fail(height);
-      return { ok: true, shape: { ...base, type: 'sticky', text, width, height } };
-    }
-  }
+  const own = def.read(record);
+  if (typeof own === 'string') return fail(own);
+  return { ok: true, shape: { ...base, type: def.type, ...own } as Shape };
 }
 
 /** The stored fields of a shape (everything but its id, which is the key in the shapes map). */

@@ -1,0 +1,15 @@
+import type { ShapeBase, ShapeDef } from './base.ts';
+import { readLinear, type LinearFields } from './linear.ts';
+
+/** An arrow: a line whose end has an arrowhead unless a record says otherwise. */
+export interface ArrowShape extends ShapeBase, LinearFields {
+  type: 'arrow';
+}
+
+export const arrowDef: ShapeDef<ArrowShape> = {
+  type: 'arrow',
+  pointStride: 2,
+  boundEnds: true,
+  read: (record) => readLinear(record, true),
+  example: { points: [0, 0, 80, 50, 160, 10], startBinding: null, endBinding: null, startArrowhead: false, endArrowhead: true },
+};

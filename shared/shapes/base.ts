@@ -1,0 +1,92 @@
+/**
+ * What every shape has, whatever its type: the fields, their limits and defaults, and the
+ * contract each type's definition (shared/shapes/<type>.ts) fulfils for the schema gate.
+ */
+
+export const FILL_STYLES = ['none', 'semi', 'solid'] as const;
+export type FillStyle = (typeof FILL_STYLES)[number];
+
+export const DASH_STYLES = ['solid', 'dashed', 'dotted'] as const;
+export type DashStyle = (typeof DASH_STYLES)[number];
+
+/** Style fields every shape carries; defaults fill in whatever a record leaves out. */
+export interface ShapeStyle {
+  strokeColor: string;
+  fillColor: string;
+  fillStyle: FillStyle;
+  strokeWidth: number;
+  dash: DashStyle;
+  /** 0 (invisible) to 1 (opaque). */
+  opacity: number;
+  fontSize: number;
+}
+
+/** Fields common to all shapes. `x`/`y` is the shape's origin on the board, `rotation` in degrees. */
+export interface ShapeBase extends ShapeStyle {
+  id: string;
+  x: number;
+  y: number;
+  rotation: number;
+  /** Fractional index (see shared/doc.ts): shapes are drawn in ascending order of it. */
+  index: string;
+  locked: boolean;
+}
+
+/** Limits that keep one record from making every client slow; checked by readShape. */
+export const SHAPE_LIMITS = {
+  maxCoordinate: 1e7,
+  maxSize: 1e6,
+  maxPoints: 30_000,
+  maxTextLength: 20_000,
+  maxIdLength: 64,
+  maxIndexLength: 256,
+  maxStrokeWidth: 100,
+  minFontSize: 4,
+  maxFontSize: 400,
+} as const;
+
+export const DEFAULT_STYLE: Readonly<ShapeStyle> = Object.freeze({
+  strokeColor: '#1e1e1e',
+  fillColor: '#a5d8ff',
+  fillStyle: 'none',
+  strokeWidth: 2,
+  dash: 'solid',
+  opacity: 1,
+  fontSize: 20,
+});
+
+/** The fields a shape type adds to those every shape has. */
+export type OwnFields<S extends ShapeBase> = Omit<S, keyof ShapeBase | 'type'>;
+
+/**
+ * One shape type as the schema knows it. The gate (readShape in shared/schema.ts) checks the
+ * fields every shape has and hands the record to its type's `read` for the rest.
+ */
+export interface ShapeDef<S extends ShapeBase & { type: string }> {
+  readonly type: S['type'];
+  /**
+   * The type's own fields from an untrusted record: what can be repaired is (defaults for
+   * missing flags, clamped numbers), and a string says why the record is refused (broken
+   * geometry, missing text). Never throws.
+   */
+  read(record: Readonly<Record<string, unknown>>): OwnFields<S> | string;
+  /** A typical shape's own fields: documentation for bot authors, and what the conformance suite tests with. */
+  readonly example: OwnFields<S>;
+  /**
+   * Set for types with text: it is the `text` field, a Y.Text in the document (shared/doc.ts).
+   * `keepBlank` says whether a shape whose text is blank still shows something (a note's card),
+   * or is nothing (a text), which editors then delete rather than leave on the board.
+   */
+  readonly text?: { readonly keepBlank: boolean };
+  /** Set for types whose `points` is a flat array: how many numbers make one point. */
+  readonly pointStride?: number;
+  /** True for types whose ends can be attached to shapes (`startBinding`, `endBinding`). */
+  readonly boundEnds?: boolean;
+}
+
+const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** True if `id` may name a shape: 1–64 URL-safe characters. */
+export function isValidShapeId(id: unknown): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= SHAPE_LIMITS.maxIdLength && ID_PATTERN.test(id);
+}
