@@ -1,36 +1,19 @@
-import { CHAR_WIDTH, LINE_HEIGHT } from '../shapes/constants.ts';
-import { inkSize } from './ink.ts';
-import { distanceToPolyline, pointsBounds, rotate, type Bounds, type Point } from './plane.ts';
+import { shapeUtil } from '../shapes/registry.ts';
+import { rotate, type Bounds, type Point } from './plane.ts';
 import type { NewShape } from './shape.ts';
 
 /**
  * Board-space geometry of shapes, without a canvas: bounds for the selection outline and hit
  * tests for the select tool. Every view draws a shape from its origin (x, y) and rotates it
- * about that origin, so the same local geometry holds here.
+ * about that origin, so each type's util answers in that frame and this turns the answer onto
+ * the board.
  */
 
 export { rotate, type Bounds, type Point } from './plane.ts';
 
 /** The shape's extent in its own unrotated coordinates, stroke included. */
 export function localBounds(shape: NewShape): Bounds {
-  const pad = shape.strokeWidth / 2;
-  switch (shape.type) {
-    case 'rect':
-    case 'ellipse':
-    case 'diamond':
-    case 'sticky':
-      return { x: -pad, y: -pad, width: shape.width + 2 * pad, height: shape.height + 2 * pad };
-    case 'ink':
-      return pointsBounds(shape.points, 3, inkSize(shape.strokeWidth) / 2);
-    case 'line':
-    case 'arrow':
-      // Arrowheads reach a little past the end points.
-      return pointsBounds(shape.points, 2, pad + (shape.startArrowhead || shape.endArrowhead ? shape.strokeWidth * 4 : 0));
-    case 'text': {
-      const size = textSize(shape.text, shape.fontSize);
-      return { x: 0, y: 0, width: shape.width > 0 ? shape.width : size.width, height: size.height };
-    }
-  }
+  return shapeUtil(shape).localBounds(shape);
 }
 
 /** The axis-aligned box around the shape on the board, rotation included. */
@@ -52,39 +35,5 @@ export function shapeBounds(shape: NewShape): Bounds {
 
 /** True if `point` (board space) is on the shape, within `tolerance` board units. */
 export function hitShape(shape: NewShape, point: Point, tolerance: number): boolean {
-  const p = rotate({ x: point.x - shape.x, y: point.y - shape.y }, -shape.rotation);
-  const pad = shape.strokeWidth / 2 + tolerance;
-  switch (shape.type) {
-    case 'rect':
-    case 'sticky':
-      return p.x >= -pad && p.y >= -pad && p.x <= shape.width + pad && p.y <= shape.height + pad;
-    case 'ellipse': {
-      const rx = shape.width / 2 + pad;
-      const ry = shape.height / 2 + pad;
-      const nx = (p.x - shape.width / 2) / rx;
-      const ny = (p.y - shape.height / 2) / ry;
-      return nx * nx + ny * ny <= 1;
-    }
-    case 'diamond': {
-      const rx = shape.width / 2 + pad;
-      const ry = shape.height / 2 + pad;
-      return Math.abs(p.x - shape.width / 2) / rx + Math.abs(p.y - shape.height / 2) / ry <= 1;
-    }
-    case 'ink':
-      return distanceToPolyline(p, shape.points, 3) <= inkSize(shape.strokeWidth) / 2 + tolerance;
-    case 'line':
-    case 'arrow':
-      return distanceToPolyline(p, shape.points, 2) <= pad;
-    case 'text': {
-      const b = localBounds(shape);
-      return p.x >= b.x - tolerance && p.y >= b.y - tolerance && p.x <= b.x + b.width + tolerance && p.y <= b.y + b.height + tolerance;
-    }
-  }
-}
-
-/** Approximate size of a text block. */
-export function textSize(text: string, fontSize: number): { width: number; height: number } {
-  const lines = text.split('\n');
-  const longest = Math.max(1, ...lines.map((line) => line.length));
-  return { width: longest * fontSize * CHAR_WIDTH, height: lines.length * fontSize * LINE_HEIGHT };
+  return shapeUtil(shape).hitTest(shape, rotate({ x: point.x - shape.x, y: point.y - shape.y }, -shape.rotation), tolerance);
 }

@@ -15,6 +15,11 @@ export interface Bounds {
   height: number;
 }
 
+/** Rounds a board coordinate to what is worth storing (1/100 of a unit). */
+export function roundCoordinate(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
 /** `p` turned about the origin by `degrees` (clockwise on screen, as Konva rotates). */
 export function rotate(p: Point, degrees: number): Point {
   if (degrees === 0) return p;

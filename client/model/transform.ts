@@ -1,7 +1,7 @@
 import type { NewShape, ShapePatch } from './shape.ts';
 import { shapeBounds } from './geometry.ts';
-import type { Bounds, Point } from './plane.ts';
-import { SHAPE_LIMITS } from '../../shared/schema.ts';
+import { roundCoordinate, type Bounds, type Point } from './plane.ts';
+import { shapeUtil } from '../shapes/registry.ts';
 import type { GestureTransform } from '../../shared/presence.ts';
 
 /**
@@ -25,34 +25,16 @@ export function unionBounds(shapes: Iterable<NewShape>): Bounds | null {
   return minX === Infinity ? null : { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
 }
 
-const round = (n: number): number => Math.round(n * 100) / 100;
-
-/** Smallest side a resize leaves, in board units, so a shape never collapses to nothing. */
-const MIN_SIDE = 1;
+const round = roundCoordinate;
 
 /**
- * The shape scaled by (sx, sy) about the board point `anchor`. Boxes, notes and text change size;
- * ink and lines scale their points; text scales its font with the height.
+ * The shape scaled by (sx, sy) about the board point `anchor`: its origin moves, and its type's
+ * util scales the rest (boxes and notes change size, ink and lines scale their points, text
+ * scales its font with the height).
  */
 export function scaleShape<S extends NewShape>(shape: S, anchor: Point, sx: number, sy: number): S {
-  const x = round(anchor.x + (shape.x - anchor.x) * sx);
-  const y = round(anchor.y + (shape.y - anchor.y) * sy);
-  switch (shape.type) {
-    case 'rect':
-    case 'ellipse':
-    case 'diamond':
-    case 'sticky':
-      return { ...shape, x, y, width: round(Math.max(MIN_SIDE, shape.width * sx)), height: round(Math.max(MIN_SIDE, shape.height * sy)) };
-    case 'ink':
-      return { ...shape, x, y, points: shape.points.map((n, i) => (i % 3 === 0 ? round(n * sx) : i % 3 === 1 ? round(n * sy) : n)) };
-    case 'line':
-    case 'arrow':
-      return { ...shape, x, y, points: shape.points.map((n, i) => round(i % 2 === 0 ? n * sx : n * sy)) };
-    case 'text': {
-      const fontSize = round(Math.min(SHAPE_LIMITS.maxFontSize, Math.max(SHAPE_LIMITS.minFontSize, shape.fontSize * sy)));
-      return { ...shape, x, y, fontSize, width: shape.width > 0 ? round(Math.max(MIN_SIDE, shape.width * sx)) : 0 };
-    }
-  }
+  const scaled = shapeUtil(shape).resize(shape, sx, sy) as S;
+  return { ...scaled, x: round(anchor.x + (shape.x - anchor.x) * sx), y: round(anchor.y + (shape.y - anchor.y) * sy) };
 }
 
 /** The shape turned by `degrees` about the board point `center` (it rotates about its own origin). */

@@ -1,10 +1,10 @@
 import type { StickyShape, TextShape } from '../../../shared/schema.ts';
-import type { DistributiveOmit } from '../../model/board.ts';
-import { stickyLabelLayoutAttrs } from './sticky-view.ts';
+import type { NewShapeOf } from '../../model/shape.ts';
+import { stickyLabelLayoutAttrs } from '../../shapes/sticky/sticky-view.ts';
+import { textLayoutAttrs } from '../../shapes/text/text-view.ts';
 import { TextNode } from './text-node.ts';
-import { textLayoutAttrs } from './text-view.ts';
 
-type TextLike = DistributiveOmit<TextShape, 'index'> | DistributiveOmit<StickyShape, 'index'>;
+type TextLike = NewShapeOf<TextShape> | NewShapeOf<StickyShape>;
 
 /** A box in a shape's own coordinates: origin at the shape's (x, y), before its rotation. */
 export interface TextBox {

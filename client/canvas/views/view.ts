@@ -1,5 +1,5 @@
 import type Konva from 'konva';
-import type { NewShape } from '../../model/board.ts';
+import type { NewShape } from '../../model/shape.ts';
 
 /** What a view draws into: a layer takes only shapes and groups. */
 export type ShapeNode = Konva.Shape | Konva.Group;

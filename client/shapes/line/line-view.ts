@@ -1,11 +1,11 @@
 import Konva from 'konva';
 import type { LinearShape } from '../../../shared/schema.ts';
-import type { DistributiveOmit } from '../../model/board.ts';
-import { arrowheadSize } from '../../shapes/constants.ts';
-import { NODE_DEFAULTS, strokeAttrs } from './style.ts';
-import { placement, type ShapeView } from './view.ts';
+import type { NewShapeOf } from '../../model/shape.ts';
+import { arrowheadSize } from '../constants.ts';
+import { NODE_DEFAULTS, strokeAttrs } from '../../canvas/views/style.ts';
+import { placement, type ShapeView } from '../../canvas/views/view.ts';
 
-type Linear = DistributiveOmit<LinearShape, 'index'>;
+type Linear = NewShapeOf<LinearShape>;
 
 const attrs = (shape: Linear) => ({
   ...placement(shape),
@@ -20,7 +20,7 @@ const attrs = (shape: Linear) => ({
 });
 
 /** Lines and arrows: one Konva.Arrow, whose heads are simply off for a plain line. */
-export const linearView: ShapeView<Linear, Konva.Arrow> = {
+export const lineView: ShapeView<Linear, Konva.Arrow> = {
   create: (shape) => new Konva.Arrow({ ...NODE_DEFAULTS, ...attrs(shape) }),
   update: (node, shape) => void node.setAttrs(attrs(shape)),
 };

@@ -1,11 +1,11 @@
 import Konva from 'konva';
 import type { InkShape } from '../../../shared/schema.ts';
-import type { DistributiveOmit } from '../../model/board.ts';
-import { inkOutline } from '../../model/ink.ts';
-import { NODE_DEFAULTS } from './style.ts';
-import { placement, type RenderMode, type ShapeView } from './view.ts';
+import type { NewShapeOf } from '../../model/shape.ts';
+import { inkOutline } from './ink-outline.ts';
+import { NODE_DEFAULTS } from '../../canvas/views/style.ts';
+import { placement, type RenderMode, type ShapeView } from '../../canvas/views/view.ts';
 
-type Ink = DistributiveOmit<InkShape, 'index'>;
+type Ink = NewShapeOf<InkShape>;
 
 /**
  * Ink is a filled outline (perfect-freehand turns points and pressure into a polygon), drawn

@@ -1,10 +1,10 @@
 import Konva from 'konva';
-import type { BoxShape } from '../../../shared/schema.ts';
-import type { DistributiveOmit } from '../../model/board.ts';
-import { fillOf, NODE_DEFAULTS, strokeAttrs } from './style.ts';
-import { placement, type ShapeView } from './view.ts';
+import type { RectShape } from '../../../shared/schema.ts';
+import type { NewShapeOf } from '../../model/shape.ts';
+import { fillOf, NODE_DEFAULTS, strokeAttrs } from '../../canvas/views/style.ts';
+import { placement, type ShapeView } from '../../canvas/views/view.ts';
 
-type Rect = DistributiveOmit<BoxShape, 'index'>;
+type Rect = NewShapeOf<RectShape>;
 
 const attrs = (shape: Rect) => ({ ...placement(shape), ...strokeAttrs(shape), fill: fillOf(shape), width: shape.width, height: shape.height });
 

@@ -1,12 +1,12 @@
 import Konva from 'konva';
 import type { StickyShape } from '../../../shared/schema.ts';
-import type { DistributiveOmit } from '../../model/board.ts';
-import { FONT_FAMILY, LINE_HEIGHT, STICKY_CORNER_RADIUS, STICKY_PADDING } from '../../shapes/constants.ts';
-import { NODE_DEFAULTS } from './style.ts';
-import { TextNode } from './text-node.ts';
-import { placement, type ShapeView } from './view.ts';
+import type { NewShapeOf } from '../../model/shape.ts';
+import { FONT_FAMILY, LINE_HEIGHT, STICKY_CORNER_RADIUS, STICKY_PADDING } from '../constants.ts';
+import { NODE_DEFAULTS } from '../../canvas/views/style.ts';
+import { TextNode } from '../../canvas/views/text-node.ts';
+import { placement, type ShapeView } from '../../canvas/views/view.ts';
 
-type Sticky = DistributiveOmit<StickyShape, 'index'>;
+type Sticky = NewShapeOf<StickyShape>;
 
 /** How a note's text is laid out in its card, at the card's origin (caret layout uses it too). */
 export const stickyLabelLayoutAttrs = (shape: Sticky) => ({

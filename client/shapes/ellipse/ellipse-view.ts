@@ -1,10 +1,10 @@
 import Konva from 'konva';
-import type { BoxShape } from '../../../shared/schema.ts';
-import type { DistributiveOmit } from '../../model/board.ts';
-import { fillOf, NODE_DEFAULTS, strokeAttrs } from './style.ts';
-import { placement, type ShapeView } from './view.ts';
+import type { EllipseShape } from '../../../shared/schema.ts';
+import type { NewShapeOf } from '../../model/shape.ts';
+import { fillOf, NODE_DEFAULTS, strokeAttrs } from '../../canvas/views/style.ts';
+import { placement, type ShapeView } from '../../canvas/views/view.ts';
 
-type Ellipse = DistributiveOmit<BoxShape, 'index'>;
+type Ellipse = NewShapeOf<EllipseShape>;
 
 // Konva centres an ellipse on its position; the negative offset puts the box's corner at the
 // shape's origin instead, so rotation and bounds work like every other shape.

@@ -1,12 +1,12 @@
 import Konva from 'konva';
 import type { TextShape } from '../../../shared/schema.ts';
-import type { DistributiveOmit } from '../../model/board.ts';
-import { FONT_FAMILY, LINE_HEIGHT } from '../../shapes/constants.ts';
-import { NODE_DEFAULTS } from './style.ts';
-import { TextNode } from './text-node.ts';
-import { placement, type ShapeView } from './view.ts';
+import type { NewShapeOf } from '../../model/shape.ts';
+import { FONT_FAMILY, LINE_HEIGHT } from '../constants.ts';
+import { NODE_DEFAULTS } from '../../canvas/views/style.ts';
+import { TextNode } from '../../canvas/views/text-node.ts';
+import { placement, type ShapeView } from '../../canvas/views/view.ts';
 
-type Text = DistributiveOmit<TextShape, 'index'>;
+type Text = NewShapeOf<TextShape>;
 
 /** How a text shape's text is laid out, apart from where it is placed (caret layout uses it too). */
 export const textLayoutAttrs = (shape: Text) => ({

@@ -1,0 +1,30 @@
+import type { Shape } from '../../shared/schema.ts';
+import type { Bounds, Point } from '../model/plane.ts';
+import type { NewShapeOf } from '../model/shape.ts';
+import type { ShapeView } from '../canvas/views/view.ts';
+
+/**
+ * Everything the client knows about one shape type, as one object per type
+ * (client/shapes/<type>/), listed in client/shapes/registry.ts. The renderer, the geometry, the
+ * select tool, the exporters and the rest ask the registry for a shape's util and never switch
+ * on a type name. Every util works in the shape's own frame: origin at (x, y), before its
+ * rotation; placing, turning and fading a shape is done once, for every type, by its callers.
+ */
+export interface ShapeUtil<S extends Shape = Shape> {
+  /** The record type it answers for (shared/shapes/<type>.ts). */
+  readonly type: S['type'];
+  /** The shape's extent in its own frame, stroke and arrowheads included. */
+  localBounds(shape: NewShapeOf<S>): Bounds;
+  /** Whether `point`, in the shape's own frame, is on the shape or within `tolerance` of it. */
+  hitTest(shape: NewShapeOf<S>, point: Point, tolerance: number): boolean;
+  /**
+   * The shape with its own geometry scaled by (sx, sy) about its origin, for a resize: sizes,
+   * points or font. The caller moves the origin; rotation needs nothing of a type (every shape
+   * turns about its origin by its `rotation`).
+   */
+  resize(shape: NewShapeOf<S>, sx: number, sy: number): NewShapeOf<S>;
+  /** How the canvas draws it (a Konva node per shape). */
+  readonly view: ShapeView<NewShapeOf<S>>;
+  /** The shape as SVG elements in its own frame; the exporter places, turns and fades them. */
+  toSvg(shape: NewShapeOf<S>): string;
+}
