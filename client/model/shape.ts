@@ -14,6 +14,9 @@ export type NewShapeOf<S extends Shape> = DistributiveOmit<S, 'index'>;
 /** A shape before it is placed in the z-order: the board picks its `index`. */
 export type NewShape = NewShapeOf<Shape>;
 
+/** A shape of a type with text (text, sticky: see ShapeDef.text), before it is placed. */
+export type NewTextShape = Extract<NewShape, { text: string }>;
+
 /** Fields a command may change on an existing shape (never its id or type). */
 export type ShapePatch = Partial<DistributiveOmit<Shape, 'id' | 'type'>>;
 

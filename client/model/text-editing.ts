@@ -1,14 +1,24 @@
 import type * as Y from 'yjs';
 import { setShapeText, shapeText, textAnchor } from '../../shared/doc.ts';
 import type { PresenceTyping } from '../../shared/presence.ts';
-import type { StickyShape, TextShape } from '../../shared/schema.ts';
-import { ReadOnlyError, type Board, type DistributiveOmit } from './board.ts';
+import { hasText, shapeDef, type Shape } from '../../shared/schema.ts';
+import { ReadOnlyError, type Board } from './board.ts';
 import { createEmitter } from './emitter.ts';
 import { markTyping } from './history.ts';
+import type { NewTextShape } from './shape.ts';
 import { mapIndexThroughDelta, type TextDelta } from './text-delta.ts';
 
-/** A text or sticky being typed into: a new one (not in the document yet) or an existing one. */
-export type EditTarget = { isNew: boolean; shape: DistributiveOmit<TextShape, 'index'> | DistributiveOmit<StickyShape, 'index'> };
+/** A shape with text being typed into: a new one (not in the document yet) or an existing one. */
+export type EditTarget = { isNew: boolean; shape: NewTextShape };
+
+/** Whether a shape whose text is blank is still something (a note's card) rather than nothing (a text): see ShapeDef.text. */
+const keepsBlank = (shape: Pick<Shape, 'type'>): boolean => shapeDef(shape.type)?.text?.keepBlank === true;
+
+/** The text of the stored shape `id`, if it is there and has text. */
+const storedText = (board: Board, id: string): string | undefined => {
+  const shape = board.get(id);
+  return shape !== undefined && hasText(shape) ? shape.text : undefined;
+};
 
 /** The text being edited was changed by someone else (or by this user's undo) while it was open. */
 export interface OutsideTextChange {
@@ -147,7 +157,10 @@ export function createTextEditing(board: Board): TextEditing {
     watch();
     // A text put in place whole, not typed (someone else migrating the same string at once, a
     // bot writing a string): the editor shows it as it is now.
-    if (!writing) replacedBy(watched?.text.toString() ?? (board.get(target.shape.id) as TextShape | StickyShape).text);
+    if (!writing) {
+      const now = watched?.text.toString() ?? storedText(board, target.shape.id);
+      if (now !== undefined) replacedBy(now);
+    }
   });
 
   const setText = (text: string, caret?: number): void => {
@@ -155,7 +168,7 @@ export function createTextEditing(board: Board): TextEditing {
     if (editing === null) return;
     editing.shape.text = text;
     if (editing.isNew) {
-      if (text.trim() === '' && editing.shape.type === 'text') return;
+      if (text.trim() === '' && !keepsBlank(editing.shape)) return;
       // The first keystroke adds the shape, and is the start of the first burst: one undo takes
       // back the shape with what was typed in that burst.
       if (!type(() => board.addShape({ ...editing.shape, text }))) return set(null);
@@ -181,7 +194,7 @@ export function createTextEditing(board: Board): TextEditing {
     text() {
       if (target === null) return '';
       if (target.isNew) return target.shape.text;
-      return watched?.text.toString() ?? (board.get(target.shape.id) as TextShape | StickyShape | undefined)?.text ?? target.shape.text;
+      return watched?.text.toString() ?? storedText(board, target.shape.id) ?? target.shape.text;
     },
     setText,
     setSelection(anchor, head) {
@@ -201,12 +214,11 @@ export function createTextEditing(board: Board): TextEditing {
       const { shape, isNew } = editing;
       if (isNew) {
         // A note keeps its card even with nothing typed; a text with nothing typed was never added.
-        if (shape.type === 'sticky') board.addShape({ ...shape, text: typed ?? shape.text });
+        if (keepsBlank(shape)) board.addShape({ ...shape, text: typed ?? shape.text });
         return;
       }
-      const stored = board.get(shape.id);
       // Read the document, not what this page typed: someone else may be typing into it too.
-      if (stored?.type === 'text' && stored.text.trim() === '') board.deleteShapes([shape.id]);
+      if (!keepsBlank(shape) && storedText(board, shape.id)?.trim() === '') board.deleteShapes([shape.id]);
     },
     cancel() {
       if (target !== null) set(null);

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import { textAnchorIndex } from '../../shared/doc.ts';
-import type { Shape } from '../../shared/schema.ts';
+import { hasText, type Shape } from '../../shared/schema.ts';
 import { createFrameScheduler } from '../canvas/frame-scheduler.ts';
 import { layoutText, type TextBox } from '../canvas/views/text-layout.ts';
 import type { Peer, Peers } from './peers.ts';
@@ -55,7 +55,7 @@ export function createRemoteCarets(options: {
     const typing = peer.presence.typing;
     if (typing === undefined) return null;
     const shape = board.get(typing.id);
-    if (shape === undefined || (shape.type !== 'text' && shape.type !== 'sticky')) return null;
+    if (shape === undefined || !hasText(shape)) return null;
     const head = textAnchorIndex(doc, typing.id, typing.head);
     const anchor = textAnchorIndex(doc, typing.id, typing.anchor);
     if (head === null) return null;

@@ -1,3 +1,4 @@
+import type Konva from 'konva';
 import type { Shape } from '../../shared/schema.ts';
 import type { Bounds, Point } from '../model/plane.ts';
 import type { NewShapeOf } from '../model/shape.ts';
@@ -27,4 +28,26 @@ export interface ShapeUtil<S extends Shape = Shape> {
   readonly view: ShapeView<NewShapeOf<S>>;
   /** The shape as SVG elements in its own frame; the exporter places, turns and fades them. */
   toSvg(shape: NewShapeOf<S>): string;
+  /** For types with text (the shared definition says which): how it is laid out and edited. */
+  readonly text?: ShapeText<S>;
+}
+
+/** Where the in-place text editor sits over a shape, in screen pixels, from the shape's origin. */
+export interface EditorBox {
+  width: number;
+  height: number;
+  padding: number;
+  /** A CSS background, or '' for none. */
+  background: string;
+}
+
+/** The text of a type that has some. */
+export interface ShapeText<S extends Shape> {
+  /**
+   * How the text is laid out in the shape's own frame: the Konva.Text attributes its view draws
+   * with, so carets and selections laid out from them land on the characters drawn.
+   */
+  layout(shape: NewShapeOf<S>): Konva.TextConfig;
+  /** The editor's box at zoom `scale` while `value` is typed into the shape. */
+  editorBox(shape: NewShapeOf<S>, value: string, scale: number): EditorBox;
 }

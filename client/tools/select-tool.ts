@@ -1,4 +1,4 @@
-import type { Shape } from '../../shared/schema.ts';
+import { hasText, type Shape } from '../../shared/schema.ts';
 import type { NewShape, ShapePatch } from '../model/board.ts';
 import { boundLinearIds, followBindings, followedShapes, releasedBindings } from '../model/bindings.ts';
 import { shapeBounds } from '../model/geometry.ts';
@@ -145,7 +145,7 @@ export function createSelectTool(ctx: ToolContext): Tool {
     pointerDown(event) {
       if (startHandleGesture(event)) return;
       const hit = shapeAt(ctx.board, event, HIT_TOLERANCE_PX / event.scale);
-      if (hit !== null && (hit.type === 'text' || hit.type === 'sticky') && lastClick?.id === hit.id && event.time - lastClick.time < DOUBLE_CLICK_MS) {
+      if (hit !== null && hasText(hit) && lastClick?.id === hit.id && event.time - lastClick.time < DOUBLE_CLICK_MS) {
         lastClick = null;
         ctx.selection.set([hit.id]);
         ctx.editing.begin({ isNew: false, shape: hit });

@@ -1,3 +1,4 @@
+import { hasText } from '../../shared/schema.ts';
 import { newShapeId } from '../model/ids.ts';
 import { LINE_HEIGHT } from '../shapes/constants.ts';
 import { shapeAt } from '../model/shape-at.ts';
@@ -12,7 +13,7 @@ import { HIT_TOLERANCE_PX, roundCoordinate, type Tool, type ToolContext } from '
 export function createTextTool(ctx: ToolContext): Tool {
   return createEditingTool(ctx, 'text', (event) => {
     const hit = shapeAt(ctx.board, event, HIT_TOLERANCE_PX / event.scale);
-    if (hit !== null && (hit.type === 'text' || hit.type === 'sticky')) {
+    if (hit !== null && hasText(hit)) {
       ctx.editing.begin({ isNew: false, shape: hit });
       return;
     }

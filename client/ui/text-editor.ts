@@ -1,7 +1,8 @@
 import { SHAPE_LIMITS } from '../../shared/schema.ts';
 import type { Camera } from '../model/camera.ts';
 import type { TextEditing, EditTarget, OutsideTextChange } from '../model/text-editing.ts';
-import { FONT_FAMILY, LINE_HEIGHT, STICKY_PADDING } from '../shapes/constants.ts';
+import { FONT_FAMILY, LINE_HEIGHT } from '../shapes/constants.ts';
+import { shapeUtil } from '../shapes/registry.ts';
 import type { Point } from '../model/plane.ts';
 
 export interface TextEditorOptions {
@@ -45,21 +46,14 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
     style.lineHeight = String(LINE_HEIGHT);
     style.color = shape.strokeColor;
     style.transform = shape.rotation !== 0 ? `rotate(${shape.rotation}deg)` : '';
-    if (shape.type === 'sticky') {
-      style.width = `${shape.width * scale}px`;
-      style.height = `${shape.height * scale}px`;
-      style.padding = `${STICKY_PADDING * scale}px`;
-      style.background = shape.fillColor;
-      area.dataset.kind = 'sticky';
-    } else {
-      const lines = area.value.split('\n');
-      const longest = Math.max(2, ...lines.map((line) => line.length + 1));
-      style.width = shape.width > 0 ? `${shape.width * scale}px` : `${longest * 0.62 * shape.fontSize * scale}px`;
-      style.height = `${lines.length * LINE_HEIGHT * shape.fontSize * scale + 4}px`;
-      style.padding = '0';
-      style.background = '';
-      area.dataset.kind = 'text';
-    }
+    // Its type's util says where the text goes in the shape; the stylesheet styles each kind.
+    const box = shapeUtil(shape).text?.editorBox(shape, area.value, scale);
+    if (box === undefined) return;
+    style.width = `${box.width}px`;
+    style.height = `${box.height}px`;
+    style.padding = box.padding === 0 ? '0' : `${box.padding}px`;
+    style.background = box.background;
+    area.dataset.kind = shape.type;
   };
 
   const show = (target: EditTarget | null): void => {

@@ -1,10 +1,6 @@
-import type { StickyShape, TextShape } from '../../../shared/schema.ts';
-import type { NewShapeOf } from '../../model/shape.ts';
-import { stickyLabelLayoutAttrs } from '../../shapes/sticky/sticky-view.ts';
-import { textLayoutAttrs } from '../../shapes/text/text-view.ts';
+import type { NewTextShape } from '../../model/shape.ts';
+import { shapeUtil } from '../../shapes/registry.ts';
 import { TextNode } from './text-node.ts';
-
-type TextLike = NewShapeOf<TextShape> | NewShapeOf<StickyShape>;
 
 /** A box in a shape's own coordinates: origin at the shape's (x, y), before its rotation. */
 export interface TextBox {
@@ -23,12 +19,18 @@ export interface TextLayout {
 }
 
 /**
- * Lays a shape's text out with the very node and attributes its view draws with (Konva wraps a
- * note's lines at words, and drops the spaces it wraps at), so a caret drawn from this lands on
- * the character it names, wherever the lines break.
+ * Lays a shape's text out with the very node and attributes its view draws with (its util's
+ * `text.layout`; Konva wraps a note's lines at words, and drops the spaces it wraps at), so a
+ * caret drawn from this lands on the character it names, wherever the lines break.
  */
-export function layoutText(shape: TextLike): TextLayout {
-  const node = new TextNode(shape.type === 'sticky' ? stickyLabelLayoutAttrs(shape) : textLayoutAttrs(shape));
+export function layoutText(shape: NewTextShape): TextLayout {
+  const text = shapeUtil(shape).text;
+  if (text === undefined) throw new Error(`shapes of type ${shape.type} have no text to lay out`);
+  return layoutNode(new TextNode(text.layout(shape)));
+}
+
+/** Where the characters of a laid-out text node are. */
+function layoutNode(node: TextNode): TextLayout {
   const text = node.text();
   const lines = node.textArr;
   const padding = node.padding();

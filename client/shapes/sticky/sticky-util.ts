@@ -3,7 +3,7 @@ import { svgNumber, svgText } from '../../export/svg-markup.ts';
 import { boxBounds, boxContains, boxResize } from '../box.ts';
 import { CHAR_WIDTH, STICKY_CORNER_RADIUS, STICKY_PADDING } from '../constants.ts';
 import type { ShapeUtil } from '../shape-util.ts';
-import { stickyView } from './sticky-view.ts';
+import { stickyLabelLayoutAttrs, stickyView } from './sticky-view.ts';
 
 /** Greedy word wrap by estimated width, as a note wraps its text on the canvas. */
 function wrap(text: string, width: number, fontSize: number): string[] {
@@ -38,5 +38,10 @@ export const stickyUtil: ShapeUtil<StickyShape> = {
       `<rect width="${svgNumber(shape.width)}" height="${svgNumber(shape.height)}" rx="${STICKY_CORNER_RADIUS}" fill="${shape.fillColor}"/>` +
       svgText(lines, STICKY_PADDING, STICKY_PADDING, shape.fontSize, shape.strokeColor)
     );
+  },
+  text: {
+    layout: stickyLabelLayoutAttrs,
+    // The editor covers the card, its text where the card's is.
+    editorBox: (shape, _value, scale) => ({ width: shape.width * scale, height: shape.height * scale, padding: STICKY_PADDING * scale, background: shape.fillColor }),
   },
 };

@@ -6,7 +6,12 @@ import { SHAPE_LIMITS } from '../../../shared/schema.ts';
 import { MIN_SIDE } from '../box.ts';
 import { CHAR_WIDTH, LINE_HEIGHT } from '../constants.ts';
 import type { ShapeUtil } from '../shape-util.ts';
-import { textView } from './text-view.ts';
+import { textLayoutAttrs, textView } from './text-view.ts';
+
+/** The editor's estimate of a character's width, a little over CHAR_WIDTH so that the caret never wraps. */
+const EDITOR_CHAR_WIDTH = 0.62;
+/** Extra editor height, in screen pixels, so the last line's descenders are not cut. */
+const EDITOR_SLACK_PX = 4;
 
 /** Approximate size of a text block, until text is measured (issue 3). */
 export function textSize(text: string, fontSize: number): { width: number; height: number } {
@@ -34,4 +39,18 @@ export const textUtil: ShapeUtil<TextShape> = {
   },
   view: textView,
   toSvg: (shape) => svgText(shape.text.split('\n'), 0, 0, shape.fontSize, shape.strokeColor),
+  text: {
+    layout: textLayoutAttrs,
+    editorBox(shape, value, scale) {
+      // As wide as the longest line typed so far and a little more, so the caret has room.
+      const lines = value.split('\n');
+      const longest = Math.max(2, ...lines.map((line) => line.length + 1));
+      return {
+        width: shape.width > 0 ? shape.width * scale : longest * EDITOR_CHAR_WIDTH * shape.fontSize * scale,
+        height: lines.length * LINE_HEIGHT * shape.fontSize * scale + EDITOR_SLACK_PX,
+        padding: 0,
+        background: '',
+      };
+    },
+  },
 };
