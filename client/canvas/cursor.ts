@@ -1,25 +1,12 @@
-import type { Toolbox } from '../tools/toolbox.ts';
-import type { ToolId } from '../tools/tool.ts';
+import type { Toolbox, ToolId } from '../tools/toolbox.ts';
+import { TOOL_CATALOG } from '../ui/tool-catalog.ts';
 
-const CURSORS: Record<ToolId, string> = {
-  select: 'default',
-  hand: 'grab',
-  pen: 'crosshair',
-  rectangle: 'crosshair',
-  ellipse: 'crosshair',
-  diamond: 'crosshair',
-  line: 'crosshair',
-  arrow: 'crosshair',
-  text: 'text',
-  sticky: 'copy',
-  eraser: 'cell',
-  laser: 'crosshair',
-};
+const CURSORS: ReadonlyMap<ToolId, string> = new Map(TOOL_CATALOG.map((tool) => [tool.id, tool.cursor]));
 
 /** Shows the active tool's cursor over the board. */
 export function createCursor(element: HTMLElement, toolbox: Toolbox): { close(): void } {
   const show = (id: ToolId): void => {
-    element.style.cursor = CURSORS[id];
+    element.style.cursor = CURSORS.get(id) ?? 'default';
   };
   show(toolbox.active);
   const off = toolbox.onChange(show);

@@ -15,6 +15,9 @@ import { textUtil } from './text/text-util.ts';
  */
 export const SHAPE_UTILS = [inkUtil, rectUtil, ellipseUtil, diamondUtil, lineUtil, arrowUtil, textUtil, stickyUtil] as const;
 
+/** The ids of the tools the shape types bring ('pen', 'rectangle', …). */
+export type ShapeToolId = (typeof SHAPE_UTILS)[number]['tool']['id'];
+
 /** A shape type the schema knows and the client has no util for: the two registries disagree. */
 export class UnknownShapeTypeError extends Error {
   readonly code = 'unknown-shape-type';

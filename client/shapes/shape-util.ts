@@ -3,6 +3,7 @@ import type { Shape } from '../../shared/schema.ts';
 import type { Bounds, Point } from '../model/plane.ts';
 import type { NewShapeOf } from '../model/shape.ts';
 import type { ShapeView } from '../canvas/views/view.ts';
+import type { ShapeToolContext, Tool, ToolEntry } from '../tools/tool.ts';
 
 /**
  * Everything the client knows about one shape type, as one object per type
@@ -11,7 +12,7 @@ import type { ShapeView } from '../canvas/views/view.ts';
  * on a type name. Every util works in the shape's own frame: origin at (x, y), before its
  * rotation; placing, turning and fading a shape is done once, for every type, by its callers.
  */
-export interface ShapeUtil<S extends Shape = Shape> {
+export interface ShapeUtil<S extends Shape = Shape, ToolIdT extends string = string> {
   /** The record type it answers for (shared/shapes/<type>.ts). */
   readonly type: S['type'];
   /** The shape's extent in its own frame, stroke and arrowheads included. */
@@ -30,6 +31,14 @@ export interface ShapeUtil<S extends Shape = Shape> {
   toSvg(shape: NewShapeOf<S>): string;
   /** For types with text (the shared definition says which): how it is laid out and edited. */
   readonly text?: ShapeText<S>;
+  /** The tool that makes shapes of this type, with its toolbar entry, icon, key and cursor. */
+  readonly tool: ShapeTool<ToolIdT>;
+}
+
+/** The tool of a shape type: how it appears, and the state machine that draws the shape. */
+export interface ShapeTool<Id extends string = string> extends ToolEntry {
+  readonly id: Id;
+  create(ctx: ShapeToolContext): Tool;
 }
 
 /** Where the in-place text editor sits over a shape, in screen pixels, from the shape's origin. */

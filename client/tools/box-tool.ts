@@ -1,14 +1,14 @@
 import type { BoxShape } from '../../shared/schema.ts';
-import type { DistributiveOmit } from '../model/board.ts';
+import type { NewShapeOf } from '../model/shape.ts';
 import { createDragShapeTool } from './drag-shape-tool.ts';
-import { MIN_BOX_PX, roundCoordinate, type BoardPointerEvent, type Tool, type ToolContext, type ToolId } from './tool.ts';
+import { MIN_BOX_PX, roundCoordinate, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
 
 /**
- * Rectangle, ellipse and diamond: idle → pointing → dragging → idle. The box follows the pointer in the
+ * The tool of a box type (rectangle, ellipse, diamond), with tool id `id`: idle → pointing → dragging → idle. The box follows the pointer in the
  * draft from any drag direction (Shift makes it square) and is written once, on pointer up.
  */
-export function createBoxTool(ctx: ToolContext, id: Extract<ToolId, 'rectangle' | 'ellipse' | 'diamond'>, type: BoxShape['type']): Tool {
-  const toShape = (shapeId: string, origin: BoardPointerEvent, event: BoardPointerEvent): DistributiveOmit<BoxShape, 'index'> => {
+export function createBoxTool(ctx: ToolContext, id: string, type: BoxShape['type']): Tool {
+  const toShape = (shapeId: string, origin: BoardPointerEvent, event: BoardPointerEvent): NewShapeOf<BoxShape> => {
     let dx = event.x - origin.x;
     let dy = event.y - origin.y;
     if (event.shiftKey) {

@@ -1,6 +1,6 @@
-import type { NewShape } from '../model/board.ts';
+import type { NewShape } from '../model/shape.ts';
 import { newShapeId } from '../model/ids.ts';
-import { cancelOnEscape, type BoardPointerEvent, type Tool, type ToolContext, type ToolId } from './tool.ts';
+import { cancelOnEscape, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
 
 type DragShapeState =
   | { name: 'idle' }
@@ -22,7 +22,7 @@ export interface DragShape {
  * once, on pointer up; a press released before it was a drag, or a drag that ends tiny, makes
  * nothing.
  */
-export function createDragShapeTool(ctx: ToolContext, id: ToolId, shape: DragShape): Tool {
+export function createDragShapeTool(ctx: ToolContext, id: string, shape: DragShape): Tool {
   let state: DragShapeState = { name: 'idle' };
 
   return {

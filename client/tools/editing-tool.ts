@@ -1,12 +1,12 @@
-import { cancelOnEscape, type BoardPointerEvent, type Tool, type ToolContext, type ToolId } from './tool.ts';
+import { cancelOnEscape, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
 
 /**
- * Text and sticky note: idle → (click) → editing → idle. A click while editing only finishes the
+ * The tool of a type with text (text, sticky note): idle → (click) → editing → idle. A click while editing only finishes the
  * edit; any other click goes to `place`, which starts editing (a new shape, or one clicked on).
  * Typing happens in the text editor, which writes each keystroke to the document as it is typed
  * (one undo step per burst of typing); Enter, Escape or a click elsewhere finishes.
  */
-export function createEditingTool(ctx: ToolContext, id: Extract<ToolId, 'text' | 'sticky'>, place: (event: BoardPointerEvent) => void): Tool {
+export function createEditingTool(ctx: ToolContext, id: string, place: (event: BoardPointerEvent) => void): Tool {
   return {
     id,
     get state() {

@@ -1,18 +1,27 @@
 import type { LinearShape } from '../../shared/schema.ts';
-import type { DistributiveOmit } from '../model/board.ts';
-import { shapeAt } from '../model/shape-at.ts';
+import type { NewShapeOf } from '../model/shape.ts';
 import { createDragShapeTool } from './drag-shape-tool.ts';
-import { HIT_TOLERANCE_PX, MIN_BOX_PX, roundCoordinate, type BoardPointerEvent, type Tool, type ToolContext, type ToolId } from './tool.ts';
+import { HIT_TOLERANCE_PX, MIN_BOX_PX, roundCoordinate, type BoardPointerEvent, type ShapeToolContext, type Tool } from './tool.ts';
 
 /** Shift snaps the angle to multiples of this many degrees. */
 const SNAP_DEGREES = 15;
 
+/** What makes one line-like tool differ from another. */
+export interface LinearToolOptions {
+  type: LinearShape['type'];
+  /** Whether ends dropped on a shape are attached to it. */
+  bindsEnds: boolean;
+  /** Whether the line drawn has an arrowhead at its end. */
+  endArrowhead: boolean;
+}
+
 /**
- * Line and arrow: idle → pointing → dragging → idle, drawn from press to release and written once.
- * An arrow's ends dropped on a shape bind to it, so the arrow follows when that shape moves.
+ * The tool of a line-like type (line, arrow), with tool id `id`: idle → pointing → dragging →
+ * idle, drawn from press to release and written once. With `bindsEnds` (the arrow), an end
+ * dropped on a shape binds to it, so the line follows when that shape moves.
  */
-export function createLinearTool(ctx: ToolContext, id: Extract<ToolId, 'line' | 'arrow'>): Tool {
-  const type: LinearShape['type'] = id;
+export function createLinearTool(ctx: ShapeToolContext, id: string, options: LinearToolOptions): Tool {
+  const { type } = options;
 
   const endPoint = (origin: BoardPointerEvent, event: BoardPointerEvent): { dx: number; dy: number } => {
     const dx = event.x - origin.x;
@@ -25,11 +34,12 @@ export function createLinearTool(ctx: ToolContext, id: Extract<ToolId, 'line' | 
   };
 
   // Only the shape written on release binds; the draft does not look for shapes under its ends.
-  const toShape = (shapeId: string, origin: BoardPointerEvent, event: BoardPointerEvent, bind: boolean): DistributiveOmit<LinearShape, 'index'> => {
+  const toShape = (shapeId: string, origin: BoardPointerEvent, event: BoardPointerEvent, final: boolean): NewShapeOf<LinearShape> => {
     const { dx, dy } = endPoint(origin, event);
     const tolerance = HIT_TOLERANCE_PX / event.scale;
-    const startBinding = bind && type === 'arrow' ? (shapeAt(ctx.board, origin, tolerance)?.id ?? null) : null;
-    const endTarget = bind && type === 'arrow' ? shapeAt(ctx.board, { x: origin.x + dx, y: origin.y + dy }, tolerance) : null;
+    const bind = final && options.bindsEnds;
+    const startBinding = bind ? (ctx.shapeAt(origin, tolerance)?.id ?? null) : null;
+    const endTarget = bind ? ctx.shapeAt({ x: origin.x + dx, y: origin.y + dy }, tolerance) : null;
     return {
       ...ctx.style(),
       id: shapeId,
@@ -42,7 +52,7 @@ export function createLinearTool(ctx: ToolContext, id: Extract<ToolId, 'line' | 
       startBinding,
       endBinding: endTarget?.id ?? null,
       startArrowhead: false,
-      endArrowhead: type === 'arrow',
+      endArrowhead: options.endArrowhead,
     };
   };
 

@@ -1,7 +1,6 @@
 import type { Selection } from '../model/selection.ts';
 import type { AccessMode } from '../sync/access-mode.ts';
-import type { ToolId } from './tool.ts';
-import type { Toolbox } from './toolbox.ts';
+import type { Toolbox, ToolId } from './toolbox.ts';
 
 /** The tools a view-only page keeps: they look around and point, and never write to the board. */
 export const VIEW_TOOLS: ReadonlySet<ToolId> = new Set<ToolId>(['hand', 'laser']);

@@ -1,14 +1,13 @@
-import type { ShapeStyle } from '../../shared/schema.ts';
+import type { Shape, ShapeStyle } from '../../shared/schema.ts';
 import type { Board } from '../model/board.ts';
 import type { Camera } from '../model/camera.ts';
 import type { Laser } from '../model/laser.ts';
 import type { TextEditing } from '../model/text-editing.ts';
 import type { Draft } from '../model/draft.ts';
+import type { Point } from '../model/plane.ts';
 import type { Selection } from '../model/selection.ts';
 
-/** The tools of the toolbar; ids double as `data-tool` values in the DOM. */
-export const TOOL_IDS = ['select', 'hand', 'pen', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'text', 'sticky', 'eraser', 'laser'] as const;
-export type ToolId = (typeof TOOL_IDS)[number];
+export { roundCoordinate } from '../model/plane.ts';
 
 /** A pointer event already turned into board coordinates; tools never see the DOM or the canvas. */
 export interface BoardPointerEvent {
@@ -45,9 +44,33 @@ export interface ToolContext {
   style(): ShapeStyle;
 }
 
+/**
+ * What the tool of a shape type may touch (client/shapes/<type>/): the tool context, and what
+ * the toolbox answers from the shape registry, which those tools are listed in and so cannot
+ * import.
+ */
+export interface ShapeToolContext extends ToolContext {
+  /** The topmost unlocked shape under `point` (board units), within `tolerance`, or null. */
+  shapeAt(point: Point, tolerance: number): Shape | null;
+}
+
+/** How a tool appears: its toolbar button, the key that picks it and its cursor over the board. */
+export interface ToolEntry {
+  /** The tool's id; doubles as its button's `data-tool` value in the DOM. */
+  id: string;
+  label: string;
+  /** The shortcut, as `KeyboardEvent.key` lower-cased. */
+  key: string;
+  /** Inner SVG markup on a 24×24 grid, stroked with currentColor. */
+  icon: string;
+  /** The CSS cursor over the board while the tool is active. */
+  cursor: string;
+}
+
 /** A tool is a small state machine driven by board-space pointer events. */
 export interface Tool {
-  readonly id: ToolId;
+  /** Its id in the toolbox (see ToolId in toolbox.ts). */
+  readonly id: string;
   /** Name of the current state, e.g. 'idle', 'pointing', 'dragging'. */
   readonly state: string;
   pointerDown(event: BoardPointerEvent): void;
@@ -75,8 +98,3 @@ export const DRAG_THRESHOLD_PX = 3;
 export const MIN_BOX_PX = 2;
 /** How far from a shape, in screen pixels, a click still hits it. */
 export const HIT_TOLERANCE_PX = 4;
-
-/** Rounds a board coordinate to what is worth storing (1/100 of a unit). */
-export function roundCoordinate(value: number): number {
-  return Math.round(value * 100) / 100;
-}

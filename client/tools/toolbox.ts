@@ -1,14 +1,17 @@
-import { createBoxTool } from './box-tool.ts';
 import { createEraserTool } from './eraser-tool.ts';
 import { createHandTool } from './hand-tool.ts';
 import { createLaserTool } from './laser-tool.ts';
-import { createLinearTool } from './linear-tool.ts';
-import { createPenTool } from './pen-tool.ts';
 import { createSelectTool } from './select-tool.ts';
-import { createStickyTool } from './sticky-tool.ts';
-import { createTextTool } from './text-tool.ts';
 import { createEmitter } from '../model/emitter.ts';
-import type { BoardKeyEvent, BoardPointerEvent, Tool, ToolContext, ToolId } from './tool.ts';
+import { shapeAt } from '../model/shape-at.ts';
+import { SHAPE_UTILS, type ShapeToolId } from '../shapes/registry.ts';
+import type { BoardKeyEvent, BoardPointerEvent, ShapeToolContext, Tool, ToolContext } from './tool.ts';
+
+/** The tools that make no shape of their own, around the shape types' tools (client/shapes/registry.ts). */
+export type BaseToolId = 'select' | 'hand' | 'eraser' | 'laser';
+
+/** Every tool of the toolbar; ids double as `data-tool` values in the DOM. */
+export type ToolId = BaseToolId | ShapeToolId;
 
 /** Holds the tools, knows which one is active and routes input to it. */
 export interface Toolbox {
@@ -26,17 +29,14 @@ export interface Toolbox {
 }
 
 export function createToolbox(ctx: ToolContext, initial: ToolId = 'select'): Toolbox {
+  // The shape types' tools cannot import the geometry (it asks the registry they are listed
+  // in); the toolbox answers for it.
+  const shapeCtx: ShapeToolContext = { ...ctx, shapeAt: (point, tolerance) => shapeAt(ctx.board, point, tolerance) };
+  const shapeTools = Object.fromEntries(SHAPE_UTILS.map((util) => [util.tool.id, util.tool.create(shapeCtx)])) as Record<ShapeToolId, Tool>;
   const tools: Record<ToolId, Tool> = {
     select: createSelectTool(ctx),
     hand: createHandTool(ctx),
-    pen: createPenTool(ctx),
-    rectangle: createBoxTool(ctx, 'rectangle', 'rect'),
-    ellipse: createBoxTool(ctx, 'ellipse', 'ellipse'),
-    diamond: createBoxTool(ctx, 'diamond', 'diamond'),
-    line: createLinearTool(ctx, 'line'),
-    arrow: createLinearTool(ctx, 'arrow'),
-    text: createTextTool(ctx),
-    sticky: createStickyTool(ctx),
+    ...shapeTools,
     eraser: createEraserTool(ctx),
     laser: createLaserTool(ctx),
   };

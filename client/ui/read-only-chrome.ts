@@ -1,6 +1,6 @@
 import type { AccessMode } from '../sync/access-mode.ts';
 import { VIEW_TOOLS } from '../tools/read-only-toolbox.ts';
-import type { ToolId } from '../tools/tool.ts';
+import type { ToolId } from '../tools/toolbox.ts';
 
 export interface ReadOnlyChromeOptions {
   access: Pick<AccessMode, 'readOnly' | 'onChange'>;

@@ -13,7 +13,8 @@ import { createCamera } from '../../client/model/camera.ts';
 import { createTextEditing } from '../../client/model/text-editing.ts';
 import { createLaser } from '../../client/model/laser.ts';
 import { createToolbox } from '../../client/tools/toolbox.ts';
-import type { BoardPointerEvent, ToolId } from '../../client/tools/tool.ts';
+import type { BoardPointerEvent } from '../../client/tools/tool.ts';
+import type { ToolId } from '../../client/tools/toolbox.ts';
 
 export function createToolHarness(initialTool: ToolId = 'select') {
   const doc = new Y.Doc();

@@ -18,7 +18,7 @@ import type { NewShape } from '../../client/model/board.ts';
 import { watchPermissionDenied } from '../../client/sync/permission-denied.ts';
 import { createReadOnlyToolbox } from '../../client/tools/read-only-toolbox.ts';
 import type { Toolbox } from '../../client/tools/toolbox.ts';
-import type { ToolId } from '../../client/tools/tool.ts';
+import type { ToolId } from '../../client/tools/toolbox.ts';
 import { READ_ONLY_REASON } from '../../shared/protocol.ts';
 import { connectClient } from '../helpers/client.ts';
 import { startTestServer } from '../helpers/server.ts';

@@ -9,7 +9,7 @@ import { restyleSelection } from '../../client/tools/actions/restyle.ts';
 import { parseShapes, serializeShapes } from '../../client/model/clipboard-data.ts';
 import { matchesCombo } from '../../client/ui/keymap.ts';
 import { selectionHandles } from '../../client/model/selection-handles.ts';
-import type { ToolId } from '../../client/tools/tool.ts';
+import type { ToolId } from '../../client/tools/toolbox.ts';
 import { addRect, createToolHarness, onlyShape } from '../helpers/tool-harness.ts';
 
 /** The tool harness plus the local user's undo history. */

@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { DEFAULT_STYLE } from '../../shared/schema.ts';
 import { LOCAL_ORIGIN, REMOTE_ORIGIN } from '../../shared/origins.ts';
 import { createBoard } from '../../client/model/board.ts';
-import type { ToolId } from '../../client/tools/tool.ts';
+import type { ToolId } from '../../client/tools/toolbox.ts';
 import { addRect, createToolHarness, onlyShape } from '../helpers/tool-harness.ts';
 
 const setup = createToolHarness;

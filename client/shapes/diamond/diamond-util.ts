@@ -2,10 +2,11 @@ import type { DiamondShape } from '../../../shared/schema.ts';
 import { svgFill, svgNumber, svgStroke } from '../../export/svg-markup.ts';
 import { boxBounds, boxResize } from '../box.ts';
 import type { ShapeUtil } from '../shape-util.ts';
+import { diamondTool } from './diamond-tool.ts';
 import { diamondCorners, diamondView } from './diamond-view.ts';
 
 /** Diamond through the middles of its box's sides: it hits inside the diamond grown by half the stroke and the tolerance. */
-export const diamondUtil: ShapeUtil<DiamondShape> = {
+export const diamondUtil: ShapeUtil<DiamondShape, 'diamond'> = {
   type: 'diamond',
   localBounds: boxBounds,
   hitTest(shape, p, tolerance) {
@@ -15,4 +16,5 @@ export const diamondUtil: ShapeUtil<DiamondShape> = {
   resize: boxResize,
   view: diamondView,
   toSvg: (shape) => `<polygon points="${diamondCorners(shape).map(svgNumber).join(' ')}" ${svgStroke(shape)} ${svgFill(shape)}/>`,
+  tool: diamondTool,
 };

@@ -2,10 +2,11 @@ import type { EllipseShape } from '../../../shared/schema.ts';
 import { svgFill, svgNumber, svgStroke } from '../../export/svg-markup.ts';
 import { boxBounds, boxResize } from '../box.ts';
 import type { ShapeUtil } from '../shape-util.ts';
+import { ellipseTool } from './ellipse-tool.ts';
 import { ellipseView } from './ellipse-view.ts';
 
 /** Ellipse inscribed in its box: it hits inside the ellipse grown by half the stroke and the tolerance. */
-export const ellipseUtil: ShapeUtil<EllipseShape> = {
+export const ellipseUtil: ShapeUtil<EllipseShape, 'ellipse'> = {
   type: 'ellipse',
   localBounds: boxBounds,
   hitTest(shape, p, tolerance) {
@@ -20,4 +21,5 @@ export const ellipseUtil: ShapeUtil<EllipseShape> = {
     const [rx, ry] = [svgNumber(shape.width / 2), svgNumber(shape.height / 2)];
     return `<ellipse cx="${rx}" cy="${ry}" rx="${rx}" ry="${ry}" ${svgStroke(shape)} ${svgFill(shape)}/>`;
   },
+  tool: ellipseTool,
 };

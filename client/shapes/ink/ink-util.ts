@@ -2,6 +2,7 @@ import type { InkShape } from '../../../shared/schema.ts';
 import { svgNumber } from '../../export/svg-markup.ts';
 import { distanceToPolyline, pointsBounds, roundCoordinate } from '../../model/plane.ts';
 import type { ShapeUtil } from '../shape-util.ts';
+import { inkTool } from './ink-tool.ts';
 import { inkOutline, inkSize } from './ink-outline.ts';
 import { inkView } from './ink-view.ts';
 
@@ -19,7 +20,7 @@ function inkPath(outline: number[][]): string {
 }
 
 /** Freehand ink: a filled outline around its points, as wide as a full-pressure stroke for bounds and hits. */
-export const inkUtil: ShapeUtil<InkShape> = {
+export const inkUtil: ShapeUtil<InkShape, 'pen'> = {
   type: 'ink',
   localBounds: (shape) => pointsBounds(shape.points, 3, inkSize(shape.strokeWidth) / 2),
   hitTest: (shape, p, tolerance) => distanceToPolyline(p, shape.points, 3) <= inkSize(shape.strokeWidth) / 2 + tolerance,
@@ -27,4 +28,5 @@ export const inkUtil: ShapeUtil<InkShape> = {
   resize: (shape, sx, sy) => ({ ...shape, points: shape.points.map((n, i) => (i % 3 === 0 ? roundCoordinate(n * sx) : i % 3 === 1 ? roundCoordinate(n * sy) : n)) }),
   view: inkView,
   toSvg: (shape) => `<path d="${inkPath(inkOutline(shape.points, shape.strokeWidth, true))}" fill="${shape.strokeColor}"/>`,
+  tool: inkTool,
 };

@@ -2,7 +2,8 @@ import type { LinearShape, LineShape } from '../../../shared/schema.ts';
 import { svgNumber, svgStroke } from '../../export/svg-markup.ts';
 import { distanceToPolyline, pointsBounds, roundCoordinate } from '../../model/plane.ts';
 import { arrowheadSize } from '../constants.ts';
-import type { ShapeUtil } from '../shape-util.ts';
+import type { ShapeTool, ShapeUtil } from '../shape-util.ts';
+import { lineTool } from './line-tool.ts';
 import { lineView } from './line-view.ts';
 
 /** A filled triangle with its tip at (x2, y2), pointing from (x1, y1). */
@@ -19,9 +20,10 @@ function arrowheadSvg(x1: number, y1: number, x2: number, y2: number, size: numb
  * The util of a line-like type (an arrow is a line with a head at its end: see arrow-util.ts): a
  * polyline through its points, with an arrowhead at either end where the record asks for one.
  */
-export function createLinearUtil<S extends LinearShape>(type: S['type']): ShapeUtil<S> {
+export function createLinearUtil<S extends LinearShape, ToolId extends string>(type: S['type'], tool: ShapeTool<ToolId>): ShapeUtil<S, ToolId> {
   return {
     type,
+    tool,
     // Arrowheads reach a little past the end points.
     localBounds: (shape) => pointsBounds(shape.points, 2, shape.strokeWidth / 2 + (shape.startArrowhead || shape.endArrowhead ? shape.strokeWidth * 4 : 0)),
     hitTest: (shape, p, tolerance) => distanceToPolyline(p, shape.points, 2) <= shape.strokeWidth / 2 + tolerance,
@@ -40,4 +42,4 @@ export function createLinearUtil<S extends LinearShape>(type: S['type']): ShapeU
 }
 
 /** Line: a polyline, no arrowheads unless its record asks for them. */
-export const lineUtil = createLinearUtil<LineShape>('line');
+export const lineUtil = createLinearUtil<LineShape, 'line'>('line', lineTool);

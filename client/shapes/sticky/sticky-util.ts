@@ -3,6 +3,7 @@ import { svgNumber, svgText } from '../../export/svg-markup.ts';
 import { boxBounds, boxContains, boxResize } from '../box.ts';
 import { CHAR_WIDTH, STICKY_CORNER_RADIUS, STICKY_PADDING } from '../constants.ts';
 import type { ShapeUtil } from '../shape-util.ts';
+import { stickyTool } from './sticky-tool.ts';
 import { stickyLabelLayoutAttrs, stickyView } from './sticky-view.ts';
 
 /** Greedy word wrap by estimated width, as a note wraps its text on the canvas. */
@@ -26,7 +27,7 @@ function wrap(text: string, width: number, fontSize: number): string[] {
 }
 
 /** Sticky note: a card that hits as a whole, with its text wrapped inside a padding. */
-export const stickyUtil: ShapeUtil<StickyShape> = {
+export const stickyUtil: ShapeUtil<StickyShape, 'sticky'> = {
   type: 'sticky',
   localBounds: boxBounds,
   hitTest: boxContains,
@@ -44,4 +45,5 @@ export const stickyUtil: ShapeUtil<StickyShape> = {
     // The editor covers the card, its text where the card's is.
     editorBox: (shape, _value, scale) => ({ width: shape.width * scale, height: shape.height * scale, padding: STICKY_PADDING * scale, background: shape.fillColor }),
   },
+  tool: stickyTool,
 };

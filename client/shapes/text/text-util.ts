@@ -6,6 +6,7 @@ import { SHAPE_LIMITS } from '../../../shared/schema.ts';
 import { MIN_SIDE } from '../box.ts';
 import { CHAR_WIDTH, LINE_HEIGHT } from '../constants.ts';
 import type { ShapeUtil } from '../shape-util.ts';
+import { textTool } from './text-tool.ts';
 import { textLayoutAttrs, textView } from './text-view.ts';
 
 /** The editor's estimate of a character's width, a little over CHAR_WIDTH so that the caret never wraps. */
@@ -26,7 +27,7 @@ function textBounds(shape: NewShapeOf<TextShape>): Bounds {
 }
 
 /** Text: its block hits, as estimated from its lines; resizing scales the font with the height. */
-export const textUtil: ShapeUtil<TextShape> = {
+export const textUtil: ShapeUtil<TextShape, 'text'> = {
   type: 'text',
   localBounds: textBounds,
   hitTest(shape, p, tolerance) {
@@ -53,4 +54,5 @@ export const textUtil: ShapeUtil<TextShape> = {
       };
     },
   },
+  tool: textTool,
 };

@@ -1,6 +1,7 @@
-import { newShapeId } from '../model/ids.ts';
-import { createEditingTool } from './editing-tool.ts';
-import { roundCoordinate, type Tool, type ToolContext } from './tool.ts';
+import { newShapeId } from '../../model/ids.ts';
+import { createEditingTool } from '../../tools/editing-tool.ts';
+import { roundCoordinate, type Tool, type ToolContext } from '../../tools/tool.ts';
+import type { ShapeTool } from '../shape-util.ts';
 
 /** Side of a new note, in board units. */
 export const STICKY_SIZE = 200;
@@ -35,3 +36,13 @@ export function createStickyTool(ctx: ToolContext): Tool {
     });
   });
 }
+
+/** The sticky note tool (N). */
+export const stickyTool: ShapeTool<'sticky'> = {
+  id: 'sticky',
+  label: 'Sticky note',
+  key: 'n',
+  icon: '<path d="M4.5 4.5h15v10l-5 5h-10z"/><path d="M14.5 19.5v-5h5"/>',
+  cursor: 'copy',
+  create: createStickyTool,
+};

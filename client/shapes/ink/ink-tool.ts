@@ -1,8 +1,9 @@
-import { SHAPE_LIMITS, type InkShape } from '../../shared/schema.ts';
-import { newShapeId } from '../model/ids.ts';
-import type { DistributiveOmit } from '../model/board.ts';
-import { createPressureSource, type PressureSource } from './pressure.ts';
-import { cancelOnEscape, roundCoordinate, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
+import { SHAPE_LIMITS, type InkShape } from '../../../shared/schema.ts';
+import { newShapeId } from '../../model/ids.ts';
+import type { NewShapeOf } from '../../model/shape.ts';
+import { createPressureSource, type PressureSource } from '../../tools/pressure.ts';
+import { cancelOnEscape, roundCoordinate, type BoardPointerEvent, type Tool, type ToolContext } from '../../tools/tool.ts';
+import type { ShapeTool } from '../shape-util.ts';
 
 type PenState =
   | { name: 'idle' }
@@ -26,7 +27,7 @@ export function createPenTool(ctx: ToolContext): Tool {
     points.push(event.x, event.y, Math.round(drawing.pressure.next(event) * 1000) / 1000);
   };
 
-  const toShape = (drawing: Extract<PenState, { name: 'drawing' }>): DistributiveOmit<InkShape, 'index'> => {
+  const toShape = (drawing: Extract<PenState, { name: 'drawing' }>): NewShapeOf<InkShape> => {
     const { points } = drawing;
     let minX = Infinity;
     let minY = Infinity;
@@ -78,3 +79,13 @@ export function createPenTool(ctx: ToolContext): Tool {
     keyDown: cancelOnEscape,
   };
 }
+
+/** The pen (P): draws ink. */
+export const inkTool: ShapeTool<'pen'> = {
+  id: 'pen',
+  label: 'Pen',
+  key: 'p',
+  icon: '<path d="M15.6 4.4a2 2 0 0 1 2.8 0l1.2 1.2a2 2 0 0 1 0 2.8L8.5 19.5 4 20l.5-4.5z"/><path d="M13.5 6.5l4 4"/>',
+  cursor: 'crosshair',
+  create: createPenTool,
+};
