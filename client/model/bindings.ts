@@ -1,4 +1,4 @@
-import type { LinearShape, Shape } from '../../shared/schema.ts';
+import { hasBoundEnds, type LinearShape, type Shape } from '../../shared/schema.ts';
 import { rotate, type Point } from './plane.ts';
 import type { NewShape, ShapePatch, ShapeSource } from './shape.ts';
 
@@ -15,7 +15,7 @@ export function boundLinearIds(board: Pick<ShapeSource, 'ordered'>, ids: Readonl
   const found: string[] = [];
   if (ids.size === 0) return found;
   for (const shape of board.ordered()) {
-    if (!isLinear(shape) || ids.has(shape.id)) continue;
+    if (!hasBoundEnds(shape) || ids.has(shape.id)) continue;
     if ((shape.startBinding !== null && ids.has(shape.startBinding)) || (shape.endBinding !== null && ids.has(shape.endBinding))) found.push(shape.id);
   }
   return found;
@@ -40,7 +40,7 @@ export function followedShapes(board: ShapeSource, changed: ReadonlyMap<string, 
   if (changed.size === 0) return followed;
   const shapes = candidates === undefined ? board.ordered() : [...candidates].map((id) => board.get(id));
   for (const shape of shapes) {
-    if (shape === undefined || !isLinear(shape) || changed.has(shape.id)) continue;
+    if (shape === undefined || !hasBoundEnds(shape) || changed.has(shape.id)) continue;
     const start = shape.startBinding !== null ? changed.get(shape.startBinding) : undefined;
     const end = shape.endBinding !== null ? changed.get(shape.endBinding) : undefined;
     if (start === undefined && end === undefined) continue;
@@ -71,7 +71,7 @@ export function detachBindings(shapes: Iterable<Shape>, deleted: ReadonlySet<str
   const patches = new Map<string, ShapePatch>();
   if (deleted.size === 0) return patches;
   for (const shape of shapes) {
-    if (!isLinear(shape) || deleted.has(shape.id)) continue;
+    if (!hasBoundEnds(shape) || deleted.has(shape.id)) continue;
     const patch = unbindPatch(shape, (id) => deleted.has(id));
     if (patch) patches.set(shape.id, patch);
   }
@@ -87,7 +87,7 @@ export function detachBindings(shapes: Iterable<Shape>, deleted: ReadonlySet<str
 export function releasedBindings(changed: ReadonlyMap<string, NewShape>): Map<string, ShapePatch> {
   const patches = new Map<string, ShapePatch>();
   for (const shape of changed.values()) {
-    if (!isLinear(shape)) continue;
+    if (!hasBoundEnds(shape)) continue;
     const patch = unbindPatch(shape, (id) => !changed.has(id));
     if (patch) patches.set(shape.id, patch);
   }
@@ -95,11 +95,6 @@ export function releasedBindings(changed: ReadonlyMap<string, NewShape>): Map<st
 }
 
 const round = (n: number): number => Math.round(n * 100) / 100;
-
-/** Lines and arrows: the shapes whose ends can be bound. */
-function isLinear<T extends NewShape>(shape: T): shape is Extract<T, { type: 'arrow' | 'line' }> {
-  return shape.type === 'arrow' || shape.type === 'line';
-}
 
 /** The patch that unbinds the ends of `shape` bound to a shape `letsGo` picks; null if none is. */
 function unbindPatch(shape: Pick<LinearShape, 'startBinding' | 'endBinding'>, letsGo: (id: string) => boolean): ShapePatch | null {

@@ -1,5 +1,5 @@
 import type Konva from 'konva';
-import type { Shape } from '../../shared/schema.ts';
+import type { Shape, ShapeStyle } from '../../shared/schema.ts';
 import type { Bounds, Point } from '../model/plane.ts';
 import type { NewShapeOf } from '../model/shape.ts';
 import type { ShapeView } from '../canvas/views/view.ts';
@@ -31,6 +31,11 @@ export interface ShapeUtil<S extends Shape = Shape, ToolIdT extends string = str
   toSvg(shape: NewShapeOf<S>): string;
   /** For types with text (the shared definition says which): how it is laid out and edited. */
   readonly text?: ShapeText<S>;
+  /**
+   * Set for the type that plain text pasted on the board becomes: the shape holding `text`, its
+   * origin at `at`, in `style`. The clipboard asks the registry for the first such type.
+   */
+  fromPlainText?(id: string, text: string, at: Point, style: ShapeStyle): NewShapeOf<S>;
   /** The tool that makes shapes of this type, with its toolbar entry, icon, key and cursor. */
   readonly tool: ShapeTool<ToolIdT>;
 }

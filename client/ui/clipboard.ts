@@ -5,7 +5,7 @@ import type { Point } from '../model/plane.ts';
 import { newShapeId } from '../model/ids.ts';
 import type { Selection } from '../model/selection.ts';
 import type { ShapeStyle } from '../../shared/schema.ts';
-import { SHAPE_LIMITS } from '../../shared/schema.ts';
+import { SHAPE_UTILS } from '../shapes/registry.ts';
 import { addCopies, COPY_OFFSET } from '../tools/actions/duplicate.ts';
 
 export interface ClipboardOptions {
@@ -53,19 +53,10 @@ export function createClipboard(options: ClipboardOptions): Clipboard {
       if (shapes.length > 0) selection.set(addCopies(board, shapes, COPY_OFFSET, COPY_OFFSET));
       return;
     }
-    const style = options.style();
-    const at = options.center();
-    const shape = board.addShape({
-      ...style,
-      id: newShapeId(),
-      type: 'text',
-      x: Math.round(at.x),
-      y: Math.round(at.y),
-      rotation: 0,
-      locked: false,
-      text: text.slice(0, SHAPE_LIMITS.maxTextLength),
-      width: 0,
-    });
+    // Other text becomes a shape of the first type that takes plain text (the text shape).
+    const util = SHAPE_UTILS.find((candidate) => candidate.fromPlainText !== undefined);
+    if (util?.fromPlainText === undefined) return;
+    const shape = board.addShape(util.fromPlainText(newShapeId(), text, options.center(), options.style()));
     selection.set([shape.id]);
   };
   const listening = new AbortController();

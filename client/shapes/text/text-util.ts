@@ -1,8 +1,7 @@
-import type { TextShape } from '../../../shared/schema.ts';
+import { SHAPE_LIMITS, type TextShape } from '../../../shared/schema.ts';
 import { svgText } from '../../export/svg-markup.ts';
 import { roundCoordinate, type Bounds } from '../../model/plane.ts';
 import type { NewShapeOf } from '../../model/shape.ts';
-import { SHAPE_LIMITS } from '../../../shared/schema.ts';
 import { MIN_SIDE } from '../box.ts';
 import { CHAR_WIDTH, LINE_HEIGHT } from '../constants.ts';
 import type { ShapeUtil } from '../shape-util.ts';
@@ -54,5 +53,16 @@ export const textUtil: ShapeUtil<TextShape, 'text'> = {
       };
     },
   },
+  fromPlainText: (id, text, at, style) => ({
+    ...style,
+    id,
+    type: 'text',
+    x: Math.round(at.x),
+    y: Math.round(at.y),
+    rotation: 0,
+    locked: false,
+    text: text.slice(0, SHAPE_LIMITS.maxTextLength),
+    width: 0,
+  }),
   tool: textTool,
 };

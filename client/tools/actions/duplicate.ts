@@ -1,5 +1,6 @@
-import type { Shape } from '../../../shared/schema.ts';
-import type { Board, NewShape } from '../../model/board.ts';
+import { hasBoundEnds, type Shape } from '../../../shared/schema.ts';
+import type { Board } from '../../model/board.ts';
+import type { NewShape } from '../../model/shape.ts';
 import { newShapeId } from '../../model/ids.ts';
 
 /** How far a copy lands from its original, in board units, so it is visibly a copy. */
@@ -17,7 +18,7 @@ export function addCopies(board: Board, shapes: readonly Shape[] | readonly NewS
     for (const shape of shapes) {
       const { index: _index, ...rest } = shape as Shape;
       const copy = { ...rest, id: ids.get(shape.id)!, x: shape.x + dx, y: shape.y + dy, locked: false } as NewShape;
-      if (copy.type === 'line' || copy.type === 'arrow') {
+      if (hasBoundEnds(copy)) {
         copy.startBinding = copy.startBinding !== null ? (ids.get(copy.startBinding) ?? null) : null;
         copy.endBinding = copy.endBinding !== null ? (ids.get(copy.endBinding) ?? null) : null;
       }
