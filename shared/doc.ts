@@ -6,6 +6,12 @@
  *                         The `text` of a text or sticky shape is a Y.Text (schema version 2), so
  *                         two people typing into one note both keep every character; a plain
  *                         string there (a version 1 board, a bot) is still read.
+ *                         A shape in a frame (its `frameId` names a shape of a type that holds
+ *                         shapes, schema version 2) stores `x`/`y` from the frame's origin, so a
+ *                         frame moves with one write and what is drawn into it meanwhile moves
+ *                         along. A `frameId` naming no frame (deleted meanwhile) is read as none,
+ *                         its `x`/`y` as board coordinates. Every function here takes and returns
+ *                         board coordinates; only the stored record is relative.
  *   doc.getMap('meta'):   { schemaVersion: number }
  *
  * Z-order comes from each shape's fractional `index` string, never from a position in a Y.Array,
@@ -14,7 +20,7 @@
 import * as Y from 'yjs';
 import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import { MIGRATION_ORIGIN } from './origins.ts';
-import { isValidIndex, readShape, shapeDef, shapeFields, SCHEMA_VERSION, SHAPE_LIMITS, type Shape, type ShapeProblem } from './schema.ts';
+import { isValidIndex, isValidShapeId, readShape, shapeDef, shapeFields, SCHEMA_VERSION, SHAPE_LIMITS, type Shape, type ShapeProblem } from './schema.ts';
 
 export const SHAPES_KEY = 'shapes';
 export const META_KEY = 'meta';
@@ -64,11 +70,48 @@ function shapeRecord(entry: ShapeMap): Record<string, unknown> {
   return record;
 }
 
-/** Reads one shape through the schema gate. */
+/** The field naming a shape's frame. */
+export const FRAME_FIELD = 'frameId';
+
+type Origin = { x: number; y: number };
+const BOARD_ORIGIN: Origin = { x: 0, y: 0 };
+
+/**
+ * Where the stored x/y of a shape in frame `frameId` are measured from: the frame's origin, or the
+ * board's when `frameId` names no frame that passes the gate (gone, broken, not a frame).
+ */
+function frameOrigin(doc: Y.Doc, frameId: unknown): Origin {
+  if (!isValidShapeId(frameId)) return BOARD_ORIGIN;
+  const entry = getShapesMap(doc).get(frameId);
+  if (!(entry instanceof Y.Map) || shapeDef(entry.get('type'))?.holdsShapes !== true) return BOARD_ORIGIN;
+  // A frame is in no frame (the gate drops its frameId), so this reads no further.
+  const frame = readShape(frameId, shapeRecord(entry));
+  return frame.ok ? { x: frame.shape.x, y: frame.shape.y } : BOARD_ORIGIN;
+}
+
+/** A stored shape in board coordinates; a frameId naming no frame is dropped. */
+function onBoard(doc: Y.Doc, result: ReturnType<typeof readShape>): ReturnType<typeof readShape> {
+  if (!result.ok || result.shape.frameId === undefined) return result;
+  const origin = frameOrigin(doc, result.shape.frameId);
+  if (origin === BOARD_ORIGIN) {
+    const { frameId: _gone, ...shape } = result.shape;
+    return { ok: true, shape: shape as Shape };
+  }
+  return { ok: true, shape: { ...result.shape, x: result.shape.x + origin.x, y: result.shape.y + origin.y } };
+}
+
+/** The frame a stored shape names, valid or not (for following frames to their children). */
+export function storedFrameId(doc: Y.Doc, id: string): string | null {
+  const entry = getShapesMap(doc).get(id);
+  const frameId = entry instanceof Y.Map ? entry.get(FRAME_FIELD) : undefined;
+  return isValidShapeId(frameId) ? frameId : null;
+}
+
+/** Reads one shape through the schema gate, in board coordinates. */
 export function readShapeFromDoc(doc: Y.Doc, id: string): ReturnType<typeof readShape> {
   const entry = getShapesMap(doc).get(id);
   if (!(entry instanceof Y.Map)) return { ok: false, problem: { id, reason: entry === undefined ? 'no such shape' : 'entry is not a map' } };
-  return readShape(id, shapeRecord(entry));
+  return onBoard(doc, readShape(id, shapeRecord(entry)));
 }
 
 /** Orders shapes by fractional index; ties (two users inserting at once) broken by id. */
@@ -77,11 +120,11 @@ export function compareShapeOrder(a: Pick<Shape, 'index' | 'id'>, b: Pick<Shape,
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** All valid shapes in z-order; every refused record is reported to `onProblem`. */
+/** All valid shapes in z-order, in board coordinates; every refused record is reported to `onProblem`. */
 export function readAllShapes(doc: Y.Doc, onProblem?: (problem: ShapeProblem) => void): Shape[] {
   const shapes: Shape[] = [];
   getShapesMap(doc).forEach((entry, id) => {
-    const result = entry instanceof Y.Map ? readShape(id, shapeRecord(entry)) : { ok: false as const, problem: { id, reason: 'entry is not a map' } };
+    const result = entry instanceof Y.Map ? onBoard(doc, readShape(id, shapeRecord(entry))) : { ok: false as const, problem: { id, reason: 'entry is not a map' } };
     if (result.ok) shapes.push(result.shape);
     else onProblem?.(result.problem);
   });
@@ -89,12 +132,16 @@ export function readAllShapes(doc: Y.Doc, onProblem?: (problem: ShapeProblem) =>
 }
 
 /**
- * Adds (or replaces) a shape; call inside a transaction with a typed origin. Text gets a Y.Text of
- * its own, so a copy, a duplicate, a paste or an import never shares one with its original.
+ * Adds (or replaces) a shape given in board coordinates; call inside a transaction with a typed
+ * origin. A shape in a frame is stored from the frame's origin as it is now, so write a frame
+ * before its children. Text gets a Y.Text of its own, so a copy, a duplicate, a paste or an
+ * import never shares one with its original.
  */
 export function writeShape(doc: Y.Doc, shape: Shape): void {
   const entry = new Y.Map<unknown>();
-  for (const [key, value] of Object.entries(shapeFields(shape))) {
+  const origin = frameOrigin(doc, shape.frameId);
+  const stored = origin === BOARD_ORIGIN ? shape : { ...shape, x: shape.x - origin.x, y: shape.y - origin.y };
+  for (const [key, value] of Object.entries(shapeFields(stored))) {
     entry.set(key, key === TEXT_FIELD && hasTextField(shape.type) && typeof value === 'string' ? new Y.Text(value) : value);
   }
   getShapesMap(doc).set(shape.id, entry);
@@ -110,12 +157,34 @@ function setTextField(entry: ShapeMap, text: string, caret?: number): boolean {
 }
 
 /**
- * Sets only the fields that differ, so a concurrent change to another field survives.
- * Returns false if the shape is not in the doc (deleted by someone else meanwhile).
+ * What a command may change on a shape: its fields (x/y in board coordinates), and `frameId` or
+ * `groupIds` set to null to take the shape out of its frame or every group.
  */
-export function updateShape(doc: Y.Doc, id: string, patch: Partial<Omit<Shape, 'id' | 'type'>>): boolean {
+export type StoredPatch = Partial<Omit<Shape, 'id' | 'type' | 'frameId' | 'groupIds'>> & { frameId?: string | null; groupIds?: string[] | null };
+
+/**
+ * Sets only the fields that differ, so a concurrent change to another field survives. A shape
+ * that enters, leaves or changes frames keeps its place on the board (its stored x/y are
+ * measured anew). Patch a frame before its children: its children follow it, so a child's x/y
+ * given before the frame moves would be moved again with it. Returns false if the shape is not in the doc (deleted by someone else meanwhile).
+ */
+export function updateShape(doc: Y.Doc, id: string, input: StoredPatch): boolean {
   const entry = getShapesMap(doc).get(id);
   if (!(entry instanceof Y.Map)) return false;
+  const patch: Record<string, unknown> = { ...input };
+  if (input.x !== undefined || input.y !== undefined || input.frameId !== undefined) {
+    const from = frameOrigin(doc, entry.get(FRAME_FIELD));
+    const to = input.frameId === undefined ? from : frameOrigin(doc, input.frameId);
+    const storedX = entry.get('x');
+    const storedY = entry.get('y');
+    // Where it is on the board now, unless the patch says where it goes.
+    const x = input.x ?? (typeof storedX === 'number' ? storedX + from.x : undefined);
+    const y = input.y ?? (typeof storedY === 'number' ? storedY + from.y : undefined);
+    if (x !== undefined) patch.x = x - to.x;
+    if (y !== undefined) patch.y = y - to.y;
+  }
+  // Nothing stands for "none": a null is written, and read back as absent.
+  if (input.groupIds === null || (Array.isArray(input.groupIds) && input.groupIds.length === 0)) patch.groupIds = null;
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     // Text is edited in place, so whoever types into it at the same time keeps their characters.
@@ -124,7 +193,7 @@ export function updateShape(doc: Y.Doc, id: string, patch: Partial<Omit<Shape, '
       continue;
     }
     const current = entry.get(key);
-    if (current === value) continue;
+    if (current === value || (value === null && current === undefined)) continue;
     // Arrays (points) are immutable values: compare by content to avoid rewriting an equal stroke.
     if (Array.isArray(current) && Array.isArray(value) && current.length === value.length && current.every((n, i) => n === value[i])) continue;
     entry.set(key, value);

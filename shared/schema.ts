@@ -4,6 +4,7 @@ import { isFiniteNumber } from './shapes/fields.ts';
 import { arrowDef, type ArrowShape } from './shapes/arrow.ts';
 import { diamondDef, type DiamondShape } from './shapes/diamond.ts';
 import { ellipseDef, type EllipseShape } from './shapes/ellipse.ts';
+import { frameDef, type FrameShape } from './shapes/frame.ts';
 import { inkDef, type InkShape } from './shapes/ink.ts';
 import { lineDef, type LineShape } from './shapes/line.ts';
 import { rectDef, type RectShape } from './shapes/rect.ts';
@@ -20,12 +21,14 @@ import { textDef, type TextShape } from './shapes/text.ts';
 /**
  * Version of the document layout; stored in the doc's `meta` map as `schemaVersion`.
  * 1: every field a plain value. 2: the `text` of text and sticky shapes is a Y.Text, so typing
- * merges character by character (shared/doc.ts migrates version 1 boards).
+ * merges character by character (shared/doc.ts migrates version 1 boards); frames (type
+ * `frame`, a shape's `frameId`, its origin stored from its frame's) and groups (`groupIds`). A
+ * version 1 client skips frames as an unknown type and keeps the fields it does not know.
  */
 export const SCHEMA_VERSION = 2;
 
 /** Every shape type, one definition each; a type is added here and in shared/shapes/. */
-export const SHAPE_DEFS = [rectDef, ellipseDef, diamondDef, inkDef, lineDef, arrowDef, textDef, stickyDef] as const;
+export const SHAPE_DEFS = [rectDef, ellipseDef, diamondDef, inkDef, lineDef, arrowDef, textDef, stickyDef, frameDef] as const;
 
 type ShapeOfDef<D> = D extends ShapeDef<infer S> ? S : never;
 
@@ -37,7 +40,7 @@ export const SHAPE_TYPES: readonly ShapeType[] = SHAPE_DEFS.map((def) => def.typ
 
 export { DASH_STYLES, DEFAULT_STYLE, FILL_STYLES, isValidShapeId, SHAPE_LIMITS };
 export type { DashStyle, FillStyle, OwnFields, ShapeBase, ShapeDef, ShapeStyle } from './shapes/base.ts';
-export type { ArrowShape, DiamondShape, EllipseShape, InkShape, LineShape, RectShape, StickyShape, TextShape };
+export type { ArrowShape, DiamondShape, EllipseShape, FrameShape, InkShape, LineShape, RectShape, StickyShape, TextShape };
 export type { BoxFields } from './shapes/box.ts';
 export type { LinearFields } from './shapes/linear.ts';
 
@@ -62,6 +65,11 @@ export function hasText<T extends { type: string }>(shape: T): shape is Extract<
 /** True for shapes whose ends can be attached to other shapes (lines and arrows). */
 export function hasBoundEnds<T extends { type: string }>(shape: T): shape is Extract<T, { startBinding: string | null }> {
   return DEFS.get(shape.type)?.boundEnds === true;
+}
+
+/** True for shapes of a type that holds other shapes (frames). */
+export function holdsShapes<T extends { type: string }>(shape: T): shape is Extract<T, { type: 'frame' }> {
+  return DEFS.get(shape.type)?.holdsShapes === true;
 }
 
 /** Why a record was refused; the gate returns this instead of throwing. */
@@ -144,7 +152,28 @@ export function readShape(id: unknown, input: unknown): ReadShapeResult {
   };
   const own = def.read(record);
   if (typeof own === 'string') return fail(own);
+  if (def.holdsShapes === true) base.rotation = 0;
+  else {
+    const frameId = record.frameId;
+    if (isValidShapeId(frameId) && frameId !== id) base.frameId = frameId;
+    const groupIds = readGroupIds(record.groupIds);
+    if (groupIds.length > 0) base.groupIds = groupIds;
+  }
   return { ok: true, shape: { ...base, type: def.type, ...own } as Shape };
+}
+
+/**
+ * A shape's groups, repaired: ids that are not ids are dropped, a group named twice keeps its
+ * innermost place, and nesting past the limit is cut from the outside.
+ */
+function readGroupIds(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const ids: string[] = [];
+  for (const id of value) {
+    if (isValidShapeId(id) && !ids.includes(id)) ids.push(id);
+    if (ids.length === SHAPE_LIMITS.maxGroupDepth) break;
+  }
+  return ids;
 }
 
 /** The stored fields of a shape (everything but its id, which is the key in the shapes map). */

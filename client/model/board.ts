@@ -5,13 +5,14 @@ import {
   getShapesMap,
   indexAbove,
   compareShapeOrder,
+  storedFrameId,
   topIndex,
   updateShape,
   writeShape,
   type ShapeMap,
 } from '../../shared/doc.ts';
 import { IMPORT_ORIGIN, LOCAL_ORIGIN, originKind, type OriginKind } from '../../shared/origins.ts';
-import { isValidIndex, readShape, shapeFields, type Shape } from '../../shared/schema.ts';
+import { holdsShapes, isValidIndex, readShape, shapeFields, type Shape } from '../../shared/schema.ts';
 import { detachBindings } from './bindings.ts';
 import { createEmitter } from './emitter.ts';
 import type { NewShape, ShapePatch, ShapeSource } from './shape.ts';
@@ -74,12 +75,23 @@ export interface Board extends ShapeSource {
   readonly size: number;
   /** Adds a shape above every other one; returns the stored shape. Throws InvalidShapeError. */
   addShape(shape: NewShape): Shape;
-  /** Moves shapes by a delta, relative to where they are now (a concurrent move is kept). */
+  /**
+   * Moves shapes by a delta, relative to where they are now (a concurrent move is kept). A
+   * frame's children move with it, whether they are among `ids` or not.
+   */
   moveShapes(ids: Iterable<string>, dx: number, dy: number): void;
-  /** Applies field patches to existing shapes in one transaction; missing shapes are skipped. */
+  /**
+   * Applies field patches to existing shapes in one transaction; missing shapes are skipped.
+   * Positions are board coordinates: a child patched with its frame lands where its patch says.
+   */
   updateShapes(patches: ReadonlyMap<string, ShapePatch>): void;
-  /** Deletes shapes; lines and arrows bound to them stay where they are, unbound, in the same transaction. */
+  /**
+   * Deletes shapes, and the children of the frames among them; lines and arrows bound to them
+   * stay where they are, unbound, in the same transaction.
+   */
   deleteShapes(ids: Iterable<string>): void;
+  /** The ids of the shapes whose record names this frame, valid or not. */
+  childrenOf(frameId: string): ReadonlySet<string>;
   /**
    * Writes whole shapes as they are, ids and z-order indices kept (replacing any shape with the
    * same id), in one IMPORT_ORIGIN transaction: an imported file is one undo step. The shapes
@@ -102,8 +114,31 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
   // A broken record is re-read on every change to it; warn about it once, not on every keystroke.
   const warned = new Set<string>();
   const changes = createEmitter<BoardChange>();
+  // A child's board position follows its frame's: which records name which frame, so a change to
+  // a frame re-reads its children.
+  const frameOf = new Map<string, string>();
+  const children = new Map<string, Set<string>>();
+  const NO_CHILDREN: ReadonlySet<string> = new Set();
+
+  const linkFrame = (id: string): void => {
+    const before = frameOf.get(id);
+    const after = storedFrameId(doc, id);
+    if (before === after) return;
+    if (before !== undefined) {
+      children.get(before)?.delete(id);
+      if (children.get(before)?.size === 0) children.delete(before);
+      frameOf.delete(id);
+    }
+    if (after !== null) {
+      frameOf.set(id, after);
+      let set = children.get(after);
+      if (set === undefined) children.set(after, (set = new Set()));
+      set.add(id);
+    }
+  };
 
   const refresh = (id: string): void => {
+    linkFrame(id);
     if (!shapesMap.has(id)) {
       cache.delete(id);
       return;
@@ -125,6 +160,7 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
   const onDeep = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction): void => {
     const ids = changedShapeIds(shapesMap, events);
     if (ids.size === 0) return;
+    for (const id of [...ids]) for (const child of children.get(id) ?? NO_CHILDREN) ids.add(child);
     for (const id of ids) refresh(id);
     orderedCache = null;
     const origin = originKind(transaction.origin);
@@ -177,8 +213,12 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
     },
     moveShapes(ids, dx, dy) {
       if (dx === 0 && dy === 0) return;
+      const moving = new Set(ids);
       transact(() => {
-        for (const id of ids) {
+        for (const id of moving) {
+          // Stored from its frame's origin: it moves when the frame does.
+          const frameId = storedFrameId(doc, id);
+          if (frameId !== null && moving.has(frameId) && cache.get(frameId)?.locked === false) continue;
           // Read the doc, not the cache: inside a batch the cache lags behind this transaction.
           const current = readShapeFromDoc(doc, id);
           if (!current.ok || current.shape.locked) continue;
@@ -188,12 +228,17 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
     },
     updateShapes(patches) {
       if (patches.size === 0) return;
+      // Frames first: a child's position is stored from where its frame is once this is done.
+      const frames = [...patches].filter(([id]) => cache.get(id) !== undefined && holdsShapes(cache.get(id)!));
+      const others = [...patches].filter(([id]) => !(cache.get(id) !== undefined && holdsShapes(cache.get(id)!)));
       transact(() => {
-        for (const [id, patch] of patches) updateShape(doc, id, patch);
+        for (const [id, patch] of [...frames, ...others]) updateShape(doc, id, patch);
       });
     },
     deleteShapes(ids) {
-      const list = [...ids].filter((id) => shapesMap.has(id));
+      const all = new Set(ids);
+      for (const id of [...all]) if (cache.get(id) !== undefined && holdsShapes(cache.get(id)!)) for (const child of children.get(id) ?? NO_CHILDREN) all.add(child);
+      const list = [...all].filter((id) => shapesMap.has(id));
       if (list.length === 0) return;
       transact(() => {
         for (const id of list) deleteShape(doc, id);
@@ -203,18 +248,23 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
     importShapes(shapes) {
       if (shapes.length === 0) return;
       checkWritable();
+      // Frames first: a child is stored from its frame's origin.
+      const ordered = [...shapes.filter((shape) => holdsShapes(shape)), ...shapes.filter((shape) => !holdsShapes(shape))];
       doc.transact(() => {
-        for (const shape of shapes) writeShape(doc, shape);
+        for (const shape of ordered) writeShape(doc, shape);
       }, IMPORT_ORIGIN);
     },
     batch(fn) {
       transact(fn);
     },
+    childrenOf: (frameId) => children.get(frameId) ?? NO_CHILDREN,
     onChange: (listener) => changes.on(listener),
     close() {
       shapesMap.unobserveDeep(onDeep);
       changes.clear();
       cache.clear();
+      frameOf.clear();
+      children.clear();
       orderedCache = null;
     },
   };

@@ -17,8 +17,11 @@ export type NewShape = NewShapeOf<Shape>;
 /** A shape of a type with text (text, sticky: see ShapeDef.text), before it is placed. */
 export type NewTextShape = Extract<NewShape, { text: string }>;
 
-/** Fields a command may change on an existing shape (never its id or type). */
-export type ShapePatch = Partial<DistributiveOmit<Shape, 'id' | 'type'>>;
+/**
+ * Fields a command may change on an existing shape (never its id or type), x/y in board
+ * coordinates; `frameId` or `groupIds` null takes the shape out of its frame or its groups.
+ */
+export type ShapePatch = Partial<DistributiveOmit<Shape, 'id' | 'type' | 'frameId' | 'groupIds'>> & { frameId?: string | null; groupIds?: string[] | null };
 
 /** Where shapes can be looked up: the board, or anything holding shapes as it does. */
 export interface ShapeSource {

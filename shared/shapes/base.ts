@@ -21,7 +21,11 @@ export interface ShapeStyle {
   fontSize: number;
 }
 
-/** Fields common to all shapes. `x`/`y` is the shape's origin on the board, `rotation` in degrees. */
+/**
+ * Fields common to all shapes. `x`/`y` is the shape's origin on the board, `rotation` in degrees.
+ * (In the document a frame's child stores its origin from the frame's: see shared/doc.ts. Every
+ * reader of the document gets board coordinates.)
+ */
 export interface ShapeBase extends ShapeStyle {
   id: string;
   x: number;
@@ -30,6 +34,17 @@ export interface ShapeBase extends ShapeStyle {
   /** Fractional index (see shared/doc.ts): shapes are drawn in ascending order of it. */
   index: string;
   locked: boolean;
+  /**
+   * The frame that holds the shape (schema version 2), absent for none. One field, so a shape is
+   * in at most one frame whatever two users do at once.
+   */
+  frameId?: string;
+  /**
+   * The groups the shape belongs to, innermost first (schema version 2), absent for none. A group
+   * is nothing but its id on its members, as in Excalidraw: grouping writes the members only, so
+   * two users grouping at once never lose a shape, and a group whose members are all gone is gone.
+   */
+  groupIds?: string[];
 }
 
 /** Limits that keep one record from making every client slow; checked by readShape. */
@@ -43,6 +58,9 @@ export const SHAPE_LIMITS = {
   maxStrokeWidth: 100,
   minFontSize: 4,
   maxFontSize: 400,
+  /** How deep groups nest. */
+  maxGroupDepth: 32,
+  maxFrameNameLength: 200,
 } as const;
 
 export const DEFAULT_STYLE: Readonly<ShapeStyle> = Object.freeze({
@@ -82,6 +100,12 @@ export interface ShapeDef<S extends ShapeBase & { type: string }> {
   readonly pointStride?: number;
   /** True for types whose ends can be attached to shapes (`startBinding`, `endBinding`). */
   readonly boundEnds?: boolean;
+  /**
+   * True for a type that holds shapes (a frame): shapes name it in their `frameId`. Such a shape
+   * is never turned, in a frame or in a group (the gate drops those fields), so its children's
+   * origins are a plain offset from its own.
+   */
+  readonly holdsShapes?: boolean;
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;

@@ -131,6 +131,8 @@ function randomShape(pick: Picker, id: string, index: string, existing: readonly
       return { ...base, type, text: pick.one(WORDS), width: pick.chance(0.5) ? 0 : pick.int(20, 400) };
     case 'sticky':
       return { ...base, type, text: pick.one(WORDS), width: pick.int(50, 300), height: pick.int(50, 300) };
+    case 'frame':
+      return { ...base, type, rotation: 0, width: pick.int(0, 800), height: pick.int(0, 800), name: pick.one(WORDS) };
   }
 }
 
