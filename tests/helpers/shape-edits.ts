@@ -9,7 +9,7 @@ import { deleteShape, indexAbove, indexBetween, readAllShapes, updateShape, writ
 import { DASH_STYLES, DEFAULT_STYLE, FILL_STYLES, SHAPE_TYPES, type Shape, type ShapeBase, type ShapeStyle } from '../../shared/schema.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 
-export const EDIT_KINDS = ['create', 'move', 'restyle', 'reorder', 'delete'] as const;
+export const EDIT_KINDS = ['create', 'move', 'restyle', 'reorder', 'delete', 'frame', 'group'] as const;
 export type EditKind = (typeof EDIT_KINDS)[number];
 
 /** One edit made, for the trace of a run. */
@@ -165,6 +165,8 @@ export function randomEdit(doc: Y.Doc, pick: Picker, newId: () => string): Edit 
           ['restyle', 2],
           ['reorder', 2],
           ['delete', 1 + shapes.length / 10],
+          ['frame', 1],
+          ['group', 1],
         ]);
   let edit: Edit;
   doc.transact(() => {
@@ -202,6 +204,26 @@ export function randomEdit(doc: Y.Doc, pick: Picker, newId: () => string): Edit 
         deleteShape(doc, target.id);
         edit = { kind, id: target.id, detail: '' };
         break;
+      case 'frame': {
+        // Into a frame, out of it, or into another: a frame itself the gate keeps out of frames.
+        const frames = shapes.filter((shape) => shape.type === 'frame' && shape.id !== target.id);
+        const frameId = frames.length > 0 && pick.chance(0.7) ? pick.one(frames).id : null;
+        updateShape(doc, target.id, { frameId });
+        edit = { kind, id: target.id, detail: `into ${frameId ?? 'no frame'}` };
+        break;
+      }
+      case 'group': {
+        // Group the target with up to two others (a new outermost group), or ungroup it.
+        const members = [target, ...Array.from({ length: pick.int(0, 2) }, () => pick.one(shapes))];
+        const ungroup = target.groupIds !== undefined && pick.chance(0.4);
+        const groupId = ungroup ? target.groupIds![target.groupIds!.length - 1]! : `g${newId()}`;
+        for (const member of new Set(members)) {
+          const groupIds = member.groupIds ?? [];
+          updateShape(doc, member.id, { groupIds: ungroup ? groupIds.filter((id) => id !== groupId) : [...groupIds, groupId] });
+        }
+        edit = { kind, id: target.id, detail: `${ungroup ? 'ungrouped from' : 'grouped in'} ${groupId}` };
+        break;
+      }
     }
   }, LOCAL_ORIGIN);
   return edit!;
