@@ -15,7 +15,10 @@ import type { ShapeToolContext, Tool, ToolEntry } from '../tools/tool.ts';
 export interface ShapeUtil<S extends Shape = Shape, ToolIdT extends string = string> {
   /** The record type it answers for (shared/shapes/<type>.ts). */
   readonly type: S['type'];
-  /** The shape's extent in its own frame, stroke and arrowheads included. */
+  /**
+   * The shape's extent in its own frame, stroke and arrowheads included. At stroke width 0 it is
+   * the bare geometry, nothing drawn around it: the select tool resizes about that box.
+   */
   localBounds(shape: NewShapeOf<S>): Bounds;
   /** Whether `point`, in the shape's own frame, is on the shape or within `tolerance` of it. */
   hitTest(shape: NewShapeOf<S>, point: Point, tolerance: number): boolean;

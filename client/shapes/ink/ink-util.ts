@@ -3,7 +3,7 @@ import { svgNumber } from '../../export/svg-markup.ts';
 import { distanceToPolyline, pointsBounds, roundCoordinate } from '../../model/plane.ts';
 import type { ShapeUtil } from '../shape-util.ts';
 import { inkTool } from './ink-tool.ts';
-import { inkOutline, inkSize } from './ink-outline.ts';
+import { inkOutline, inkReach, inkSize } from './ink-outline.ts';
 import { inkView } from './ink-view.ts';
 
 /** Curves through the midpoints of the outline, as the ink view draws it. */
@@ -19,10 +19,13 @@ function inkPath(outline: number[][]): string {
   return `${d}Z`;
 }
 
-/** Freehand ink: a filled outline around its points, as wide as a full-pressure stroke for bounds and hits. */
+/**
+ * Freehand ink: a filled outline around its points. The bounds reach as far as the outline is
+ * drawn at the stroke's highest pressure; a stroke hits within half its size of its points.
+ */
 export const inkUtil: ShapeUtil<InkShape, 'pen'> = {
   type: 'ink',
-  localBounds: (shape) => pointsBounds(shape.points, 3, inkSize(shape.strokeWidth) / 2),
+  localBounds: (shape) => pointsBounds(shape.points, 3, inkReach(shape.strokeWidth, shape.points)),
   hitTest: (shape, p, tolerance) => distanceToPolyline(p, shape.points, 3) <= inkSize(shape.strokeWidth) / 2 + tolerance,
   // Pressure (every third number) stays as it is.
   resize: (shape, sx, sy) => ({ ...shape, points: shape.points.map((n, i) => (i % 3 === 0 ? roundCoordinate(n * sx) : i % 3 === 1 ? roundCoordinate(n * sy) : n)) }),
