@@ -2,6 +2,7 @@ import Konva from 'konva';
 import type { LinearShape } from '../../../shared/schema.ts';
 import type { NewShapeOf } from '../../model/shape.ts';
 import { arrowheadSize } from '../constants.ts';
+import { drawnHeads } from './arrowheads.ts';
 import { NODE_DEFAULTS, strokeAttrs } from '../../canvas/views/style.ts';
 import { placement, type ShapeView } from '../../canvas/views/view.ts';
 
@@ -13,8 +14,8 @@ const attrs = (shape: Linear) => ({
   // Arrowheads are filled with the line colour.
   fill: shape.strokeColor,
   points: shape.points,
-  pointerAtBeginning: shape.startArrowhead,
-  pointerAtEnding: shape.endArrowhead,
+  pointerAtBeginning: drawnHeads(shape).start,
+  pointerAtEnding: drawnHeads(shape).end,
   pointerLength: arrowheadSize(shape.strokeWidth),
   pointerWidth: arrowheadSize(shape.strokeWidth),
 });
