@@ -37,3 +37,13 @@ export function shapeBounds(shape: NewShape): Bounds {
 export function hitShape(shape: NewShape, point: Point, tolerance: number): boolean {
   return shapeUtil(shape).hitTest(shape, rotate({ x: point.x - shape.x, y: point.y - shape.y }, -shape.rotation), tolerance);
 }
+
+/**
+ * True if a pointer at `point` (board space) picks the shape: where it hits, or fewer places for a
+ * type that says so (a frame: its title and edge, see ShapeUtil.pickTest).
+ */
+export function pickShape(shape: NewShape, point: Point, tolerance: number): boolean {
+  const util = shapeUtil(shape);
+  const local = rotate({ x: point.x - shape.x, y: point.y - shape.y }, -shape.rotation);
+  return (util.pickTest ?? util.hitTest)(shape, local, tolerance);
+}

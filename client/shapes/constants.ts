@@ -42,3 +42,22 @@ export function dashArray(style: Pick<ShapeStyle, 'dash' | 'strokeWidth'>): numb
       return [0, w * 2.5];
   }
 }
+
+/** A frame's look: fixed, whatever the style panel says, so frames read as frames and not as shapes. */
+export const FRAME_STYLE = {
+  fill: '#f8f9fa',
+  border: '#ced4da',
+  /** Width of the border, in board units. */
+  borderWidth: 1,
+  titleColor: '#868e96',
+  /** Size of the title's font, in board units. */
+  titleFontSize: 14,
+  /** Space between the title's line and the frame's top edge, in board units. */
+  titleGap: 6,
+} as const;
+
+/** The title a frame shows when its name is empty. */
+export const FRAME_DEFAULT_NAME = 'Frame';
+
+/** Height of the band above a frame its title is drawn in, gap included, in board units. */
+export const FRAME_TITLE_BAND = FRAME_STYLE.titleFontSize * LINE_HEIGHT + FRAME_STYLE.titleGap;

@@ -23,6 +23,12 @@ export interface ShapeUtil<S extends Shape = Shape, ToolIdT extends string = str
   /** Whether `point`, in the shape's own frame, is on the shape or within `tolerance` of it. */
   hitTest(shape: NewShapeOf<S>, point: Point, tolerance: number): boolean;
   /**
+   * Set where a pointer picks the shape in fewer places than it hits: a frame is picked by its
+   * title and edge only, so a press inside it reaches its children and the board. Without it a
+   * pointer picks the shape wherever it hits.
+   */
+  pickTest?(shape: NewShapeOf<S>, point: Point, tolerance: number): boolean;
+  /**
    * The shape with its own geometry scaled by (sx, sy) about its origin, for a resize: sizes,
    * points or font. The caller moves the origin; rotation needs nothing of a type (every shape
    * turns about its origin by its `rotation`).

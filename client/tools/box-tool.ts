@@ -1,13 +1,13 @@
 import type { BoxShape } from '../../shared/schema.ts';
 import type { NewShapeOf } from '../model/shape.ts';
 import { createDragShapeTool } from './drag-shape-tool.ts';
-import { MIN_BOX_PX, roundCoordinate, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
+import { MIN_BOX_PX, roundCoordinate, type BoardPointerEvent, type ShapeToolContext, type Tool } from './tool.ts';
 
 /**
  * The tool of a box type (rectangle, ellipse, diamond), with tool id `id`: idle → pointing → dragging → idle. The box follows the pointer in the
  * draft from any drag direction (Shift makes it square) and is written once, on pointer up.
  */
-export function createBoxTool(ctx: ToolContext, id: string, type: BoxShape['type']): Tool {
+export function createBoxTool(ctx: ShapeToolContext, id: string, type: BoxShape['type']): Tool {
   const toShape = (shapeId: string, origin: BoardPointerEvent, event: BoardPointerEvent): NewShapeOf<BoxShape> => {
     let dx = event.x - origin.x;
     let dy = event.y - origin.y;

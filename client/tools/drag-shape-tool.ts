@@ -1,6 +1,6 @@
 import type { NewShape } from '../model/shape.ts';
 import { newShapeId } from '../model/ids.ts';
-import { cancelOnEscape, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
+import { cancelOnEscape, type BoardPointerEvent, type ShapeToolContext, type Tool } from './tool.ts';
 
 type DragShapeState =
   | { name: 'idle' }
@@ -20,9 +20,9 @@ export interface DragShape {
  * The tools that draw one shape by dragging (rectangle, ellipse, diamond, line, arrow):
  * idle → pointing → dragging → idle. The shape follows the pointer in the draft and is written
  * once, on pointer up; a press released before it was a drag, or a drag that ends tiny, makes
- * nothing.
+ * nothing. A shape drawn inside a frame is added as its child.
  */
-export function createDragShapeTool(ctx: ToolContext, id: string, shape: DragShape): Tool {
+export function createDragShapeTool(ctx: ShapeToolContext, id: string, shape: DragShape): Tool {
   let state: DragShapeState = { name: 'idle' };
 
   return {
@@ -46,7 +46,7 @@ export function createDragShapeTool(ctx: ToolContext, id: string, shape: DragSha
       if (previous.name !== 'dragging') return;
       ctx.draft.setShape(null);
       if (shape.isTiny(previous.origin, event)) return;
-      ctx.board.addShape(shape.toShape(previous.id, previous.origin, event, true));
+      ctx.board.addShape(ctx.placeInFrame(shape.toShape(previous.id, previous.origin, event, true)));
     },
     cancel() {
       if (state.name === 'idle') return;

@@ -1,9 +1,10 @@
-import { hasText, type Shape } from '../../shared/schema.ts';
+import { hasText, holdsShapes, type Shape } from '../../shared/schema.ts';
 import type { NewShape, ShapePatch } from '../model/board.ts';
 import { boundLinearIds, followBindings, followedShapes, releasedBindings } from '../model/bindings.ts';
 import { shapeBounds } from '../model/geometry.ts';
 import type { Bounds, Point } from '../model/plane.ts';
 import { shapeAt } from '../model/shape-at.ts';
+import { childrenKeptInPlace, dropIntoFrames, withChildren } from '../model/frames.ts';
 import { applyTransform, diffShape, unionBounds } from '../model/transform.ts';
 import type { GestureTransform } from '../../shared/presence.ts';
 import { deleteSelection } from './delete-selection.ts';
@@ -50,6 +51,8 @@ export function createSelectTool(ctx: ToolContext): Tool {
     }
     for (const [id, patch] of followBindings(ctx.board, after)) patches.set(id, patch);
     for (const [id, patch] of releasedBindings(after)) patches.set(id, { ...patches.get(id), ...patch });
+    // A frame resized from a top or left handle moves its origin; what is in it stays put.
+    for (const [id, patch] of childrenKeptInPlace(ctx.board, patches)) patches.set(id, patch);
     ctx.board.updateShapes(patches);
   };
 
@@ -126,6 +129,9 @@ export function createSelectTool(ctx: ToolContext): Tool {
     const byId = new Map(shapes.map((s) => [s.id, s]));
     const bound = boundLinearIds(ctx.board, new Set(byId.keys()));
     if (handle === 'rotate') {
+      // Frames stay upright (the schema keeps them so): a rotation turns the rest of the selection.
+      for (const [id, shape] of byId) if (holdsShapes(shape)) byId.delete(id);
+      if (byId.size === 0) return false;
       const center = { x: handles.bounds.x + handles.bounds.width / 2, y: handles.bounds.y + handles.bounds.height / 2 };
       state = { name: 'rotating', center, startAngle: Math.atan2(event.y - center.y, event.x - center.x), shapes: byId, bound };
     } else {
@@ -172,7 +178,8 @@ export function createSelectTool(ctx: ToolContext): Tool {
         if (state.hitId === null) {
           state = { name: 'marquee', origin: state.origin, base: event.shiftKey ? ctx.selection.ids() : new Set() };
         } else {
-          const ids = new Set(editable().map((s) => s.id));
+          // A frame's children move with it, and are shown moving with it.
+          const ids = withChildren(ctx.board, editable().map((s) => s.id));
           if (ids.size === 0) return;
           state = { name: 'dragging', origin: state.origin, ids, bound: boundLinearIds(ctx.board, ids) };
         }
@@ -213,10 +220,13 @@ export function createSelectTool(ctx: ToolContext): Tool {
           // The whole board is searched for bound arrows: one may have been drawn meanwhile.
           const moved = dragged(previous.ids, dx, dy);
           const follow = followBindings(ctx.board, moved);
+          // Each shape dropped lands in the frame under it, or leaves its frame: same undo step.
+          const framed = dropIntoFrames(ctx.board, previous.ids, dx, dy);
           ctx.board.batch(() => {
             ctx.board.moveShapes(previous.ids, dx, dy);
             ctx.board.updateShapes(follow);
             ctx.board.updateShapes(releasedBindings(moved));
+            ctx.board.updateShapes(framed);
           });
           return;
         }

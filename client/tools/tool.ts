@@ -6,6 +6,7 @@ import type { TextEditing } from '../model/text-editing.ts';
 import type { Draft } from '../model/draft.ts';
 import type { Point } from '../model/plane.ts';
 import type { Selection } from '../model/selection.ts';
+import type { NewShape } from '../model/shape.ts';
 
 export { roundCoordinate } from '../model/plane.ts';
 
@@ -52,6 +53,8 @@ export interface ToolContext {
 export interface ShapeToolContext extends ToolContext {
   /** The topmost unlocked shape under `point` (board units), within `tolerance`, or null. */
   shapeAt(point: Point, tolerance: number): Shape | null;
+  /** The shape as it is to be added: in the frame it is drawn in, or in none (client/model/frames.ts). */
+  placeInFrame<S extends NewShape>(shape: S): S;
 }
 
 /** How a tool appears: its toolbar button, the key that picks it and its cursor over the board. */

@@ -3,6 +3,7 @@ import { createHandTool } from './hand-tool.ts';
 import { createLaserTool } from './laser-tool.ts';
 import { createSelectTool } from './select-tool.ts';
 import { createEmitter } from '../model/emitter.ts';
+import { placeInFrame } from '../model/frames.ts';
 import { shapeAt } from '../model/shape-at.ts';
 import { SHAPE_UTILS, type ShapeToolId } from '../shapes/registry.ts';
 import type { BoardKeyEvent, BoardPointerEvent, ShapeToolContext, Tool, ToolContext } from './tool.ts';
@@ -31,7 +32,7 @@ export interface Toolbox {
 export function createToolbox(ctx: ToolContext, initial: ToolId = 'select'): Toolbox {
   // The shape types' tools cannot import the geometry (it asks the registry they are listed
   // in); the toolbox answers for it.
-  const shapeCtx: ShapeToolContext = { ...ctx, shapeAt: (point, tolerance) => shapeAt(ctx.board, point, tolerance) };
+  const shapeCtx: ShapeToolContext = { ...ctx, shapeAt: (point, tolerance) => shapeAt(ctx.board, point, tolerance), placeInFrame: (shape) => placeInFrame(ctx.board, shape) };
   const shapeTools = Object.fromEntries(SHAPE_UTILS.map((util) => [util.tool.id, util.tool.create(shapeCtx)])) as Record<ShapeToolId, Tool>;
   const tools: Record<ToolId, Tool> = {
     select: createSelectTool(ctx),

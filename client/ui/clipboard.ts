@@ -3,6 +3,7 @@ import { isEditable } from './editable.ts';
 import { parseShapes, serializeShapes } from '../model/clipboard-data.ts';
 import type { Point } from '../model/plane.ts';
 import { newShapeId } from '../model/ids.ts';
+import { placeInFrame, withFrameChildren } from '../model/frames.ts';
 import type { Selection } from '../model/selection.ts';
 import type { ShapeStyle } from '../../shared/schema.ts';
 import { SHAPE_UTILS } from '../shapes/registry.ts';
@@ -30,7 +31,8 @@ export interface Clipboard {
  */
 export function createClipboard(options: ClipboardOptions): Clipboard {
   const { target, board, selection } = options;
-  const selected = () => board.ordered().filter((shape) => selection.has(shape.id));
+  // A frame is copied with its children.
+  const selected = () => withFrameChildren(board, board.ordered().filter((shape) => selection.has(shape.id)));
 
   const onCopy = (event: ClipboardEvent): void => {
     if (isEditable(event.target) || event.clipboardData === null) return;
@@ -56,7 +58,7 @@ export function createClipboard(options: ClipboardOptions): Clipboard {
     // Other text becomes a shape of the first type that takes plain text (the text shape).
     const util = SHAPE_UTILS.find((candidate) => candidate.fromPlainText !== undefined);
     if (util?.fromPlainText === undefined) return;
-    const shape = board.addShape(util.fromPlainText(newShapeId(), text, options.center(), options.style()));
+    const shape = board.addShape(placeInFrame(board, util.fromPlainText(newShapeId(), text, options.center(), options.style())));
     selection.set([shape.id]);
   };
   const listening = new AbortController();

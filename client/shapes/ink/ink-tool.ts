@@ -2,7 +2,7 @@ import { SHAPE_LIMITS, type InkShape } from '../../../shared/schema.ts';
 import { newShapeId } from '../../model/ids.ts';
 import type { NewShapeOf } from '../../model/shape.ts';
 import { createPressureSource, type PressureSource } from '../../tools/pressure.ts';
-import { cancelOnEscape, roundCoordinate, type BoardPointerEvent, type Tool, type ToolContext } from '../../tools/tool.ts';
+import { cancelOnEscape, roundCoordinate, type BoardPointerEvent, type ShapeToolContext, type Tool } from '../../tools/tool.ts';
 import type { ShapeTool } from '../shape-util.ts';
 
 type PenState =
@@ -16,7 +16,7 @@ const MIN_POINT_DISTANCE_PX = 0.75;
  * Freehand ink: idle → drawing → idle. The stroke lives in the draft while it is drawn and is
  * written to the document once, on pointer up, as one immutable points array.
  */
-export function createPenTool(ctx: ToolContext): Tool {
+export function createPenTool(ctx: ShapeToolContext): Tool {
   let state: PenState = { name: 'idle' };
 
   const addPoint = (drawing: Extract<PenState, { name: 'drawing' }>, event: BoardPointerEvent, force: boolean): void => {
@@ -69,7 +69,7 @@ export function createPenTool(ctx: ToolContext): Tool {
       state = { name: 'idle' };
       addPoint(drawing, event, false);
       ctx.draft.setShape(null);
-      ctx.board.addShape(toShape(drawing));
+      ctx.board.addShape(ctx.placeInFrame(toShape(drawing)));
     },
     cancel() {
       if (state.name === 'idle') return;

@@ -1,6 +1,6 @@
 import { newShapeId } from '../../model/ids.ts';
 import { createEditingTool } from '../../tools/editing-tool.ts';
-import { roundCoordinate, type Tool, type ToolContext } from '../../tools/tool.ts';
+import { roundCoordinate, type ShapeToolContext, type Tool } from '../../tools/tool.ts';
 import type { ShapeTool } from '../shape-util.ts';
 
 /** Side of a new note, in board units. */
@@ -13,12 +13,12 @@ export const STICKY_COLOR = '#ffec99';
  * starts typing into it; the note is added with the first keystroke (or empty when editing
  * finishes with nothing typed), and its text as it is typed.
  */
-export function createStickyTool(ctx: ToolContext): Tool {
+export function createStickyTool(ctx: ShapeToolContext): Tool {
   return createEditingTool(ctx, 'sticky', (event) => {
     const style = ctx.style();
     ctx.editing.begin({
       isNew: true,
-      shape: {
+      shape: ctx.placeInFrame({
         ...style,
         // A note's card always shows: "no fill" in the panel still gets the note colour.
         fillColor: style.fillStyle === 'none' ? STICKY_COLOR : style.fillColor,
@@ -32,7 +32,7 @@ export function createStickyTool(ctx: ToolContext): Tool {
         text: '',
         width: STICKY_SIZE,
         height: STICKY_SIZE,
-      },
+      }),
     });
   });
 }

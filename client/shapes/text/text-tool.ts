@@ -20,7 +20,7 @@ export function createTextTool(ctx: ShapeToolContext): Tool {
     const style = ctx.style();
     ctx.editing.begin({
       isNew: true,
-      shape: {
+      shape: ctx.placeInFrame({
         ...style,
         id: newShapeId(),
         type: 'text',
@@ -31,7 +31,7 @@ export function createTextTool(ctx: ShapeToolContext): Tool {
         locked: false,
         text: '',
         width: 0,
-      },
+      }),
     });
   });
 }
