@@ -2,6 +2,8 @@ import Konva from 'konva';
 import type { Board } from '../model/board.ts';
 import type { Draft } from '../model/draft.ts';
 import { shapeBounds } from '../model/geometry.ts';
+import { groupMembers, inGroup, selectionUnits } from '../model/groups.ts';
+import { unionBounds } from '../model/transform.ts';
 import type { Selection } from '../model/selection.ts';
 import { SELECTION_PADDING_PX, selectionHandles } from '../model/selection-handles.ts';
 import type { Shape } from '../../shared/schema.ts';
@@ -28,7 +30,8 @@ export const SELECTION_COLOR = '#4a6cf7';
 const HANDLE_PX = 8;
 
 /**
- * Outlines the selected shapes, draws the resize and rotate handles around them and the marquee,
+ * Outlines the selected shapes (a group selected whole as one dashed box around its members, the
+ * group the user has entered as a grey dashed box), draws the resize and rotate handles around them and the marquee,
  * following a drag, resize or rotation as it happens. Redrawn whole: a selection is small next to
  * the board. It owns one group in the overlay layer, so other overlays (the laser) can share it.
  */
@@ -44,24 +47,36 @@ export function createSelectionOverlay(options: SelectionOverlayOptions): Select
     const pad = SELECTION_PADDING_PX / scale;
     const translation = draft.translation;
     const shown: Shape[] = [];
-    for (const id of selection.ids()) {
-      const stored = board.get(id);
-      if (stored === undefined) continue;
-      const moved = translation !== null && translation.ids.has(id);
-      const shape = { ...stored, ...draft.overrides?.get(id) } as Shape;
-      if (moved) {
+    const asShown = (stored: Shape): Shape => {
+      const shape = { ...stored, ...draft.overrides?.get(stored.id) } as Shape;
+      if (translation !== null && translation.ids.has(stored.id)) {
         shape.x += translation.dx;
         shape.y += translation.dy;
       }
-      shown.push(shape);
-      const bounds = shapeBounds(shape);
-      group.add(outline(bounds.x - pad, bounds.y - pad, bounds.width + 2 * pad, bounds.height + 2 * pad, scale, shape.locked));
+      return shape;
+    };
+    for (const id of selection.ids()) {
+      const stored = board.get(id);
+      if (stored !== undefined) shown.push(asShown(stored));
+    }
+    const entered = selection.entered;
+    if (entered !== null) {
+      const box = unionBounds(groupMembers(board, entered).map(asShown));
+      if (box !== null) group.add(outline(box.x - 2 * pad, box.y - 2 * pad, box.width + 4 * pad, box.height + 4 * pad, scale, 'entered'));
+    }
+    const units = selectionUnits(shown, entered);
+    for (const unit of units) {
+      // A group alone in the selection is outlined by the box its handles sit on.
+      if (unit.group !== null && units.length === 1 && unit.shapes.some((shape) => !shape.locked)) continue;
+      const bounds = unit.group === null ? shapeBounds(unit.shapes[0]!) : unionBounds(unit.shapes)!;
+      const look = unit.shapes.every((shape) => shape.locked) ? 'locked' : unit.group !== null ? 'group' : 'shape';
+      group.add(outline(bounds.x - pad, bounds.y - pad, bounds.width + 2 * pad, bounds.height + 2 * pad, scale, look));
     }
     const editable = shown.filter((shape) => !shape.locked);
     const handles = selectionHandles(editable, scale);
     if (handles !== null && draft.marquee === null) {
       const { bounds, points } = handles;
-      if (editable.length > 1) group.add(outline(bounds.x, bounds.y, bounds.width, bounds.height, scale, false));
+      if (editable.length > 1) group.add(outline(bounds.x, bounds.y, bounds.width, bounds.height, scale, 'shape'));
       group.add(new Konva.Line({ points: [points.rotate.x, points.rotate.y, bounds.x + bounds.width / 2, bounds.y], stroke: SELECTION_COLOR, strokeWidth: 1, strokeScaleEnabled: false, listening: false }));
       const side = HANDLE_PX / scale;
       for (const [name, p] of Object.entries(points)) {
@@ -79,8 +94,12 @@ export function createSelectionOverlay(options: SelectionOverlayOptions): Select
     selection.onChange(() => scheduler.schedule()),
     draft.onChange((change) => (change.translation || change.overrides || change.marquee) && scheduler.schedule()),
     board.onChange(({ ids }) => {
+      const entered = selection.entered;
       for (const id of ids) {
         if (selection.has(id)) return scheduler.schedule();
+        // The entered group's box follows its members that are not selected too.
+        const shape = entered !== null ? board.get(id) : undefined;
+        if (entered !== null && shape !== undefined && inGroup(shape, entered)) return scheduler.schedule();
       }
     }),
     options.onViewportChange(() => scheduler.schedule()),
@@ -95,15 +114,21 @@ export function createSelectionOverlay(options: SelectionOverlayOptions): Select
   };
 }
 
-function outline(x: number, y: number, width: number, height: number, scale: number, locked: boolean): Konva.Rect {
+/** How an outline looks: a shape's, a group's selected whole, a locked one's, the entered group's. */
+type OutlineLook = 'shape' | 'group' | 'locked' | 'entered';
+
+/** Dash lengths in screen pixels; none for a plain outline. */
+const DASHES: Record<OutlineLook, readonly number[]> = { shape: [], group: [6, 3], locked: [4, 3], entered: [2, 3] };
+
+function outline(x: number, y: number, width: number, height: number, scale: number, look: OutlineLook): Konva.Rect {
   return new Konva.Rect({
     x,
     y,
     width,
     height,
-    stroke: locked ? '#9aa0a6' : SELECTION_COLOR,
+    stroke: look === 'shape' || look === 'group' ? SELECTION_COLOR : '#9aa0a6',
     strokeWidth: 1.5,
-    dash: locked ? [4 / scale, 3 / scale] : [],
+    dash: DASHES[look].map((n) => n / scale),
     // Constant on screen whatever the zoom.
     strokeScaleEnabled: false,
     cornerRadius: 2 / scale,

@@ -1,5 +1,6 @@
 import type { Board } from './board.ts';
 import { createEmitter } from './emitter.ts';
+import { inGroup } from './groups.ts';
 
 /** The local user's selected shape ids. Session state: never written to the document. */
 export interface Selection {
@@ -12,28 +13,49 @@ export interface Selection {
   remove(id: string): void;
   toggle(id: string): void;
   clear(): void;
+  /**
+   * The group the user has entered (double-clicked into), whose members a click picks one by one,
+   * or null. It is left as soon as the selection holds a shape outside it or nothing.
+   */
+  readonly entered: string | null;
+  /** Enters `group` (null: leaves any) and selects `ids` at once. */
+  enter(group: string | null, ids: Iterable<string>): void;
   onChange(listener: (ids: ReadonlySet<string>) => void): () => void;
   close(): void;
 }
 
 /**
  * Creates a selection that follows the board: a selected shape deleted by someone else (or
- * turned invalid) just leaves the selection, and whatever the user is doing carries on.
+ * turned invalid) just leaves the selection, and whatever the user is doing carries on. The same
+ * goes for the entered group: ungrouped by someone else, it is left.
  */
 export function createSelection(board: Board): Selection {
   let current: ReadonlySet<string> = new Set();
+  let entered: string | null = null;
   const changes = createEmitter<ReadonlySet<string>>();
 
-  const replace = (next: Set<string>): void => {
-    if (next.size === current.size && [...next].every((id) => current.has(id))) return;
+  /** The entered group, if the selection `ids` is still inside it. */
+  const stillEntered = (group: string | null, ids: ReadonlySet<string>): string | null => {
+    if (group === null || ids.size === 0) return null;
+    for (const id of ids) {
+      const shape = board.get(id);
+      if (shape === undefined || !inGroup(shape, group)) return null;
+    }
+    return group;
+  };
+
+  const replace = (next: Set<string>, group: string | null = entered): void => {
+    const nextEntered = stillEntered(group, next);
+    if (nextEntered === entered && next.size === current.size && [...next].every((id) => current.has(id))) return;
     current = next;
+    entered = nextEntered;
     changes.emit(current);
   };
 
   const offBoard = board.onChange(({ ids }) => {
-    let gone = false;
-    for (const id of ids) if (current.has(id) && !board.has(id)) gone = true;
-    if (gone) replace(new Set([...current].filter((id) => board.has(id))));
+    let changed = false;
+    for (const id of ids) if (current.has(id)) changed = true;
+    if (changed) replace(new Set([...current].filter((id) => board.has(id))));
   });
 
   return {
@@ -57,6 +79,12 @@ export function createSelection(board: Board): Selection {
     },
     clear() {
       replace(new Set());
+    },
+    get entered() {
+      return entered;
+    },
+    enter(group, ids) {
+      replace(new Set([...ids].filter((id) => board.has(id))), group);
     },
     onChange: (listener) => changes.on(listener),
     close() {

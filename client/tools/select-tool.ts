@@ -5,6 +5,7 @@ import { shapeBounds } from '../model/geometry.ts';
 import type { Bounds, Point } from '../model/plane.ts';
 import { shapeAt } from '../model/shape-at.ts';
 import { childrenKeptInPlace, dropIntoFrames, withChildren } from '../model/frames.ts';
+import { clickSelection, groupMembers, marqueeSelection, targetGroup } from '../model/groups.ts';
 import { applyTransform, diffShape, unionBounds } from '../model/transform.ts';
 import type { GestureTransform } from '../../shared/presence.ts';
 import { deleteSelection } from './delete-selection.ts';
@@ -16,13 +17,13 @@ type OnClick = 'none' | 'select-only' | 'deselect';
 
 type SelectState =
   | { name: 'idle' }
-  | { name: 'pointing'; origin: BoardPointerEvent; hitId: string | null; onClick: OnClick }
+  | { name: 'pointing'; origin: BoardPointerEvent; hitId: string | null; unit: readonly string[]; onClick: OnClick }
   | { name: 'dragging'; origin: BoardPointerEvent; ids: ReadonlySet<string>; bound: readonly string[] }
   | { name: 'marquee'; origin: BoardPointerEvent; base: ReadonlySet<string> }
   | { name: 'resizing'; handle: Exclude<HandleName, 'rotate'>; bounds: Bounds; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] }
   | { name: 'rotating'; center: Point; startAngle: number; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] };
 
-/** Two clicks on one text within this many milliseconds edit it. */
+/** Two clicks on one shape within this many milliseconds are a double-click (enter its group, or edit its text). */
 const DOUBLE_CLICK_MS = 500;
 /** Shift snaps rotation to multiples of this many degrees. */
 const SNAP_DEGREES = 15;
@@ -31,7 +32,9 @@ const SNAP_DEGREES = 15;
  * Select, move, resize and rotate: idle → pointing → dragging | marquee → idle, and
  * idle → resizing | rotating → idle from the selection's handles. A click selects (Shift adds or
  * removes), a drag on empty board draws a marquee, a drag on a shape moves the selection, a
- * double-click on a text or note edits it. While a gesture runs only the draft changes, lines and
+ * double-click on a text or note edits it. A click on a member of a group selects the whole group
+ * (the marquee too picks groups whole); a double-click enters the group and selects the member, or
+ * the next group in that holds it, and Escape goes back out one level. While a gesture runs only the draft changes, lines and
  * arrows bound to the changed shapes following them in it on every move; the document is written
  * once on release, as one transaction (one undo step) holding the shapes and those arrows.
  * `bound` lists the arrows found when the gesture starts, so a move does not scan the board.
@@ -120,6 +123,13 @@ export function createSelectTool(ctx: ToolContext): Tool {
     ctx.draft.setOverrides(preview(transformed(shapes, transform), bound, true), { ids: [...shapes.keys()], transform });
   };
 
+  /** Out of `group` one level: it is selected whole, inside the group around it, if any. */
+  const leaveGroup = (group: string): void => {
+    const members = groupMembers(ctx.board, group);
+    const outer = members[0]?.groupIds?.[members[0].groupIds.indexOf(group) + 1] ?? null;
+    ctx.selection.enter(outer, members.map((member) => member.id));
+  };
+
   const startHandleGesture = (event: BoardPointerEvent): boolean => {
     const shapes = editable();
     const handles = selectionHandles(shapes, event.scale);
@@ -151,25 +161,37 @@ export function createSelectTool(ctx: ToolContext): Tool {
     pointerDown(event) {
       if (startHandleGesture(event)) return;
       const hit = shapeAt(ctx.board, event, HIT_TOLERANCE_PX / event.scale);
-      if (hit !== null && hasText(hit) && lastClick?.id === hit.id && event.time - lastClick.time < DOUBLE_CLICK_MS) {
+      const entered = ctx.selection.entered;
+      if (hit !== null && lastClick?.id === hit.id && event.time - lastClick.time < DOUBLE_CLICK_MS) {
         lastClick = null;
-        ctx.selection.set([hit.id]);
-        ctx.editing.begin({ isNew: false, shape: hit });
-        state = { name: 'idle' };
-        return;
+        const group = targetGroup(hit, entered);
+        if (group !== null) {
+          // Into the group the first click selected: this click picks within it.
+          const unit = clickSelection(ctx.board, hit, group);
+          ctx.selection.enter(group, unit);
+          state = { name: 'pointing', origin: event, hitId: hit.id, unit, onClick: 'none' };
+          return;
+        }
+        if (hasText(hit)) {
+          ctx.selection.set([hit.id]);
+          ctx.editing.begin({ isNew: false, shape: hit });
+          state = { name: 'idle' };
+          return;
+        }
       }
+      const unit = hit === null ? [] : clickSelection(ctx.board, hit, entered);
       let onClick: OnClick = 'none';
       if (hit === null) {
         if (!event.shiftKey) ctx.selection.clear();
       } else if (event.shiftKey) {
         if (ctx.selection.has(hit.id)) onClick = 'deselect';
-        else ctx.selection.add(hit.id);
+        else ctx.selection.set([...ctx.selection.ids(), ...unit]);
       } else if (ctx.selection.has(hit.id)) {
         onClick = 'select-only';
       } else {
-        ctx.selection.set([hit.id]);
+        ctx.selection.set(unit);
       }
-      state = { name: 'pointing', origin: event, hitId: hit?.id ?? null, onClick };
+      state = { name: 'pointing', origin: event, hitId: hit?.id ?? null, unit, onClick };
     },
     pointerMove(event) {
       if (state.name === 'pointing') {
@@ -196,7 +218,7 @@ export function createSelectTool(ctx: ToolContext): Tool {
         case 'marquee': {
           const box = marqueeBounds(state.origin, event);
           ctx.draft.setMarquee(box);
-          const inside = ctx.board.ordered().filter((s) => !s.locked && contains(box, shapeBounds(s))).map((s) => s.id);
+          const inside = marqueeSelection(ctx.board.ordered(), ctx.selection.entered, (s) => contains(box, shapeBounds(s)));
           ctx.selection.set([...state.base, ...inside]);
           return;
         }
@@ -232,8 +254,11 @@ export function createSelectTool(ctx: ToolContext): Tool {
         }
         case 'pointing':
           if (previous.hitId === null) return;
-          if (previous.onClick === 'select-only') ctx.selection.set([previous.hitId]);
-          else if (previous.onClick === 'deselect') ctx.selection.remove(previous.hitId);
+          if (previous.onClick === 'select-only') ctx.selection.set(previous.unit);
+          else if (previous.onClick === 'deselect') {
+            const unit = new Set(previous.unit);
+            ctx.selection.set([...ctx.selection.ids()].filter((id) => !unit.has(id)));
+          }
           lastClick = { id: previous.hitId, time: event.time };
           return;
         case 'resizing':
@@ -257,6 +282,7 @@ export function createSelectTool(ctx: ToolContext): Tool {
       }
       if (event.key === 'Escape') {
         if (state.name !== 'idle' && state.name !== 'pointing') this.cancel();
+        else if (ctx.selection.entered !== null) leaveGroup(ctx.selection.entered);
         else ctx.selection.clear();
         return true;
       }

@@ -5,6 +5,7 @@ import type { Selection } from '../model/selection.ts';
 import { unionBounds } from '../model/transform.ts';
 import { arrangeSelection } from '../tools/actions/arrange.ts';
 import { duplicateSelection } from '../tools/actions/duplicate.ts';
+import { groupSelection, ungroupSelection } from '../tools/actions/group.ts';
 import { toggleLock } from '../tools/actions/lock.ts';
 import type { Toolbox } from '../tools/toolbox.ts';
 import type { Command } from './keymap.ts';
@@ -29,6 +30,7 @@ export const GESTURES: ReadonlyArray<{ label: string; keys: string }> = [
   { label: 'Keep proportions / snap angle', keys: 'Shift while resizing, rotating or drawing' },
   { label: 'Add to or remove from the selection', keys: 'Shift + click' },
   { label: 'Edit text or a note', keys: 'Double-click (Enter or Esc to finish, Shift+Enter new line)' },
+  { label: 'Select inside a group', keys: 'Double-click a member (Esc goes back out)' },
   { label: 'Delete selection', keys: 'Delete, Backspace' },
   { label: 'Clear selection, cancel', keys: 'Esc' },
   { label: 'Copy, cut, paste', keys: 'Ctrl+C, Ctrl+X, Ctrl+V' },
@@ -54,6 +56,8 @@ export function createCommands(deps: CommandDeps): Command[] {
       },
     },
     { id: 'duplicate', label: 'Duplicate', keys: ['Mod+D'], run: () => void duplicateSelection({ board, selection }) },
+    { id: 'group', label: 'Group', keys: ['Mod+G'], run: () => void groupSelection({ board, selection }) },
+    { id: 'ungroup', label: 'Ungroup', keys: ['Mod+Shift+G'], run: () => void ungroupSelection({ board, selection }) },
     { id: 'bring-forward', label: 'Bring forward', keys: ['Mod+]'], run: () => void arrangeSelection({ board, selection }, 'forward') },
     { id: 'send-backward', label: 'Send backward', keys: ['Mod+['], run: () => void arrangeSelection({ board, selection }, 'backward') },
     { id: 'bring-to-front', label: 'Bring to front', keys: ['Mod+Shift+]'], run: () => void arrangeSelection({ board, selection }, 'front') },

@@ -43,6 +43,10 @@ export function createToolHarness(initialTool: ToolId = 'select') {
     scale: camera.viewport().scale,
     ...extra,
   });
+  /** Lets `ms` pass on the events' clock (so the next click is not part of a double-click). */
+  const elapse = (ms: number): void => {
+    time += ms;
+  };
   /**
    * Drives one gesture: down at the first point, a move to each later point (to the first again
    * if there is no other), up at the last. Returns the tool's states along the way, starting with
@@ -83,7 +87,7 @@ export function createToolHarness(initialTool: ToolId = 'select') {
     board.close();
     doc.destroy();
   };
-  return { doc, board, selection, draft, camera, editing, laser, toolbox, transactions, event, gesture, shown, close };
+  return { doc, board, selection, draft, camera, editing, laser, toolbox, transactions, event, elapse, gesture, shown, close };
 }
 
 export type ToolHarness = ReturnType<typeof createToolHarness>;
