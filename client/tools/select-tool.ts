@@ -34,8 +34,9 @@ const SNAP_DEGREES = 15;
  * removes), a drag on empty board draws a marquee, a drag on a shape moves the selection, a
  * double-click on a text or note edits it. A click on a member of a group selects the whole group
  * (the marquee too picks groups whole); a double-click enters the group and selects the member, or
- * the next group in that holds it, and Escape goes back out one level. While a gesture runs only the draft changes, lines and
- * arrows bound to the changed shapes following them in it on every move; the document is written
+ * the next group in that holds it, and Escape goes back out one level. While a gesture runs only
+ * the draft changes, lines and arrows bound to the changed shapes following them in it on every
+ * move; the document is written
  * once on release, as one transaction (one undo step) holding the shapes and those arrows.
  * `bound` lists the arrows found when the gesture starts, so a move does not scan the board.
  */

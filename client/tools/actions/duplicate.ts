@@ -13,9 +13,9 @@ export const COPY_OFFSET = 16;
  * Adds copies of `shapes` (in their z-order, above everything) moved by (dx, dy), with new ids;
  * arrows between copied shapes are bound to the copies, bindings to shapes left behind are
  * dropped. A frame's children copied with it are in its copy; any other copy lands in the frame
- * under it (client/model/frames.ts). Copied groups are new groups, nested as the originals; `keepGroup` (the group the
- * user has entered) and those around it are kept, so copies made inside a group stay in it.
- * Undo: one step. Returns the new ids.
+ * under it (client/model/frames.ts). Copied groups are new groups, nested as the originals;
+ * `keepGroup` (the group the user has entered) and those around it are kept, so copies made
+ * inside a group stay in it. Undo: one step. Returns the new ids.
  */
 export function addCopies(board: Board, shapes: readonly Shape[] | readonly NewShape[], dx: number, dy: number, keepGroup: string | null = null): string[] {
   const ids = new Map(shapes.map((shape) => [shape.id, newShapeId()]));
