@@ -48,6 +48,8 @@ import { createTextEditor } from './ui/text-editor.ts';
 import { createClipboard } from './ui/clipboard.ts';
 import { createNotice } from './ui/notice.ts';
 import { createExportMenu } from './ui/export-menu.ts';
+import { createFramesPanel } from './ui/frames-panel.ts';
+import { createFrameTitleEditor } from './ui/frame-title-editor.ts';
 import { guardCommands } from './ui/read-only-commands.ts';
 import { createReadOnlyChrome } from './ui/read-only-chrome.ts';
 import { createAccessBadge } from './ui/access-badge.ts';
@@ -133,7 +135,7 @@ const navigation = createNavigation({ element: stage.element, camera, toolbox, k
 const pointerInput = createPointerInput(stage, toolbox);
 const cursor = createCursor(stage.element, toolbox);
 const notice = createNotice(requireElement('.app', HTMLElement));
-const exportMenu = createExportMenu({ parent: requireElement('#bottom-left-slot', HTMLDivElement), dropTarget: stage.element, board, room, notice });
+const exportMenu = createExportMenu({ parent: requireElement('#bottom-left-slot', HTMLDivElement), dropTarget: stage.element, board, selection, room, notice });
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });
 const commands = guardCommands(createCommands({
@@ -155,6 +157,15 @@ const clipboard = createClipboard({
   writable: () => !access.readOnly,
 });
 const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point) });
+const frameTitleEditor = createFrameTitleEditor({
+  parent: document.body,
+  target: stage.element,
+  board,
+  camera,
+  toBoard: (clientX, clientY) => stage.toBoard(clientX, clientY),
+  toClient: (point) => stage.toClient(point),
+  enabled: () => !access.readOnly && toolbox.active === 'select',
+});
 const toolbar = createToolbar({ parent: requireElement('#toolbar-slot', HTMLDivElement), toolbox, board, selection });
 const status = createStatusIndicator(requireElement('#status-slot', HTMLDivElement), connection, {
   pending,
@@ -171,6 +182,13 @@ const shareDialog = createShareDialog({
 });
 const stylePanel = createStylePanel({ parent: requireElement('#style-slot', HTMLDivElement), board, selection, style });
 const historyControls = createHistoryControls(requireElement('#bottom-left-slot', HTMLDivElement), history);
+const framesPanel = createFramesPanel({
+  parent: requireElement('#bottom-left-slot', HTMLDivElement),
+  board,
+  camera,
+  screen: () => stage.size(),
+  exportFrame: (frameId, format) => void exportMenu.exportFrame(frameId, format),
+});
 const zoomControls = createZoomControls({ parent: requireElement('#bottom-left-slot', HTMLDivElement), camera, screen: () => stage.size(), fit });
 const readOnlyChrome = createReadOnlyChrome({
   access,
@@ -214,12 +232,14 @@ const parts = [
   shortcuts,
   clipboard,
   textEditor,
+  frameTitleEditor,
   toolbar,
   status,
   accessBadge,
   shareDialog,
   stylePanel,
   historyControls,
+  framesPanel,
   zoomControls,
   readOnlyChrome,
 ];

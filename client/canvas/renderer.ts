@@ -1,5 +1,5 @@
 import Konva from 'konva';
-import type { Shape } from '../../shared/schema.ts';
+import { holdsShapes, type Shape } from '../../shared/schema.ts';
 import { compareShapeOrder } from '../../shared/doc.ts';
 import type { Board, NewShape } from '../model/board.ts';
 import type { Draft } from '../model/draft.ts';
@@ -57,10 +57,40 @@ const REMOUNT_SHRINK = 2;
 const REBUILD_ORDER_THRESHOLD = 64;
 
 /**
+ * Where a node goes in its container's order. The shapes layer holds the frames, bottom first,
+ * each followed by the group clipping its children (`part` 1), and then every shape in no frame
+ * (`band` 1): frames stay below shapes whatever their index. A clipping group holds its frame's
+ * children in z-order.
+ */
+interface Slot {
+  band: 0 | 1;
+  index: string;
+  id: string;
+  part: 0 | 1;
+}
+
+function compareSlots(a: Slot, b: Slot): number {
+  if (a.band !== b.band) return a.band - b.band;
+  if (a.index !== b.index) return a.index < b.index ? -1 : 1;
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return a.part - b.part;
+}
+
+/** The frame whose clipping group draws this shape, or null: a frame is in none. */
+function frameOf(shape: Pick<Shape, 'type' | 'frameId'>): string | null {
+  return holdsShapes(shape) ? null : (shape.frameId ?? null);
+}
+
+/**
  * Redraws only the shapes a change touched, at most once per frame, whoever made the change, and
  * only shapes in or near the view have a node at all: a 50k-shape board costs what is on screen.
  * Shapes being dragged are lifted into the draft layer for the drag, so the layer holding every
  * other shape is not redrawn on each pointer move; on drop they go back to their place in z-order.
+ *
+ * Frames are drawn below every other shape, and each frame's children in a group clipped to the
+ * frame's box, right above the frame (one clip per frame, however many children). A child is
+ * mounted only while its frame is. A dragged frame is lifted with its clipping group, so its
+ * children move with it, clipped, while it is dragged.
  */
 function contains(outer: Bounds, inner: Bounds): boolean {
   return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
@@ -76,7 +106,16 @@ export function createRenderer(options: RendererOptions): Renderer {
   /** Mounted nodes currently hidden (in the margin, out of view); setting `visible` costs even when unchanged. */
   const hidden = new Set<string>();
   const lifted = new Set<string>();
+  /** Children drawn in the clipping group of a lifted frame: they move with it, in the draft layer. */
+  const carried = new Set<string>();
+  /** The group clipping each mounted frame's children to its box. */
+  const clips = new Map<string, Konva.Group>();
+  /** The frame whose clipping group holds each mounted child ('' for the shapes layer itself). */
+  const placedIn = new Map<string, string>();
+  const slots = new WeakMap<Konva.Node, Slot>();
   const dirty = new Set<string>();
+  /** Nodes to put at their place in z-order on this flush. */
+  const toPlace = new Set<string>();
   let translationDirty = false;
   let viewDirty = true;
   /** The board or the draft changed something drawn (not just the camera). */
@@ -148,28 +187,43 @@ export function createRenderer(options: RendererOptions): Renderer {
   };
 
   const within = (id: string, box: Bounds | null): boolean => {
-    if (box === null || lifted.has(id)) return true;
+    if (box === null || lifted.has(id) || carried.has(id)) return true;
     const b = boundsOf.get(id);
     return b !== undefined && b.x <= box.x + box.width && b.y <= box.y + box.height && b.x + b.width >= box.x && b.y + b.height >= box.y;
   };
   const inArea = (id: string): boolean => within(id, area);
 
-  /** Shows the node if it is in view, hides it if not; whether that changed anything. */
+  /** Shows the node if it is in view, hides it if not (a frame's clipping group with it); whether that changed anything. */
   const show = (id: string, node: ShapeNode): boolean => {
     const visible = within(id, seen);
     if (visible === !hidden.has(id)) return false;
     node.visible(visible);
+    clips.get(id)?.visible(visible);
     if (visible) hidden.delete(id);
     else hidden.add(id);
     return true;
   };
 
   const unmount = (id: string): void => {
+    const clip = clips.get(id);
+    if (clip !== undefined) {
+      // A child is mounted only while its frame is; it is looked at again (its frame may be gone).
+      for (const [child, frame] of placedIn) {
+        if (frame !== id) continue;
+        unmount(child);
+        dirty.add(child);
+      }
+      clip.destroy();
+      clips.delete(id);
+    }
     nodes.get(id)?.destroy();
     nodes.delete(id);
     hidden.delete(id);
     indexOf.delete(id);
     lifted.delete(id);
+    carried.delete(id);
+    placedIn.delete(id);
+    toPlace.delete(id);
   };
 
   function flush(): void {
@@ -187,7 +241,9 @@ export function createRenderer(options: RendererOptions): Renderer {
   function apply(): void {
     let shapesChanged = false;
     let draftChanged = false;
-    const toPlace = new Set<string>();
+    // The stage does not draw a blank layer for the camera (stage.ts): a layer culling emptied is
+    // drawn here once a pan brings shapes back, or it would stay blank until the board changed.
+    const wasBlank = layers.shapes.children.length === 0;
 
     if (viewDirty && view !== undefined) {
       viewDirty = false;
@@ -201,7 +257,7 @@ export function createRenderer(options: RendererOptions): Renderer {
         // The grid finds what may be in the area without looking at far-off shapes.
         for (const id of spatial.query(area)) if (!nodes.has(id) && inArea(id)) dirty.add(id);
         for (const id of [...nodes.keys()]) {
-          if (inArea(id)) continue;
+          if (!nodes.has(id) || inArea(id)) continue;
           unmount(id);
           shapesChanged = true;
         }
@@ -210,75 +266,108 @@ export function createRenderer(options: RendererOptions): Renderer {
       // The stage redraws the layer for the camera itself; a view change alone draws nothing more.
     }
 
-    for (const id of dirty) {
-      const stored = board.get(id);
-      if (stored === undefined) {
-        boundsOf.delete(id);
-        spatial.delete(id);
-        if (nodes.has(id)) {
-          if (lifted.has(id)) draftChanged = true;
-          else shapesChanged = true;
-          unmount(id);
-        }
-        continue;
+    // Frames before the rest, so a child finds its frame's clipping group mounted; unmounting a
+    // frame queues its children again, for another round.
+    while (dirty.size > 0) {
+      const round = [...dirty];
+      dirty.clear();
+      const isFrame = (id: string): boolean => clips.has(id) || holdsShapes(board.get(id) ?? { type: '' });
+      for (const id of [...round.filter(isFrame), ...round.filter((id) => !isFrame(id))]) {
+        const changed = render(id);
+        shapesChanged ||= changed.shapes;
+        draftChanged ||= changed.draft;
       }
-      // The local gesture wins over anyone else's on the same shape.
-      const local = draft.overrides?.get(id);
-      const shape = { ...stored, ...(local ?? (lifted.has(id) ? undefined : remote?.overrides().get(id))) };
-      const bounds = shapeBounds(shape);
-      boundsOf.set(id, bounds);
-      spatial.set(id, bounds);
-      const existing = nodes.get(id);
-      if (!inArea(id)) {
-        if (existing !== undefined) {
-          unmount(id);
-          shapesChanged = true;
-        }
-        continue;
-      }
-      const inDraftLayer = lifted.has(id);
-      if (inDraftLayer) draftChanged = true;
-      else shapesChanged = true;
-      const node = renderShape(shape, existing, 'committed');
-      if (node !== existing) hidden.delete(id);
-      show(id, node);
-      // Shapes the eraser passed over fade until the release deletes them.
-      if (draft.erased?.has(id) || remote?.erased().has(id)) node.opacity(shape.opacity * ERASED_OPACITY);
-      const { dx, dy } = offset(id);
-      if (dx !== 0 || dy !== 0) node.position({ x: shape.x + dx, y: shape.y + dy });
-      if (node !== existing) {
-        existing?.destroy();
-        nodes.set(id, node);
-        if (inDraftLayer) layers.draft.add(node);
-        else toPlace.add(id);
-      } else if (indexOf.get(id) !== shape.index && !inDraftLayer) {
-        toPlace.add(id);
-      }
-      indexOf.set(id, shape.index);
     }
-    dirty.clear();
 
     if (translationDirty) {
       translationDirty = false;
-      const changed = applyTranslation(toPlace);
+      const changed = applyTranslation();
       shapesChanged ||= changed.shapes;
       draftChanged ||= changed.draft;
     }
-    if (toPlace.size > 0) place(toPlace);
+    const placing = toPlace.size > 0;
+    if (placing) place();
     // Inside the layer's own draw, the changes are drawn by that very draw. What only the camera
     // changed (culling) is drawn when the stage draws for the camera: at once for a pan, when the
     // zoom pauses for a zoom (zoom-preview.ts).
-    const drawNeeded = contentDirty || view === undefined;
+    const drawNeeded = contentDirty || view === undefined || wasBlank;
     contentDirty = false;
-    if ((shapesChanged || toPlace.size > 0) && !drawing && drawNeeded) layers.shapes.batchDraw();
+    if ((shapesChanged || placing) && !drawing && drawNeeded) layers.shapes.batchDraw();
     if (draftChanged) layers.draft.batchDraw();
   }
 
+  /** Brings one shape's node in step with the board, the draft and the others' gestures. */
+  function render(id: string): { shapes: boolean; draft: boolean } {
+    const inDraftLayer = (): boolean => lifted.has(id) || carried.has(id);
+    const stored = board.get(id);
+    if (stored === undefined) {
+      boundsOf.delete(id);
+      spatial.delete(id);
+      if (!nodes.has(id)) return { shapes: false, draft: false };
+      const where = inDraftLayer();
+      unmount(id);
+      return { shapes: !where, draft: where };
+    }
+    // The local gesture wins over anyone else's on the same shape.
+    const local = draft.overrides?.get(id);
+    const shape = { ...stored, ...(local ?? (lifted.has(id) ? undefined : remote?.overrides().get(id))) };
+    const bounds = shapeBounds(shape);
+    boundsOf.set(id, bounds);
+    spatial.set(id, bounds);
+    const existing = nodes.get(id);
+    const frame = frameOf(shape);
+    // A child is clipped to its frame: without its frame mounted, none of it can show.
+    if (!inArea(id) || (frame !== null && !clips.has(frame))) {
+      if (existing === undefined) return { shapes: false, draft: false };
+      const where = inDraftLayer();
+      unmount(id);
+      return { shapes: !where, draft: where };
+    }
+    const node = renderShape(shape, existing, 'committed');
+    if (node !== existing) hidden.delete(id);
+    show(id, node);
+    // Shapes the eraser passed over fade until the release deletes them.
+    if (draft.erased?.has(id) || remote?.erased().has(id)) node.opacity(shape.opacity * ERASED_OPACITY);
+    const { dx, dy } = offset(id);
+    if (dx !== 0 || dy !== 0) node.position({ x: shape.x + dx, y: shape.y + dy });
+    if (holdsShapes(shape)) {
+      let clip = clips.get(id);
+      if (clip === undefined) {
+        clips.set(id, (clip = new Konva.Group({ listening: false })));
+        if (hidden.has(id)) clip.visible(false);
+        if (!lifted.has(id)) toPlace.add(id);
+      }
+      clip.clip({ x: shape.x, y: shape.y, width: shape.width, height: shape.height });
+    }
+    // A carried child that left its frame meanwhile is no longer carried: it goes to its place.
+    if (carried.has(id) && placedIn.get(id) !== (frame ?? '')) carried.delete(id);
+    const where = inDraftLayer();
+    if (node !== existing) {
+      existing?.destroy();
+      nodes.set(id, node);
+      if (lifted.has(id)) layers.draft.add(node);
+      else if (carried.has(id)) insert(clips.get(frame!)!, node, destination(shape).slot);
+      else toPlace.add(id);
+    } else if (!where && (indexOf.get(id) !== shape.index || placedIn.get(id) !== (frame ?? ''))) {
+      toPlace.add(id);
+    }
+    indexOf.set(id, shape.index);
+    return { shapes: !where, draft: where };
+  }
+
   /** Lifts newly dragged shapes, drops released ones back, and offsets the lifted ones. */
-  function applyTranslation(toPlace: Set<string>): { shapes: boolean; draft: boolean } {
+  function applyTranslation(): { shapes: boolean; draft: boolean } {
     const translation = draft.translation;
     const wanted = new Set<string>();
-    if (translation !== null) for (const id of translation.ids) if (nodes.has(id)) wanted.add(id);
+    if (translation !== null) {
+      for (const id of translation.ids) {
+        if (!nodes.has(id)) continue;
+        // A child of a dragged frame moves with the frame's clipping group, clipped.
+        const frame = placedIn.get(id);
+        if (frame !== undefined && frame !== '' && translation.ids.has(frame) && nodes.has(frame)) continue;
+        wanted.add(id);
+      }
+    }
     let shapes = false;
     for (const id of [...lifted]) {
       if (wanted.has(id)) continue;
@@ -288,42 +377,132 @@ export function createRenderer(options: RendererOptions): Renderer {
       if (node && shape) {
         node.position({ x: shape.x, y: shape.y });
         node.remove();
+        const clip = clips.get(id);
+        if (clip !== undefined) {
+          clip.position({ x: 0, y: 0 });
+          clip.remove();
+          for (const [child, frame] of placedIn) if (frame === id) carried.delete(child);
+        }
         if (inArea(id)) toPlace.add(id);
         else unmount(id);
       }
       shapes = true;
     }
-    // Lift in z-order so the dragged shapes keep their stacking among themselves.
-    const entering = [...wanted].filter((id) => !lifted.has(id)).map((id) => board.get(id)).filter((s): s is Shape => s !== undefined);
-    for (const shape of entering.sort(compareShapeOrder)) {
+    // Lift in z-order (frames below the rest) so the dragged shapes keep their stacking among themselves.
+    const entering = [...wanted]
+      .filter((id) => !lifted.has(id))
+      .map((id) => board.get(id))
+      .filter((s): s is Shape => s !== undefined)
+      .sort((a, b) => Number(holdsShapes(b)) - Number(holdsShapes(a)) || compareShapeOrder(a, b));
+    for (const shape of entering) {
       lifted.add(shape.id);
+      toPlace.delete(shape.id);
       nodes.get(shape.id)?.moveTo(layers.draft);
+      const clip = clips.get(shape.id);
+      if (clip !== undefined) {
+        clip.moveTo(layers.draft);
+        for (const [child, frame] of placedIn) if (frame === shape.id) carried.add(child);
+      }
       shapes = true;
     }
     for (const id of lifted) {
       const shape = board.get(id);
-      if (shape && translation) nodes.get(id)?.position({ x: shape.x + translation.dx, y: shape.y + translation.dy });
+      if (!shape || !translation) continue;
+      nodes.get(id)?.position({ x: shape.x + translation.dx, y: shape.y + translation.dy });
+      clips.get(id)?.position({ x: translation.dx, y: translation.dy });
     }
     return { shapes, draft: true };
   }
 
-  /** Puts the nodes of `ids` at their z-order position in the shapes layer. */
-  function place(ids: Set<string>): void {
-    const ordered = board.ordered().filter((shape) => nodes.has(shape.id) && !lifted.has(shape.id));
-    if (ids.size > REBUILD_ORDER_THRESHOLD) {
-      layers.shapes.removeChildren();
-      // One add per node: spreading 10k nodes into one call could exceed the argument limit.
-      for (const shape of ordered) layers.shapes.add(nodes.get(shape.id)!);
+  /** Where a mounted shape's node goes: the container and its place in it. */
+  const destination = (shape: Shape): { container: Konva.Container; slot: Slot } => {
+    if (holdsShapes(shape)) return { container: layers.shapes, slot: { band: 0, index: shape.index, id: shape.id, part: 0 } };
+    const frame = frameOf(shape);
+    const clip = frame !== null ? clips.get(frame) : undefined;
+    if (clip !== undefined) return { container: clip, slot: { band: 1, index: shape.index, id: shape.id, part: 0 } };
+    return { container: layers.shapes, slot: { band: 1, index: shape.index, id: shape.id, part: 0 } };
+  };
+
+  /** Inserts `node` into `container`, whose children are in slot order, at its slot. */
+  const insert = (container: Konva.Container, node: Konva.Node, slot: Slot): void => {
+    slots.set(node, slot);
+    const children = container.children;
+    let low = 0;
+    let high = children.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      const other = slots.get(children[middle]!);
+      if (other !== undefined && compareSlots(other, slot) < 0) low = middle + 1;
+      else high = middle;
+    }
+    container.add(node as Konva.Group);
+    if (low < container.children.length - 1) node.zIndex(low);
+  };
+
+  /** Puts the nodes of `toPlace` at their z-order position, in the shapes layer or their frame's clipping group. */
+  function place(): void {
+    const ids = [...toPlace].filter((id) => nodes.has(id) && !lifted.has(id) && !carried.has(id));
+    toPlace.clear();
+    if (ids.length > REBUILD_ORDER_THRESHOLD) {
+      rebuild();
       return;
     }
-    for (const id of ids) nodes.get(id)?.remove();
-    // Inserting in ascending order keeps every node already placed below its final index valid.
-    ordered.forEach((shape, position) => {
-      if (!ids.has(shape.id)) return;
+    const shapes = ids.map((id) => board.get(id)).filter((s): s is Shape => s !== undefined);
+    // Frames first: their clipping groups must be in place before their children go in.
+    shapes.sort((a, b) => Number(holdsShapes(b)) - Number(holdsShapes(a)));
+    // All out first: a node still in with its old index would mislead the search for a place.
+    for (const shape of shapes) {
+      nodes.get(shape.id)!.remove();
+      clips.get(shape.id)?.remove();
+    }
+    for (const shape of shapes) {
       const node = nodes.get(shape.id)!;
-      layers.shapes.add(node);
-      if (position < layers.shapes.children.length - 1) node.zIndex(position);
-    });
+      const { container, slot } = destination(shape);
+      insert(container, node, slot);
+      placedIn.set(shape.id, container === layers.shapes ? '' : (frameOf(shape) ?? ''));
+      const clip = clips.get(shape.id);
+      if (clip !== undefined) insert(layers.shapes, clip, { ...slot, part: 1 });
+    }
+  }
+
+  /** Puts every mounted node in place at once: cheaper than moving many one by one. */
+  function rebuild(): void {
+    layers.shapes.removeChildren();
+    for (const [id, clip] of clips) if (!lifted.has(id)) clip.removeChildren();
+    // One add per node: spreading 10k nodes into one call could exceed the argument limit.
+    for (const shape of board.ordered()) {
+      const node = nodes.get(shape.id);
+      if (node === undefined || lifted.has(shape.id) || carried.has(shape.id)) continue;
+      if (holdsShapes(shape)) continue;
+      const { container, slot } = destination(shape);
+      if (container !== layers.shapes) {
+        slots.set(node, slot);
+        container.add(node as Konva.Group);
+        placedIn.set(shape.id, frameOf(shape) ?? '');
+      }
+    }
+    for (const shape of board.ordered()) {
+      const node = nodes.get(shape.id);
+      if (node === undefined || lifted.has(shape.id) || !holdsShapes(shape)) continue;
+      const slot: Slot = { band: 0, index: shape.index, id: shape.id, part: 0 };
+      slots.set(node, slot);
+      layers.shapes.add(node as Konva.Group);
+      placedIn.set(shape.id, '');
+      const clip = clips.get(shape.id);
+      if (clip !== undefined) {
+        slots.set(clip, { ...slot, part: 1 });
+        layers.shapes.add(clip);
+      }
+    }
+    for (const shape of board.ordered()) {
+      const node = nodes.get(shape.id);
+      if (node === undefined || lifted.has(shape.id) || carried.has(shape.id) || holdsShapes(shape)) continue;
+      const { container, slot } = destination(shape);
+      if (container !== layers.shapes) continue;
+      slots.set(node, slot);
+      layers.shapes.add(node as Konva.Group);
+      placedIn.set(shape.id, '');
+    }
   }
 
   return {
@@ -337,13 +516,18 @@ export function createRenderer(options: RendererOptions): Renderer {
       offView();
       scheduler.close();
       for (const node of nodes.values()) node.destroy();
+      for (const clip of clips.values()) clip.destroy();
       nodes.clear();
+      clips.clear();
+      placedIn.clear();
       indexOf.clear();
       boundsOf.clear();
       spatial.clear();
       hidden.clear();
       lifted.clear();
+      carried.clear();
       dirty.clear();
+      toPlace.clear();
     },
   };
 }

@@ -1,32 +1,52 @@
 import Konva from 'konva';
 import type { Shape } from '../../shared/schema.ts';
 import { renderShape } from '../canvas/views/render-shape.ts';
+import { drawingOrder, frameBox } from '../model/frames.ts';
+import type { Bounds } from '../model/plane.ts';
 import { unionBounds } from '../model/transform.ts';
 import { EXPORT_MARGIN } from './svg-export.ts';
 
 /** Largest side of an exported picture, in pixels: browsers refuse bigger canvases. */
 const MAX_SIDE_PX = 16_384;
 
+export interface PngOptions {
+  /** Pixels per board unit (lowered if the picture would be too big). */
+  pixelRatio?: number;
+  /** The part of the board to export, exactly (a frame's box); by default the shapes' bounds and a margin. */
+  region?: Bounds;
+}
+
 /**
- * The board as a PNG, drawn by the same views as the canvas on an offscreen Konva stage, on
- * white, at `pixelRatio` pixels per board unit (lowered if the picture would be too big).
+ * Shapes as a PNG, drawn by the same views as the canvas on an offscreen Konva stage, on white:
+ * frames below the rest, each frame's children clipped to its box, as the canvas draws them.
  */
-export async function exportPng(shapes: readonly Shape[], pixelRatio = 2): Promise<Blob> {
-  const bounds = unionBounds(shapes) ?? { x: 0, y: 0, width: 0, height: 0 };
-  const width = Math.ceil(bounds.width + 2 * EXPORT_MARGIN);
-  const height = Math.ceil(bounds.height + 2 * EXPORT_MARGIN);
-  const ratio = Math.min(pixelRatio, MAX_SIDE_PX / width, MAX_SIDE_PX / height);
+export async function exportPng(shapes: readonly Shape[], options: PngOptions = {}): Promise<Blob> {
+  const bounds = options.region ?? grow(unionBounds(shapes) ?? { x: 0, y: 0, width: 0, height: 0 }, EXPORT_MARGIN);
+  const width = Math.max(1, Math.ceil(bounds.width));
+  const height = Math.max(1, Math.ceil(bounds.height));
+  const ratio = Math.min(options.pixelRatio ?? 2, MAX_SIDE_PX / width, MAX_SIDE_PX / height);
   const container = document.createElement('div');
   const stage = new Konva.Stage({ container, width, height, listening: false });
   try {
-    const layer = new Konva.Layer({ listening: false, x: EXPORT_MARGIN - bounds.x, y: EXPORT_MARGIN - bounds.y });
+    const layer = new Konva.Layer({ listening: false, x: -bounds.x, y: -bounds.y });
     stage.add(layer);
-    layer.add(new Konva.Rect({ x: bounds.x - EXPORT_MARGIN, y: bounds.y - EXPORT_MARGIN, width, height, fill: '#ffffff', listening: false }));
-    for (const shape of shapes) layer.add(renderShape(shape, undefined, 'committed'));
+    layer.add(new Konva.Rect({ x: bounds.x, y: bounds.y, width, height, fill: '#ffffff', listening: false }));
+    const { frames, loose } = drawingOrder(shapes);
+    for (const { frame, children } of frames) {
+      layer.add(renderShape(frame, undefined, 'committed'));
+      const clip = new Konva.Group({ listening: false, clip: frameBox(frame) });
+      for (const child of children) clip.add(renderShape(child, undefined, 'committed'));
+      layer.add(clip);
+    }
+    for (const shape of loose) layer.add(renderShape(shape, undefined, 'committed'));
     const blob = await stage.toBlob({ pixelRatio: ratio, mimeType: 'image/png' });
     if (!(blob instanceof Blob)) throw new Error('the browser could not encode the PNG');
     return blob;
   } finally {
     stage.destroy();
   }
+}
+
+function grow(b: Bounds, by: number): Bounds {
+  return { x: b.x - by, y: b.y - by, width: b.width + 2 * by, height: b.height + 2 * by };
 }

@@ -1,4 +1,6 @@
 import type { Shape } from '../../shared/schema.ts';
+import { drawingOrder } from '../model/frames.ts';
+import type { Bounds } from '../model/plane.ts';
 import { unionBounds } from '../model/transform.ts';
 import { shapeUtil } from '../shapes/registry.ts';
 import { escapeXml, svgNumber } from './svg-markup.ts';
@@ -6,23 +8,46 @@ import { escapeXml, svgNumber } from './svg-markup.ts';
 /** Space around the shapes in an exported picture, in board units. */
 export const EXPORT_MARGIN = 16;
 
+export interface SvgOptions {
+  /** The background colour, or null for none; white by default. */
+  background?: string | null;
+  /** The part of the board to export, exactly (a frame's box); by default the shapes' bounds and a margin. */
+  region?: Bounds;
+}
+
 /**
- * The board as a standalone SVG document: real vector elements (rect, ellipse, polygon, path,
- * text), each shape's from its type's util, drawn the way the canvas views draw them, in
- * z-order. Pure: no DOM, so it runs anywhere.
+ * Shapes as a standalone SVG document: real vector elements (rect, ellipse, polygon, path,
+ * text), each shape's from its type's util, drawn the way the canvas views draw them: frames
+ * below the rest, each frame's children clipped to its box, the rest in z-order. Pure: no DOM,
+ * so it runs anywhere.
  */
-export function exportSvg(shapes: readonly Shape[], options: { background?: string | null } = {}): string {
-  const bounds = unionBounds(shapes) ?? { x: 0, y: 0, width: 0, height: 0 };
-  const x = bounds.x - EXPORT_MARGIN;
-  const y = bounds.y - EXPORT_MARGIN;
-  const width = Math.ceil(bounds.width + 2 * EXPORT_MARGIN);
-  const height = Math.ceil(bounds.height + 2 * EXPORT_MARGIN);
+export function exportSvg(shapes: readonly Shape[], options: SvgOptions = {}): string {
+  const region = options.region;
+  const bounds = region ?? unionBounds(shapes) ?? { x: 0, y: 0, width: 0, height: 0 };
+  const margin = region === undefined ? EXPORT_MARGIN : 0;
+  const x = bounds.x - margin;
+  const y = bounds.y - margin;
+  const width = Math.ceil(bounds.width + 2 * margin);
+  const height = Math.ceil(bounds.height + 2 * margin);
   const background = options.background === undefined ? '#ffffff' : options.background;
-  const body = shapes.map(shapeSvg).join('\n');
+  const { frames, loose } = drawingOrder(shapes);
+  const body: string[] = [];
+  frames.forEach(({ frame, children }, n) => {
+    body.push(shapeSvg(frame));
+    if (children.length === 0) return;
+    const clip = `frame-clip-${n}`;
+    body.push(
+      `<clipPath id="${clip}"><rect x="${svgNumber(frame.x)}" y="${svgNumber(frame.y)}" width="${svgNumber(frame.width)}" height="${svgNumber(frame.height)}"/></clipPath>`,
+      `<g clip-path="url(#${clip})">`,
+      ...children.map(shapeSvg),
+      '</g>',
+    );
+  });
+  body.push(...loose.map(shapeSvg));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${svgNumber(x)} ${svgNumber(y)} ${width} ${height}">`,
     background === null ? '' : `<rect x="${svgNumber(x)}" y="${svgNumber(y)}" width="${width}" height="${height}" fill="${background}"/>`,
-    body,
+    body.join('\n'),
     '</svg>',
   ].join('\n');
 }

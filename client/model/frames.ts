@@ -135,3 +135,33 @@ export function framedCopies<S extends NewShape>(board: Pick<ShapeSource, 'order
   });
   return [...out.filter((shape) => holdsShapes(shape)), ...out.filter((shape) => !holdsShapes(shape))];
 }
+
+/** A frame and, in z-order, the children it draws clipped to its box. */
+export interface FrameLayer {
+  frame: FrameShape;
+  children: Shape[];
+}
+
+/**
+ * `shapes` (in z-order) as they are drawn: the frames, bottom first, each with its children
+ * among `shapes`, then every other shape. The canvas draws the same way (client/canvas/renderer.ts).
+ */
+export function drawingOrder(shapes: readonly Shape[]): { frames: FrameLayer[]; loose: Shape[] } {
+  const frames = new Map<string, FrameLayer>();
+  for (const shape of shapes) if (holdsShapes(shape)) frames.set(shape.id, { frame: shape, children: [] });
+  const loose: Shape[] = [];
+  for (const shape of shapes) {
+    if (holdsShapes(shape)) continue;
+    const layer = shape.frameId !== undefined ? frames.get(shape.frameId) : undefined;
+    if (layer !== undefined) layer.children.push(shape);
+    else loose.push(shape);
+  }
+  return { frames: [...frames.values()], loose };
+}
+
+/** A frame and its children, in z-order, or [] if it is not a frame on the board: what exporting it exports. */
+export function frameContent(board: Pick<ShapeSource, 'get' | 'ordered'> & { childrenOf(frameId: string): ReadonlySet<string> }, frameId: string): Shape[] {
+  const frame = board.get(frameId);
+  if (frame === undefined || !holdsShapes(frame)) return [];
+  return withFrameChildren(board, [frame]);
+}

@@ -27,7 +27,7 @@ export interface PresenceOptions {
     setViewport(viewport: Viewport): void;
     onViewportChange(listener: (viewport: Viewport) => void): () => void;
   };
-  board: Pick<Board, 'get' | 'ordered' | 'onChange'>;
+  board: Pick<Board, 'get' | 'ordered' | 'onChange' | 'childrenOf'>;
   selection: { ids(): ReadonlySet<string>; onChange(listener: (ids: ReadonlySet<string>) => void): () => void };
   /** The laser tool's trail, published for the others (optional until the tool exists). */
   laser?: LaserSource | undefined;

@@ -1,5 +1,5 @@
 import { PRESENCE_TIMING, type PresenceGesture } from '../../shared/presence.ts';
-import type { Shape } from '../../shared/schema.ts';
+import { holdsShapes, type Shape } from '../../shared/schema.ts';
 import type { Board } from '../model/board.ts';
 import type { NewShape } from '../model/shape.ts';
 import { boundLinearIds, followedShapes } from '../model/bindings.ts';
@@ -41,7 +41,7 @@ export interface RemoteGestures {
 
 export interface RemoteGesturesOptions {
   peers: Peers;
-  board: Pick<Board, 'get' | 'ordered' | 'onChange'>;
+  board: Pick<Board, 'get' | 'ordered' | 'onChange' | 'childrenOf'>;
   lingerMs?: number;
 }
 
@@ -98,6 +98,19 @@ export function createRemoteGestures(options: RemoteGesturesOptions): RemoteGest
         const shape = movable(id);
         if (shape === undefined) continue;
         changed.set(id, gesture.kind === 'move' ? { ...shape, x: shape.x + gesture.dx, y: shape.y + gesture.dy } : applyTransform(shape, gesture.transform));
+      }
+      // A dragged frame carries its children, those drawn into it since the drag began included.
+      if (gesture.kind === 'move') {
+        for (const id of gesture.ids) {
+          const frame = board.get(id);
+          if (frame === undefined || !holdsShapes(frame)) continue;
+          for (const childId of board.childrenOf(id)) {
+            const child = board.get(childId);
+            if (child === undefined || child.frameId !== id || changed.has(childId)) continue;
+            nextWatched.add(childId);
+            changed.set(childId, { ...child, x: child.x + gesture.dx, y: child.y + gesture.dy });
+          }
+        }
       }
       for (const id of entry.bound) nextWatched.add(id);
       for (const [id, shape] of changed) nextOverrides.set(id, shape);

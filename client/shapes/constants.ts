@@ -45,7 +45,7 @@ export function dashArray(style: Pick<ShapeStyle, 'dash' | 'strokeWidth'>): numb
 
 /** A frame's look: fixed, whatever the style panel says, so frames read as frames and not as shapes. */
 export const FRAME_STYLE = {
-  fill: '#f8f9fa',
+  fill: '#ffffff',
   border: '#ced4da',
   /** Width of the border, in board units. */
   borderWidth: 1,

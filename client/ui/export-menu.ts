@@ -1,16 +1,23 @@
 import type { Board } from '../model/board.ts';
+import { frameBox, frameContent } from '../model/frames.ts';
+import type { Bounds } from '../model/plane.ts';
+import type { Selection } from '../model/selection.ts';
 import { BoardFileError, parseBoardFile, serializeBoard } from '../export/board-file.ts';
 import { downloadBlob, exportName } from '../export/download.ts';
 import { exportPng } from '../export/png-export.ts';
 import { exportSvg } from '../export/svg-export.ts';
 import type { Command } from './keymap.ts';
 import type { Notice } from './notice.ts';
+import { holdsShapes, type Shape } from '../../shared/schema.ts';
+import { FRAME_DEFAULT_NAME } from '../shapes/constants.ts';
 
 export interface ExportMenuOptions {
   parent: HTMLElement;
   /** Where board files can be dropped to import them. */
   dropTarget: HTMLElement;
   board: Board;
+  /** A selection of one frame is exported alone. */
+  selection: Pick<Selection, 'ids' | 'onChange'>;
   room: string;
   notice: Notice;
 }
@@ -19,27 +26,56 @@ export interface ExportMenu {
   readonly element: HTMLElement;
   /** Keyboard commands for the same actions, for the shortcuts and the help dialog. */
   readonly commands: readonly Command[];
+  /** Exports one frame alone (its box, its children clipped to it), as the frames panel asks. */
+  exportFrame(frameId: string, format: 'png' | 'svg'): Promise<void>;
   close(): void;
 }
 
 /**
  * Export to PNG, SVG and JSON, and import of JSON board files by button or by dropping the file
- * on the board. An import is all or nothing: a broken file is refused with a message saying why,
+ * on the board. While the selection is one frame, PNG and SVG export that frame alone: its box,
+ * and its children clipped to it (exportFrame does the same for any frame). An import is all or nothing: a broken file is refused with a message saying why,
  * and the board is left as it was. A good import is one undo step.
  */
 export function createExportMenu(options: ExportMenuOptions): ExportMenu {
-  const { parent, board, room, notice, dropTarget } = options;
+  const { parent, board, selection, room, notice, dropTarget } = options;
   const element = document.createElement('div');
   element.className = 'export-menu panel';
   element.setAttribute('role', 'group');
   element.setAttribute('aria-label', 'Export and import');
 
+  /** The frame selected alone, if that is what is selected. */
+  const selectedFrame = (): string | null => {
+    const ids = selection.ids();
+    if (ids.size !== 1) return null;
+    const [id] = ids;
+    return frameContent(board, id!).length > 0 ? id! : null;
+  };
+
+  const exportPicture = async (format: 'png' | 'svg', shapes: readonly Shape[], name: string, region?: Bounds): Promise<void> => {
+    if (format === 'svg') downloadBlob(new Blob([exportSvg(shapes, { region })], { type: 'image/svg+xml' }), exportName(name, 'svg'));
+    else downloadBlob(await exportPng(shapes, { region }), exportName(name, 'png'));
+  };
+
+  const exportFrame = async (frameId: string, format: 'png' | 'svg'): Promise<void> => {
+    const shapes = frameContent(board, frameId);
+    const frame = shapes[0];
+    if (frame === undefined || !holdsShapes(frame)) return;
+    try {
+      await exportPicture(format, shapes, `${room}-${frame.name.trim() || FRAME_DEFAULT_NAME}`, frameBox(frame));
+    } catch (error) {
+      console.error('easel: export failed', error);
+      notice.show(`Export failed: ${(error as Error).message}`, 'error');
+    }
+  };
+
   const exportAs = async (format: 'png' | 'svg' | 'json'): Promise<void> => {
+    const frame = format === 'json' ? null : selectedFrame();
+    if (frame !== null && format !== 'json') return exportFrame(frame, format);
     const shapes = board.ordered();
     try {
       if (format === 'json') downloadBlob(new Blob([serializeBoard(shapes)], { type: 'application/json' }), exportName(room, 'json'));
-      else if (format === 'svg') downloadBlob(new Blob([exportSvg(shapes)], { type: 'image/svg+xml' }), exportName(room, 'svg'));
-      else downloadBlob(await exportPng(shapes), exportName(room, 'png'));
+      else await exportPicture(format, shapes, room);
     } catch (error) {
       console.error('easel: export failed', error);
       notice.show(`Export failed: ${(error as Error).message}`, 'error');
@@ -81,6 +117,20 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
   };
   button('export-png', 'Export PNG — Ctrl+Shift+E', 'PNG', () => void exportAs('png'));
   button('export-svg', 'Export SVG — Ctrl+Shift+G', 'SVG', () => void exportAs('svg'));
+  // The picture buttons say when they export the selected frame alone.
+  const pictureButtons = [...element.querySelectorAll<HTMLButtonElement>('button[data-action^="export-"]')].filter((b) => b.dataset.action !== 'export-json');
+  const showTarget = (): void => {
+    const framed = selectedFrame() !== null;
+    for (const b of pictureButtons) {
+      const format = b.dataset.action === 'export-png' ? 'PNG' : 'SVG';
+      const label = framed ? `Export the selected frame as ${format}` : `Export ${format}`;
+      b.title = `${label} — Ctrl+Shift+${format === 'PNG' ? 'E' : 'G'}`;
+      b.setAttribute('aria-label', label);
+      b.dataset.target = framed ? 'frame' : 'board';
+    }
+  };
+  showTarget();
+  const offSelection = selection.onChange(showTarget);
   button('export-json', 'Save board file (JSON) — Ctrl+S', 'JSON', () => void exportAs('json'));
   button('import', 'Import board file — Ctrl+O (or drop it on the board)', 'Import', () => input.click());
   element.append(input);
@@ -110,7 +160,9 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
       { id: 'export-json', label: 'Save board file (JSON)', keys: ['Mod+S'], run: () => void exportAs('json') },
       { id: 'import', label: 'Import board file', keys: ['Mod+O'], run: () => input.click() },
     ],
+    exportFrame,
     close() {
+      offSelection();
       dropTarget.removeEventListener('dragover', onDragOver);
       dropTarget.removeEventListener('drop', onDrop);
       element.remove();
