@@ -16,8 +16,8 @@ import { createToolbox } from '../../client/tools/toolbox.ts';
 import type { BoardPointerEvent } from '../../client/tools/tool.ts';
 import type { ToolId } from '../../client/tools/toolbox.ts';
 
-export function createToolHarness(initialTool: ToolId = 'select') {
-  const doc = new Y.Doc();
+/** `doc` defaults to a new one; pass a synced client's to drive the tools of a user on a real server. */
+export function createToolHarness(initialTool: ToolId = 'select', doc: Y.Doc = new Y.Doc()) {
   const board = createBoard(doc);
   const selection = createSelection(board);
   const draft = createDraft();
