@@ -27,5 +27,6 @@ export const frameDef: ShapeDef<FrameShape> = {
     const name = typeof record.name === 'string' ? record.name.slice(0, SHAPE_LIMITS.maxFrameNameLength) : '';
     return { width, height, name };
   },
-  example: { width: 480, height: 320, name: 'Sketches' },
+  // Small enough that the conformance suite's two samples (tests/e2e/shape-conformance.test.ts PLACES) keep apart.
+  example: { width: 320, height: 200, name: 'Sketches' },
 };
