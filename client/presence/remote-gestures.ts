@@ -51,6 +51,12 @@ interface Tracked {
   /** The ids the gesture names, as a key: bound arrows are looked up again only when it changes. */
   idsKey: string;
   bound: readonly string[];
+  /**
+   * The shapes as they were when the gesture began, taken as each is first shown. The gesture's
+   * offset or transform is applied to these, not to the board: the peer's result can arrive
+   * before its gesture ends, and applied to the moved shape the offset would count twice.
+   */
+  base: Map<string, Shape>;
   /** Set once the peer's gesture ended: when to stop showing it. */
   lingerTimer: ReturnType<typeof setTimeout> | null;
 }
@@ -94,10 +100,17 @@ export function createRemoteGestures(options: RemoteGesturesOptions): RemoteGest
         continue;
       }
       const changed = new Map<string, NewShape>();
+      const started = (shape: Shape): Shape => {
+        const base = entry.base.get(shape.id);
+        if (base !== undefined) return base;
+        entry.base.set(shape.id, shape);
+        return shape;
+      };
       for (const id of gesture.ids) {
         const shape = movable(id);
         if (shape === undefined) continue;
-        changed.set(id, gesture.kind === 'move' ? { ...shape, x: shape.x + gesture.dx, y: shape.y + gesture.dy } : applyTransform(shape, gesture.transform));
+        const base = started(shape);
+        changed.set(id, gesture.kind === 'move' ? { ...shape, x: base.x + gesture.dx, y: base.y + gesture.dy } : applyTransform(base, gesture.transform));
       }
       // A dragged frame carries its children, those drawn into it since the drag began included.
       if (gesture.kind === 'move') {
@@ -108,7 +121,8 @@ export function createRemoteGestures(options: RemoteGesturesOptions): RemoteGest
             const child = board.get(childId);
             if (child === undefined || child.frameId !== id || changed.has(childId)) continue;
             nextWatched.add(childId);
-            changed.set(childId, { ...child, x: child.x + gesture.dx, y: child.y + gesture.dy });
+            const base = started(child);
+            changed.set(childId, { ...child, x: base.x + gesture.dx, y: base.y + gesture.dy });
           }
         }
       }
@@ -144,13 +158,15 @@ export function createRemoteGestures(options: RemoteGesturesOptions): RemoteGest
       if (previous?.lingerTimer) clearTimeout(previous.lingerTimer);
       const ids = gestureIds(gesture);
       const idsKey = gesture.kind === 'draw' ? '' : ids.join('\n');
+      // The same gesture going on (not a new one after the last ended) keeps where it began.
+      const continues = previous !== undefined && previous.lingerTimer === null && previous.idsKey === idsKey && previous.gesture.kind === gesture.kind;
       const bound =
         gesture.kind === 'move' || gesture.kind === 'transform'
           ? previous !== undefined && previous.idsKey === idsKey
             ? previous.bound
             : boundLinearIds(board, new Set(ids))
           : [];
-      tracked.set(peer.clientId, { gesture, idsKey, bound, lingerTimer: null });
+      tracked.set(peer.clientId, { gesture, idsKey, bound, base: continues ? previous.base : new Map(), lingerTimer: null });
     }
     for (const [clientId, entry] of tracked) {
       if (present.has(clientId) || entry.lingerTimer !== null) continue;

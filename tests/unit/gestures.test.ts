@@ -161,6 +161,24 @@ describe('others’ gestures, as shapes to show', () => {
     }
   });
 
+  test('a drag whose result arrives before it ends is shown where the result puts it, not moved twice', () => {
+    const { board, gestures, publish, close } = setup();
+    board.addShape(rect('a', { x: 0, y: 0 }));
+    try {
+      publish({ kind: 'move', ids: ['a'], dx: 40, dy: 10 });
+      // The peer's release: its document update overtakes the presence that ends its drag.
+      board.moveShapes(['a'], 40, 10);
+      assert.deepEqual([gestures.overrides().get('a')?.x, gestures.overrides().get('a')?.y], [40, 10]);
+      publish({ kind: 'move', ids: ['a'], dx: 50, dy: 10 });
+      assert.equal(gestures.overrides().get('a')?.x, 50, 'the same drag goes on from where it began');
+      publish(null);
+      publish({ kind: 'move', ids: ['a'], dx: 10, dy: 0 });
+      assert.equal(gestures.overrides().get('a')?.x, 50, 'a new drag of the same shape begins where the last one left it');
+    } finally {
+      close();
+    }
+  });
+
   test('a shape being drawn is shown until it is in the document; a cancelled one goes after the linger', async () => {
     const { board, gestures, publish, close, peerId } = setup(30);
     try {
