@@ -40,7 +40,9 @@ describe('the editor in the browser', { timeout: 180_000 }, () => {
     await pageA.keyboard.type('Note');
     await pageA.keyboard.press('Escape');
 
-    await until((s) => s.length === 7, 'seven shapes in the document');
+    // Typing goes out keystroke by keystroke: the note can be in the document before its last letter.
+    const typed = (s: ReturnType<typeof shapes>, type: string, text: string): boolean => s.some((shape) => shape.type === type && (shape as { text?: string }).text === text);
+    await until((s) => s.length === 7 && typed(s, 'text', 'Hello') && typed(s, 'sticky', 'Note'), 'seven shapes in the document, all typed');
     const byType = new Map(shapes().map((shape) => [shape.type, shape]));
     assert.deepEqual([...byType.keys()].sort(), ['arrow', 'diamond', 'ellipse', 'line', 'rect', 'sticky', 'text']);
     const rect = byType.get('rect')!;
