@@ -137,6 +137,11 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
     }
   };
 
+  const isFrame = (id: string): boolean => {
+    const shape = cache.get(id);
+    return shape !== undefined && holdsShapes(shape);
+  };
+
   const refresh = (id: string): void => {
     linkFrame(id);
     if (!shapesMap.has(id)) {
@@ -229,15 +234,15 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
     updateShapes(patches) {
       if (patches.size === 0) return;
       // Frames first: a child's position is stored from where its frame is once this is done.
-      const frames = [...patches].filter(([id]) => cache.get(id) !== undefined && holdsShapes(cache.get(id)!));
-      const others = [...patches].filter(([id]) => !(cache.get(id) !== undefined && holdsShapes(cache.get(id)!)));
+      const frames = [...patches].filter(([id]) => isFrame(id));
+      const others = [...patches].filter(([id]) => !isFrame(id));
       transact(() => {
         for (const [id, patch] of [...frames, ...others]) updateShape(doc, id, patch);
       });
     },
     deleteShapes(ids) {
       const all = new Set(ids);
-      for (const id of [...all]) if (cache.get(id) !== undefined && holdsShapes(cache.get(id)!)) for (const child of children.get(id) ?? NO_CHILDREN) all.add(child);
+      for (const id of [...all]) if (isFrame(id)) for (const child of children.get(id) ?? NO_CHILDREN) all.add(child);
       const list = [...all].filter((id) => shapesMap.has(id));
       if (list.length === 0) return;
       transact(() => {
