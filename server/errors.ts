@@ -69,3 +69,11 @@ export class SnapshotError extends EaselError {
     super('snapshot_error', message, options);
   }
 }
+
+/** A board or version that does not exist (or a deleted board where a live one is needed): HTTP 404. */
+export class NotFoundError extends EaselError {
+  readonly httpStatus = 404;
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}

@@ -12,7 +12,8 @@
  *                         along. A `frameId` naming no frame (deleted meanwhile) is read as none,
  *                         its `x`/`y` as board coordinates. Every function here takes and returns
  *                         board coordinates; only the stored record is relative.
- *   doc.getMap('meta'):   { schemaVersion: number }
+ *   doc.getMap('meta'):   { schemaVersion: number, title?: string }: `title` is the board's name
+ *                         (absent or empty: untitled), at most MAX_TITLE_LENGTH characters.
  *
  * Z-order comes from each shape's fractional `index` string, never from a position in a Y.Array,
  * so concurrent reorders merge without duplicating shapes.
@@ -48,6 +49,24 @@ export function getMetaMap(doc: Y.Doc): Y.Map<unknown> {
 export function readSchemaVersion(doc: Y.Doc): number | null {
   const version = getMetaMap(doc).get(SCHEMA_VERSION_KEY);
   return typeof version === 'number' ? version : null;
+}
+
+export const TITLE_KEY = 'title';
+/** Longer titles are cut when read and when written. */
+export const MAX_TITLE_LENGTH = 200;
+
+/** The board's title, '' if it has none (or a stored value that is not a string). */
+export function readBoardTitle(doc: Y.Doc): string {
+  const title = getMetaMap(doc).get(TITLE_KEY);
+  return typeof title === 'string' ? title.slice(0, MAX_TITLE_LENGTH) : '';
+}
+
+/** Sets the board's title (trimmed, cut to MAX_TITLE_LENGTH; '' removes it); call inside a transaction. */
+export function writeBoardTitle(doc: Y.Doc, title: string): void {
+  const next = title.trim().slice(0, MAX_TITLE_LENGTH);
+  const meta = getMetaMap(doc);
+  if (next === '') meta.delete(TITLE_KEY);
+  else if (meta.get(TITLE_KEY) !== next) meta.set(TITLE_KEY, next);
 }
 
 /** Records the schema version if the doc has none; call inside a transaction. */

@@ -81,6 +81,11 @@ export const CLOSE_CODE = {
    * client would send the same state again.
    */
   awarenessTooLarge: 4413,
+  /**
+   * The board was deleted (HTTP 410): it can be undeleted by an admin within the retention period,
+   * then it is purged. Final: reconnecting would only be refused again.
+   */
+  boardDeleted: 4410,
 } as const;
 export type CloseCode = (typeof CLOSE_CODE)[keyof typeof CLOSE_CODE];
 
@@ -130,6 +135,8 @@ export function sharePath(room: string): string {
 export const ACCESS_ROLE = {
   edit: 'edit',
   view: 'view',
+  /** Every room, plus the admin API (board list, delete, repair, backup). Only with room '*'. */
+  admin: 'admin',
 } as const;
 export type AccessRole = (typeof ACCESS_ROLE)[keyof typeof ACCESS_ROLE];
 

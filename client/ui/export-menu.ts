@@ -2,7 +2,7 @@ import type { Board } from '../model/board.ts';
 import { frameBox, frameContent } from '../model/frames.ts';
 import type { Bounds } from '../model/plane.ts';
 import type { Selection } from '../model/selection.ts';
-import { BoardFileError, parseBoardFile, serializeBoard } from '../export/board-file.ts';
+import { BoardFileError, parseBoardFile, serializeBoard } from '../../shared/board-file.ts';
 import { downloadBlob, exportName } from '../export/download.ts';
 import { exportPng } from '../export/png-export.ts';
 import { exportSvg } from '../export/svg-export.ts';

@@ -5,7 +5,7 @@ import { DEFAULT_STYLE, SCHEMA_VERSION, type Shape } from '../../shared/schema.t
 import { readAllShapes } from '../../shared/doc.ts';
 import { createBoard, type NewShape } from '../../client/model/board.ts';
 import { createHistory } from '../../client/model/history.ts';
-import { BoardFileError, parseBoardFile, serializeBoard } from '../../client/export/board-file.ts';
+import { BoardFileError, parseBoardFile, serializeBoard } from '../../shared/board-file.ts';
 import { exportSvg } from '../../client/export/svg-export.ts';
 
 const base = { ...DEFAULT_STYLE, rotation: 0, locked: false };

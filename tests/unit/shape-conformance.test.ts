@@ -17,7 +17,7 @@ import { hitShape, localBounds, rotate, shapeBounds, type Bounds, type Point } f
 import { createHistory } from '../../client/model/history.ts';
 import { selectionHandles } from '../../client/model/selection-handles.ts';
 import { diffShape, unionBounds } from '../../client/model/transform.ts';
-import { parseBoardFile, serializeBoard } from '../../client/export/board-file.ts';
+import { parseBoardFile, serializeBoard } from '../../shared/board-file.ts';
 import { exportSvg } from '../../client/export/svg-export.ts';
 import { SHAPE_UTILS } from '../../client/shapes/registry.ts';
 import { addCopies } from '../../client/tools/actions/duplicate.ts';

@@ -1,4 +1,9 @@
-import { readShape, shapeFields, SCHEMA_VERSION, type Shape } from '../../shared/schema.ts';
+/**
+ * The board file: a board as versioned JSON (easel/board). The client's JSON export and import,
+ * the HTTP API and the CLI all speak it, so it lives here.
+ */
+import { MAX_TITLE_LENGTH } from './doc.ts';
+import { readShape, shapeFields, SCHEMA_VERSION, type Shape } from './schema.ts';
 
 /** Marks a file as an Easel board. */
 export const BOARD_FILE_TYPE = 'easel/board';
@@ -7,13 +12,23 @@ export const BOARD_FILE_VERSION = 1;
 /** Files above this size are refused before parsing (a board of 50k shapes is well under it). */
 export const MAX_BOARD_FILE_BYTES = 64 * 1024 * 1024;
 
-/** A board as a versioned JSON file: every shape with its id and z-order index. */
-export function serializeBoard(shapes: readonly Shape[]): string {
+/** What a board file holds once read: the title ('' for none) and the shapes. */
+export interface BoardFileData {
+  title: string;
+  shapes: Shape[];
+}
+
+/**
+ * A board as a versioned JSON file: every shape with its id and z-order index, and the board's
+ * title when it has one (an optional field: format version 1 readers ignore it).
+ */
+export function serializeBoard(shapes: readonly Shape[], title = ''): string {
   return JSON.stringify(
     {
       type: BOARD_FILE_TYPE,
       version: BOARD_FILE_VERSION,
       schemaVersion: SCHEMA_VERSION,
+      ...(title !== '' && { title }),
       shapes: shapes.map((shape) => ({ id: shape.id, ...shapeFields(shape) })),
     },
     null,
@@ -36,6 +51,11 @@ export class BoardFileError extends Error {
  * Throws BoardFileError.
  */
 export function parseBoardFile(text: string): Shape[] {
+  return readBoardFile(text).shapes;
+}
+
+/** As parseBoardFile, with the title. Throws BoardFileError. */
+export function readBoardFile(text: string): BoardFileData {
   if (text.length > MAX_BOARD_FILE_BYTES) throw new BoardFileError(`the file is larger than ${MAX_BOARD_FILE_BYTES / 1024 / 1024} MB`);
   let data: unknown;
   try {
@@ -49,6 +69,8 @@ export function parseBoardFile(text: string): Shape[] {
   if (typeof record.version !== 'number' || !Number.isInteger(record.version) || record.version < 1) throw new BoardFileError('its format version is missing');
   if (record.version > BOARD_FILE_VERSION) throw new BoardFileError(`it was made by a newer Easel (format ${record.version}; this one reads up to ${BOARD_FILE_VERSION})`);
   if (!Array.isArray(record.shapes)) throw new BoardFileError('it has no list of shapes');
+  if (record.title !== undefined && typeof record.title !== 'string') throw new BoardFileError('its title is not a string');
+  const title = typeof record.title === 'string' ? record.title.trim().slice(0, MAX_TITLE_LENGTH) : '';
   const shapes: Shape[] = [];
   const seen = new Set<string>();
   record.shapes.forEach((entry, position) => {
@@ -59,5 +81,5 @@ export function parseBoardFile(text: string): Shape[] {
     seen.add(result.shape.id);
     shapes.push(result.shape);
   });
-  return shapes;
+  return { title, shapes };
 }

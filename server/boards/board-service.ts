@@ -1,0 +1,40 @@
+/**
+ * What the HTTP API and the CLI do to boards, apart from how: one implementation runs inside the
+ * server (its rooms, so connected clients see every change at once), one works on a stopped
+ * server's data folder. Access checks happen before these calls (the API's router, the CLI's
+ * token); these methods trust their caller.
+ *
+ * Boards travel as board files: the client's versioned JSON export format (easel/board) plus the
+ * board's title. Versions travel as VersionInfo. A missing room or version rejects with
+ * NotFoundError; a board file the schema gate refuses rejects with BoardFileError, before
+ * anything is written.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { BoardSummary, RepairResponse, RestoreBackupResponse, VersionInfo } from '../../shared/api.ts';
+import type { BoardFileData } from '../../shared/board-file.ts';
+
+export interface BoardService {
+  /** Every board the store holds, live and deleted. */
+  listBoards(): Promise<BoardSummary[]>;
+  /** The board now (a board that was never written is NotFoundError; a deleted one too). */
+  getBoard(room: string): Promise<BoardFileData>;
+  /**
+   * Makes the board equal to `file` as a forward edit (clients merge into it), after taking a
+   * version of what it was (reason 'import'); answers that version. `editor` names who did it.
+   */
+  replaceBoard(room: string, file: BoardFileData, editor: string): Promise<VersionInfo>;
+  listVersions(room: string): Promise<VersionInfo[]>;
+  getVersion(room: string, id: string): Promise<BoardFileData>;
+  /** As replaceBoard, with a stored version (reason 'restore' for the version taken first). */
+  restoreVersion(room: string, id: string, editor: string): Promise<VersionInfo>;
+  /** Closes the board's clients (CLOSE_CODE.boardDeleted) and marks it deleted; purged after the retention. */
+  deleteBoard(room: string): Promise<BoardSummary>;
+  undeleteBoard(room: string): Promise<BoardSummary>;
+  /** Removes stored records the schema gate refuses, as a forward edit; answers what went. */
+  repairBoard(room: string): Promise<RepairResponse>;
+  /** Writes every board with its versions and assets, each board's state consistent, to `out`. */
+  backup(out: Writable): Promise<void>;
+  /** Reads a backup written by backup() and stores all of it; boards already there are replaced. */
+  restoreBackup(input: Readable): Promise<RestoreBackupResponse>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,92 @@
+/**
+ * The HTTP API's wire contract: paths and JSON bodies both sides agree on. Every path is under
+ * PATHS.api; rooms are URL-encoded path segments. Errors are `{ error, message }` (ApiErrorBody).
+ *
+ *   GET    /api/boards                                   admin   → BoardListResponse
+ *   GET    /api/rooms/<room>                             view    → board file (client's JSON export format, with `title`)
+ *   PUT    /api/rooms/<room>                             edit    board file → VersionResponse (the version saved before the import)
+ *   DELETE /api/rooms/<room>                             admin   → BoardSummary (clients closed with CLOSE_CODE.boardDeleted)
+ *   POST   /api/rooms/<room>/undelete                    admin   → BoardSummary
+ *   POST   /api/rooms/<room>/repair                      admin   → RepairResponse
+ *   GET    /api/rooms/<room>/versions                    view    → VersionListResponse
+ *   GET    /api/rooms/<room>/versions/<id>               view    → board file of that version
+ *   POST   /api/rooms/<room>/versions/<id>/restore       edit    → VersionResponse (the version saved before the restore)
+ *   GET    /api/backup                                   admin   → backup stream (see server docs)
+ *   POST   /api/backup                                   admin   backup stream → RestoreBackupResponse
+ *   GET    /api/openapi.json                             none    → the OpenAPI 3.1 document of all of the above
+ *
+ * Roles: admin ⊃ edit ⊃ view. Without an auth secret every room is open (view and edit need no
+ * token) and admin endpoints answer 404 unless the server has an admin token.
+ */
+
+/** Why a version was taken. */
+export const VERSION_REASONS = ['interval', 'idle', 'restore', 'import', 'delete', 'manual'] as const;
+export type VersionReason = (typeof VERSION_REASONS)[number];
+
+/** One whole-state version of a board, as listed. */
+export interface VersionInfo {
+  /** Opaque, URL-safe; sorts by time as a string. */
+  id: string;
+  /** When it was taken, ISO 8601. */
+  at: string;
+  reason: VersionReason;
+  /** Presence names of who edited since the version before (distinct, first edit first). */
+  editors: string[];
+  /** Shapes in the version, and the bytes of its stored state. */
+  shapes: number;
+  bytes: number;
+}
+
+/** One board, as the board list shows it. */
+export interface BoardSummary {
+  room: string;
+  title: string;
+  /** ISO 8601. */
+  updatedAt: string;
+  shapes: number;
+  bytes: number;
+  versions: number;
+  /** ISO 8601 when deleted (restorable until purged), null while live. */
+  deletedAt: string | null;
+}
+
+export interface BoardListResponse {
+  boards: BoardSummary[];
+}
+export interface VersionListResponse {
+  versions: VersionInfo[];
+}
+export interface VersionResponse {
+  version: VersionInfo;
+}
+export interface RepairResponse {
+  /** The records removed: shape id (or key) and why the schema gate refused it. */
+  removed: Array<{ id: string; reason: string }>;
+}
+export interface RestoreBackupResponse {
+  boards: number;
+  versions: number;
+  assets: number;
+}
+export interface ApiErrorBody {
+  error: string;
+  message: string;
+}
+
+export const API_BASE = '/api';
+
+export function roomApiPath(room: string): string {
+  return `${API_BASE}/rooms/${encodeURIComponent(room)}`;
+}
+export function versionsApiPath(room: string): string {
+  return `${roomApiPath(room)}/versions`;
+}
+export function versionApiPath(room: string, id: string): string {
+  return `${versionsApiPath(room)}/${encodeURIComponent(id)}`;
+}
+export function restoreApiPath(room: string, id: string): string {
+  return `${versionApiPath(room, id)}/restore`;
+}
+export const BOARDS_API_PATH = `${API_BASE}/boards`;
+export const BACKUP_API_PATH = `${API_BASE}/backup`;
+export const OPENAPI_PATH = `${API_BASE}/openapi.json`;
