@@ -1,0 +1,72 @@
+import type { Shape } from '../../shared/schema.ts';
+import type { BoardList } from './board-list.ts';
+
+/** A board page's changes wait at most this long before its thumbnail is redrawn. */
+export const THUMBNAIL_DELAY_MS = 3000;
+/** Largest thumbnail, in pixels: the home page shows them at half this size on a 2x screen. */
+export const THUMBNAIL_SIZE = { width: 320, height: 200 } as const;
+
+export interface BoardVisitOptions {
+  room: string;
+  list: Pick<BoardList, 'opened' | 'retitle' | 'setThumbnail'>;
+  title: { get(): string; onChange(listener: (title: string) => void): () => void };
+  shapes: { ordered(): readonly Shape[]; onChange(listener: () => void): () => unknown };
+  /** The board as a small PNG data URL, null when empty (client/export/png-export.ts pngThumbnail). */
+  thumbnail(shapes: readonly Shape[]): string | null;
+  /** The page, for when it is hidden (another tab, leaving, closing). */
+  page: Pick<Document, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;
+  now?: () => number;
+  delayMs?: number;
+}
+
+/**
+ * Keeps this board's entry in the browser's board list up to date while its page is open: opened
+ * now, its title whenever it changes, and its thumbnail redrawn at most once per delay after the
+ * board changed (from anyone), and at once when the page is hidden, since the home page is most
+ * often opened by leaving the board. A list that cannot be written (storage full or blocked) is
+ * reported and otherwise leaves the board alone: the list is a convenience, the board is not.
+ */
+export function createBoardVisit(options: BoardVisitOptions): { close(): void } {
+  const { room, list, title, shapes, page } = options;
+  const delayMs = options.delayMs ?? THUMBNAIL_DELAY_MS;
+  const guarded = (what: string, write: () => void): void => {
+    try {
+      write();
+    } catch (error) {
+      console.warn(`easel: could not record ${what} of board ${room} in the board list`, error);
+    }
+  };
+
+  guarded('the visit', () => list.opened(room, (options.now ?? Date.now)()));
+  // Until the board has loaded its title reads '': the entry keeps the title it had.
+  if (title.get() !== '') guarded('the title', () => list.retitle(room, title.get()));
+  const offTitle = title.onChange((next) => guarded('the title', () => list.retitle(room, next)));
+
+  let dirty = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const redraw = (): void => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (!dirty) return;
+    dirty = false;
+    guarded('the thumbnail', () => list.setThumbnail(room, options.thumbnail(shapes.ordered())));
+  };
+  const offShapes = shapes.onChange(() => {
+    dirty = true;
+    timer ??= setTimeout(redraw, delayMs);
+  });
+  const onHidden = (): void => {
+    if (page.visibilityState === 'hidden') redraw();
+  };
+  page.addEventListener('visibilitychange', onHidden);
+
+  return {
+    close() {
+      offTitle();
+      offShapes();
+      page.removeEventListener('visibilitychange', onHidden);
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
