@@ -1,4 +1,4 @@
-import { MAX_TITLE_LENGTH } from '../../shared/doc.ts';
+import { MAX_TITLE_LENGTH } from '../../shared/title.ts';
 import { isValidRoomName } from '../../shared/protocol.ts';
 
 /**
