@@ -68,25 +68,25 @@ describe('board titles and the home page', { timeout: 180_000 }, () => {
     }
 
     await pageA.click('.board-title-label');
-    await pageA.keyboard.type('Roadmap');
+    await pageA.keyboard.type('Q3 Roadmap');
     // The field takes the keys: R typed into it picked no rectangle tool and drew nothing.
     await pageA.keyboard.press('Enter');
     // B waits; A does nothing more.
-    await pageB.locator('.board-title-label', { hasText: 'Roadmap' }).waitFor({ timeout: TIMEOUT });
-    await pageB.waitForFunction(() => document.title === 'Roadmap · Easel', null, { timeout: TIMEOUT });
-    assert.equal(await pageA.title(), 'Roadmap · Easel');
-    await waitFor(() => readBoardTitle(observer.doc) === 'Roadmap', { doc: observer.doc }, 'the server has the title', TIMEOUT);
+    await pageB.locator('.board-title-label', { hasText: 'Q3 Roadmap' }).waitFor({ timeout: TIMEOUT });
+    await pageB.waitForFunction(() => document.title === 'Q3 Roadmap · Easel', null, { timeout: TIMEOUT });
+    assert.equal(await pageA.title(), 'Q3 Roadmap · Easel');
+    await waitFor(() => readBoardTitle(observer.doc) === 'Q3 Roadmap', { doc: observer.doc }, 'the server has the title', TIMEOUT);
 
     await pageA.click('.board-title-label');
     await pageA.keyboard.type('Scrapped');
     await pageA.keyboard.press('Escape');
-    assert.equal(await pageA.textContent('.board-title-label'), 'Roadmap', 'Esc leaves the title as it was');
+    assert.equal(await pageA.textContent('.board-title-label'), 'Q3 Roadmap', 'Esc leaves the title as it was');
     assert.equal(await pageA.locator('.board-title-input').isHidden(), true);
 
     assert.equal(await pageB.locator('.board-title-label').isDisabled(), true, 'view only: the title is no button');
     await pageB.click('.board-title-label', { force: true });
     assert.equal(await pageB.locator('.board-title-input').isHidden(), true, 'view only: no rename field');
-    assert.equal(readBoardTitle(observer.doc), 'Roadmap');
+    assert.equal(readBoardTitle(observer.doc), 'Q3 Roadmap');
     if (process.env.EASEL_E2E_SCREENSHOTS) await pageA.screenshot({ path: path.join(process.env.EASEL_E2E_SCREENSHOTS, 'board-title.png') });
     await pageB.close();
     assert.deepEqual(errors, []);
@@ -95,12 +95,12 @@ describe('board titles and the home page', { timeout: 180_000 }, () => {
   test('the JSON file carries the title, and importing it names an untitled board', async () => {
     const [file] = await Promise.all([pageA.waitForEvent('download', { timeout: TIMEOUT }), pageA.click('[data-action="export-json"]')]);
     const json = await readFile(await file.path(), 'utf8');
-    assert.equal((JSON.parse(json) as { title?: unknown }).title, 'Roadmap');
+    assert.equal((JSON.parse(json) as { title?: unknown }).title, 'Q3 Roadmap');
     // Another browser, so this board stays out of A's list.
     const other = await openBoard(await suite.newContext(), `${suite.server.httpUrl}/b/e2e-home-import-${stamp}`, errors);
     await other.setInputFiles('[data-action="import-file"]', { name: 'board.json', mimeType: 'application/json', buffer: Buffer.from(json) });
-    await other.locator('.board-title-label', { hasText: 'Roadmap' }).waitFor({ timeout: TIMEOUT });
-    assert.equal(await other.title(), 'Roadmap · Easel');
+    await other.locator('.board-title-label', { hasText: 'Q3 Roadmap' }).waitFor({ timeout: TIMEOUT });
+    assert.equal(await other.title(), 'Q3 Roadmap · Easel');
     await other.close();
     assert.deepEqual(errors, []);
   });
@@ -114,7 +114,7 @@ describe('board titles and the home page', { timeout: 180_000 }, () => {
     await pageA.goto(home());
     await pageA.locator(`.board-card[data-room="${roomY}"] img`).waitFor({ timeout: TIMEOUT });
     assert.deepEqual(await cardRooms(pageA), [roomY, roomX], 'newest first');
-    assert.equal(await pageA.textContent(`.board-card[data-room="${roomX}"] .board-card-title`), 'Roadmap');
+    assert.equal(await pageA.textContent(`.board-card[data-room="${roomX}"] .board-card-title`), 'Q3 Roadmap');
     assert.equal(await pageA.textContent(`.board-card[data-room="${roomY}"] .board-card-title`), roomY, 'untitled: the room');
     assert.match((await pageA.textContent(`.board-card[data-room="${roomX}"] .board-card-opened`)) ?? '', /^Opened (just now|1 minute ago)$/);
     assert.ok((await inkInThumbnail(pageA, roomX)) > 20, 'X has a picture of its rectangle');
@@ -160,8 +160,8 @@ describe('board titles and the home page', { timeout: 180_000 }, () => {
       await pageA.click(`.board-card[data-room="${roomX}"] a`);
       await pageA.waitForURL(`**/b/${roomX}`, { timeout: TIMEOUT });
       await pageA.locator('.status[data-status="offline"]').waitFor({ timeout: TIMEOUT });
-      await pageA.locator('.board-title-label', { hasText: 'Roadmap' }).waitFor({ timeout: TIMEOUT });
-      assert.equal(await pageA.title(), 'Roadmap · Easel');
+      await pageA.locator('.board-title-label', { hasText: 'Q3 Roadmap' }).waitFor({ timeout: TIMEOUT });
+      assert.equal(await pageA.title(), 'Q3 Roadmap · Easel');
     } finally {
       await contextA.setOffline(false);
     }
