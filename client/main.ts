@@ -190,6 +190,7 @@ const shareDialog = createShareDialog({
 const titleField = createBoardTitleField({ parent: requireElement('#title-slot', HTMLDivElement), title, access, homeHref: '/' });
 const visit = createBoardVisit({
   room,
+  token,
   list: createBoardList(window.localStorage),
   title,
   shapes: board,

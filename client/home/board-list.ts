@@ -21,6 +21,11 @@ export interface BoardEntry {
   openedAt: number;
   /** A small picture of the board as a `data:image/png` URL, null until one was made (or for an empty board). */
   thumbnail: string | null;
+  /**
+   * The access token of the link it was last opened with (`#token=`), so the list opens it the
+   * way it was opened (a server with --auth-secret refuses a link without one); null for none.
+   */
+  token: string | null;
 }
 
 export const BOARD_LIST_KEY_PREFIX = 'easel-recent-';
@@ -29,6 +34,8 @@ export const MAX_LISTED_BOARDS = 200;
 /** A thumbnail longer than this is not kept (a 240 px PNG of a busy board is some tens of kB). */
 export const MAX_THUMBNAIL_CHARS = 256 * 1024;
 const THUMBNAIL_PREFIX = 'data:image/png;base64,';
+/** A JWT's characters, within a length no real token reaches. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_.-]{1,4096}$/;
 
 export function boardListKey(room: string): string {
   return `${BOARD_LIST_KEY_PREFIX}${room}`;
@@ -41,7 +48,12 @@ export function readBoardEntry(room: string, value: unknown): BoardEntry | null 
   if (typeof record.openedAt !== 'number' || !Number.isFinite(record.openedAt)) return null;
   const title = typeof record.title === 'string' ? record.title.slice(0, MAX_TITLE_LENGTH) : '';
   const thumbnail = isThumbnail(record.thumbnail) ? record.thumbnail : null;
-  return { room, title, openedAt: record.openedAt, thumbnail };
+  const token = isToken(record.token) ? record.token : null;
+  return { room, title, openedAt: record.openedAt, thumbnail, token };
+}
+
+function isToken(value: unknown): value is string {
+  return typeof value === 'string' && TOKEN_PATTERN.test(value);
 }
 
 function isThumbnail(value: unknown): value is string {
@@ -83,8 +95,11 @@ export interface BoardList {
   /** Every listed board, newest first. */
   entries(): BoardEntry[];
   get(room: string): BoardEntry | null;
-  /** Records that the board was opened `at` (adding it if new), forgetting the oldest past MAX_LISTED_BOARDS. */
-  opened(room: string, at: number): void;
+  /**
+   * Records that the board was opened `at` (adding it if new), with the link's token if it had
+   * one (without, the token kept from before stays), forgetting the oldest past MAX_LISTED_BOARDS.
+   */
+  opened(room: string, at: number, token?: string | null): void;
   /** Records the board's title as it is now; nothing if the board is not listed. */
   retitle(room: string, title: string): void;
   /** Records the board's picture (null: none); nothing if the board is not listed. */
@@ -147,10 +162,11 @@ export function createBoardList(storage: BoardListStorage): BoardList {
   return {
     entries,
     get: read,
-    opened(room, at) {
+    opened(room, at, token = null) {
       if (!isValidRoomName(room)) return;
       const entry = read(room);
-      write(entry === null ? { room, title: '', openedAt: at, thumbnail: null } : { ...entry, openedAt: at });
+      const kept = isToken(token) ? token : (entry?.token ?? null);
+      write(entry === null ? { room, title: '', openedAt: at, thumbnail: null, token: kept } : { ...entry, openedAt: at, token: kept });
       for (const stale of entries().slice(MAX_LISTED_BOARDS)) storage.removeItem(boardListKey(stale.room));
     },
     retitle(room, title) {

@@ -8,6 +8,8 @@ export const THUMBNAIL_SIZE = { width: 320, height: 200 } as const;
 
 export interface BoardVisitOptions {
   room: string;
+  /** The access token the page was opened with, null for none. */
+  token: string | null;
   list: Pick<BoardList, 'opened' | 'retitle' | 'setThumbnail'>;
   title: { get(): string; onChange(listener: (title: string) => void): () => void };
   shapes: { ordered(): readonly Shape[]; onChange(listener: () => void): () => unknown };
@@ -37,7 +39,7 @@ export function createBoardVisit(options: BoardVisitOptions): { close(): void } 
     }
   };
 
-  guarded('the visit', () => list.opened(room, (options.now ?? Date.now)()));
+  guarded('the visit', () => list.opened(room, (options.now ?? Date.now)(), options.token));
   // Until the board has loaded its title reads '': the entry keeps the title it had.
   if (title.get() !== '') guarded('the title', () => list.retitle(room, title.get()));
   const offTitle = title.onChange((next) => guarded('the title', () => list.retitle(room, next)));

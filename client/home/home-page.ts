@@ -1,4 +1,5 @@
 import { boardPath } from '../../shared/protocol.ts';
+import { boardLink } from '../sync/share-link.ts';
 import { searchBoards, BOARD_LIST_KEY_PREFIX, type BoardEntry, type BoardList } from './board-list.ts';
 import { openedAgo } from './opened-ago.ts';
 
@@ -56,7 +57,7 @@ export function createHomePage(options: HomePageOptions): { close(): void } {
     item.className = 'board-card';
     item.dataset.room = entry.room;
     const link = document.createElement('a');
-    link.href = boardPath(entry.room);
+    link.href = boardLink('', entry.room, entry.token);
     link.className = 'board-card-link';
     const picture = document.createElement('div');
     picture.className = 'board-card-thumbnail';

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { boardListKey } from '../../client/home/board-list.ts';
 import { readBoardTitle } from '../../shared/doc.ts';
 import { waitFor, type TestClient } from '../helpers/client.ts';
 import { boardSuite, drag, openBoard, TIMEOUT, waitForOfflineShell } from '../helpers/board-page.ts';
@@ -88,6 +89,9 @@ describe('board titles and the home page', { timeout: 180_000 }, () => {
     assert.equal(await pageB.locator('.board-title-input').isHidden(), true, 'view only: no rename field');
     assert.equal(readBoardTitle(observer.doc), 'Q3 Roadmap');
     if (process.env.EASEL_E2E_SCREENSHOTS) await pageA.screenshot({ path: path.join(process.env.EASEL_E2E_SCREENSHOTS, 'board-title.png') });
+    // B's browser lists the board with the link's token, so its home page opens it the same way.
+    const listed = await pageB.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null') as { token?: unknown } | null, boardListKey(roomX));
+    assert.equal(listed?.token, VIEW_TOKEN);
     await pageB.close();
     assert.deepEqual(errors, []);
   });

@@ -62,9 +62,24 @@ describe('board list', () => {
     assert.deepEqual(list.entries().map((entry) => entry.room), ['beta', 'alpha']);
     list.opened('alpha', 3000);
     assert.deepEqual(list.entries(), [
-      { room: 'alpha', title: 'Roadmap', openedAt: 3000, thumbnail: PNG('AAAA') },
-      { room: 'beta', title: '', openedAt: 2000, thumbnail: null },
+      { room: 'alpha', title: 'Roadmap', openedAt: 3000, thumbnail: PNG('AAAA'), token: null },
+      { room: 'beta', title: '', openedAt: 2000, thumbnail: null, token: null },
     ]);
+  });
+
+  test('keeps the token of the link a board was last opened with, so the list opens it the same way', () => {
+    const storage = new MemoryStorage();
+    const list = createBoardList(storage);
+    list.opened('locked', 1, 'aaa.bbb.ccc');
+    assert.equal(list.get('locked')?.token, 'aaa.bbb.ccc');
+    list.opened('locked', 2);
+    assert.equal(list.get('locked')?.token, 'aaa.bbb.ccc', 'opened without a token: the kept one stays');
+    list.opened('locked', 3, 'ddd.eee.fff');
+    assert.equal(list.get('locked')?.token, 'ddd.eee.fff', 'a newer link wins');
+    list.opened('locked', 4, 'not a "token"');
+    assert.equal(list.get('locked')?.token, 'ddd.eee.fff', 'junk is never stored');
+    storage.setItem(boardListKey('hand-made'), JSON.stringify({ openedAt: 1, token: '<script>' }));
+    assert.equal(list.get('hand-made')?.token, null, 'nor read back');
   });
 
   test('a title or picture for a board that is not listed (forgotten meanwhile) does not bring it back', () => {
@@ -96,7 +111,7 @@ describe('board list', () => {
     storage.setItem(boardListKey('bad name'), JSON.stringify({ openedAt: 1 }));
     storage.setItem(boardListKey('null'), 'null');
     const list = createBoardList(storage);
-    assert.deepEqual(list.entries(), [{ room: 'ok', title: 'x'.repeat(MAX_TITLE_LENGTH), openedAt: 5, thumbnail: null }]);
+    assert.deepEqual(list.entries(), [{ room: 'ok', title: 'x'.repeat(MAX_TITLE_LENGTH), openedAt: 5, thumbnail: null, token: null }]);
     assert.equal(readBoardEntry('ok', { openedAt: Number.NaN }), null);
     list.opened('bad name', 9);
     assert.equal(list.entries().length, 1, 'an invalid room is never recorded');
@@ -132,7 +147,7 @@ describe('board list', () => {
     list.opened('room', 1);
     list.retitle('room', 'Kept');
     list.setThumbnail('room', PNG('C'.repeat(1000)));
-    assert.deepEqual(list.get('room'), { room: 'room', title: 'Kept', openedAt: 1, thumbnail: null });
+    assert.deepEqual(list.get('room'), { room: 'room', title: 'Kept', openedAt: 1, thumbnail: null, token: null });
     const refusing = createBoardList(new MemoryStorage(0));
     assert.throws(() => refusing.opened('room', 1), (error: unknown) => error instanceof BoardListWriteError && error.code === 'board-list-write-failed');
   });
@@ -140,9 +155,9 @@ describe('board list', () => {
 
 describe('board search', () => {
   const entries: BoardEntry[] = [
-    { room: 'q3-plan', title: 'Roadmap Café', openedAt: 3, thumbnail: null },
-    { room: 'retro-42', title: '', openedAt: 2, thumbnail: null },
-    { room: 'x1', title: 'Sprint retro notes', openedAt: 1, thumbnail: null },
+    { room: 'q3-plan', title: 'Roadmap Café', openedAt: 3, thumbnail: null, token: null },
+    { room: 'retro-42', title: '', openedAt: 2, thumbnail: null, token: null },
+    { room: 'x1', title: 'Sprint retro notes', openedAt: 1, thumbnail: null, token: null },
   ];
   const rooms = (query: string): string[] => searchBoards(entries, query).map((entry) => entry.room);
 
@@ -224,6 +239,7 @@ describe('board visit', () => {
     const page = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState });
     const visit = createBoardVisit({
       room: 'visited',
+      token: 'x.y.z',
       list,
       title: { get: () => title, onChange: (listener) => (titleListeners.add(listener), () => titleListeners.delete(listener)) },
       shapes: { ordered: () => shapes, onChange: (listener) => (shapeListeners.add(listener), () => shapeListeners.delete(listener)) },
@@ -261,7 +277,7 @@ describe('board visit', () => {
     createBoardList(storage).opened('visited', 1);
     createBoardList(storage).retitle('visited', 'From last time');
     const board = setup({ storage });
-    assert.deepEqual(board.list.get('visited'), { room: 'visited', title: 'From last time', openedAt: 7000, thumbnail: null });
+    assert.deepEqual(board.list.get('visited'), { room: 'visited', title: 'From last time', openedAt: 7000, thumbnail: null, token: 'x.y.z' });
     board.rename('Renamed');
     assert.equal(board.list.get('visited')?.title, 'Renamed');
     board.visit.close();
