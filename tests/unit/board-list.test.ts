@@ -228,7 +228,7 @@ describe('board title', () => {
 });
 
 describe('board visit', () => {
-  function setup(options: { storage?: MemoryStorage; title?: string } = {}) {
+  function setup(options: { storage?: MemoryStorage; title?: string; drawMs?: number } = {}) {
     const storage = options.storage ?? new MemoryStorage();
     const list = createBoardList(storage);
     let title = options.title ?? '';
@@ -236,6 +236,7 @@ describe('board visit', () => {
     const shapeListeners = new Set<() => void>();
     let shapes: Shape[] = [];
     const rendered: number[] = [];
+    let clock = 7000;
     const page = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState });
     const visit = createBoardVisit({
       room: 'visited',
@@ -244,11 +245,12 @@ describe('board visit', () => {
       title: { get: () => title, onChange: (listener) => (titleListeners.add(listener), () => titleListeners.delete(listener)) },
       shapes: { ordered: () => shapes, onChange: (listener) => (shapeListeners.add(listener), () => shapeListeners.delete(listener)) },
       thumbnail: (drawn) => {
+        clock += options.drawMs ?? 0;
         rendered.push(drawn.length);
         return drawn.length === 0 ? null : PNG(`N${drawn.length}`);
       },
       page,
-      now: () => 7000,
+      now: () => clock,
       delayMs: 1000,
     });
     return {
@@ -309,6 +311,19 @@ describe('board visit', () => {
     board.visit.close();
     t.mock.timers.tick(1000);
     assert.deepEqual(board.rendered, [3, 4], 'closed: no more drawings');
+  });
+
+  test('a board that is slow to draw is drawn less often', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const board = setup({ drawMs: 50 });
+    board.change(1);
+    t.mock.timers.tick(1000);
+    assert.deepEqual(board.rendered, [1]);
+    board.change(2);
+    t.mock.timers.tick(4999);
+    assert.deepEqual(board.rendered, [1], 'a 50 ms drawing waits 100 times that before the next');
+    t.mock.timers.tick(1);
+    assert.deepEqual(board.rendered, [1, 2]);
   });
 
   test('a list that cannot be written does not break the board page', (t) => {
