@@ -12,6 +12,7 @@ import { createHistory } from './model/history.ts';
 import { createTextEditing } from './model/text-editing.ts';
 import { createLaser } from './model/laser.ts';
 import { createStyleState } from './model/style-state.ts';
+import { createBoardTitle } from './model/board-title.ts';
 import { unionBounds } from './model/transform.ts';
 import { createConnection, syncUrl } from './sync/connection.ts';
 import { resolveRoom } from './sync/room.ts';
@@ -54,6 +55,11 @@ import { guardCommands } from './ui/read-only-commands.ts';
 import { createReadOnlyChrome } from './ui/read-only-chrome.ts';
 import { createAccessBadge } from './ui/access-badge.ts';
 import { createShareDialog } from './ui/share-dialog.ts';
+import { createBoardTitleField } from './ui/board-title-field.ts';
+import { createTabTitle } from './ui/tab-title.ts';
+import { createBoardList } from './home/board-list.ts';
+import { createBoardVisit, THUMBNAIL_SIZE } from './home/board-visit.ts';
+import { pngThumbnail } from './export/png-export.ts';
 import './styles.css';
 
 function requireElement<T extends HTMLElement>(selector: string, type: new () => T): T {
@@ -63,7 +69,6 @@ function requireElement<T extends HTMLElement>(selector: string, type: new () =>
 }
 
 const room = resolveRoom(window.location, window.history);
-document.title = `${room} · Easel`;
 
 const token = tokenFromHash(window.location.hash);
 // A view link's page never edits (its role is read from the token); other pages turn view only
@@ -79,6 +84,8 @@ const history = createHistory(doc);
 const editing = createTextEditing(board);
 const laser = createLaser();
 const style = createStyleState();
+const title = createBoardTitle(doc);
+const tabTitle = createTabTitle({ title, room, document });
 // The offline copy and the other tabs attach before the socket, so nothing typed early is missed.
 const offline = createOfflineCopy({ doc, room });
 const tabSync = createTabSync({ doc, room });
@@ -135,7 +142,7 @@ const navigation = createNavigation({ element: stage.element, camera, toolbox, k
 const pointerInput = createPointerInput(stage, toolbox);
 const cursor = createCursor(stage.element, toolbox);
 const notice = createNotice(requireElement('.app', HTMLElement));
-const exportMenu = createExportMenu({ parent: requireElement('#bottom-left-slot', HTMLDivElement), dropTarget: stage.element, board, selection, room, notice });
+const exportMenu = createExportMenu({ parent: requireElement('#bottom-left-slot', HTMLDivElement), dropTarget: stage.element, board, selection, room, title, notice });
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });
 const commands = guardCommands(createCommands({
@@ -180,6 +187,16 @@ const shareDialog = createShareDialog({
   requestViewLink: () => requestViewLink({ origin: window.location.origin, room, token, fetch: (...args) => window.fetch(...args) }),
   clipboard: navigator.clipboard ?? null,
 });
+const titleField = createBoardTitleField({ parent: requireElement('#title-slot', HTMLDivElement), title, access, homeHref: '/' });
+const visit = createBoardVisit({
+  room,
+  token,
+  list: createBoardList(window.localStorage),
+  title,
+  shapes: board,
+  thumbnail: (shapes) => pngThumbnail(shapes, THUMBNAIL_SIZE.width, THUMBNAIL_SIZE.height),
+  page: document,
+});
 const stylePanel = createStylePanel({ parent: requireElement('#style-slot', HTMLDivElement), board, selection, style });
 const historyControls = createHistoryControls(requireElement('#bottom-left-slot', HTMLDivElement), history);
 const framesPanel = createFramesPanel({
@@ -209,6 +226,8 @@ const parts = [
   editing,
   laser,
   style,
+  title,
+  tabTitle,
   offline,
   ...(tabSync ? [tabSync] : []),
   connection,
@@ -237,6 +256,8 @@ const parts = [
   status,
   accessBadge,
   shareDialog,
+  titleField,
+  visit,
   stylePanel,
   historyControls,
   framesPanel,

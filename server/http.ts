@@ -1,6 +1,6 @@
 /**
- * Plain HTTP routes: the built client (with `/` sending you to a fresh board and `/b/<room>`
- * opening one), the health check, metrics and the share API.
+ * Plain HTTP routes: the built client (the home page at `/`, a board at `/b/<room>`), the
+ * health check, metrics and the share API.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { PATHS, SHARE_SEGMENT, boardPath, isValidRoomName } from '../shared/protocol.ts';
+import { PATHS, SHARE_SEGMENT, isValidRoomName } from '../shared/protocol.ts';
 import { sendJson, type ShareHandler } from './share.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -95,9 +95,10 @@ export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMe
     return true;
   }
 
-  async function sendIndex(res: ServerResponse, method: string): Promise<void> {
-    const sent = await sendFile(res, path.join(root, 'index.html'), method, 'no-cache');
-    if (!sent) sendText(res, 503, `The client is not built (no ${path.join(root, 'index.html')}): run "npm run build".\n`);
+  /** One of the client's pages: index.html (a board) or home.html (the home page). */
+  async function sendPage(res: ServerResponse, method: string, page: 'index.html' | 'home.html'): Promise<void> {
+    const sent = await sendFile(res, path.join(root, page), method, 'no-cache');
+    if (!sent) sendText(res, 503, `The client is not built (no ${path.join(root, page)}): run "npm run build".\n`);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -132,8 +133,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMe
       return;
     }
     if (pathname === '/') {
-      res.writeHead(302, { location: boardPath(randomRoomName()), 'cache-control': 'no-store' });
-      res.end();
+      await sendPage(res, method, 'home.html');
       return;
     }
     if (pathname.startsWith(`${PATHS.board}/`)) {
@@ -147,7 +147,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMe
         sendText(res, 404, 'Board names are 1 to 128 characters of A-Z a-z 0-9 _ . -\n');
         return;
       }
-      await sendIndex(res, method);
+      await sendPage(res, method, 'index.html');
       return;
     }
     // Static assets: resolve inside the root only, so '..' cannot escape it.

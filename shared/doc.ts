@@ -21,6 +21,7 @@
 import * as Y from 'yjs';
 import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import { MIGRATION_ORIGIN } from './origins.ts';
+import { MAX_TITLE_LENGTH } from './title.ts';
 import { isValidIndex, isValidShapeId, readShape, shapeDef, shapeFields, SCHEMA_VERSION, SHAPE_LIMITS, type Shape, type ShapeProblem } from './schema.ts';
 
 export const SHAPES_KEY = 'shapes';
@@ -52,8 +53,7 @@ export function readSchemaVersion(doc: Y.Doc): number | null {
 }
 
 export const TITLE_KEY = 'title';
-/** Longer titles are cut when read and when written. */
-export const MAX_TITLE_LENGTH = 200;
+export { MAX_TITLE_LENGTH };
 
 /** The board's title, '' if it has none (or a stored value that is not a string). */
 export function readBoardTitle(doc: Y.Doc): string {

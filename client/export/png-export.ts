@@ -22,9 +22,38 @@ export interface PngOptions {
  */
 export async function exportPng(shapes: readonly Shape[], options: PngOptions = {}): Promise<Blob> {
   const bounds = options.region ?? grow(unionBounds(shapes) ?? { x: 0, y: 0, width: 0, height: 0 }, EXPORT_MARGIN);
+  const stage = drawPicture(shapes, bounds);
+  try {
+    const ratio = Math.min(options.pixelRatio ?? 2, MAX_SIDE_PX / stage.width(), MAX_SIDE_PX / stage.height());
+    const blob = await stage.toBlob({ pixelRatio: ratio, mimeType: 'image/png' });
+    if (!(blob instanceof Blob)) throw new Error('the browser could not encode the PNG');
+    return blob;
+  } finally {
+    stage.destroy();
+  }
+}
+
+/**
+ * A small picture of the shapes (all of them, with the export margin) as a PNG data URL, no larger
+ * than `maxWidth` × `maxHeight` pixels; null when there are no shapes. Synchronous, so it can be
+ * made while the page is being hidden, when an asynchronous encoder may never finish.
+ */
+export function pngThumbnail(shapes: readonly Shape[], maxWidth: number, maxHeight: number): string | null {
+  const content = unionBounds(shapes);
+  if (content === null) return null;
+  const stage = drawPicture(shapes, grow(content, EXPORT_MARGIN));
+  try {
+    const ratio = Math.min(maxWidth / stage.width(), maxHeight / stage.height());
+    return stage.toDataURL({ pixelRatio: ratio, mimeType: 'image/png' });
+  } finally {
+    stage.destroy();
+  }
+}
+
+/** An offscreen stage with the shapes drawn over `bounds`; the caller destroys it. */
+function drawPicture(shapes: readonly Shape[], bounds: Bounds): Konva.Stage {
   const width = Math.max(1, Math.ceil(bounds.width));
   const height = Math.max(1, Math.ceil(bounds.height));
-  const ratio = Math.min(options.pixelRatio ?? 2, MAX_SIDE_PX / width, MAX_SIDE_PX / height);
   const container = document.createElement('div');
   const stage = new Konva.Stage({ container, width, height, listening: false });
   try {
@@ -39,11 +68,10 @@ export async function exportPng(shapes: readonly Shape[], options: PngOptions = 
       layer.add(clip);
     }
     for (const shape of loose) layer.add(renderShape(shape, undefined, 'committed'));
-    const blob = await stage.toBlob({ pixelRatio: ratio, mimeType: 'image/png' });
-    if (!(blob instanceof Blob)) throw new Error('the browser could not encode the PNG');
-    return blob;
-  } finally {
+    return stage;
+  } catch (error) {
     stage.destroy();
+    throw error;
   }
 }
 

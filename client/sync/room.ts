@@ -1,5 +1,4 @@
 import { PATHS, boardPath, isValidRoomName } from '../../shared/protocol.ts';
-import { randomHex } from '../model/ids.ts';
 
 /** The room named by a `/b/<room>` path (a trailing slash is tolerated), or null. */
 export function roomFromPath(pathname: string): string | null {
@@ -16,9 +15,14 @@ export function roomFromPath(pathname: string): string | null {
   return isValidRoomName(room) ? room : null;
 }
 
-/** A fresh, unguessable room name (the server makes the same kind for `/`). */
+/**
+ * A fresh, unguessable room name: 12 URL-safe characters (72 random bits), the same kind the
+ * server makes. getRandomValues, unlike randomUUID, also exists over plain http on a LAN.
+ */
 export function newRoomName(): string {
-  return randomHex(8);
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  // 9 bytes are exactly 12 base64 characters, so there is no padding to strip.
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 /**

@@ -2,7 +2,8 @@ import type { Board } from '../model/board.ts';
 import { frameBox, frameContent } from '../model/frames.ts';
 import type { Bounds } from '../model/plane.ts';
 import type { Selection } from '../model/selection.ts';
-import { BoardFileError, parseBoardFile, serializeBoard } from '../../shared/board-file.ts';
+import { BoardFileError, readBoardFile, serializeBoard } from '../../shared/board-file.ts';
+import type { BoardTitle } from '../model/board-title.ts';
 import { downloadBlob, exportName } from '../export/download.ts';
 import { exportPng } from '../export/png-export.ts';
 import { exportSvg } from '../export/svg-export.ts';
@@ -19,6 +20,8 @@ export interface ExportMenuOptions {
   /** A selection of one frame is exported alone. */
   selection: Pick<Selection, 'ids' | 'onChange'>;
   room: string;
+  /** The board file carries the title; an imported file names an untitled board. */
+  title: Pick<BoardTitle, 'get' | 'rename'>;
   notice: Notice;
 }
 
@@ -35,10 +38,12 @@ export interface ExportMenu {
  * Export to PNG, SVG and JSON, and import of JSON board files by button or by dropping the file
  * on the board. While the selection is one frame, PNG and SVG export that frame alone: its box,
  * and its children clipped to it (exportFrame does the same for any frame). An import is all or nothing: a broken file is refused with a message saying why,
- * and the board is left as it was. A good import is one undo step.
+ * and the board is left as it was. A good import is one undo step. The JSON file carries the
+ * board's title; importing a titled file into an untitled board gives it that title (a board
+ * that has one keeps it: an import adds shapes, it does not rename).
  */
 export function createExportMenu(options: ExportMenuOptions): ExportMenu {
-  const { parent, board, selection, room, notice, dropTarget } = options;
+  const { parent, board, selection, room, title, notice, dropTarget } = options;
   const element = document.createElement('div');
   element.className = 'export-menu panel';
   element.setAttribute('role', 'group');
@@ -74,7 +79,7 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     if (frame !== null && format !== 'json') return exportFrame(frame, format);
     const shapes = board.ordered();
     try {
-      if (format === 'json') downloadBlob(new Blob([serializeBoard(shapes)], { type: 'application/json' }), exportName(room, 'json'));
+      if (format === 'json') downloadBlob(new Blob([serializeBoard(shapes, title.get())], { type: 'application/json' }), exportName(room, 'json'));
       else await exportPicture(format, shapes, room);
     } catch (error) {
       console.error('easel: export failed', error);
@@ -84,8 +89,9 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
 
   const importFile = async (file: File): Promise<void> => {
     try {
-      const shapes = parseBoardFile(await file.text());
+      const { shapes, title: fileTitle } = readBoardFile(await file.text());
       board.importShapes(shapes);
+      if (fileTitle !== '' && title.get() === '') title.rename(fileTitle);
       notice.show(`Imported ${shapes.length} shape${shapes.length === 1 ? '' : 's'} from ${file.name}`, 'info');
     } catch (error) {
       if (!(error instanceof BoardFileError)) console.error('easel: import failed', error);

@@ -24,6 +24,7 @@ before(async () => {
   const staticDir = await makeTempDir('easel-static-');
   await mkdir(path.join(staticDir, 'assets'));
   await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Easel</title>');
+  await writeFile(path.join(staticDir, 'home.html'), '<!doctype html><title>Easel</title><main id="home"></main>');
   await writeFile(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   server = await startTestServer({ staticDir });
 });
@@ -134,7 +135,7 @@ test('an invalid room name is refused with 4400', async () => {
   }
 });
 
-test('HTTP: health, new board redirect, board page, assets, 404', async () => {
+test('HTTP: health, home page, board page, assets, 404', async () => {
   const health = await fetch(`${server.httpUrl}/healthz`);
   assert.equal(health.status, 200);
   const body = (await health.json()) as { status: string; rooms: number; connections: number };
@@ -142,12 +143,11 @@ test('HTTP: health, new board redirect, board page, assets, 404', async () => {
   assert.equal(typeof body.rooms, 'number');
   assert.equal(typeof body.connections, 'number');
 
+  // `/` is the home page (the client makes new boards), not a redirect to one.
   const root = await fetch(`${server.httpUrl}/`, { redirect: 'manual' });
-  assert.equal(root.status, 302);
-  const location = root.headers.get('location') ?? '';
-  assert.match(location, /^\/b\/[A-Za-z0-9_-]{12}$/);
-  const again = await fetch(`${server.httpUrl}/`, { redirect: 'manual' });
-  assert.notEqual(again.headers.get('location'), location, 'each visit gets a fresh room');
+  assert.equal(root.status, 200);
+  assert.match(root.headers.get('content-type') ?? '', /^text\/html/);
+  assert.match(await root.text(), /id="home"/);
 
   const page = await fetch(`${server.httpUrl}/b/my-board.1`);
   assert.equal(page.status, 200);
