@@ -44,25 +44,24 @@ export interface VersionPreviewRenderer {
 
 /**
  * While a version is previewed, draws it in place of the live board: the version's shapes in a
- * layer of their own, drawn by a second renderer over a shape set (so through the same shape
- * registry and culling as the board), and above them a mark around each shape that differs from
- * the live board: added since (live only, where it is now, dashed), removed since (version only)
- * and changed since. The live board's layers are hidden, not touched: its renderer keeps taking
- * in others' edits, and the marks follow them. Canvases are named `version` and `version-marks`.
+ * layer of their own (canvas `version`), drawn by a second renderer over a shape set (so through
+ * the same shape registry and culling as the board), and a mark around each shape that differs
+ * from the live board, in a group of the overlay layer: added since (live only, where it is now,
+ * dashed), removed since (version only) and changed since. The version's layer takes the place of
+ * the live shapes layer in the stage for the preview (Konva advises five layers at most, and the
+ * page has five), and the live draft layer is hidden: neither is touched otherwise, the board's
+ * renderer keeps taking in others' edits, and the marks follow them.
  */
 export function createVersionPreviewRenderer(options: VersionPreviewRendererOptions): VersionPreviewRenderer {
   const { stage, live, preview, view } = options;
-  const shapesLayer = new Konva.Layer({ listening: false });
-  const draftLayer = new Konva.Layer({ listening: false });
-  const marksLayer = new Konva.Layer({ listening: false });
-  // Right above the live shapes, below the overlay (remote cursors keep showing above the version).
-  let at = stage.layers.shapes.zIndex();
-  for (const [name, layer] of [['version', shapesLayer], ['version-draft', draftLayer], ['version-marks', marksLayer]] as const) {
-    stage.konva.add(layer);
-    layer.zIndex(++at);
-    layer.getNativeCanvasElement().dataset.layer = name;
-    layer.visible(false);
-  }
+  const versionLayer = new Konva.Layer({ listening: false });
+  versionLayer.getNativeCanvasElement().dataset.layer = 'version';
+  // Below the selection and the laser in the overlay.
+  const marks = new Konva.Group({ listening: false, name: 'version-marks', visible: false });
+  stage.layers.overlay.add(marks);
+  marks.moveToBottom();
+  /** Where the live shapes layer was in the stage while the version's layer stands in for it. */
+  let swappedAt: number | null = null;
   const set = createShapeSet();
   let renderer: Renderer | null = null;
   let diff: BoardDiff | null = null;
@@ -90,10 +89,10 @@ export function createVersionPreviewRenderer(options: VersionPreviewRendererOpti
 
   function drawMarks(): void {
     const current = preview.current;
-    marksLayer.destroyChildren();
+    marks.destroyChildren();
     if (current === null) {
       diff = null;
-      marksLayer.batchDraw();
+      stage.layers.overlay.batchDraw();
       diffs.emit(null);
       return;
     }
@@ -101,25 +100,34 @@ export function createVersionPreviewRenderer(options: VersionPreviewRendererOpti
     const scale = stage.konva.scaleX() || 1;
     drawnScale = scale;
     const version = new Map(current.board.shapes.map((shape) => [shape.id, shape]));
-    for (const id of diff.removed) marksLayer.add(mark(version.get(id)!, 'removed', scale));
-    for (const id of diff.changed) marksLayer.add(mark(version.get(id)!, 'changed', scale));
+    for (const id of diff.removed) marks.add(mark(version.get(id)!, 'removed', scale));
+    for (const id of diff.changed) marks.add(mark(version.get(id)!, 'changed', scale));
     for (const id of diff.added) {
       const shape = live.get(id);
-      if (shape !== undefined) marksLayer.add(mark(shape, 'added', scale));
+      if (shape !== undefined) marks.add(mark(shape, 'added', scale));
     }
-    marksLayer.batchDraw();
+    stage.layers.overlay.batchDraw();
     diffs.emit(diff);
   }
 
   const setLiveVisible = (visible: boolean): void => {
-    stage.layers.shapes.visible(visible);
-    stage.layers.draft.visible(visible);
-    for (const layer of [shapesLayer, draftLayer, marksLayer]) layer.visible(!visible);
-    if (visible) {
-      // Drawn while hidden or not, the board's layers are brought up to date at once.
-      stage.layers.shapes.batchDraw();
-      stage.layers.draft.batchDraw();
+    const live = stage.layers.shapes;
+    if (!visible && swappedAt === null) {
+      swappedAt = live.zIndex();
+      live.remove();
+      stage.konva.add(versionLayer);
+      versionLayer.zIndex(swappedAt);
+    } else if (visible && swappedAt !== null) {
+      versionLayer.remove();
+      stage.konva.add(live);
+      live.zIndex(swappedAt);
+      swappedAt = null;
+      // Drawn meanwhile or not, the board's layer is brought up to date at once.
+      live.batchDraw();
     }
+    stage.layers.draft.visible(visible);
+    if (visible) stage.layers.draft.batchDraw();
+    marks.visible(!visible);
   };
 
   const onPreview = (): void => {
@@ -134,7 +142,8 @@ export function createVersionPreviewRenderer(options: VersionPreviewRendererOpti
     }
     set.replace(current.board.shapes);
     // The renderer's layers are its own: it draws the shape set as it would draw the board.
-    renderer ??= createRenderer({ board: set, draft: createDraft(), layers: { shapes: shapesLayer, draft: draftLayer }, view, createScheduler: options.createScheduler });
+    // Nothing is ever dragged in a version: its renderer's draft layer is never drawn into.
+    renderer ??= createRenderer({ board: set, draft: createDraft(), layers: { shapes: versionLayer, draft: versionLayer }, view, createScheduler: options.createScheduler });
     setLiveVisible(false);
     scheduler.schedule();
   };
@@ -166,9 +175,9 @@ export function createVersionPreviewRenderer(options: VersionPreviewRendererOpti
       scheduler.close();
       renderer?.close();
       set.close();
-      stage.layers.shapes.visible(true);
-      stage.layers.draft.visible(true);
-      for (const layer of [shapesLayer, draftLayer, marksLayer]) layer.destroy();
+      setLiveVisible(true);
+      marks.destroy();
+      versionLayer.destroy();
     },
   };
 }

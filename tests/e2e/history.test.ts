@@ -94,7 +94,7 @@ describe('version history between two pages', { timeout: 180_000 }, () => {
     await entry.click();
     await pageA.locator('.history-preview').waitFor({ timeout: TIMEOUT });
     await waitForPixels(pageA, 'version', { on: BEFORE.map(edge), off: LATER.map(edge) }, 'A sees the version: the first rectangles, not the later ones');
-    await waitForPixels(pageA, 'version-marks', { on: LATER.map(outside), off: BEFORE.map(outside) }, 'the later rectangles are marked as added since');
+    await waitForPixels(pageA, 'overlay', { on: LATER.map(outside), off: BEFORE.map(outside) }, 'the later rectangles are marked as added since');
     assert.equal(await pageA.locator('canvas[data-layer="shapes"]').isVisible(), false, 'the live board is hidden meanwhile');
     assert.equal(await pageA.locator('.history-legend [data-mark="added"] .history-count').textContent(), '2');
     await screenshot(pageA, 'a-preview');
