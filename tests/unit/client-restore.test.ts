@@ -2,8 +2,9 @@
  * Restoring a version on the client's real board model: one local command that makes the board
  * equal to the version, syncs to another user as an ordinary edit, and is one undo step for the
  * person who restored (undo brings back what was there, redo the version again), while the other
- * user's edits made meanwhile are never undone. A view-only page cannot restore. Also the small
- * pure parts of the History panel: reading a listed version, and the shape set the preview draws.
+ * user's edits made meanwhile are never undone. A view-only page cannot restore. Also the parts
+ * of the History panel that need no page: reading a listed version, the shape set the preview
+ * draws, and the toolbox and commands refusing edits while a version is shown.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,11 @@ import { createHistory } from '../../client/model/history.ts';
 import { restoreVersion } from '../../client/model/restore-version.ts';
 import { createShapeSet } from '../../client/model/shape-set.ts';
 import { readVersionInfo } from '../../client/sync/versions-api.ts';
+import { createVersionPreview } from '../../client/model/version-preview.ts';
+import { createPreviewToolbox } from '../../client/tools/preview-toolbox.ts';
+import { guardPreviewCommands } from '../../client/ui/preview-commands.ts';
+import { formatVersionTime } from '../../client/ui/version-time.ts';
+import { createToolHarness } from '../helpers/tool-harness.ts';
 
 const base = { ...DEFAULT_STYLE, rotation: 0, locked: false };
 const rect = (id: string, x: number, y = 0): NewShape => ({ ...base, id, type: 'rect', x, y, width: 50, height: 40 });
@@ -142,3 +148,53 @@ describe('the History panel’s pure parts', () => {
     set.close();
   });
 });
+
+describe('while a version is shown', () => {
+  test('the toolbox keeps only the hand and the laser, drops the selection, and gives the tool back after', () => {
+    const harness = createToolHarness('rectangle');
+    const preview = createVersionPreview();
+    const toolbox = createPreviewToolbox(harness.toolbox, preview, harness.selection);
+    addRectTo(harness.board);
+    harness.selection.set(['r']);
+    assert.equal(harness.selection.ids().size, 1);
+    preview.show({ version: { id: 'v', at: new Date(0).toISOString(), reason: 'idle', editors: [], shapes: 0, bytes: 0 }, board: { title: '', shapes: [] } });
+    assert.deepEqual([toolbox.active, harness.selection.ids().size], ['hand', 0]);
+    toolbox.setTool('pen');
+    assert.equal(toolbox.active, 'hand', 'no drawing tool');
+    assert.equal(toolbox.keyDown({ key: 'Delete', shiftKey: false }), false, 'no key reaches a tool');
+    toolbox.setTool('laser');
+    assert.equal(toolbox.active, 'laser');
+    preview.exit();
+    assert.equal(toolbox.active, 'rectangle', 'the tool in use before comes back');
+    toolbox.close();
+    preview.close();
+  });
+
+  test('commands that edit are refused with a notice; looking ones run', () => {
+    const preview = createVersionPreview();
+    const ran: string[] = [];
+    const notices: string[] = [];
+    const commands = guardPreviewCommands(
+      ['undo', 'zoom-in'].map((id) => ({ id, label: id, keys: [], run: () => void ran.push(id) })),
+      preview,
+      { show: (message) => void notices.push(message) },
+    );
+    preview.show({ version: { id: 'v', at: new Date(0).toISOString(), reason: 'idle', editors: [], shapes: 0, bytes: 0 }, board: { title: '', shapes: [] } });
+    for (const command of commands) assert.notEqual(command.run(), false, 'a refused key is still handled');
+    assert.deepEqual([ran, notices.length], [['zoom-in'], 1]);
+    preview.exit();
+    commands[0]!.run();
+    assert.deepEqual(ran, ['zoom-in', 'undo']);
+  });
+
+  test('version times read as people say them', () => {
+    const now = new Date('2024-05-01T12:00:00Z');
+    const ago = (ms: number): string => formatVersionTime(new Date(now.getTime() - ms), now);
+    assert.deepEqual([ago(10_000), ago(5 * 60_000), ago(3 * 3_600_000)], ['just now', '5 min ago', '3 h ago']);
+    assert.match(ago(3 * 86_400_000), /2024/);
+  });
+});
+
+function addRectTo(board: Board): void {
+  board.addShape(rect('r', 0));
+}
