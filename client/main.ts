@@ -10,6 +10,7 @@ import { createSelection } from './model/selection.ts';
 import { createCamera } from './model/camera.ts';
 import { createHistory } from './model/history.ts';
 import { createTextEditing } from './model/text-editing.ts';
+import { createVersionPreview } from './model/version-preview.ts';
 import { createLaser } from './model/laser.ts';
 import { createStyleState } from './model/style-state.ts';
 import { createBoardTitle } from './model/board-title.ts';
@@ -27,7 +28,8 @@ import { migrateTextsOnFirstSync } from './sync/text-migration.ts';
 import { registerOfflineShell } from './sync/offline-shell.ts';
 import { createPresence } from './presence/presence.ts';
 import { createStage } from './canvas/stage.ts';
-import { createRenderer } from './canvas/renderer.ts';
+import { createRenderer, type RendererView } from './canvas/renderer.ts';
+import { createVersionPreviewRenderer } from './canvas/version-preview-renderer.ts';
 import { createDraftRenderer } from './canvas/draft-renderer.ts';
 import { createSelectionOverlay } from './canvas/selection-overlay.ts';
 import { createPointerInput } from './canvas/pointer-input.ts';
@@ -37,6 +39,7 @@ import { createGrid } from './canvas/grid.ts';
 import { createLaserRenderer } from './canvas/laser-renderer.ts';
 import { createToolbox } from './tools/toolbox.ts';
 import { createReadOnlyToolbox } from './tools/read-only-toolbox.ts';
+import { createPreviewToolbox } from './tools/preview-toolbox.ts';
 import { createToolbar } from './ui/toolbar.ts';
 import { createStatusIndicator } from './ui/status.ts';
 import { createShortcuts } from './ui/shortcuts.ts';
@@ -52,6 +55,8 @@ import { createExportMenu } from './ui/export-menu.ts';
 import { createFramesPanel } from './ui/frames-panel.ts';
 import { createFrameTitleEditor } from './ui/frame-title-editor.ts';
 import { guardCommands } from './ui/read-only-commands.ts';
+import { guardPreviewCommands } from './ui/preview-commands.ts';
+import { createHistoryPanel } from './ui/history-panel.ts';
 import { createReadOnlyChrome } from './ui/read-only-chrome.ts';
 import { createAccessBadge } from './ui/access-badge.ts';
 import { createShareDialog } from './ui/share-dialog.ts';
@@ -75,8 +80,12 @@ const token = tokenFromHash(window.location.hash);
 // if the server refuses their writes.
 const access = createAccessMode(tokenRole(token));
 
+// While a past version is shown instead of the board, nothing edits the board out of sight.
+const preview = createVersionPreview();
+const writable = (): boolean => !access.readOnly && !preview.active;
+
 const doc = new Y.Doc();
-const board = createBoard(doc, { writable: () => !access.readOnly });
+const board = createBoard(doc, { writable });
 const selection = createSelection(board);
 const draft = createDraft();
 const camera = createCamera();
@@ -111,19 +120,15 @@ const presence = createPresence({
   window,
   storage: window.localStorage,
 });
-const renderer = createRenderer({
-  board,
-  draft,
-  remote: presence.gestures,
-  layers: stage.layers,
-  view: {
-    bounds: () => camera.visibleBounds(stage.size()),
-    onChange(listener) {
-      const offs = [camera.onChange(listener), stage.onResize(listener)];
-      return () => offs.forEach((off) => off());
-    },
+const view: RendererView = {
+  bounds: () => camera.visibleBounds(stage.size()),
+  onChange(listener) {
+    const offs = [camera.onChange(listener), stage.onResize(listener)];
+    return () => offs.forEach((off) => off());
   },
-});
+};
+const renderer = createRenderer({ board, draft, remote: presence.gestures, layers: stage.layers, view });
+const versionRenderer = createVersionPreviewRenderer({ stage, live: board, preview, view });
 const draftRenderer = createDraftRenderer({ draft, layer: stage.layers.draft });
 const overlay = createSelectionOverlay({
   board,
@@ -136,7 +141,11 @@ const overlay = createSelectionOverlay({
 
 const laserRenderer = createLaserRenderer({ laser, layer: stage.layers.overlay });
 
-const toolbox = createReadOnlyToolbox(createToolbox({ board, selection, draft, camera, editing, laser, style: () => style.get() }), access, selection);
+const toolbox = createPreviewToolbox(
+  createReadOnlyToolbox(createToolbox({ board, selection, draft, camera, editing, laser, style: () => style.get() }), access, selection),
+  preview,
+  selection,
+);
 // Navigation listens first (capture phase): a pan or pinch never reaches the active tool.
 const navigation = createNavigation({ element: stage.element, camera, toolbox, keys: window });
 const pointerInput = createPointerInput(stage, toolbox);
@@ -145,7 +154,7 @@ const notice = createNotice(requireElement('.app', HTMLElement));
 const exportMenu = createExportMenu({ parent: requireElement('#bottom-left-slot', HTMLDivElement), dropTarget: stage.element, board, selection, room, title, notice });
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });
-const commands = guardCommands(createCommands({
+const commands = guardPreviewCommands(guardCommands(createCommands({
   board,
   selection,
   history,
@@ -153,7 +162,7 @@ const commands = guardCommands(createCommands({
   toolbox,
   screen: () => stage.size(),
   extra: [...exportMenu.commands, { id: 'help', label: 'Keyboard shortcuts', keys: ['?'], run: () => help.open() }],
-}), access, notice);
+}), access, notice), preview, notice);
 const shortcuts = createShortcuts(window, toolbox, commands);
 const clipboard = createClipboard({
   target: window,
@@ -161,7 +170,7 @@ const clipboard = createClipboard({
   selection,
   style: () => style.get(),
   center: () => stage.toBoard(stage.element.getBoundingClientRect().left + stage.size().width / 2, stage.element.getBoundingClientRect().top + stage.size().height / 2),
-  writable: () => !access.readOnly,
+  writable,
 });
 const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point) });
 const frameTitleEditor = createFrameTitleEditor({
@@ -171,7 +180,7 @@ const frameTitleEditor = createFrameTitleEditor({
   camera,
   toBoard: (clientX, clientY) => stage.toBoard(clientX, clientY),
   toClient: (point) => stage.toClient(point),
-  enabled: () => !access.readOnly && toolbox.active === 'select',
+  enabled: () => writable() && toolbox.active === 'select',
 });
 const toolbar = createToolbar({ parent: requireElement('#toolbar-slot', HTMLDivElement), toolbox, board, selection });
 const status = createStatusIndicator(requireElement('#status-slot', HTMLDivElement), connection, {
@@ -206,6 +215,16 @@ const framesPanel = createFramesPanel({
   screen: () => stage.size(),
   exportFrame: (frameId, format) => void exportMenu.exportFrame(frameId, format),
 });
+const historyPanel = createHistoryPanel({
+  parent: requireElement('#bottom-left-slot', HTMLDivElement),
+  api: { room, token, fetch: (...args) => window.fetch(...args) },
+  board,
+  preview,
+  access,
+  notice,
+  marks: versionRenderer,
+  keys: window,
+});
 const zoomControls = createZoomControls({ parent: requireElement('#bottom-left-slot', HTMLDivElement), camera, screen: () => stage.size(), fit });
 const readOnlyChrome = createReadOnlyChrome({
   access,
@@ -218,6 +237,7 @@ const readOnlyChrome = createReadOnlyChrome({
 // Parts close in reverse order of creation, so nothing outlives what it listens to.
 const parts = [
   access,
+  preview,
   board,
   selection,
   draft,
@@ -238,6 +258,7 @@ const parts = [
   grid,
   presence,
   renderer,
+  versionRenderer,
   draftRenderer,
   overlay,
   laserRenderer,
@@ -261,6 +282,7 @@ const parts = [
   stylePanel,
   historyControls,
   framesPanel,
+  historyPanel,
   zoomControls,
   readOnlyChrome,
 ];

@@ -24,8 +24,14 @@ export interface RemotePreviews {
   onChange(listener: (change: { ids: ReadonlySet<string> }) => void): () => void;
 }
 
+/**
+ * What the renderer draws: the live board, or any set of shapes that reads like it (a past
+ * version, client/model/shape-set.ts).
+ */
+export type RenderedShapes = Pick<Board, 'get' | 'ordered' | 'onChange'>;
+
 export interface RendererOptions {
-  board: Board;
+  board: RenderedShapes;
   draft: Draft;
   /** Others' drags, resizes, rotations and erasers, shown as they happen; the local gesture wins. */
   remote?: RemotePreviews;

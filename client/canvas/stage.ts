@@ -81,8 +81,12 @@ export function createStage(element: HTMLDivElement, camera: Camera): BoardStage
     }
   };
   // A layer left blank by its last draw is hidden, so the compositor neither uploads nor blends
-  // it; layers added later (presence) are followed too.
+  // it; layers added later (presence) are followed too, once each (the version preview takes the
+  // shapes layer out and puts it back).
+  const followed = new WeakSet<Konva.Layer>();
   const follow = (layer: Konva.Layer): void => {
+    if (followed.has(layer)) return;
+    followed.add(layer);
     const canvas = layer.getNativeCanvasElement();
     const update = (): void => {
       canvas.style.visibility = hasContent(layer) ? '' : 'hidden';
