@@ -11,24 +11,12 @@ import type { Logger } from 'pino';
 import type { VersionInfo, VersionReason } from '../../shared/api.ts';
 import { EaselError } from '../errors.ts';
 import type { Archive } from '../store/archive.ts';
+import type { HistoryOptions } from './history-options.ts';
 import { createCapturePolicy, type CapturePolicy } from './capture-policy.ts';
 import { createSystemClock, type Clock } from './clock.ts';
 import { describeVersion, summarizeState } from './describe-version.ts';
 import { versionsToThin } from './thinning.ts';
 import { nextVersionId } from './version-id.ts';
-
-/** The history settings of a server (--history-interval, --history-days). */
-export interface HistoryOptions {
-  /** While a room keeps changing, a version at most this often (ms). */
-  historyIntervalMs: number;
-  /** Versions older than this many days are removed, but for the room's newest. */
-  historyDays: number;
-}
-
-export const DEFAULT_HISTORY_OPTIONS: HistoryOptions = {
-  historyIntervalMs: 5 * 60_000,
-  historyDays: 30,
-};
 
 export interface HistoryDeps extends HistoryOptions {
   archive: Archive;
