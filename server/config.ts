@@ -3,8 +3,9 @@
  * over the default.
  */
 import { parseArgs } from 'node:util';
-import { MIN_SECRET_LENGTH } from './auth.ts';
+import { MIN_SECRET_LENGTH, parseDuration } from './auth.ts';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_HISTORY_OPTIONS, type HistoryOptions } from './history/history-options.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { normalizeOrigin } from './origin.ts';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './server.ts';
@@ -46,6 +47,12 @@ Failures
   --wait-for-store              WAIT_FOR_STORE=1        at start-up, retry an unreachable store (Redis down, LevelDB
                                                         folder held by another process) with backoff instead of exiting
 
+History (whole-state versions of each board; see "Version history" in the README)
+  --history-interval <d>        HISTORY_INTERVAL        while a board changes, a version at most this often: 30s, 5m, 1h
+                                                        (default ${DEFAULT_HISTORY_OPTIONS.historyIntervalMs / 60_000}m); also one when its last editor leaves
+  --history-days <n>            HISTORY_DAYS            keep versions this many days, thinning out as they age
+                                                        (default ${DEFAULT_HISTORY_OPTIONS.historyDays})
+
 Tuning
   --write-interval-ms <n>       WRITE_INTERVAL_MS       a busy room writes and relays at most once per this many ms,
                                                         merging what came meanwhile; the first write after a quiet
@@ -70,6 +77,20 @@ function parseCount(value: string, source: string, min: number, max = Number.MAX
     throw new ConfigError(`${source} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   return n;
+}
+
+/** Longest history interval: beyond a day, versions would be rarer than the thinning keeps them. */
+const MAX_HISTORY_INTERVAL_S = 86_400;
+/** Longest retention: ten years, so days × 86,400,000 ms stays far inside a safe integer. */
+const MAX_HISTORY_DAYS = 3650;
+
+/** A duration like 30s, 5m, 1h (plain seconds too), as ms; at least a second, at most a day. */
+function parseHistoryInterval(value: string, source: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === null || seconds > MAX_HISTORY_INTERVAL_S) {
+    throw new ConfigError(`${source} must be a duration from 1s to 1d (e.g. 30s, 5m, 1h), got "${value}"`);
+  }
+  return seconds * 1000;
 }
 
 function parseBoolean(value: string, source: string): boolean {
@@ -99,7 +120,11 @@ export interface ParsedConfig {
   help: boolean;
   /** Retry an unreachable store at start-up instead of exiting. */
   waitForStore: boolean;
-  options: Partial<ServerOptions>;
+  /**
+   * Server options, history's among them. HistoryOptions are apart from ServerOptions only
+   * until the server wires history in; createServer takes the rest as before.
+   */
+  options: Partial<ServerOptions> & Partial<HistoryOptions>;
 }
 
 /** Reads flags (argv without node and script) and environment into server options. */
@@ -118,6 +143,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
         'allowed-origins': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'wait-for-store': { type: 'boolean' },
+        'history-interval': { type: 'string' },
+        'history-days': { type: 'string' },
         ...Object.fromEntries(COUNT_OPTIONS.map(([flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
@@ -127,7 +154,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
   } catch (error) {
     throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
-  const options: Partial<ServerOptions> = {};
+  const options: ParsedConfig['options'] = {};
   const port = values.port ?? env.PORT;
   if (port !== undefined && port !== '') options.port = parsePort(port, values.port !== undefined ? '--port' : 'PORT');
   const host = values.host ?? env.HOST;
@@ -143,6 +170,14 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
     const flagValue = (values as Record<string, string | boolean | undefined>)[flag] as string | undefined;
     const value = flagValue ?? env[variable];
     if (value !== undefined && value !== '') options[key] = parseCount(value, flagValue !== undefined ? `--${flag}` : variable, min);
+  }
+  const interval = values['history-interval'] ?? env.HISTORY_INTERVAL;
+  if (interval !== undefined && interval !== '') {
+    options.historyIntervalMs = parseHistoryInterval(interval, values['history-interval'] !== undefined ? '--history-interval' : 'HISTORY_INTERVAL');
+  }
+  const days = values['history-days'] ?? env.HISTORY_DAYS;
+  if (days !== undefined && days !== '') {
+    options.historyDays = parseCount(days, values['history-days'] !== undefined ? '--history-days' : 'HISTORY_DAYS', 1, MAX_HISTORY_DAYS);
   }
   const redis = values.redis ?? env.REDIS_URL;
   if (redis) {
