@@ -23,6 +23,12 @@ export interface RemoteHandlers {
 /** One loaded room's line to the other processes. */
 export interface RoomChannel {
   /**
+   * Delivers to `handlers` what other processes send to the room from where this process's
+   * store loaded it (what came in between is handed over first, in order). Called once the
+   * room's doc holds its stored log.
+   */
+  follow(handlers: RemoteHandlers): void;
+  /**
    * Passes a local awareness change on to the other processes. Absent where there are none, so
    * the room does not encode presence for nobody.
    */
@@ -32,12 +38,10 @@ export interface RoomChannel {
 }
 
 export interface Fanout {
-  /**
-   * Delivers to `handlers` what other processes send to `room` from where this process's store
-   * loaded it (what came in between is handed over first, in order). Called once the room's doc
-   * holds its stored log.
-   */
-  join(room: string, handlers: RemoteHandlers): RoomChannel;
+  /** Whether other processes may share a room: presence is encoded for them only then. */
+  readonly shared: boolean;
+  /** The room's channel; called right after the store opened the room's log. */
+  join(room: string): RoomChannel;
   /** Stops following every room; before the store's connections close. */
   close(): Promise<void>;
 }

@@ -4,10 +4,11 @@
  */
 import type { Fanout, RoomChannel } from './fanout.ts';
 
-const NO_CHANNEL: RoomChannel = Object.freeze({ close() {} });
+const NO_CHANNEL: RoomChannel = Object.freeze({ follow() {}, close() {} });
 
 export function createLocalFanout(): Fanout {
   return {
+    shared: false,
     join: () => NO_CHANNEL,
     async close() {},
   };

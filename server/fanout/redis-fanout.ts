@@ -50,7 +50,7 @@ interface Followed {
   caughtUpTo: string;
 }
 
-class RedisFanout implements Fanout, RedisFollowLink {
+class RedisFanout implements RedisFollowLink {
   private readonly followed = new Map<string, Followed>();
   private stopped = false;
   private followerClientId: number | null = null;
@@ -93,17 +93,18 @@ class RedisFanout implements Fanout, RedisFollowLink {
     this.wake();
   }
 
-  join(room: string, handlers: RemoteHandlers): RoomChannel {
+  join(room: string): RoomChannel {
     const followed = this.followed.get(room);
-    if (followed) {
-      followed.handlers = handlers;
-      for (const { kind, data } of followed.early.splice(0)) {
-        if (kind === 'log') handlers.updates([data]);
-        else handlers.awareness(data);
-      }
-    }
     const aw = keys(room).aw;
     return {
+      follow: (handlers) => {
+        if (!followed) return;
+        followed.handlers = handlers;
+        for (const { kind, data } of followed.early.splice(0)) {
+          if (kind === 'log') handlers.updates([data]);
+          else handlers.awareness(data);
+        }
+      },
       publishAwareness: (update) => {
         this.redis
           .xadd(aw, 'MAXLEN', '~', AWARENESS_STREAM_LENGTH, '*', 'p', this.processId, 'a', Buffer.from(update))
@@ -265,7 +266,8 @@ class RedisFanout implements Fanout, RedisFollowLink {
 export function createRedisFanout(conn: RedisConnection, registrationTtlMs = DEFAULT_REGISTRATION_TTL_MS): Fanout & { readonly link: RedisFollowLink } {
   const fanout = new RedisFanout(conn, registrationTtlMs);
   return {
-    join: (room, handlers) => fanout.join(room, handlers),
+    shared: true,
+    join: (room) => fanout.join(room),
     close: () => fanout.close(),
     link: fanout,
   };
