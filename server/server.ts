@@ -18,7 +18,7 @@ import { clientAddress, createConnectionRate, createIpCounter, createRateLimiter
 import { createLogger, type LogLevel } from './log.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { createOriginPolicy } from './origin.ts';
-import type { Room } from './room/room.ts';
+import type { Room, RoomOptions } from './room/room.ts';
 import { createStore, withLocalFanout } from './store/create-store.ts';
 import { meterStore } from './store/metered-store.ts';
 import type { Store } from './store/store.ts';
@@ -41,6 +41,10 @@ export interface ServerOptions {
   logger?: Logger;
   /** Use this store (with the local fan-out) instead of opening one; the server closes it on close(). */
   store?: Store;
+  /** Told of every batch a room stored, with who made it (version history). */
+  onCommitted?: RoomOptions['onCommitted'];
+  /** Told when a room's last connection has left. */
+  onRoomEmpty?: RoomOptions['onEmpty'];
   /** Scale-out: keep rooms in this Redis, shared with every other process using it, instead of LevelDB. */
   redisUrl?: string;
   /**
@@ -251,6 +255,8 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
   const registry = createRoomRegistry({
     store: meterStore(opened.store, metrics),
     fanout: opened.fanout,
+    ...(options.onCommitted && { onCommitted: options.onCommitted }),
+    ...(options.onRoomEmpty && { onEmpty: options.onRoomEmpty }),
     logger,
     unloadDelayMs: options.unloadDelayMs,
     compactAfterUpdates: options.compactAfterUpdates,
