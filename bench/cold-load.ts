@@ -14,7 +14,7 @@
  *                For a server that answers sync only once loaded (Easel), also a raw socket's
  *                time from connecting to the first byte of the answer, after restarts of its own:
  *                the server's share as seen from outside, without the client's decoding.
- *   Room.load    Easel only, in this process: server/room.ts loading a LevelDB log of N separate
+ *   Room.load    Easel only, in this process: server/room/room.ts loading a LevelDB log of N separate
  *                entries, the worst case (the server compacts every 500 entries, so it never
  *                leaves that many behind itself), compaction on load included. The server's
  *                share alone.
@@ -24,9 +24,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { createLogger } from '../server/log.ts';
-import { createLevelPersistence, type Persistence } from '../server/persistence.ts';
+import { createLocalFanout } from '../server/fanout/local-fanout.ts';
+import { openLevelStore } from '../server/store/level-store.ts';
+import { wrapStore } from '../server/store/store.ts';
 import { createSnapshotBuilder } from '../server/snapshots.ts';
-import { Room } from '../server/room.ts';
+import { Room } from '../server/room/room.ts';
 import { DEFAULT_SERVER_OPTIONS } from '../server/server.ts';
 import { MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../shared/protocol.ts';
 import { connectClient } from '../tests/helpers/client.ts';
@@ -205,7 +207,7 @@ export async function measureEndToEndLoad(target: BenchTarget, options: { update
 
 /** Fills `dir` with one room whose log holds `updates` separate entries. */
 async function writeUncompactedLog(dir: string, room: ColdRoom, updates: number, seed: number): Promise<void> {
-  const persistence = await createLevelPersistence(dir);
+  const persistence = await openLevelStore(dir);
   try {
     const doc = new Y.Doc();
     const log = await persistence.openRoom(room.name);
@@ -225,24 +227,19 @@ async function writeUncompactedLog(dir: string, room: ColdRoom, updates: number,
 /** Times Room.load of `room` from a copy of `source`; returns total and log-reading ms. */
 async function timeRoomLoad(source: string, copy: string, room: ColdRoom, updates: number): Promise<{ totalMs: number; readMs: number }> {
   await cp(source, copy, { recursive: true });
-  const level = await createLevelPersistence(copy);
+  const level = await openLevelStore(copy);
   let readMs = 0;
-  const timed: Persistence = {
-    async openRoom(name) {
-      const started = now();
-      const log = await level.openRoom(name);
-      readMs = now() - started;
-      return log;
-    },
-    readStateVector: (name) => level.readStateVector(name),
-    probe: () => level.probe(),
-    close: () => level.close(),
-  };
+  const timed = wrapStore(level, async (name) => {
+    const started = now();
+    const log = await level.openRoom(name);
+    readMs = now() - started;
+    return log;
+  });
   const logger = createLogger('silent');
   const snapshots = createSnapshotBuilder(logger);
   try {
     const started = now();
-    const loaded = await Room.load(room.name, timed, {
+    const loaded = await Room.load(room.name, timed, createLocalFanout(), {
       logger,
       compactAfterUpdates: DEFAULT_SERVER_OPTIONS.compactAfterUpdates,
       compactAfterBytes: DEFAULT_SERVER_OPTIONS.compactAfterBytes,

@@ -5,15 +5,18 @@
  */
 import type { Logger } from 'pino';
 import type { Connection } from './connection.ts';
-import type { Persistence } from './persistence.ts';
+import type { Fanout } from './fanout/fanout.ts';
+import type { Store } from './store/store.ts';
 import { CLOSE_CODE } from '../shared/protocol.ts';
-import { Room } from './room.ts';
+import { Room, type RoomOptions } from './room/room.ts';
 import { createSnapshotBuilder } from './snapshots.ts';
 import { LimitError, StorageError, type ProtocolError } from './errors.ts';
 import { settleBy, TIMED_OUT } from './deadline.ts';
 
 export interface RoomRegistryOptions {
-  persistence: Persistence;
+  store: Store;
+  /** What other processes send to the rooms (local: nothing). */
+  fanout: Fanout;
   logger: Logger;
   /** How long an empty room stays loaded, in case someone comes back (reloads, flaky networks). */
   unloadDelayMs: number;
@@ -31,6 +34,10 @@ export interface RoomRegistryOptions {
   onRejected: (conn: Connection, error: ProtocolError) => void;
   /** Told of every storage failure (a room's write or load), for health and metrics. */
   onStorageFailure: (room: string, error: StorageError) => void;
+  /** Told of every batch a room stored, with who made it (see RoomOptions). */
+  onCommitted?: RoomOptions['onCommitted'];
+  /** Told when a room's last connection has left. */
+  onEmpty?: RoomOptions['onEmpty'];
 }
 
 export interface RoomRegistry {
@@ -105,7 +112,7 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
     if (previous) await previous;
     let room: Room;
     try {
-      room = await Room.load(name, options.persistence, {
+      room = await Room.load(name, options.store, options.fanout, {
         logger: options.logger,
         compactAfterUpdates: options.compactAfterUpdates,
         compactAfterBytes: options.compactAfterBytes,
@@ -116,6 +123,8 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
         presenceSlowPeerBytes: options.presenceSlowPeerBytes,
         onRejected: options.onRejected,
         onFailure,
+        ...(options.onCommitted && { onCommitted: options.onCommitted }),
+        ...(options.onEmpty && { onEmpty: options.onEmpty }),
       });
     } catch (error) {
       if (error instanceof StorageError) options.onStorageFailure(name, error);

@@ -16,12 +16,12 @@ import { AccessError, LimitError, ProtocolError, type StorageError } from './err
 import { createHttpHandler, type HealthReport } from './http.ts';
 import { clientAddress, createConnectionRate, createIpCounter, createRateLimiter } from './limits.ts';
 import { createLogger, type LogLevel } from './log.ts';
-import { meterPersistence } from './metered-persistence.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { createOriginPolicy } from './origin.ts';
-import { createLevelPersistence, type Persistence } from './persistence.ts';
-import { createRedisPersistence } from './redis-persistence.ts';
-import type { Room } from './room.ts';
+import type { Room, RoomOptions } from './room/room.ts';
+import { createStore, withLocalFanout } from './store/create-store.ts';
+import { meterStore } from './store/metered-store.ts';
+import type { Store } from './store/store.ts';
 import { PRESENCE_DEFAULTS } from './room-presence.ts';
 import { createRoomRegistry, type RoomRegistry } from './rooms.ts';
 import { createShareHandler } from './share.ts';
@@ -39,8 +39,12 @@ export interface ServerOptions {
   logLevel: LogLevel;
   /** Use this logger instead of making one (tests capture logs this way). */
   logger?: Logger;
-  /** Use this store instead of opening LevelDB in dataDir; the server closes it on close(). */
-  persistence?: Persistence;
+  /** Use this store (with the local fan-out) instead of opening one; the server closes it on close(). */
+  store?: Store;
+  /** Told of every batch a room stored, with who made it (version history). */
+  onCommitted?: RoomOptions['onCommitted'];
+  /** Told when a room's last connection has left. */
+  onRoomEmpty?: RoomOptions['onEmpty'];
   /** Scale-out: keep rooms in this Redis, shared with every other process using it, instead of LevelDB. */
   redisUrl?: string;
   /**
@@ -218,9 +222,14 @@ function roomFromPath(pathname: string): string | null {
 export async function createServer(overrides: Partial<ServerOptions> = {}): Promise<EaselServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
   const logger = options.logger ?? createLogger(options.logLevel);
-  const openedPersistence: Persistence =
-    options.persistence ??
-    (options.redisUrl ? await createRedisPersistence(options.redisUrl, logger, options.redisRegistrationTtlMs) : await createLevelPersistence(options.dataDir));
+  const opened = options.store
+    ? withLocalFanout(options.store)
+    : await createStore({
+        dataDir: options.dataDir,
+        redisUrl: options.redisUrl ? options.redisUrl : null,
+        logger,
+        ...(options.redisRegistrationTtlMs !== undefined && { redisRegistrationTtlMs: options.redisRegistrationTtlMs }),
+      });
   const auth: Auth | null = options.authSecret === null ? null : createAuth(options.authSecret);
   const originPolicy = createOriginPolicy(options.allowedOrigins);
   const addresses = createIpCounter(options.maxConnectionsPerIp);
@@ -236,7 +245,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
   };
   let closing = false;
   const storeHealth = createStoreHealth({
-    probe: () => openedPersistence.probe(),
+    probe: () => opened.store.probe(),
     intervalMs: options.storeProbeIntervalMs,
     timeoutMs: options.storeTimeoutMs,
     logger,
@@ -244,7 +253,10 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
   });
 
   const registry = createRoomRegistry({
-    persistence: meterPersistence(openedPersistence, metrics),
+    store: meterStore(opened.store, metrics),
+    fanout: opened.fanout,
+    ...(options.onCommitted && { onCommitted: options.onCommitted }),
+    ...(options.onRoomEmpty && { onEmpty: options.onRoomEmpty }),
     logger,
     unloadDelayMs: options.unloadDelayMs,
     compactAfterUpdates: options.compactAfterUpdates,
@@ -570,7 +582,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     await httpClosed;
     let storeError: string | null = null;
     try {
-      if ((await settleBy(openedPersistence.close(), started + budget * 0.95)) === TIMED_OUT) storeError = 'the store did not close in time';
+      if ((await settleBy(opened.close(), started + budget * 0.95)) === TIMED_OUT) storeError = 'the store did not close in time';
     } catch (error) {
       storeError = error instanceof Error ? error.message : String(error);
     }

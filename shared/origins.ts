@@ -4,7 +4,7 @@
  * a client, and nothing that came from Redis is published back to Redis.
  */
 
-export const ORIGIN_KINDS = ['local', 'remote', 'offline', 'server', 'storage', 'redis', 'import', 'migration'] as const;
+export const ORIGIN_KINDS = ['local', 'remote', 'offline', 'server', 'storage', 'redis', 'import', 'migration', 'api'] as const;
 export type OriginKind = (typeof ORIGIN_KINDS)[number];
 
 /** A transaction origin; compared by identity, so use the constants below. */
@@ -35,6 +35,12 @@ export const IMPORT_ORIGIN = origin('import');
  * user's act, so never undoable; stored and relayed like any edit.
  */
 export const MIGRATION_ORIGIN = origin('migration');
+
+/**
+ * A change the server makes for the HTTP API or the CLI (an import, a restore, a repair) on a
+ * loaded room: stored, then relayed to every client like any edit.
+ */
+export const API_ORIGIN = origin('api');
 
 /** The kind of a transaction origin, or null for origins set by libraries (providers). */
 export function originKind(value: unknown): OriginKind | null {

@@ -3,7 +3,7 @@
  * stored, for tests that kill the server and then check that nothing acknowledged is gone.
  *
  * The server answers a sync step 1 only once everything it received before it is written (see
- * server/room.ts), and answers step 1s in the order they came. So a probe (a step 1 sent by this
+ * server/room/room-protocol.ts), and answers step 1s in the order they came. So a probe (a step 1 sent by this
  * class) acknowledges the whole document as it was when the probe left, provided everything in
  * the document had been sent on that socket before it: that holds once the provider has answered
  * the server's own step 1 on the socket (its step 2 carries what was made offline), since every

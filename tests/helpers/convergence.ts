@@ -108,7 +108,7 @@ interface StoredBoard {
   content: string;
 }
 
-/** Servers log at debug level, where compactions are logged with this message (server/room.ts). */
+/** Servers log at debug level, where compactions are logged with this message (server/room/compactor.ts). */
 const SERVER_LOG_ARGS = ['--log-level', 'debug'];
 const COMPACTED_MESSAGE = '"msg":"compacted room log"';
 

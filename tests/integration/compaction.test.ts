@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import * as Y from 'yjs';
 import { SnapshotError } from '../../server/errors.ts';
-import { createLevelPersistence } from '../../server/persistence.ts';
+import { openLevelStore } from '../../server/store/level-store.ts';
 import { createSnapshotBuilder } from '../../server/snapshots.ts';
 import { createLogger } from '../../server/log.ts';
 import { makeTempDir } from '../helpers/server.ts';
@@ -64,10 +64,10 @@ test('closing the builder fails a build in flight with a SnapshotError', async (
 test('a LevelDB compaction replaces only the entries it read; appends made meanwhile follow the snapshot', async () => {
   const dir = await makeTempDir();
   try {
-    const persistence = await createLevelPersistence(dir);
+    const store = await openLevelStore(dir);
     const builder = createSnapshotBuilder(silent);
     const doc = new Y.Doc();
-    const log = await persistence.openRoom('live');
+    const log = await store.openRoom('live');
     for (const update of edits(doc, ['a', 'b', 'c'])) await log.append([update], Y.encodeStateVector(doc));
     // Two more entries land while the snapshot is being built.
     const compacted = await log.compact(async (entries) => {
@@ -81,9 +81,9 @@ test('a LevelDB compaction replaces only the entries it read; appends made meanw
     assert.equal(log.length, 1);
     assert.equal(await log.compact((entries) => builder.build(entries, 'live')), false, 'one entry: nothing to fold');
     await builder.close();
-    await persistence.close();
+    await store.close();
 
-    const reopened = await createLevelPersistence(dir);
+    const reopened = await openLevelStore(dir);
     const again = await reopened.openRoom('live');
     assert.equal(again.loaded.length, 1);
     assert.deepEqual(contentOf(again.loaded), { a: 1, b: 1, c: 1, d: 1, e: 1 });
@@ -96,10 +96,10 @@ test('a LevelDB compaction replaces only the entries it read; appends made meanw
 test('after a compaction with appends meanwhile, a restart reads the snapshot first and the appends after it', async () => {
   const dir = await makeTempDir();
   try {
-    const persistence = await createLevelPersistence(dir);
+    const store = await openLevelStore(dir);
     const builder = createSnapshotBuilder(silent);
     const doc = new Y.Doc();
-    const log = await persistence.openRoom('order');
+    const log = await store.openRoom('order');
     for (const update of edits(doc, ['a', 'b'])) await log.append([update], Y.encodeStateVector(doc));
     let during: Uint8Array[] = [];
     await log.compact(async (entries) => {
@@ -108,9 +108,9 @@ test('after a compaction with appends meanwhile, a restart reads the snapshot fi
       return builder.build(entries, 'order');
     });
     await builder.close();
-    await persistence.close();
+    await store.close();
 
-    const reopened = await createLevelPersistence(dir);
+    const reopened = await openLevelStore(dir);
     const again = await reopened.openRoom('order');
     assert.equal(again.loaded.length, 2);
     assert.deepEqual(contentOf([again.loaded[0]!]), { a: 1, b: 1 }, 'the snapshot comes first');

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { makeTempDir, startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
 import { WireClient, awarenessMessage, closeOf, queryAwareness, syncStep1, syncUpdate } from '../helpers/wire.ts';
-import { createControlledPersistence } from '../helpers/gated-persistence.ts';
+import { createControlledStore } from '../helpers/gated-store.ts';
 import { CLOSE_CODE } from '../../shared/protocol.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 
@@ -184,12 +184,12 @@ describe('handshake', () => {
   const timeout = 500;
   let server: TestServer;
   let dataDir: string;
-  let persistence: Awaited<ReturnType<typeof createControlledPersistence>>;
+  let persistence: Awaited<ReturnType<typeof createControlledStore>>;
 
   before(async () => {
     dataDir = await makeTempDir();
-    persistence = await createControlledPersistence(dataDir);
-    server = await startTestServer({ dataDir, persistence, handshakeTimeoutMs: timeout, storeProbeIntervalMs: 100 });
+    persistence = await createControlledStore(dataDir);
+    server = await startTestServer({ dataDir, store: persistence, handshakeTimeoutMs: timeout, storeProbeIntervalMs: 100 });
   });
 
   after(async () => {

@@ -10,7 +10,8 @@ import { rm } from 'node:fs/promises';
 import * as Y from 'yjs';
 import { MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../../shared/protocol.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
-import { createLevelPersistence, wrapRoomLog, type Persistence } from '../../server/persistence.ts';
+import { openLevelStore } from '../../server/store/level-store.ts';
+import { wrapRoomLog, wrapStore, type Store } from '../../server/store/store.ts';
 import { makeTempDir, startTestServer, type TestServer } from '../helpers/server.ts';
 import { poll } from '../helpers/client.ts';
 import { encodeSync, syncStep1, syncUpdate, WireClient, type WireMessage } from '../helpers/wire.ts';
@@ -45,32 +46,27 @@ async function framesUntilStored(client: WireClient, what: string): Promise<Wire
 }
 
 /** A LevelDB store whose writes can be held, to put chosen edits into one write. */
-async function holdableStore(): Promise<{ persistence: Persistence; dir: string; hold(): void; release(): void; readonly waiting: number }> {
+async function holdableStore(): Promise<{ store: Store; dir: string; hold(): void; release(): void; readonly waiting: number }> {
   const dir = await makeTempDir();
-  const inner = await createLevelPersistence(dir);
+  const inner = await openLevelStore(dir);
   let gate: { promise: Promise<void>; open: () => void } | null = null;
   let waiting = 0;
-  const persistence: Persistence = {
-    async openRoom(room) {
-      const log = await inner.openRoom(room);
-      return wrapRoomLog(log, {
-        async append(updates, stateVector) {
-          if (gate) {
-            waiting += 1;
-            await gate.promise;
-            waiting -= 1;
-          }
-          await log.append(updates, stateVector);
-        },
-        compact: (build) => log.compact(build),
-      });
-    },
-    readStateVector: (room) => inner.readStateVector(room),
-    probe: () => inner.probe(),
-    close: () => inner.close(),
-  };
+  const store = wrapStore(inner, async (room) => {
+    const log = await inner.openRoom(room);
+    return wrapRoomLog(log, {
+      async append(updates, stateVector) {
+        if (gate) {
+          waiting += 1;
+          await gate.promise;
+          waiting -= 1;
+        }
+        await log.append(updates, stateVector);
+      },
+      compact: (build) => log.compact(build),
+    });
+  });
   return {
-    persistence,
+    store,
     dir,
     hold() {
       let open!: () => void;
@@ -171,7 +167,7 @@ function shapesOf(updates: readonly Uint8Array[]): Record<string, unknown> {
 
 test('edits from several senders that share a write reach each peer as one merged frame, senders included', async () => {
   const store = await holdableStore();
-  const server = await startTestServer({ persistence: store.persistence });
+  const server = await startTestServer({ store: store.store });
   const room = 'relay-merged';
   const url = `${server.syncUrl}/${room}`;
   const [primer, a, b, c, watcher] = await Promise.all([joined(url), joined(url), joined(url), joined(url), joined(url)]);
@@ -210,7 +206,7 @@ test('edits from several senders that share a write reach each peer as one merge
 
 test('edits of one sender that share a write reach the others as one frame, and not that sender', async () => {
   const store = await holdableStore();
-  const server = await startTestServer({ persistence: store.persistence });
+  const server = await startTestServer({ store: store.store });
   const room = 'relay-merged-one';
   const url = `${server.syncUrl}/${room}`;
   const [primer, a, watcher] = await Promise.all([joined(url), joined(url), joined(url)]);

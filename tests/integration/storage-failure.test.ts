@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { makeTempDir, startTestServer } from '../helpers/server.ts';
 import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
-import { createControlledPersistence } from '../helpers/gated-persistence.ts';
+import { createControlledStore } from '../helpers/gated-store.ts';
 import { CLOSE_CODE, MESSAGE_TYPE, SYNC_MESSAGE_TYPE } from '../../shared/protocol.ts';
 import { WireClient } from '../helpers/wire.ts';
 import * as Y from 'yjs';
@@ -27,8 +27,8 @@ async function health(httpUrl: string): Promise<{ status: number; body: { status
 
 test('a failing store closes the room with 4500, health goes 503, relayed data survives', async () => {
   const dataDir = await makeTempDir();
-  const persistence = await createControlledPersistence(dataDir);
-  const server = await startTestServer({ dataDir, persistence, storeProbeIntervalMs: 100, unloadDelayMs: 50 });
+  const persistence = await createControlledStore(dataDir);
+  const server = await startTestServer({ dataDir, store: persistence, storeProbeIntervalMs: 100, unloadDelayMs: 50 });
   const a = connectClient(server.syncUrl, 'sf');
   const b = connectClient(server.syncUrl, 'sf');
   try {
@@ -86,9 +86,9 @@ test('a failing store closes the room with 4500, health goes 503, relayed data s
 
 test('a room whose load fails is refused with 4500 and counted', async () => {
   const dataDir = await makeTempDir();
-  const persistence = await createControlledPersistence(dataDir);
+  const persistence = await createControlledStore(dataDir);
   // No probe comes to say the store is fine again before the health check below.
-  const server = await startTestServer({ dataDir, persistence, storeProbeIntervalMs: 60_000 });
+  const server = await startTestServer({ dataDir, store: persistence, storeProbeIntervalMs: 60_000 });
   try {
     persistence.loadGate = Promise.reject(new StorageError('load failed for room load-fails: disk gone'));
     persistence.loadGate.catch(() => undefined);
@@ -107,8 +107,8 @@ test('a room whose load fails is refused with 4500 and counted', async () => {
 
 test('shutdown with a write that never finishes: close() ends within shutdownTimeoutMs, says which room is not stored, closes clients with 1001', async () => {
   const dataDir = await makeTempDir();
-  const persistence = await createControlledPersistence(dataDir);
-  const server = await startTestServer({ dataDir, persistence, shutdownTimeoutMs: 1_000 });
+  const persistence = await createControlledStore(dataDir);
+  const server = await startTestServer({ dataDir, store: persistence, shutdownTimeoutMs: 1_000 });
   const a = connectClient(server.syncUrl, 'stuck-write');
   try {
     await a.synced;
@@ -134,8 +134,8 @@ test('shutdown with a write that never finishes: close() ends within shutdownTim
 
 test('the state vector a joining client is sent holds only what is stored', async () => {
   const dataDir = await makeTempDir();
-  const persistence = await createControlledPersistence(dataDir);
-  const server = await startTestServer({ dataDir, persistence });
+  const persistence = await createControlledStore(dataDir);
+  const server = await startTestServer({ dataDir, store: persistence });
   const a = connectClient(server.syncUrl, 'joining');
   let b: WireClient | null = null;
   let open!: () => void;

@@ -12,8 +12,8 @@ import { startTestServer, makeTempDir, type TestServer } from '../helpers/server
 import { connectClient, poll, waitFor } from '../helpers/client.ts';
 import { CLOSE_CODE } from '../../shared/protocol.ts';
 import { getShapesMap, indicesBetween, readAllShapes, writeShape } from '../../shared/doc.ts';
-import type { Persistence } from '../../server/persistence.ts';
-import { createLevelPersistence } from '../../server/persistence.ts';
+import { openLevelStore } from '../../server/store/level-store.ts';
+import { wrapStore } from '../../server/store/store.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
 
@@ -174,18 +174,13 @@ test('health counts rooms and connections', async () => {
 
 test('concurrent first connections load the room once', async () => {
   const dataDir = await makeTempDir();
-  const level = await createLevelPersistence(dataDir);
+  const level = await openLevelStore(dataDir);
   const opened: string[] = [];
-  const counting: Persistence = {
-    openRoom: (room) => {
-      opened.push(room);
-      return level.openRoom(room);
-    },
-    readStateVector: (room) => level.readStateVector(room),
-    probe: () => level.probe(),
-    close: () => level.close(),
-  };
-  const own = await startTestServer({ persistence: counting, dataDir });
+  const counting = wrapStore(level, (room) => {
+    opened.push(room);
+    return level.openRoom(room);
+  });
+  const own = await startTestServer({ store: counting, dataDir });
   const clients = Array.from({ length: 8 }, () => connectClient(own.syncUrl, 'crowd'));
   try {
     await Promise.all(clients.map((c) => c.synced));

@@ -1,11 +1,11 @@
 /**
- * When a scale-out process reads a room's log back (server/redis-membership.ts): the transitions
+ * When a scale-out process reads a room's log back (server/fanout/redis-membership.ts): the transitions
  * between solo and shared, driven by registration results and what the follower reads, including
  * the orders of events in which a careless rule would skip another process's entry.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareIds, RoomFollowState } from '../../server/redis-membership.ts';
+import { compareIds, RoomFollowState } from '../../server/fanout/redis-membership.ts';
 
 const solo = () => new RoomFollowState({ logId: '100-0', awId: '5-0', others: 0, epoch: '50-0' });
 

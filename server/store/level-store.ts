@@ -1,5 +1,5 @@
 /**
- * The storage interface of rooms and its LevelDB implementation.
+ * The LevelDB store (one process per data folder).
  *
  * Each room is an append-only log of Yjs updates plus the state vector of everything in it:
  *
@@ -7,100 +7,16 @@
  *   r!<room>!sv                      → the state vector after the last write
  *   h!probe                          → rewritten by the health probe; holds nothing of value
  *
+ * Other keys (an archive built on the same db) live beside these and are never touched here.
  * Room names never contain '!', so one room's keys never fall in another's range. Compaction
  * replaces the entries it read with one merged update in a single atomic batch, so a crash leaves
  * either the old log or the new one, never a mix.
  */
 import { Level } from 'level';
-import { StorageError } from './errors.ts';
-import type { BuildSnapshot } from './snapshots.ts';
-
-/** What one room's log looks like to a Room. */
-export interface RoomLog {
-  /** The updates read at load time, oldest first. */
-  readonly loaded: readonly Uint8Array[];
-  /**
-   * The state vector stored with `loaded` (written in the same atomic batches), or null where
-   * the store keeps none. Lets a room answer before it has applied its log.
-   */
-  readonly stateVector: Uint8Array | null;
-  /** Entries and bytes now in the log (for the compaction threshold). */
-  readonly length: number;
-  readonly bytes: number;
-  /** Appends updates in one atomic write; resolves once LevelDB has them. */
-  append(updates: readonly Uint8Array[], stateVector: Uint8Array): Promise<void>;
-  /**
-   * Reads the entries now in the log, folds them with `build` and replaces exactly those entries
-   * with the result in one atomic write; entries appended meanwhile stay after it. Resolves false
-   * if there was nothing to fold. A StorageError if the store fails; what `build` throws otherwise.
-   */
-  compact(build: BuildSnapshot): Promise<boolean>;
-  /**
-   * Shared stores only (scale-out): delivers what other server processes wrote to this room
-   * after it was loaded, in order. Absent for a store only this process uses.
-   */
-  subscribe?(handlers: RemoteHandlers): void;
-  /** Shared stores only: passes a local awareness change on to the other processes. */
-  publishAwareness?(update: Uint8Array): void;
-  /** Stops following the room (it is being unloaded). */
-  close?(): void;
-}
-
-/** Receivers of what other server processes sent to a room. */
-export interface RemoteHandlers {
-  /**
-   * Document updates another process stored, in log order (all that one read returned for the
-   * room); they must not be stored or published again.
-   */
-  updates(updates: readonly Uint8Array[]): void;
-  /**
-   * The room's stored state, read again because this process fell behind a trimmed log and may
-   * have missed entries: apply it, and relay only what the doc did not hold. Never stored again.
-   */
-  missed(updates: readonly Uint8Array[]): void;
-  /** An awareness update a client of another process sent. */
-  awareness(update: Uint8Array): void;
-}
-
-/** The storage backend: LevelDB here, a shared store when scaled out. */
-export interface Persistence {
-  openRoom(room: string): Promise<RoomLog>;
-  /** The stored state vector of a room, or null if the room was never written. */
-  readStateVector(room: string): Promise<Uint8Array | null>;
-  /**
-   * One cheap round trip that proves the store works now (see store-health.ts); rejects, or
-   * never settles, when it does not.
-   */
-  probe(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * A RoomLog that forwards everything to `inner` except the writes given in `writes`: the base of
- * wrappers that measure or fail writes. Scale-out hooks pass straight through, and stay absent
- * where the store has none.
- */
-export function wrapRoomLog(inner: RoomLog, writes: Pick<RoomLog, 'append' | 'compact'>): RoomLog {
-  return {
-    get loaded() {
-      return inner.loaded;
-    },
-    get stateVector() {
-      return inner.stateVector;
-    },
-    get length() {
-      return inner.length;
-    },
-    get bytes() {
-      return inner.bytes;
-    },
-    append: writes.append,
-    compact: writes.compact,
-    ...(inner.subscribe && { subscribe: (handlers: RemoteHandlers) => inner.subscribe!(handlers) }),
-    ...(inner.publishAwareness && { publishAwareness: (update: Uint8Array) => inner.publishAwareness!(update) }),
-    ...(inner.close && { close: () => inner.close!() }),
-  };
-}
+import * as Y from 'yjs';
+import { StorageError } from '../errors.ts';
+import type { BuildSnapshot } from '../snapshots.ts';
+import type { RoomLog, Store } from './store.ts';
 
 const SEQ_DIGITS = 16;
 
@@ -120,7 +36,9 @@ function logRange(room: string): { gte: string; lt: string } {
   return { gte: `r!${room}!u!`, lt: `r!${room}!u!~` };
 }
 
-type Db = Level<string, Uint8Array>;
+/** The LevelDB handle a store (and an archive beside it) works on. */
+export type LevelDb = Level<string, Uint8Array>;
+type Db = LevelDb;
 
 function wrap(action: string, room: string, error: unknown): StorageError {
   return new StorageError(`${action} failed for room ${room}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
@@ -194,10 +112,23 @@ class LevelRoomLog implements RoomLog {
     this.bytes += snapshot.byteLength - entries.reduce((sum, entry) => sum + entry.byteLength, 0);
     return true;
   }
+
+  close(): void {
+    // Nothing is held open per room.
+  }
 }
 
-/** Opens (creating if needed) a LevelDB store in `dir`. */
-export async function createLevelPersistence(dir: string): Promise<Persistence> {
+/** The keys of a room's log, oldest first. */
+async function logKeys(db: Db, room: string): Promise<string[]> {
+  return db.keys(logRange(room)).all();
+}
+
+function seqOf(key: string): number {
+  return Number.parseInt(key.slice(key.lastIndexOf('!') + 1), 16);
+}
+
+/** Opens (creating if needed) the LevelDB database in `dir`. */
+export async function openLevelDb(dir: string): Promise<LevelDb> {
   const db: Db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
   try {
     await db.open();
@@ -210,6 +141,15 @@ export async function createLevelPersistence(dir: string): Promise<Persistence> 
         : [error instanceof Error ? error.message : String(error), cause?.message].filter(Boolean).join(': ');
     throw new StorageError(`cannot open LevelDB in ${dir}: ${reason}`, { cause: error });
   }
+  return db;
+}
+
+/**
+ * The store on `db`, which it owns: close() closes it (an archive built on the same db is closed
+ * with it).
+ */
+export function createLevelStore(db: LevelDb): Store {
+  const location = db.location;
   return {
     async openRoom(room) {
       const loaded: Uint8Array[] = [];
@@ -217,7 +157,7 @@ export async function createLevelPersistence(dir: string): Promise<Persistence> 
       let lastSeq = -1;
       try {
         for await (const [key, value] of db.iterator(logRange(room))) {
-          const seq = Number.parseInt(key.slice(key.lastIndexOf('!') + 1), 16);
+          const seq = seqOf(key);
           if (firstSeq < 0) firstSeq = seq;
           lastSeq = seq;
           loaded.push(value);
@@ -242,16 +182,74 @@ export async function createLevelPersistence(dir: string): Promise<Persistence> 
         throw wrap('read state vector', room, error);
       }
     },
+    async readRoom(room) {
+      let entries: Uint8Array[];
+      try {
+        entries = await db.values(logRange(room)).all();
+      } catch (error) {
+        throw wrap('read', room, error);
+      }
+      if (entries.length === 0) return null;
+      return entries.length === 1 ? entries[0]! : Y.mergeUpdates(entries);
+    },
+    async replaceRoom(room, state) {
+      try {
+        const keys = await logKeys(db, room);
+        // After the newest key, so the log stays in key order whatever was there.
+        const seq = keys.length > 0 ? seqOf(keys[keys.length - 1]!) + 1 : 0;
+        await db.batch([
+          ...keys.map((key) => ({ type: 'del' as const, key })),
+          { type: 'put', key: updateKey(room, seq), value: state },
+          { type: 'put', key: stateVectorKey(room), value: Y.encodeStateVectorFromUpdate(state) },
+        ]);
+      } catch (error) {
+        throw wrap('replace', room, error);
+      }
+    },
+    async purgeRoom(room) {
+      try {
+        const keys = await logKeys(db, room);
+        await db.batch([...keys, stateVectorKey(room)].map((key) => ({ type: 'del' as const, key })));
+      } catch (error) {
+        throw wrap('purge', room, error);
+      }
+    },
+    async listRooms() {
+      const rooms: string[] = [];
+      try {
+        // Room names never contain '!', so keys sort room by room; once a room's first log key
+        // is seen, the rest of its log is skipped.
+        const keys = db.keys({ gt: 'r!', lt: 'r"' });
+        try {
+          for (let key = await keys.next(); key !== undefined; key = await keys.next()) {
+            const match = /^r!([^!]*)!u!/.exec(key);
+            if (!match) continue;
+            rooms.push(match[1]!);
+            keys.seek(`${logRange(match[1]!).lt}`);
+          }
+        } finally {
+          await keys.close();
+        }
+      } catch (error) {
+        throw new StorageError(`listing rooms failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      return rooms;
+    },
     async probe() {
       // A write, not a read: a disk that refuses writes is what loses data.
       try {
         await db.put(PROBE_KEY, PROBE_VALUE);
       } catch (error) {
-        throw new StorageError(`LevelDB in ${dir} refuses writes: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new StorageError(`LevelDB in ${location} refuses writes: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
     },
     async close() {
       await db.close();
     },
   };
+}
+
+/** Opens the LevelDB database in `dir` and the store on it. */
+export async function openLevelStore(dir: string): Promise<Store> {
+  return createLevelStore(await openLevelDb(dir));
 }
