@@ -64,6 +64,11 @@ export interface ServerOptions {
   /** HS256 secret for access tokens; null: no tokens, everyone may edit. */
   authSecret: string | null;
   /**
+   * A static bearer token for the admin API; null: with no auth secret either, the admin API is
+   * off (see server/api/access-policy.ts).
+   */
+  adminToken: string | null;
+  /**
    * Origins (scheme://host[:port]) whose pages may open a sync socket, besides the server's own;
    * null: localhost on any port. `*` allows all.
    */
@@ -133,6 +138,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   pingIntervalMs: 30_000,
   maxMessageBytes: 8 * 1024 * 1024,
   authSecret: null,
+  adminToken: null,
   allowedOrigins: null,
   trustProxy: false,
   // A pen stroke sends a few dozen updates and cursor moves a second; a pasted board, one large one.
