@@ -15,13 +15,15 @@ export function findRefusedRecords(doc: Y.Doc): RepairResponse['removed'] {
   return refused;
 }
 
-/** Removes what findRefusedRecords finds, in one transaction with `origin`; answers what went. */
-export function repairDoc(doc: Y.Doc, origin: ChangeOrigin): RepairResponse {
+/** Removes what findRefusedRecords finds; call inside a transaction (a room's server edit). */
+export function removeRefusedRecords(doc: Y.Doc): RepairResponse {
   const removed = findRefusedRecords(doc);
-  if (removed.length > 0) {
-    doc.transact(() => {
-      for (const { id } of removed) deleteShape(doc, id);
-    }, origin);
-  }
+  for (const { id } of removed) deleteShape(doc, id);
   return { removed };
+}
+
+/** removeRefusedRecords in one transaction of its own with `origin` (none when nothing is refused). */
+export function repairDoc(doc: Y.Doc, origin: ChangeOrigin): RepairResponse {
+  if (findRefusedRecords(doc).length === 0) return { removed: [] };
+  return doc.transact(() => removeRefusedRecords(doc), origin);
 }
