@@ -1,19 +1,20 @@
 /**
  * Prints an access token for the sync server:
  *
- *   npm run -s token -- --room <room|*> --role edit|view --ttl 7d [--secret <s>]
+ *   npm run -s token -- --room <room|*> --role edit|view|admin --ttl 7d [--secret <s>]
  *
  * The secret comes from --secret or AUTH_SECRET (the one the server runs with). The token alone
  * goes to stdout, so `TOKEN=$(npm run -s token -- …)` works; what it allows goes to stderr.
  */
 import { parseArgs } from 'node:util';
 import { ACCESS_ROLE, ROOM_WILDCARD, boardPath, isValidRoomName, type AccessRole } from '../shared/protocol.ts';
-import { MIN_SECRET_LENGTH, createAuth, parseDuration } from '../server/auth.ts';
+import { MIN_SECRET_LENGTH, createAuth, grantProblem, parseDuration } from '../server/auth.ts';
 
-const USAGE = `Usage: npm run -s token -- --room <room|*> --role edit|view [--ttl 7d] [--secret <s>]
+const USAGE = `Usage: npm run -s token -- --room <room|*> --role edit|view|admin [--ttl 7d] [--secret <s>]
 
   --room <name|*>   the room the token opens, or * for every room
-  --role edit|view  edit, or view only (writes are dropped)
+  --role <role>     edit; view only (writes are dropped); or admin (only with --room '*'): every
+                    room plus the admin API (board list, delete, repair, backup)
   --ttl <d>         lifetime: seconds, or a number with s, m, h or d (default 7d)
   --secret <s>      the server's secret (default: $AUTH_SECRET), at least ${MIN_SECRET_LENGTH} characters
 `;
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
     fail('--room must be a room name (1-128 of A-Z a-z 0-9 _ . -) or *');
   }
   const role = values.role;
-  if (role !== ACCESS_ROLE.edit && role !== ACCESS_ROLE.view) fail('--role must be edit or view');
+  if (role !== ACCESS_ROLE.edit && role !== ACCESS_ROLE.view && role !== ACCESS_ROLE.admin) fail('--role must be edit, view or admin');
+  const problem = grantProblem({ room, role });
+  if (problem !== null) fail(`${problem} (pass --room '*')`);
   const ttl = parseDuration(values.ttl);
   if (ttl === null) fail(`--ttl must be like 3600, 90m, 12h or 7d, got "${values.ttl}"`);
   const expiresAt = Math.floor(Date.now() / 1000) + ttl;

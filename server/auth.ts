@@ -32,7 +32,16 @@ export const MIN_SECRET_LENGTH = 32;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 function isAccessRole(value: unknown): value is AccessRole {
-  return value === ACCESS_ROLE.edit || value === ACCESS_ROLE.view;
+  return value === ACCESS_ROLE.edit || value === ACCESS_ROLE.view || value === ACCESS_ROLE.admin;
+}
+
+/**
+ * The admin role opens every room and the admin API, so a grant naming one room with it is a
+ * mistake (or a forgery attempt): refused when signing and when verifying. Null when `grant` is fine.
+ */
+export function grantProblem(grant: Pick<AccessGrant, 'room' | 'role'>): string | null {
+  if (grant.role === ACCESS_ROLE.admin && grant.room !== ROOM_WILDCARD) return `the admin role is only valid with room "${ROOM_WILDCARD}", not "${grant.room}"`;
+  return null;
 }
 
 /** Makes the token signer/verifier for `secret`; throws ConfigError for a short secret. */
@@ -54,8 +63,10 @@ export function createAuth(secret: string): Auth {
     if (typeof room !== 'string' || (room !== ROOM_WILDCARD && !isValidRoomName(room))) {
       throw new AccessError('unauthorized', 'invalid token: the room claim is not a room name or "*"');
     }
-    if (!isAccessRole(role)) throw new AccessError('unauthorized', `invalid token: the role claim must be "edit" or "view"`);
+    if (!isAccessRole(role)) throw new AccessError('unauthorized', `invalid token: the role claim must be "edit", "view" or "admin"`);
     if (typeof exp !== 'number') throw new AccessError('unauthorized', 'invalid token: no expiry');
+    const problem = grantProblem({ room, role });
+    if (problem !== null) throw new AccessError('unauthorized', `invalid token: ${problem}`);
     return { room, role, expiresAt: exp };
   }
 
@@ -70,6 +81,8 @@ export function createAuth(secret: string): Auth {
       return grant;
     },
     async sign(grant) {
+      const problem = grantProblem(grant);
+      if (problem !== null) throw new ConfigError(`cannot sign this token: ${problem}`);
       return new SignJWT({ room: grant.room, role: grant.role })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setIssuedAt()

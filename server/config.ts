@@ -24,6 +24,9 @@ Access (off unless a secret is set: then every sync connection needs a token; se
   --allowed-origins <list>      ALLOWED_ORIGINS         comma-separated origins whose pages may connect, besides
                                                         the server's own (default: localhost on any port; * = any)
   --trust-proxy                 TRUST_PROXY=1           client address from X-Forwarded-For (behind a reverse proxy)
+  --admin-token <t>             ADMIN_TOKEN             a static bearer token for the admin API (board list, delete,
+                                                        repair, backup), at least ${MIN_SECRET_LENGTH} characters; without
+                                                        --auth-secret the admin API is off unless this is set
 
 Limits (0 = unlimited where it makes sense)
   --max-message-bytes <n>       MAX_MESSAGE_BYTES       largest message, else close 1009 (default ${DEFAULT_SERVER_OPTIONS.maxMessageBytes})
@@ -142,6 +145,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
         'auth-secret': { type: 'string' },
         'allowed-origins': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
+        'admin-token': { type: 'string' },
         'wait-for-store': { type: 'boolean' },
         'history-interval': { type: 'string' },
         'history-days': { type: 'string' },
@@ -198,6 +202,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedConfi
       if (origin !== '*' && normalizeOrigin(origin) === null) throw new ConfigError(`allowed origins must be http(s)://host[:port] or *, got "${origin}"`);
     }
     options.allowedOrigins = list;
+  }
+  const adminToken = values['admin-token'] ?? env.ADMIN_TOKEN;
+  if (adminToken) {
+    if (adminToken.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(`the admin token must be at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`)`);
+    }
+    options.adminToken = adminToken;
   }
   if (values['trust-proxy'] === true) options.trustProxy = true;
   else if (env.TRUST_PROXY !== undefined) options.trustProxy = parseBoolean(env.TRUST_PROXY, 'TRUST_PROXY');

@@ -1,15 +1,14 @@
 /**
  * Plain HTTP routes: the built client (the home page at `/`, a board at `/b/<room>`), the
- * health check, metrics and the share API.
+ * health check, metrics, and the API (handed to server/api/router.ts).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { PATHS, SHARE_SEGMENT, isValidRoomName } from '../shared/protocol.ts';
-import { sendJson, type ShareHandler } from './share.ts';
+import { API_BASE } from '../shared/api.ts';
+import { PATHS, isValidRoomName } from '../shared/protocol.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -40,28 +39,11 @@ export interface HttpHandlerOptions {
   health: () => HealthReport;
   /** Prometheus text exposition for GET /metrics. */
   metrics: () => Promise<{ contentType: string; body: string }>;
-  share: ShareHandler;
+  /** Every request under API_BASE (server/api/router.ts). */
+  api: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   logger: Logger;
 }
 
-/** The room of an API path `/api/rooms/<room>/share`, '' if undecodable, null for other paths. */
-function shareRoom(pathname: string): string | null {
-  const prefix = `${PATHS.rooms}/`;
-  const suffix = `/${SHARE_SEGMENT}`;
-  if (!pathname.startsWith(prefix) || !pathname.endsWith(suffix)) return null;
-  const encoded = pathname.slice(prefix.length, -suffix.length);
-  if (encoded === '' || encoded.includes('/')) return null;
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return '';
-  }
-}
-
-/** A fresh random room name: 12 URL-safe characters. */
-export function randomRoomName(): string {
-  return randomBytes(9).toString('base64url');
-}
 
 function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
@@ -105,14 +87,8 @@ export function createHttpHandler(options: HttpHandlerOptions): (req: IncomingMe
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
-    if (pathname.startsWith(`${PATHS.rooms}/`)) {
-      const room = shareRoom(pathname);
-      if (room === null || !isValidRoomName(room)) {
-        req.resume();
-        sendJson(res, 404, { error: 'not_found', message: 'no such endpoint or invalid room name' });
-        return;
-      }
-      await options.share(req, res, room);
+    if (pathname.startsWith(`${API_BASE}/`)) {
+      await options.api(req, res);
       return;
     }
     if (method !== 'GET' && method !== 'HEAD') {

@@ -25,6 +25,10 @@ import type { Store } from './store/store.ts';
 import { PRESENCE_DEFAULTS } from './room-presence.ts';
 import { createRoomRegistry, type RoomRegistry } from './rooms.ts';
 import { createShareHandler } from './share.ts';
+import { createAccessPolicy } from './api/access-policy.ts';
+import { createApiHandler } from './api/router.ts';
+import { EaselError } from './errors.ts';
+import type { BoardService } from './boards/board-service.ts';
 import { EarlyMessages } from './early-messages.ts';
 import { createStoreHealth } from './store-health.ts';
 import { settleBy, TIMED_OUT } from './deadline.ts';
@@ -67,6 +71,11 @@ export interface ServerOptions {
   maxMessageBytes: number;
   /** HS256 secret for access tokens; null: no tokens, everyone may edit. */
   authSecret: string | null;
+  /**
+   * A static bearer token for the admin API; null: with no auth secret either, the admin API is
+   * off (see server/api/access-policy.ts).
+   */
+  adminToken: string | null;
   /**
    * Origins (scheme://host[:port]) whose pages may open a sync socket, besides the server's own;
    * null: localhost on any port. `*` allows all.
@@ -137,6 +146,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   pingIntervalMs: 30_000,
   maxMessageBytes: 8 * 1024 * 1024,
   authSecret: null,
+  adminToken: null,
   allowedOrigins: null,
   trustProxy: false,
   // A pen stroke sends a few dozen updates and cursor moves a second; a pasted board, one large one.
@@ -218,6 +228,35 @@ function roomFromPath(pathname: string): string | null {
   }
 }
 
+/** Answered while the board service waits for the store seam: every call is HTTP 501. */
+class NotImplementedError extends EaselError {
+  readonly httpStatus = 501;
+  constructor() {
+    super('not_implemented', 'this server cannot do that yet');
+  }
+}
+
+/** Stands in for the live BoardService until the store seam and archive land (issue 15). */
+function pendingBoardService(): BoardService {
+  const no = async (): Promise<never> => {
+    throw new NotImplementedError();
+  };
+  return {
+    listBoards: no,
+    getBoard: no,
+    replaceBoard: no,
+    listVersions: no,
+    getVersion: no,
+    restoreVersion: no,
+    deleteBoard: no,
+    undeleteBoard: no,
+    repairBoard: no,
+    backup: no,
+    restoreBackup: no,
+    close: async () => undefined,
+  };
+}
+
 /** Starts a server; resolves once it listens. */
 export async function createServer(overrides: Partial<ServerOptions> = {}): Promise<EaselServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
@@ -296,6 +335,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     conn.close(CLOSE_CODE.storageFailure);
   };
 
+  const boards = pendingBoardService();
   const httpServer = http.createServer(
     {
       // A client must send its whole upgrade (or any) request within the handshake timeout; Node
@@ -308,7 +348,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
       staticDir: options.staticDir,
       health,
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
-      share: createShareHandler(auth, logger),
+      api: createApiHandler({ service: boards, policy: createAccessPolicy(auth, options.adminToken), share: createShareHandler(auth, logger), logger }),
       logger,
     }),
   );

@@ -90,3 +90,9 @@ export function restoreApiPath(room: string, id: string): string {
 export const BOARDS_API_PATH = `${API_BASE}/boards`;
 export const BACKUP_API_PATH = `${API_BASE}/backup`;
 export const OPENAPI_PATH = `${API_BASE}/openapi.json`;
+export function undeleteApiPath(room: string): string {
+  return `${roomApiPath(room)}/undelete`;
+}
+export function repairApiPath(room: string): string {
+  return `${roomApiPath(room)}/repair`;
+}

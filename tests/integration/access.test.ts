@@ -114,6 +114,19 @@ describe('token matrix', () => {
       viaProtocol.destroy();
     }
   });
+
+  test('an admin token (room "*") opens every room with edit rights', async () => {
+    const admin = connectClient(server.syncUrl, 'admin-room', { params: { token: await token('*', 'admin') } });
+    const editor = connectClient(server.syncUrl, 'admin-room', { params: { token: await token('admin-room', 'edit') } });
+    try {
+      await Promise.all([admin.synced, editor.synced]);
+      admin.doc.transact(() => admin.doc.getMap('m').set('admin', 1), LOCAL_ORIGIN);
+      await waitFor(() => editor.doc.getMap('m').get('admin') === 1, { doc: editor.doc }, "the admin's edit reaches an editor");
+    } finally {
+      admin.destroy();
+      editor.destroy();
+    }
+  });
 });
 
 describe('view-only connections', () => {

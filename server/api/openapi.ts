@@ -1,0 +1,162 @@
+/**
+ * The OpenAPI 3.1 document of the API, generated from the route table (routes.ts) so every routed
+ * endpoint is documented and nothing undocumented is routed. The schemas mirror shared/api.ts.
+ */
+import { BOARD_FILE_TYPE, BOARD_FILE_VERSION, MAX_BOARD_FILE_BYTES } from '../../shared/board-file.ts';
+import { VERSION_REASONS } from '../../shared/api.ts';
+import { ROOM_NAME_PATTERN } from '../../shared/protocol.ts';
+import type { BodyKind, Route } from './routes.ts';
+
+type Json = Record<string, unknown>;
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const isoTime: Json = { type: 'string', format: 'date-time' };
+
+const SCHEMAS: Record<string, Json> = {
+  ApiError: {
+    type: 'object',
+    required: ['error', 'message'],
+    properties: { error: { type: 'string', description: 'A stable code' }, message: { type: 'string', description: 'What went wrong, in words' } },
+  },
+  VersionInfo: {
+    type: 'object',
+    required: ['id', 'at', 'reason', 'editors', 'shapes', 'bytes'],
+    properties: {
+      id: { type: 'string', description: 'Opaque, URL-safe; sorts by time as a string' },
+      at: isoTime,
+      reason: { type: 'string', enum: [...VERSION_REASONS] },
+      editors: { type: 'array', items: { type: 'string' }, description: 'Who edited since the version before' },
+      shapes: { type: 'integer', minimum: 0 },
+      bytes: { type: 'integer', minimum: 0 },
+    },
+  },
+  BoardSummary: {
+    type: 'object',
+    required: ['room', 'title', 'updatedAt', 'shapes', 'bytes', 'versions', 'deletedAt'],
+    properties: {
+      room: { type: 'string' },
+      title: { type: 'string' },
+      updatedAt: isoTime,
+      shapes: { type: 'integer', minimum: 0 },
+      bytes: { type: 'integer', minimum: 0 },
+      versions: { type: 'integer', minimum: 0 },
+      deletedAt: { oneOf: [isoTime, { type: 'null' }], description: 'When deleted (restorable until purged); null while live' },
+    },
+  },
+  BoardListResponse: { type: 'object', required: ['boards'], properties: { boards: { type: 'array', items: ref('BoardSummary') } } },
+  VersionListResponse: { type: 'object', required: ['versions'], properties: { versions: { type: 'array', items: ref('VersionInfo') } } },
+  VersionResponse: { type: 'object', required: ['version'], properties: { version: ref('VersionInfo') } },
+  RepairResponse: {
+    type: 'object',
+    required: ['removed'],
+    properties: {
+      removed: {
+        type: 'array',
+        items: { type: 'object', required: ['id', 'reason'], properties: { id: { type: 'string' }, reason: { type: 'string' } } },
+      },
+    },
+  },
+  RestoreBackupResponse: {
+    type: 'object',
+    required: ['boards', 'versions', 'assets'],
+    properties: { boards: { type: 'integer' }, versions: { type: 'integer' }, assets: { type: 'integer' } },
+  },
+  ShareResponse: {
+    type: 'object',
+    required: ['token', 'role', 'expiresAt'],
+    properties: { token: { type: 'string' }, role: { const: 'view' }, expiresAt: isoTime },
+  },
+  BoardFile: {
+    type: 'object',
+    description: `The client's JSON export format; at most ${MAX_BOARD_FILE_BYTES} bytes. Every shape passes the schema gate or the file is refused whole.`,
+    required: ['type', 'version', 'shapes'],
+    properties: {
+      type: { const: BOARD_FILE_TYPE },
+      version: { type: 'integer', minimum: 1, maximum: BOARD_FILE_VERSION },
+      schemaVersion: { type: 'integer' },
+      title: { type: 'string' },
+      shapes: {
+        type: 'array',
+        items: { type: 'object', required: ['id', 'type', 'index'], properties: { id: { type: 'string' }, type: { type: 'string' }, index: { type: 'string' } } },
+      },
+    },
+  },
+};
+
+/** The media type and schema of a body. */
+function content(kind: BodyKind): Json {
+  switch (kind) {
+    case 'boardFile':
+      return { 'application/json': { schema: ref('BoardFile') } };
+    case 'backup':
+      return {
+        'application/x-ndjson': {
+          schema: {
+            type: 'string',
+            description:
+              'JSON lines: first {"type":"easel/backup","version":1}, then one line per board: ' +
+              '{"room","board" (its record),"state" (base64 Yjs update),"versions":[{"info","state"}],"assets":[{"id","contentType","data" (base64)}]}',
+          },
+        },
+      };
+    case 'openapi':
+      return { 'application/json': { schema: { type: 'object', description: 'This document' } } };
+    default:
+      return { 'application/json': { schema: ref(kind) } };
+  }
+}
+
+const errorResponse = (description: string): Json => ({ description, content: { 'application/json': { schema: ref('ApiError') } } });
+
+function operation(route: Route): Json {
+  const parameters: Json[] = [];
+  if (route.path.includes('{room}')) {
+    parameters.push({ name: 'room', in: 'path', required: true, schema: { type: 'string', pattern: ROOM_NAME_PATTERN.source } });
+  }
+  if (route.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'A version id' });
+  const responses: Json = { [String(route.status)]: { description: 'OK', content: content(route.response) } };
+  if (route.access !== 'none') {
+    responses['401'] = errorResponse('No usable token (WWW-Authenticate: Bearer)');
+    responses['403'] = errorResponse('A valid token that does not allow this');
+  }
+  if (route.access === 'admin') responses['404'] = errorResponse('No such board, or the admin API is off (no auth secret and no admin token)');
+  else if (route.path.includes('{room}')) responses['404'] = errorResponse('No such board or version, or an invalid room name');
+  if (route.request !== undefined) {
+    responses['400'] = errorResponse('The body is refused (malformed JSON, a shape the schema gate refuses, a broken backup)');
+    if (route.request === 'boardFile') responses['413'] = errorResponse(`The body is larger than ${MAX_BOARD_FILE_BYTES} bytes`);
+  }
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    'x-easel-access': route.access,
+    ...(route.access === 'none' ? { security: [] } : { security: [{ bearer: [] }] }),
+    ...(parameters.length > 0 && { parameters }),
+    ...(route.request !== undefined && { requestBody: { required: true, content: content(route.request) } }),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of `routes`. */
+export function buildOpenApiDocument(routes: readonly Route[]): Json {
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Easel API',
+      version: '1',
+      description:
+        'Boards, versions and backups of an Easel server. Roles nest: admin ⊃ edit ⊃ view (x-easel-access on each operation). ' +
+        'Without an auth secret view and edit are open and admin operations answer 404 unless the server has an admin token; ' +
+        'with one, send a token from `npm run token` as Authorization: Bearer.',
+    },
+    paths,
+    components: {
+      schemas: SCHEMAS,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An access JWT (npm run token) or the server’s admin token' } },
+    },
+  };
+}

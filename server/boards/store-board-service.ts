@@ -1,0 +1,260 @@
+/**
+ * The BoardService on a store and its archive, apart from how a board's document is reached: the
+ * live service (rooms in memory, clients connected) and the offline one (a stopped server's data
+ * folder) each supply BoardDocs, and everything else (access to versions, the board index,
+ * deletion and purging, backups) is this one file.
+ *
+ * Invariants enforced here:
+ * - a replace, restore or repair is preceded by a version of what the board was (import, restore;
+ *   a delete takes one too), so every change the API makes can be undone from history;
+ * - a deleted board answers NotFoundError to everything but listBoards, undelete and backup, and
+ *   is purged (log, versions, assets, record) once `retentionMs` has passed since its deletion.
+ */
+import type { Readable, Writable } from 'node:stream';
+import * as Y from 'yjs';
+import type { BoardSummary, RestoreBackupResponse, VersionInfo, VersionReason } from '../../shared/api.ts';
+import type { BoardFileData } from '../../shared/board-file.ts';
+import { ensureMeta } from '../../shared/doc.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Archive, BoardRecord } from '../store/archive.ts';
+import type { BoardService } from './board-service.ts';
+import { boardFileFromState } from './board-state.ts';
+import { readBackup, writeBackup, type BackupBoard } from './backup-format.ts';
+import { removeRefusedRecords } from './repair.ts';
+
+/** The part of the store (server/store/store.ts) boards need: whole-room reads and writes. */
+export interface BoardStore {
+  readRoom(room: string): Promise<Uint8Array | null>;
+  replaceRoom(room: string, state: Uint8Array): Promise<void>;
+  purgeRoom(room: string): Promise<void>;
+  listRooms(): Promise<string[]>;
+}
+
+/** How a board's document is reached: through a live room, or straight from the store. */
+export interface BoardDocs {
+  /** The board's whole state now (a loaded room's document, else the store's), null if never written. */
+  read(room: string): Promise<Uint8Array | null>;
+  /**
+   * Runs `change` on the board's document as one forward edit made by the server, stored (and, live,
+   * sent to every connected client) before this resolves; answers what `change` answered and the
+   * whole state after it.
+   */
+  edit<T>(room: string, change: (doc: Y.Doc) => T): Promise<{ result: T; state: Uint8Array }>;
+  /** Makes the board's stored log exactly `state` (a backup being restored), whatever it was. */
+  replace(room: string, state: Uint8Array): Promise<void>;
+  /** The board was deleted: close its connections (live) with CLOSE_CODE.boardDeleted. */
+  deleted(room: string): Promise<void>;
+}
+
+export interface StoreBoardServiceOptions {
+  store: BoardStore;
+  archive: Archive;
+  docs: BoardDocs;
+  /** Takes a version of the board as it is now (history's capture); answers it. */
+  takeVersion(room: string, reason: VersionReason, editor: string): Promise<VersionInfo>;
+  /** Makes `doc` equal to `file` inside the caller's transaction (shared/board-diff.ts restoreBoard). */
+  makeEqual(doc: Y.Doc, file: BoardFileData): void;
+  /** How long a deleted board stays restorable (the history retention). */
+  retentionMs: number;
+  now?: () => number;
+}
+
+export interface StoreBoardService extends BoardService {
+  /** Whether the board is deleted (the sync server refuses its connections with boardDeleted). */
+  isDeleted(room: string): Promise<boolean>;
+  /** Purges the boards deleted longer ago than the retention; answers their rooms. */
+  purgeExpired(): Promise<string[]>;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** An empty document's whole state: what a board with a record but no log is backed up as. */
+const EMPTY_STATE = Y.encodeStateAsUpdate(new Y.Doc());
+
+export function createStoreBoardService(options: StoreBoardServiceOptions): StoreBoardService {
+  const { store, archive, docs } = options;
+  const now = options.now ?? Date.now;
+
+  /** The board's record, made from its state when the index has none (a board older than the index). */
+  async function record(room: string): Promise<BoardRecord | null> {
+    const known = await archive.boards.get(room);
+    if (known !== null) return known;
+    const state = await docs.read(room);
+    if (state === null) return null;
+    return recordOf(room, state, null);
+  }
+
+  function recordOf(room: string, state: Uint8Array, previous: BoardRecord | null): BoardRecord {
+    const file = boardFileFromState(state);
+    const at = now();
+    return { room, title: file.title, createdAt: previous?.createdAt ?? at, updatedAt: at, shapes: file.shapes.length, bytes: state.byteLength, deletedAt: previous?.deletedAt ?? null };
+  }
+
+  /** The record of a board that exists and is not deleted, else NotFoundError. */
+  async function liveRecord(room: string): Promise<BoardRecord> {
+    const found = await record(room);
+    if (found === null) throw new NotFoundError(`no board "${room}"`);
+    if (found.deletedAt !== null) throw new NotFoundError(`board "${room}" was deleted on ${iso(found.deletedAt)} (an admin can undelete it until it is purged)`);
+    return found;
+  }
+
+  async function summary(found: BoardRecord): Promise<BoardSummary> {
+    return {
+      room: found.room,
+      title: found.title,
+      updatedAt: iso(found.updatedAt),
+      shapes: found.shapes,
+      bytes: found.bytes,
+      versions: (await archive.versions.list(found.room)).length,
+      deletedAt: found.deletedAt === null ? null : iso(found.deletedAt),
+    };
+  }
+
+  /** Edits a board that may be new (an import into an empty room), then refreshes its record. */
+  async function editBoard<T>(room: string, change: (doc: Y.Doc) => T): Promise<T> {
+    const previous = await archive.boards.get(room);
+    const { result, state } = await docs.edit(room, change);
+    await archive.boards.put(recordOf(room, state, previous));
+    return result;
+  }
+
+  async function replaceWith(room: string, file: BoardFileData, reason: 'import' | 'restore', editor: string): Promise<VersionInfo> {
+    const existing = await record(room);
+    if (existing?.deletedAt != null) await liveRecord(room);
+    const version = await options.takeVersion(room, reason, editor);
+    await editBoard(room, (doc) => {
+      ensureMeta(doc);
+      options.makeEqual(doc, file);
+    });
+    return version;
+  }
+
+  /** Every room known to the store or the index, sorted. */
+  async function rooms(): Promise<string[]> {
+    const [logs, records] = await Promise.all([store.listRooms(), archive.boards.list()]);
+    return [...new Set([...logs, ...records.map((r) => r.room)])].sort();
+  }
+
+  async function* backupBoards(): AsyncGenerator<BackupBoard> {
+    for (const room of await rooms()) {
+      // One board at a time, each read whole before it is written: a loaded room's document is
+      // read in one go, so the line holds one consistent state even while clients edit.
+      const state = (await docs.read(room)) ?? EMPTY_STATE;
+      const board = (await archive.boards.get(room)) ?? recordOf(room, state, null);
+      const versions: BackupBoard['versions'] = [];
+      for (const info of await archive.versions.list(room)) {
+        const versionState = await archive.versions.read(room, info.id);
+        // Thinned away between listing and reading: it is simply not in the backup.
+        if (versionState !== null) versions.push({ info, state: versionState });
+      }
+      const assets: BackupBoard['assets'] = [];
+      for (const id of await archive.assets.list(room)) {
+        const asset = await archive.assets.get(room, id);
+        if (asset !== null) assets.push({ id, asset });
+      }
+      yield { room, board, state, versions, assets };
+    }
+  }
+
+  async function purge(room: string): Promise<void> {
+    await store.purgeRoom(room);
+    const versions = await archive.versions.list(room);
+    await archive.versions.remove(room, versions.map((v) => v.id));
+    await archive.assets.remove(room, await archive.assets.list(room));
+    await archive.boards.remove(room);
+  }
+
+  return {
+    async listBoards() {
+      const list: BoardSummary[] = [];
+      for (const room of await rooms()) {
+        const found = await record(room);
+        if (found !== null) list.push(await summary(found));
+      }
+      return list;
+    },
+    async getBoard(room) {
+      await liveRecord(room);
+      const state = await docs.read(room);
+      if (state === null) throw new NotFoundError(`no board "${room}"`);
+      return boardFileFromState(state);
+    },
+    replaceBoard(room, file, editor) {
+      return replaceWith(room, file, 'import', editor);
+    },
+    async listVersions(room) {
+      const versions = await archive.versions.list(room);
+      if (versions.length === 0) await liveRecord(room);
+      return versions;
+    },
+    async getVersion(room, id) {
+      const state = await archive.versions.read(room, id);
+      if (state === null) throw new NotFoundError(`board "${room}" has no version "${id}"`);
+      return boardFileFromState(state);
+    },
+    async restoreVersion(room, id, editor) {
+      await liveRecord(room);
+      const state = await archive.versions.read(room, id);
+      if (state === null) throw new NotFoundError(`board "${room}" has no version "${id}"`);
+      return replaceWith(room, boardFileFromState(state), 'restore', editor);
+    },
+    async deleteBoard(room) {
+      await liveRecord(room);
+      await options.takeVersion(room, 'delete', 'api');
+      // The record is read again: taking the version refreshed it.
+      const current = (await record(room))!;
+      const deleted = { ...current, deletedAt: now() };
+      await archive.boards.put(deleted);
+      await docs.deleted(room);
+      return summary(deleted);
+    },
+    async undeleteBoard(room) {
+      const found = await record(room);
+      if (found === null) throw new NotFoundError(`no board "${room}" (a deleted board is purged after the retention)`);
+      const live = { ...found, deletedAt: null };
+      await archive.boards.put(live);
+      return summary(live);
+    },
+    async repairBoard(room) {
+      await liveRecord(room);
+      return editBoard(room, removeRefusedRecords);
+    },
+    async backup(out: Writable) {
+      await writeBackup(out, backupBoards());
+    },
+    async restoreBackup(input: Readable) {
+      const result: RestoreBackupResponse = { boards: 0, versions: 0, assets: 0 };
+      for await (const board of readBackup(input)) {
+        await docs.replace(board.room, board.state);
+        const stale = await archive.versions.list(board.room);
+        await archive.versions.remove(board.room, stale.map((v) => v.id));
+        for (const { info, state } of board.versions) await archive.versions.put(board.room, info, state);
+        const keep = new Set(board.assets.map((a) => a.id));
+        await archive.assets.remove(board.room, (await archive.assets.list(board.room)).filter((id) => !keep.has(id)));
+        for (const { id, asset } of board.assets) await archive.assets.put(board.room, id, asset);
+        await archive.boards.put(board.board);
+        if (board.board.deletedAt !== null) await docs.deleted(board.room);
+        result.boards += 1;
+        result.versions += board.versions.length;
+        result.assets += board.assets.length;
+      }
+      return result;
+    },
+    async isDeleted(room) {
+      return (await archive.boards.get(room))?.deletedAt != null;
+    },
+    async purgeExpired() {
+      const cutoff = now() - options.retentionMs;
+      const purged: string[] = [];
+      for (const found of await archive.boards.list()) {
+        if (found.deletedAt === null || found.deletedAt > cutoff) continue;
+        await purge(found.room);
+        purged.push(found.room);
+      }
+      return purged;
+    },
+    async close() {
+      // Nothing of its own: the store and rooms belong to whoever made them.
+    },
+  };
+}
