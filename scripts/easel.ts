@@ -213,7 +213,12 @@ async function main(argv: string[]): Promise<number> {
   let service: BoardService;
   if (values.data !== undefined) {
     // A DataFolderError (a running server's folder, a wrong path) says what to do in its message.
-    service = await openOfflineBoardService(values.data, { historyDays: historyDays(values['history-days']), warn: (message) => info(`easel: warning: ${message}`) });
+    service = await openOfflineBoardService(values.data, {
+      historyDays: historyDays(values['history-days']),
+      // Restoring a backup is how a new machine or a wiped folder gets its boards back.
+      create: command === 'restore-backup',
+      note: (message) => info(`easel: ${message}`),
+    });
   } else if (url) {
     if (!/^https?:\/\//.test(url)) throw new UsageError(`--url must be an http(s) URL, got "${url}"`);
     service = createRemoteBoardService({ url, token: values.token ?? process.env.EASEL_TOKEN ?? null, editor: editor() });

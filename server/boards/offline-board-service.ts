@@ -7,10 +7,10 @@
  * LevelDB admits one process per folder, so a running server's folder is refused: working on it
  * from a second process would be impossible, and going around the lock would let the server go
  * on from a log this process replaced. The folder is checked before it is opened, so a mistyped
- * path is an error rather than a new empty database.
+ * path is an error rather than a new empty database; only a restore from a backup (`create`) may
+ * make one, in a folder that does not exist or is empty, and it says so.
  */
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import * as Y from 'yjs';
 import { restoreBoard } from '../../shared/board-diff.ts';
 import { DataFolderError } from '../errors.ts';
@@ -26,8 +26,16 @@ import { createStoreDocs } from './store-docs.ts';
 export interface OfflineBoardServiceOptions {
   /** --history-days: how thinning treats the versions taken here, and how long deleted boards stay. */
   historyDays?: number;
-  /** Something went wrong after a version was stored (the version stands); said, not thrown. */
-  warn(message: string): void;
+  /**
+   * Make a new data folder at `dir` if nothing is there (or an empty folder): for restoring a
+   * backup onto a new machine. Refused otherwise, as a mistyped path would make one.
+   */
+  create?: boolean;
+  /**
+   * What the person running it should know that is not a failure: a new folder made, or a step
+   * after a version was stored that failed (the version stands, the step is done again later).
+   */
+  note(message: string): void;
   now?: () => number;
 }
 
@@ -42,30 +50,36 @@ function hasCode(error: unknown, code: string): boolean {
   return false;
 }
 
-/** Refuses a path that is not a LevelDB folder before LevelDB would make one there. */
-async function checkDataFolder(dir: string): Promise<void> {
-  const missing = `there is no data folder at ${dir}: check the path (a server's --data, ./data by default)`;
+/**
+ * What is at `dir`: a LevelDB folder ('data'), nothing or an empty folder ('nothing'); anything
+ * else is refused before LevelDB would make a database there.
+ */
+async function inspectDataFolder(dir: string): Promise<'data' | 'nothing'> {
   let info;
   try {
     info = await stat(dir);
   } catch (error) {
-    if (hasCode(error, 'ENOENT')) throw new DataFolderError('data_missing', missing, { cause: error });
+    if (hasCode(error, 'ENOENT')) return 'nothing';
     throw new DataFolderError('data_missing', `cannot read ${dir}: ${(error as Error).message}`, { cause: error });
   }
   if (!info.isDirectory()) throw new DataFolderError('not_a_data_folder', `${dir} is a file, not an Easel data folder`);
-  try {
-    await stat(path.join(dir, 'CURRENT'));
-  } catch (error) {
-    // Every LevelDB database has a CURRENT file naming its manifest; a folder without one was
-    // never a server's data folder (or is not the folder itself but its parent).
-    throw new DataFolderError('not_a_data_folder', `${dir} is not an Easel data folder (it holds no LevelDB database): check the path`, { cause: error });
-  }
+  // Every LevelDB database has a CURRENT file naming its manifest; a folder without one was never
+  // a server's data folder (or is not the folder itself but its parent).
+  const entries = await readdir(dir);
+  if (entries.includes('CURRENT')) return 'data';
+  if (entries.length === 0) return 'nothing';
+  throw new DataFolderError('not_a_data_folder', `${dir} is not an Easel data folder (it holds no LevelDB database): check the path`);
 }
 
-async function openDataFolder(dir: string): Promise<LevelDb> {
-  await checkDataFolder(dir);
+async function openDataFolder(dir: string, create: boolean, note: (message: string) => void): Promise<LevelDb> {
+  const found = await inspectDataFolder(dir);
+  if (found === 'nothing') {
+    if (!create) throw new DataFolderError('data_missing', `there is no Easel data folder at ${dir}: check the path (a server's --data, ./data by default)`);
+    await mkdir(dir, { recursive: true });
+    note(`${dir} held no data: made a new data folder there`);
+  }
   try {
-    return await openLevelDb(dir, { createIfMissing: false });
+    return await openLevelDb(dir, { createIfMissing: found === 'nothing' });
   } catch (error) {
     if (hasCode(error, 'LEVEL_LOCKED')) {
       throw new DataFolderError(
@@ -82,7 +96,7 @@ async function openDataFolder(dir: string): Promise<LevelDb> {
 export async function openOfflineBoardService(dir: string, options: OfflineBoardServiceOptions): Promise<BoardService> {
   const historyDays = options.historyDays ?? DEFAULT_HISTORY_OPTIONS.historyDays;
   const now = options.now ?? Date.now;
-  const db = await openDataFolder(dir);
+  const db = await openDataFolder(dir, options.create ?? false, options.note);
   const store = createLevelStore(db);
   const archive = createLevelArchive(db);
   const docs = createStoreDocs(store);
@@ -102,7 +116,7 @@ export async function openOfflineBoardService(dir: string, options: OfflineBoard
         historyDays,
         onFollowUpFailure: (step, error, info) => {
           const what = step === 'index' ? 'the board list was not updated' : 'older versions were not thinned';
-          options.warn(`version ${info.id} of ${room} is stored, but ${what}: ${error instanceof Error ? error.message : String(error)}`);
+          options.note(`warning: version ${info.id} of ${room} is stored, but ${what}: ${error instanceof Error ? error.message : String(error)}`);
         },
       });
     },
