@@ -24,7 +24,7 @@ import { createStoreBoardService } from './store-board-service.ts';
 import { createStoreDocs } from './store-docs.ts';
 
 export interface OfflineBoardServiceOptions {
-  /** --history-days: how thinning treats the versions taken here, and how long deleted boards stay. */
+  /** --history-days: how thinning treats the versions taken here (nothing is purged offline: the server does that). */
   historyDays?: number;
   /**
    * Make a new data folder at `dir` if nothing is there (or an empty folder): for restoring a
