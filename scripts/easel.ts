@@ -2,7 +2,7 @@
  * The Easel command line: boards, history and backups, against a running server's API (--url) or
  * on a stopped server's data folder (--data).
  *
- *   npm run -s easel -- <command> [arguments] [--url <u> --token <t> | --data <dir>]
+ *   npm run -s easel -- <command> [arguments] [--url <u> --token <t> | --data <dir> [--history-days <n>]]
  *
  * Exit codes: 0 done; 1 the command failed (the server refused, no such board, a broken file);
  * 2 bad usage.
@@ -19,7 +19,9 @@ import { isValidRoomName } from '../shared/protocol.ts';
 import type { BoardService } from '../server/boards/board-service.ts';
 import { createRemoteBoardService } from '../server/boards/remote-board-service.ts';
 import { openOfflineBoardService } from '../server/boards/offline-board-service.ts';
+import { UNKNOWN_TIME } from '../server/boards/store-board-service.ts';
 import { EaselError } from '../server/errors.ts';
+import { DEFAULT_HISTORY_OPTIONS, MAX_HISTORY_DAYS } from '../server/history/history-options.ts';
 
 const USAGE = `Usage: npm run -s easel -- <command> [arguments] [options]
 
@@ -40,6 +42,8 @@ Where (one of)
   --token <t>     EASEL_TOKEN   its admin token, or a token from npm run token (admin for list, delete,
                                 undelete, repair, backup, restore-backup; edit for import and restore)
   --data <dir>                  a stopped server's data folder (LevelDB); a running server holds it locked
+  --history-days <n> HISTORY_DAYS with --data: the server's --history-days, by which older versions
+                                thin out as import, restore and delete take new ones (default ${DEFAULT_HISTORY_OPTIONS.historyDays})
 
   --help                        this text
 `;
@@ -73,10 +77,13 @@ function table(header: string[], rows: string[][]): string {
   return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
+/** A board's last change as listed: the epoch is how a board nobody recorded says it (UNKNOWN_TIME). */
+const UNKNOWN_ISO = new Date(UNKNOWN_TIME).toISOString();
+
 function boardRows(boards: BoardSummary[]): string {
   return table(
     ['ROOM', 'TITLE', 'SHAPES', 'VERSIONS', 'UPDATED', 'DELETED'],
-    boards.map((b) => [b.room, b.title, String(b.shapes), String(b.versions), b.updatedAt, b.deletedAt ?? '']),
+    boards.map((b) => [b.room, b.title, String(b.shapes), String(b.versions), b.updatedAt === UNKNOWN_ISO ? 'unknown' : b.updatedAt, b.deletedAt ?? '']),
   );
 }
 
@@ -165,12 +172,14 @@ function editor(): string {
   return `cli (${name})`;
 }
 
-/** Whether `error` (or what caused it) is LevelDB refusing a folder another process holds. */
-function isLocked(error: unknown): boolean {
-  for (let e = error; e instanceof Error || (typeof e === 'object' && e !== null); e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === 'LEVEL_LOCKED') return true;
-  }
-  return false;
+/** --history-days (or HISTORY_DAYS), as the server reads it; the default when neither is set. */
+function historyDays(flag: string | undefined): number {
+  const value = flag ?? process.env.HISTORY_DAYS;
+  if (value === undefined || value === '') return DEFAULT_HISTORY_OPTIONS.historyDays;
+  const days = Number(value);
+  const source = flag !== undefined ? '--history-days' : 'HISTORY_DAYS';
+  if (value.trim() === '' || !Number.isSafeInteger(days) || days < 1 || days > MAX_HISTORY_DAYS) throw new UsageError(`${source} must be a whole number from 1 to ${MAX_HISTORY_DAYS}, got "${value}"`);
+  return days;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -178,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { url: { type: 'string' }, token: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { url: { type: 'string' }, token: { type: 'string' }, data: { type: 'string' }, 'history-days': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: true,
     });
@@ -200,14 +209,16 @@ async function main(argv: string[]): Promise<number> {
 
   const url = values.url ?? process.env.EASEL_URL;
   if (values.data !== undefined && url) throw new UsageError('pass --url (or EASEL_URL) or --data, not both');
+  if (values['history-days'] !== undefined && values.data === undefined) throw new UsageError('--history-days goes with --data (a running server keeps its own)');
   let service: BoardService;
   if (values.data !== undefined) {
-    try {
-      service = await openOfflineBoardService(values.data);
-    } catch (error) {
-      if (isLocked(error)) throw new EaselError('data_locked', `the data folder ${values.data} is in use by a running server: stop the server or use --url`);
-      throw error;
-    }
+    // A DataFolderError (a running server's folder, a wrong path) says what to do in its message.
+    service = await openOfflineBoardService(values.data, {
+      historyDays: historyDays(values['history-days']),
+      // Restoring a backup is how a new machine or a wiped folder gets its boards back.
+      create: command === 'restore-backup',
+      note: (message) => info(`easel: ${message}`),
+    });
   } else if (url) {
     if (!/^https?:\/\//.test(url)) throw new UsageError(`--url must be an http(s) URL, got "${url}"`);
     service = createRemoteBoardService({ url, token: values.token ?? process.env.EASEL_TOKEN ?? null, editor: editor() });

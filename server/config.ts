@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { MIN_SECRET_LENGTH, parseDuration } from './auth.ts';
 import { ConfigError } from './errors.ts';
-import { DEFAULT_HISTORY_OPTIONS, type HistoryOptions } from './history/history-options.ts';
+import { DEFAULT_HISTORY_OPTIONS, MAX_HISTORY_DAYS, type HistoryOptions } from './history/history-options.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { normalizeOrigin } from './origin.ts';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './server.ts';
@@ -84,8 +84,6 @@ function parseCount(value: string, source: string, min: number, max = Number.MAX
 
 /** Longest history interval: beyond a day, versions would be rarer than the thinning keeps them. */
 const MAX_HISTORY_INTERVAL_S = 86_400;
-/** Longest retention: ten years, so days × 86,400,000 ms stays far inside a safe integer. */
-const MAX_HISTORY_DAYS = 3650;
 
 /** A duration like 30s, 5m, 1h (plain seconds too), as ms; at least a second, at most a day. */
 function parseHistoryInterval(value: string, source: string): number {

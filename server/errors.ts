@@ -77,3 +77,13 @@ export class NotFoundError extends EaselError {
     super('not_found', message);
   }
 }
+
+/**
+ * A data folder the CLI cannot work on: `data_locked` (a running server holds it), `data_missing`
+ * (no such folder), `not_a_data_folder` (a folder with no LevelDB database in it).
+ */
+export class DataFolderError extends EaselError {
+  constructor(code: 'data_locked' | 'data_missing' | 'not_a_data_folder', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}

@@ -71,6 +71,13 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** An empty document's whole state: what a board with a record but no log is backed up as. */
 const EMPTY_STATE = Y.encodeStateAsUpdate(new Y.Doc());
 
+/**
+ * The time a board's record gives when nothing recorded it (the epoch, 1970-01-01T00:00:00Z): a
+ * board the index does not know and that has no version. BoardSummary's times are ISO strings,
+ * so "unknown" is this one; the CLI prints it as "unknown".
+ */
+export const UNKNOWN_TIME = 0;
+
 export function createStoreBoardService(options: StoreBoardServiceOptions): StoreBoardService {
   const { store, archive, docs } = options;
   const now = options.now ?? Date.now;
@@ -81,13 +88,27 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
     if (known !== null) return known;
     const state = await docs.read(room);
     if (state === null) return null;
-    return recordOf(room, state, null);
+    return unindexedRecord(room, state);
   }
 
-  function recordOf(room: string, state: Uint8Array, previous: BoardRecord | null): BoardRecord {
+  /**
+   * The record of a board the index does not know, from its state and versions. No store keeps
+   * when a log was last written, so its times are those of its first and newest versions (what
+   * the index would have said: each version refreshes it), or UNKNOWN_TIME without versions;
+   * never the time of asking, which would make every such board look edited just now.
+   */
+  async function unindexedRecord(room: string, state: Uint8Array): Promise<BoardRecord> {
+    const versions = await archive.versions.list(room);
+    const first = versions[0];
+    const newest = versions.at(-1);
+    const times = { createdAt: first ? Date.parse(first.at) : UNKNOWN_TIME, updatedAt: newest ? Date.parse(newest.at) : UNKNOWN_TIME };
+    return recordOf(room, state, { ...times, deletedAt: null });
+  }
+
+  /** The record of `state`, keeping `kept`'s times and deletion mark. */
+  function recordOf(room: string, state: Uint8Array, kept: Pick<BoardRecord, 'createdAt' | 'updatedAt' | 'deletedAt'>): BoardRecord {
     const file = boardFileFromState(state);
-    const at = now();
-    return { room, title: file.title, createdAt: previous?.createdAt ?? at, updatedAt: at, shapes: file.shapes.length, bytes: state.byteLength, deletedAt: previous?.deletedAt ?? null };
+    return { room, title: file.title, createdAt: kept.createdAt, updatedAt: kept.updatedAt, shapes: file.shapes.length, bytes: state.byteLength, deletedAt: kept.deletedAt };
   }
 
   /** The record of a board that exists and is not deleted, else NotFoundError. */
@@ -112,9 +133,12 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
 
   /** Edits a board that may be new (an import into an empty room), then refreshes its record. */
   async function editBoard<T>(room: string, change: (doc: Y.Doc) => T): Promise<T> {
-    const previous = await archive.boards.get(room);
+    const previous = await record(room);
     const { result, state } = await docs.edit(room, change);
-    await archive.boards.put(recordOf(room, state, previous));
+    const at = now();
+    // A board new to the index was created no later than this edit; an unknown creation stays unknown.
+    const createdAt = previous === null ? at : previous.createdAt;
+    await archive.boards.put(recordOf(room, state, { createdAt, updatedAt: at, deletedAt: previous?.deletedAt ?? null }));
     return result;
   }
 
@@ -140,7 +164,7 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
       // One board at a time, each read whole before it is written: a loaded room's document is
       // read in one go, so the line holds one consistent state even while clients edit.
       const state = (await docs.read(room)) ?? EMPTY_STATE;
-      const board = (await archive.boards.get(room)) ?? recordOf(room, state, null);
+      const board = (await archive.boards.get(room)) ?? (await unindexedRecord(room, state));
       const versions: BackupBoard['versions'] = [];
       for (const info of await archive.versions.list(room)) {
         const versionState = await archive.versions.read(room, info.id);

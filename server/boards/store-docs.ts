@@ -2,10 +2,11 @@
  * BoardDocs straight on the store, for a server that is not running (the CLI's --data mode): a
  * board's document is read from its log, edited as a scratch copy, and its log replaced by the
  * result. The edit is still a forward edit (the old history plus the change), so a client that
- * kept an offline copy merges into it when it next connects.
+ * kept an offline copy merges into it when it next connects. It carries API_ORIGIN, as the same
+ * edit made through a running server's room does.
  */
 import * as Y from 'yjs';
-import { SERVER_ORIGIN } from '../../shared/origins.ts';
+import { API_ORIGIN } from '../../shared/origins.ts';
 import { docFromState } from './board-state.ts';
 import type { BoardDocs, BoardStore } from './store-board-service.ts';
 
@@ -16,7 +17,7 @@ export function createStoreDocs(store: BoardStore): BoardDocs {
       const stored = await store.readRoom(room);
       const doc = stored === null ? new Y.Doc() : docFromState(stored);
       try {
-        const result = doc.transact(() => change(doc), SERVER_ORIGIN);
+        const result = doc.transact(() => change(doc), API_ORIGIN);
         const state = Y.encodeStateAsUpdate(doc);
         await store.replaceRoom(room, state);
         return { result, state };

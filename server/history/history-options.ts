@@ -12,3 +12,6 @@ export const DEFAULT_HISTORY_OPTIONS: HistoryOptions = {
   historyIntervalMs: 5 * 60_000,
   historyDays: 30,
 };
+
+/** Longest retention: ten years, so days × 86,400,000 ms stays far inside a safe integer. */
+export const MAX_HISTORY_DAYS = 3650;

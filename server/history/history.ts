@@ -1,7 +1,7 @@
 /**
  * Version history for one server: a capture policy per loaded room (capture-policy.ts says when),
- * and what a capture does: read the room's whole state, store it as a version with its info,
- * refresh the board's record in the index, and thin the room's older versions (thinning.ts).
+ * and what a capture does: read the room's whole state and store it as a version
+ * (store-version.ts: its info, the board's record in the index, thinning).
  *
  * The state comes from the caller's stateOf(room), so history knows nothing of Room's insides;
  * stateOf is called at the start of each capture, so a room must stay loaded until release(room)
@@ -14,9 +14,7 @@ import type { Archive } from '../store/archive.ts';
 import type { HistoryOptions } from './history-options.ts';
 import { createCapturePolicy, type CapturePolicy } from './capture-policy.ts';
 import { createSystemClock, type Clock } from './clock.ts';
-import { describeVersion, summarizeState } from './describe-version.ts';
-import { versionsToThin } from './thinning.ts';
-import { nextVersionId } from './version-id.ts';
+import { storeVersion } from './store-version.ts';
 
 export interface HistoryDeps extends HistoryOptions {
   archive: Archive;
@@ -53,37 +51,19 @@ export function createHistory(deps: HistoryDeps): History {
   const policies = new Map<string, CapturePolicy<VersionInfo>>();
   let closed = false;
 
-  /** Stores one version of `room` and then keeps the index and the thinning up to date. */
+  /** Stores one version of `room` (store-version.ts); failures after it is stored are logged. */
   const takeVersion = async (room: string, reason: VersionReason, editors: string[]): Promise<VersionInfo> => {
     // Read first, before any await: the version is the state at the moment it was asked for.
     const state = stateOf(room);
     const at = clock.now();
-    const existing = await archive.versions.list(room);
-    const summary = summarizeState(state);
-    const info = describeVersion(state, { id: nextVersionId(existing.at(-1)?.id ?? null, at), at, reason, editors }, summary);
-    await archive.versions.put(room, info, state);
-    // The version is stored: what follows failing does not undo it, and is done again next time.
-    try {
-      const record = await archive.boards.get(room);
-      await archive.boards.put({
-        room,
-        title: summary.title,
-        createdAt: record?.createdAt ?? at,
-        updatedAt: at,
-        shapes: summary.shapes,
-        bytes: state.byteLength,
-        deletedAt: record?.deletedAt ?? null,
-      });
-    } catch (error) {
-      logger.error({ err: error, room, version: info.id }, 'board index not updated after a version; updated again at the next one');
-    }
-    try {
-      const thin = versionsToThin([...existing, info], at, historyDays);
-      if (thin.length > 0) await archive.versions.remove(room, thin);
-    } catch (error) {
-      logger.error({ err: error, room, version: info.id }, 'old versions not thinned; thinned again at the next version');
-    }
-    return info;
+    return storeVersion(room, { state, at, reason, editors }, {
+      archive,
+      historyDays,
+      onFollowUpFailure: (step, error, info) => {
+        const what = step === 'index' ? 'board index not updated after a version; updated again at the next one' : 'old versions not thinned; thinned again at the next version';
+        logger.error({ err: error, room, version: info.id }, what);
+      },
+    });
   };
 
   const policyOf = (room: string): CapturePolicy<VersionInfo> => {

@@ -127,9 +127,12 @@ function seqOf(key: string): number {
   return Number.parseInt(key.slice(key.lastIndexOf('!') + 1), 16);
 }
 
-/** Opens (creating if needed) the LevelDB database in `dir`. */
-export async function openLevelDb(dir: string): Promise<LevelDb> {
-  const db: Db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+/**
+ * Opens the LevelDB database in `dir`, creating it if needed unless `createIfMissing` is false
+ * (a tool opening an existing server's folder must not make an empty one from a mistyped path).
+ */
+export async function openLevelDb(dir: string, options: { createIfMissing?: boolean } = {}): Promise<LevelDb> {
+  const db: Db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view', createIfMissing: options.createIfMissing ?? true });
   try {
     await db.open();
   } catch (error) {
