@@ -77,3 +77,11 @@ export class NotFoundError extends EaselError {
     super('not_found', message);
   }
 }
+
+/** A sync connection to a board that was deleted: closed with 4410 (it can be undeleted until purged). */
+export class BoardDeletedError extends EaselError {
+  readonly closeCode = CLOSE_CODE.boardDeleted;
+  constructor(room: string) {
+    super('board_deleted', `board "${room}" was deleted`);
+  }
+}
