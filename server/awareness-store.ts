@@ -126,6 +126,15 @@ export class AwarenessStore {
     return this.remove(stale, now);
   }
 
+  /**
+   * The state `clientId` holds now, parsed (it was parsed when taken, so this does not throw), or
+   * null if it has none.
+   */
+  stateOf(clientId: number): unknown {
+    const state = this.held.get(clientId)?.state;
+    return state ? parseState(state) : null;
+  }
+
   /** Clients with a state now. */
   get size(): number {
     let count = 0;

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { MIN_SECRET_LENGTH, parseDuration } from './auth.ts';
 import { ConfigError } from './errors.ts';
-import { DEFAULT_HISTORY_OPTIONS, MAX_HISTORY_DAYS, type HistoryOptions } from './history/history-options.ts';
+import { DEFAULT_HISTORY_OPTIONS, MAX_HISTORY_DAYS } from './history/history-options.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { normalizeOrigin } from './origin.ts';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './server.ts';
@@ -121,11 +121,8 @@ export interface ParsedConfig {
   help: boolean;
   /** Retry an unreachable store at start-up instead of exiting. */
   waitForStore: boolean;
-  /**
-   * Server options, history's among them. HistoryOptions are apart from ServerOptions only
-   * until the server wires history in; createServer takes the rest as before.
-   */
-  options: Partial<ServerOptions> & Partial<HistoryOptions>;
+  /** Server options (history's among them: ServerOptions extends HistoryOptions). */
+  options: Partial<ServerOptions>;
 }
 
 /** Reads flags (argv without node and script) and environment into server options. */

@@ -87,3 +87,11 @@ export class DataFolderError extends EaselError {
     super(code, message, options);
   }
 }
+
+/** A sync connection to a board that was deleted: closed with 4410 (it can be undeleted until purged). */
+export class BoardDeletedError extends EaselError {
+  readonly closeCode = CLOSE_CODE.boardDeleted;
+  constructor(room: string) {
+    super('board_deleted', `board "${room}" was deleted`);
+  }
+}

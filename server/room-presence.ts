@@ -4,6 +4,7 @@
  * and the per-tick fan-out (PresenceBatcher).
  */
 import type { Logger } from 'pino';
+import { readPresence } from '../shared/presence.ts';
 import { AwarenessStore } from './awareness-store.ts';
 import type { Connection } from './connection.ts';
 import { encodeAwarenessMessage, PresenceBatcher } from './presence-batcher.ts';
@@ -100,6 +101,19 @@ export class RoomPresence {
   leave(conn: Connection): void {
     this.batcher.forget(conn);
     if (conn.awarenessIds.size > 0) this.batcher.changedEntries(this.store.remove(conn.awarenessIds), true);
+  }
+
+  /**
+   * The user name `conn` shows in its presence ('' if it announced none, or none that passes the
+   * presence gate): who edited, as version history records it. Read when asked, not kept per
+   * message, so the per-tick presence path does no extra parsing.
+   */
+  nameOf(conn: Connection): string {
+    for (const clientId of conn.awarenessIds) {
+      const presence = readPresence(this.store.stateOf(clientId));
+      if (presence !== null && presence.user.name !== '') return presence.user.name;
+    }
+    return '';
   }
 
   /** Stops the timers; the room is going away. */

@@ -2,6 +2,10 @@
  * The registry of loaded rooms. A room is loaded once however many connections ask for it at the
  * same time (they share one promise), and unloaded a short while after its last connection left,
  * once its pending writes are on disk. A join during an unload waits for it, then loads afresh.
+ *
+ * Besides connections, the server itself may hold a room: use() keeps it loaded while an API call
+ * edits it (a lease), and evict() unloads it and keeps it unloaded while the store's log is
+ * replaced or purged underneath (joins wait for that, then load what the store then holds).
  */
 import type { Logger } from 'pino';
 import type { Connection } from './connection.ts';
@@ -38,6 +42,11 @@ export interface RoomRegistryOptions {
   onCommitted?: RoomOptions['onCommitted'];
   /** Told when a room's last connection has left. */
   onEmpty?: RoomOptions['onEmpty'];
+  /**
+   * Awaited before a room's state is dropped (every unload, a failure's too): version history
+   * takes the room's last version here. Must not reject; the room is unloaded after it either way.
+   */
+  beforeUnload?: (room: Room) => Promise<void>;
 }
 
 export interface RoomRegistry {
@@ -50,6 +59,23 @@ export interface RoomRegistry {
   /** Number of connections across all rooms. */
   connectionCount(): number;
   rooms(): IterableIterator<Room>;
+  /**
+   * The room of that name whose document is in memory: the loaded one, or one that is unloading
+   * while its beforeUnload runs (what history reads its last version from); undefined if none.
+   */
+  get(name: string): Room | undefined;
+  /**
+   * Loads the room if needed and keeps it loaded (with or without connections) until `fn`
+   * settles; answers what `fn` answers. LimitError if no room can load.
+   */
+  use<T>(name: string, fn: (room: Room) => Promise<T>): Promise<T>;
+  /**
+   * Closes the room's connections with `code`, unloads it (beforeUnload, then its pending
+   * writes), runs `fn` with no room of that name loaded, and only then lets joins load it again.
+   * For changes to the stored log that a loaded Room would not know of (replace, purge). An API
+   * call holding the room (use) meanwhile sees its edit refused, as the room is unloaded.
+   */
+  evict<T>(name: string, code: number, fn: () => Promise<T>): Promise<T>;
   /** Waits for every loaded room's pending writes. */
   flushAll(): Promise<void>;
   /**
@@ -65,6 +91,10 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
   const loaded = new Map<string, Room>();
   const unloading = new Map<string, Promise<void>>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Rooms unloading whose beforeUnload runs (get() still answers them). */
+  const dying = new Map<string, Room>();
+  /** The server's own holds on loaded rooms (use()), by room. */
+  const leases = new Map<Room, number>();
   let closed = false;
 
   const onFailure = (room: Room, error: StorageError): void => {
@@ -74,9 +104,23 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
       loaded.delete(room.name);
       loading.delete(room.name);
       cancelTimer(room.name);
-      trackUnload(room.name, room.destroy());
+      trackUnload(room.name, drop(room));
     }
   };
+
+  /**
+   * beforeUnload (get() still answers the room meanwhile, so history can read its state), then
+   * the room's own unload: its pending writes, then its state is dropped.
+   */
+  async function drop(room: Room): Promise<void> {
+    dying.set(room.name, room);
+    try {
+      await options.beforeUnload?.(room);
+    } finally {
+      if (dying.get(room.name) === room) dying.delete(room.name);
+    }
+    await room.destroy();
+  }
 
   function cancelTimer(name: string): void {
     const timer = timers.get(name);
@@ -86,22 +130,58 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
     }
   }
 
-  function trackUnload(name: string, done: Promise<void>): void {
-    const tracked = done
-      .catch((error: unknown) => options.logger.error({ err: error, room: name }, 'room unload failed'))
-      .finally(() => {
-        if (unloading.get(name) === tracked) unloading.delete(name);
-      });
+  /** Joins of `name` wait for `done` (settled either way) before they load it. */
+  function hold(name: string, done: Promise<unknown>): void {
+    const held = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    const tracked = held.finally(() => {
+      if (unloading.get(name) === tracked) unloading.delete(name);
+    });
     unloading.set(name, tracked);
+  }
+
+  function trackUnload(name: string, done: Promise<void>): void {
+    hold(name, done.catch((error: unknown) => options.logger.error({ err: error, room: name }, 'room unload failed')));
+  }
+
+  /** Whether nothing holds the room: no connection and no lease. */
+  function unused(room: Room): boolean {
+    return room.connections.size === 0 && !leases.has(room);
+  }
+
+  /** Unloads an unused room after the delay, in case someone comes back. */
+  function scheduleUnload(room: Room): void {
+    if (!unused(room) || loaded.get(room.name) !== room || timers.has(room.name) || closed) return;
+    const timer = setTimeout(() => unload(room), options.unloadDelayMs);
+    timer.unref();
+    timers.set(room.name, timer);
   }
 
   function unload(room: Room): void {
     timers.delete(room.name);
-    if (room.connections.size > 0 || loaded.get(room.name) !== room) return;
+    if (!unused(room) || loaded.get(room.name) !== room) return;
     loaded.delete(room.name);
     loading.delete(room.name);
     options.logger.debug({ room: room.name }, 'unloading room');
-    trackUnload(room.name, room.destroy());
+    trackUnload(room.name, drop(room));
+  }
+
+  /** The room of that name, loaded (or loading) once however many ask at once. */
+  function acquire(name: string): Promise<Room> {
+    if (closed) return Promise.reject(new Error('registry is closed'));
+    let promise = loading.get(name);
+    if (!promise) {
+      reserveSlot(name);
+      promise = load(name);
+      loading.set(name, promise);
+      // A failed load must not stay cached: the next join tries again.
+      promise.catch(() => {
+        if (loading.get(name) === promise) loading.delete(name);
+      });
+    }
+    return promise;
   }
 
   /** Compaction snapshots of all rooms: small ones inline, large ones in order in one worker. */
@@ -150,29 +230,51 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
 
   return {
     async join(name, conn) {
-      if (closed) throw new Error('registry is closed');
-      let promise = loading.get(name);
-      if (!promise) {
-        reserveSlot(name);
-        promise = load(name);
-        loading.set(name, promise);
-        // A failed load must not stay cached: the next join tries again.
-        promise.catch(() => {
-          if (loading.get(name) === promise) loading.delete(name);
-        });
-      }
-      const room = await promise;
+      const room = await acquire(name);
       cancelTimer(name);
       room.addConnection(conn);
       return room;
     },
     leave(room, conn) {
       room.removeConnection(conn);
-      if (room.connections.size === 0 && loaded.get(room.name) === room && !timers.has(room.name) && !closed) {
-        const timer = setTimeout(() => unload(room), options.unloadDelayMs);
-        timer.unref();
-        timers.set(room.name, timer);
+      scheduleUnload(room);
+    },
+    get(name) {
+      return loaded.get(name) ?? dying.get(name);
+    },
+    async use(name, fn) {
+      const room = await acquire(name);
+      cancelTimer(name);
+      leases.set(room, (leases.get(room) ?? 0) + 1);
+      try {
+        return await fn(room);
+      } finally {
+        const left = (leases.get(room) ?? 1) - 1;
+        if (left > 0) leases.set(room, left);
+        else leases.delete(room);
+        scheduleUnload(room);
       }
+    },
+    evict(name, code, fn) {
+      if (closed) return Promise.reject(new Error('registry is closed'));
+      // Taken out of `loading` at once: a join from now on loads afresh, and its load waits for
+      // the hold below; a join that already had the promise joins the old room and is closed.
+      const pending = loading.get(name);
+      loading.delete(name);
+      cancelTimer(name);
+      const previous = unloading.get(name);
+      const done = (async () => {
+        const room = pending === undefined ? undefined : await pending.catch(() => undefined);
+        if (room !== undefined && loaded.get(name) === room) {
+          loaded.delete(name);
+          room.closeConnections(code);
+          await drop(room);
+        }
+        await previous;
+        return fn();
+      })();
+      hold(name, done);
+      return done;
     },
     get size() {
       return loaded.size;
@@ -209,7 +311,7 @@ export function createRoomRegistry(options: RoomRegistryOptions): RoomRegistry {
         );
       }
       for (const room of rooms) room.closeConnections(code);
-      for (const room of rooms) trackUnload(room.name, room.destroy());
+      for (const room of rooms) trackUnload(room.name, drop(room));
       loaded.clear();
       loading.clear();
       // The last compactions, within what is left of the time; a room still waiting on the store

@@ -12,14 +12,15 @@ import type { Logger } from 'pino';
 import { ACCESS_ROLE, CLOSE_CODE, PATHS, isValidRoomName, type AccessRole } from '../shared/protocol.ts';
 import { createAuth, tokenFromUpgrade, type Auth } from './auth.ts';
 import { Connection } from './connection.ts';
-import { AccessError, LimitError, ProtocolError, type StorageError } from './errors.ts';
+import { AccessError, BoardDeletedError, LimitError, ProtocolError, StorageError } from './errors.ts';
 import { createHttpHandler, type HealthReport } from './http.ts';
 import { clientAddress, createConnectionRate, createIpCounter, createRateLimiter } from './limits.ts';
 import { createLogger, type LogLevel } from './log.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { createOriginPolicy } from './origin.ts';
 import type { Room, RoomOptions } from './room/room.ts';
-import { createStore, withLocalFanout } from './store/create-store.ts';
+import { createArchive, createStore, withLocalFanout } from './store/create-store.ts';
+import type { Archive } from './store/archive.ts';
 import { meterStore } from './store/metered-store.ts';
 import type { Store } from './store/store.ts';
 import { PRESENCE_DEFAULTS } from './room-presence.ts';
@@ -27,13 +28,15 @@ import { createRoomRegistry, type RoomRegistry } from './rooms.ts';
 import { createShareHandler } from './share.ts';
 import { createAccessPolicy } from './api/access-policy.ts';
 import { createApiHandler } from './api/router.ts';
-import { EaselError } from './errors.ts';
-import type { BoardService } from './boards/board-service.ts';
+import { createArchiveMissingService } from './boards/archive-missing-service.ts';
+import { createLiveBoards, type LiveBoards } from './boards/live-boards.ts';
+import { DEFAULT_HISTORY_OPTIONS, type HistoryOptions } from './history/history-options.ts';
+import type { Clock } from './history/clock.ts';
 import { EarlyMessages } from './early-messages.ts';
 import { createStoreHealth } from './store-health.ts';
 import { settleBy, TIMED_OUT } from './deadline.ts';
 
-export interface ServerOptions {
+export interface ServerOptions extends HistoryOptions {
   port: number;
   host: string;
   /** LevelDB folder. */
@@ -45,6 +48,15 @@ export interface ServerOptions {
   logger?: Logger;
   /** Use this store (with the local fan-out) instead of opening one; the server closes it on close(). */
   store?: Store;
+  /**
+   * With `store`: the archive on the same database (versions, board index, assets). A server
+   * given a store and no archive keeps no history and answers the board API with 501.
+   */
+  archive?: Archive;
+  /** How often deleted boards past the history retention are purged. */
+  purgeIntervalMs: number;
+  /** History's and the board service's clock (tests); the real one unless given. */
+  clock?: Clock;
   /** Told of every batch a room stored, with who made it (version history). */
   onCommitted?: RoomOptions['onCommitted'];
   /** Told when a room's last connection has left. */
@@ -167,6 +179,9 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   storeProbeIntervalMs: 1_000,
   storeTimeoutMs: 2_000,
   shutdownTimeoutMs: 10_000,
+  ...DEFAULT_HISTORY_OPTIONS,
+  // Deleted boards are kept for days; looking once an hour costs one index read per hour.
+  purgeIntervalMs: 60 * 60_000,
 };
 
 /**
@@ -228,47 +243,23 @@ function roomFromPath(pathname: string): string | null {
   }
 }
 
-/** Answered while the board service waits for the store seam: every call is HTTP 501. */
-class NotImplementedError extends EaselError {
-  readonly httpStatus = 501;
-  constructor() {
-    super('not_implemented', 'this server cannot do that yet');
-  }
-}
-
-/** Stands in for the live BoardService until the store seam and archive land (issue 15). */
-function pendingBoardService(): BoardService {
-  const no = async (): Promise<never> => {
-    throw new NotImplementedError();
-  };
-  return {
-    listBoards: no,
-    getBoard: no,
-    replaceBoard: no,
-    listVersions: no,
-    getVersion: no,
-    restoreVersion: no,
-    deleteBoard: no,
-    undeleteBoard: no,
-    repairBoard: no,
-    backup: no,
-    restoreBackup: no,
-    close: async () => undefined,
-  };
-}
-
 /** Starts a server; resolves once it listens. */
 export async function createServer(overrides: Partial<ServerOptions> = {}): Promise<EaselServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
   const logger = options.logger ?? createLogger(options.logLevel);
-  const opened = options.store
-    ? withLocalFanout(options.store)
-    : await createStore({
-        dataDir: options.dataDir,
-        redisUrl: options.redisUrl ? options.redisUrl : null,
-        logger,
-        ...(options.redisRegistrationTtlMs !== undefined && { redisRegistrationTtlMs: options.redisRegistrationTtlMs }),
-      });
+  const handedIn = options.store;
+  const created =
+    handedIn === undefined
+      ? await createStore({
+          dataDir: options.dataDir,
+          redisUrl: options.redisUrl ? options.redisUrl : null,
+          logger,
+          ...(options.redisRegistrationTtlMs !== undefined && { redisRegistrationTtlMs: options.redisRegistrationTtlMs }),
+        })
+      : null;
+  const opened = created ?? withLocalFanout(handedIn!);
+  // The archive lives on the store's own database handle, so one open (and one close) serves both.
+  const archive: Archive | null = created === null ? (options.archive ?? null) : createArchive(created.backend);
   const auth: Auth | null = options.authSecret === null ? null : createAuth(options.authSecret);
   const originPolicy = createOriginPolicy(options.allowedOrigins);
   const addresses = createIpCounter(options.maxConnectionsPerIp);
@@ -291,11 +282,38 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     onChange: (ok) => metrics.storeUp(ok),
   });
 
+  /** Version history and the board API; null without an archive (no history, API answers 501). */
+  const boards: LiveBoards | null =
+    archive === null
+      ? null
+      : createLiveBoards({
+          store: opened.store,
+          archive,
+          // The registry is made below with boards' hooks; these run only once it exists.
+          rooms: {
+            get: (name) => registry.get(name),
+            use: (name, fn) => registry.use(name, fn),
+            evict: (name, code, fn) => registry.evict(name, code, fn),
+          },
+          logger,
+          historyIntervalMs: options.historyIntervalMs,
+          historyDays: options.historyDays,
+          purgeIntervalMs: options.purgeIntervalMs,
+          ...(options.clock && { clock: options.clock }),
+        });
+
   const registry = createRoomRegistry({
     store: meterStore(opened.store, metrics),
     fanout: opened.fanout,
-    ...(options.onCommitted && { onCommitted: options.onCommitted }),
-    ...(options.onRoomEmpty && { onEmpty: options.onRoomEmpty }),
+    onCommitted(room, batch) {
+      boards?.committed(room, batch);
+      options.onCommitted?.(room, batch);
+    },
+    onEmpty(room) {
+      boards?.emptied(room);
+      options.onRoomEmpty?.(room);
+    },
+    ...(boards && { beforeUnload: (room: Room) => boards.beforeUnload(room) }),
     logger,
     unloadDelayMs: options.unloadDelayMs,
     compactAfterUpdates: options.compactAfterUpdates,
@@ -335,7 +353,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     conn.close(CLOSE_CODE.storageFailure);
   };
 
-  const boards = pendingBoardService();
+  const service = boards?.service ?? createArchiveMissingService();
   const httpServer = http.createServer(
     {
       // A client must send its whole upgrade (or any) request within the handshake timeout; Node
@@ -348,7 +366,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
       staticDir: options.staticDir,
       health,
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
-      api: createApiHandler({ service: boards, policy: createAccessPolicy(auth, options.adminToken), share: createShareHandler(auth, logger), logger }),
+      api: createApiHandler({ service, policy: createAccessPolicy(auth, options.adminToken), share: createShareHandler(auth, logger), logger }),
       logger,
     }),
   );
@@ -361,8 +379,23 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     handleProtocols: (protocols, req) => tokenProtocols.get(req) ?? protocols.values().next().value ?? false,
   });
 
-  /** The outcome of the access check of an upgrade request. */
-  type Access = { role: AccessRole } | { refused: AccessError };
+  /**
+   * The outcome of the checks of an upgrade request: its token, then whether its board was
+   * deleted. `deletions` is how many boards this process had deleted when that was checked: a
+   * deletion between the check and the join is caught by checking again (see onSocket).
+   */
+  type Access = { role: AccessRole; deletions: number } | { refused: AccessError | BoardDeletedError | StorageError };
+
+  /** Refuses a deleted board (4410), or answers null; a store that fails refuses with 4500, retryable. */
+  async function deletedCheck(roomName: string): Promise<BoardDeletedError | StorageError | null> {
+    if (boards === null || !isValidRoomName(roomName)) return null;
+    try {
+      return (await boards.service.isDeleted(roomName)) ? new BoardDeletedError(roomName) : null;
+    } catch (error) {
+      if (error instanceof StorageError) return error;
+      throw error;
+    }
+  }
 
   function onSocket(socket: WebSocket, stream: Duplex, req: http.IncomingMessage, roomName: string, access: Access): void {
     const id = randomUUID().slice(0, 8);
@@ -387,9 +420,16 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
       return;
     }
     if ('refused' in access) {
+      const refusal = access.refused;
+      if (refusal instanceof StorageError) {
+        metrics.error('storage');
+        log.warn({ err: refusal }, 'refusing connection: the board index cannot be read');
+        refuse(CLOSE_CODE.storageFailure, 'storageFailure');
+        return;
+      }
       metrics.error('access');
-      log.info({ err: access.refused.message, closeCode: access.refused.closeCode }, 'refusing connection: access');
-      refuse(access.refused.closeCode, access.refused.code);
+      log.info({ err: refusal.message, closeCode: refusal.closeCode }, `refusing connection: ${refusal instanceof BoardDeletedError ? 'board deleted' : 'access'}`);
+      refuse(refusal.closeCode, refusal.code);
       return;
     }
     const address = clientAddress(req, options.trustProxy);
@@ -505,6 +545,19 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
         log.debug({ role: joining.role }, 'connection joined');
         handshakeProgressed();
         for (const bytes of early.drain()) handle(bytes);
+        // A board deleted between this socket's check and its join closed the room's connections
+        // before this one was among them: look again, and close it as the deletion would have.
+        if (boards !== null && boards.deletions !== access.deletions) {
+          deletedCheck(roomName).then(
+            (refusal) => {
+              if (refusal instanceof BoardDeletedError && joining.isOpen) {
+                log.info('closing connection: its board was deleted as it joined');
+                joining.close(CLOSE_CODE.boardDeleted);
+              }
+            },
+            (error: unknown) => log.error({ err: error }, 'could not check whether the board was deleted as it joined'),
+          );
+        }
       },
       (error: unknown) => {
         if (error instanceof LimitError) {
@@ -542,16 +595,23 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     const requestToken = auth === null ? null : tokenFromUpgrade(req, url);
     // Token problems close the socket after the upgrade with 4401/4403, because a browser sees
     // close codes but never the HTTP status of a refused upgrade.
-    const access: Promise<Access> =
+    const granted: Promise<AccessRole | AccessError> =
       auth === null
-        ? Promise.resolve({ role: ACCESS_ROLE.edit })
+        ? Promise.resolve(ACCESS_ROLE.edit)
         : auth.authorize(requestToken?.token ?? null, roomName).then(
-            (grant) => ({ role: grant.role }),
+            (grant) => grant.role,
             (error: unknown) => {
-              if (error instanceof AccessError) return { refused: error };
+              if (error instanceof AccessError) return error;
               throw error;
             },
           );
+    // Deleted boards are checked after the token, so a refused token never learns whether a board exists.
+    const access: Promise<Access> = granted.then(async (role) => {
+      if (role instanceof AccessError) return { refused: role };
+      const deletions = boards?.deletions ?? 0;
+      const deleted = await deletedCheck(roomName);
+      return deleted === null ? { role, deletions } : { refused: deleted };
+    });
     access.then(
       (result) => {
         if (closing || socket.destroyed) {
@@ -608,6 +668,11 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
     storeHealth.close();
     const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeIdleConnections();
+    // History first, while every room is still loaded: the last version of each changed room.
+    // Within the rooms' share of the time; a store that does not answer is given up on.
+    if (boards !== null && (await settleBy(boards.close(), started + budget * 0.3)) === TIMED_OUT) {
+      logger.error('the last versions of the rooms were not all taken in time');
+    }
     const { unflushedRooms } = await registry.close(CLOSE_CODE.goingAway, started + budget * 0.6);
     // Sockets still waiting for a room (or refused) get the same goodbye.
     for (const conn of connections) conn.close(CLOSE_CODE.goingAway);

@@ -9,6 +9,8 @@
  *   POST   /api/rooms/<room>/undelete                    admin   → BoardSummary
  *   POST   /api/rooms/<room>/repair                      admin   → RepairResponse
  *   GET    /api/rooms/<room>/versions                    view    → VersionListResponse
+ *   POST   /api/rooms/<room>/versions                    edit    [CaptureVersionRequest] → VersionResponse (a version taken now;
+ *                                                                reason 'restore' when a browser is about to restore, else 'manual')
  *   GET    /api/rooms/<room>/versions/<id>               view    → board file of that version
  *   POST   /api/rooms/<room>/versions/<id>/restore       edit    → VersionResponse (the version saved before the restore)
  *   GET    /api/backup                                   admin   → backup stream (see server docs)
@@ -22,6 +24,19 @@
 /** Why a version was taken. */
 export const VERSION_REASONS = ['interval', 'idle', 'restore', 'import', 'delete', 'manual'] as const;
 export type VersionReason = (typeof VERSION_REASONS)[number];
+
+/**
+ * The reasons a caller may give when it asks for a version (POST versionsApiPath): 'restore'
+ * before the browser's own restore (a local edit the server cannot see coming), 'manual' for any
+ * other request. The other reasons are the server's own.
+ */
+export const CAPTURE_REASONS = ['restore', 'manual'] as const satisfies readonly VersionReason[];
+export type CaptureReason = (typeof CAPTURE_REASONS)[number];
+
+/** The body of POST versionsApiPath; optional, and `reason` defaults to 'manual'. */
+export interface CaptureVersionRequest {
+  reason?: CaptureReason;
+}
 
 /** One whole-state version of a board, as listed. */
 export interface VersionInfo {

@@ -3,9 +3,9 @@
  * endpoint is documented and nothing undocumented is routed. The schemas mirror shared/api.ts.
  */
 import { BOARD_FILE_TYPE, BOARD_FILE_VERSION, MAX_BOARD_FILE_BYTES } from '../../shared/board-file.ts';
-import { VERSION_REASONS } from '../../shared/api.ts';
+import { CAPTURE_REASONS, VERSION_REASONS } from '../../shared/api.ts';
 import { ROOM_NAME_PATTERN } from '../../shared/protocol.ts';
-import type { BodyKind, Route } from './routes.ts';
+import { MAX_CAPTURE_REQUEST_BYTES, type BodyKind, type Route } from './routes.ts';
 
 type Json = Record<string, unknown>;
 
@@ -46,6 +46,10 @@ const SCHEMAS: Record<string, Json> = {
   BoardListResponse: { type: 'object', required: ['boards'], properties: { boards: { type: 'array', items: ref('BoardSummary') } } },
   VersionListResponse: { type: 'object', required: ['versions'], properties: { versions: { type: 'array', items: ref('VersionInfo') } } },
   VersionResponse: { type: 'object', required: ['version'], properties: { version: ref('VersionInfo') } },
+  CaptureVersionRequest: {
+    type: 'object',
+    properties: { reason: { type: 'string', enum: [...CAPTURE_REASONS], default: 'manual', description: 'Why the version is asked for' } },
+  },
   RepairResponse: {
     type: 'object',
     required: ['removed'],
@@ -124,6 +128,7 @@ function operation(route: Route): Json {
   if (route.request !== undefined) {
     responses['400'] = errorResponse('The body is refused (malformed JSON, a shape the schema gate refuses, a broken backup)');
     if (route.request === 'boardFile') responses['413'] = errorResponse(`The body is larger than ${MAX_BOARD_FILE_BYTES} bytes`);
+    if (route.request === 'CaptureVersionRequest') responses['413'] = errorResponse(`The body is larger than ${MAX_CAPTURE_REQUEST_BYTES} bytes`);
   }
   return {
     operationId: route.operationId,
@@ -131,7 +136,7 @@ function operation(route: Route): Json {
     'x-easel-access': route.access,
     ...(route.access === 'none' ? { security: [] } : { security: [{ bearer: [] }] }),
     ...(parameters.length > 0 && { parameters }),
-    ...(route.request !== undefined && { requestBody: { required: true, content: content(route.request) } }),
+    ...(route.request !== undefined && { requestBody: { required: route.requestOptional !== true, content: content(route.request) } }),
     responses,
   };
 }

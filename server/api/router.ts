@@ -12,18 +12,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { MAX_BOARD_FILE_BYTES, BoardFileError, readBoardFile, serializeBoard, type BoardFileData } from '../../shared/board-file.ts';
-import type { ApiErrorBody, BoardListResponse, VersionListResponse, VersionResponse } from '../../shared/api.ts';
+import { CAPTURE_REASONS, type ApiErrorBody, type BoardListResponse, type CaptureReason, type VersionListResponse, type VersionResponse } from '../../shared/api.ts';
 import { isValidRoomName } from '../../shared/protocol.ts';
-import type { BoardService } from '../boards/board-service.ts';
+import type { BoardService, VersionCapture } from '../boards/board-service.ts';
 import { AccessError, EaselError } from '../errors.ts';
 import { sendJson, type ShareHandler } from '../share.ts';
 import type { AccessPolicy, Caller } from './access-policy.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { editorName, readBody, RequestError } from './request.ts';
-import { ROUTES, matchPath, type OperationId, type Route } from './routes.ts';
+import { MAX_CAPTURE_REQUEST_BYTES, ROUTES, matchPath, type OperationId, type Route } from './routes.ts';
 
 export interface ApiHandlerOptions {
-  service: BoardService;
+  service: BoardService & VersionCapture;
   policy: AccessPolicy;
   share: ShareHandler;
   logger: Logger;
@@ -39,6 +39,25 @@ interface Call {
 }
 
 type Handler = (call: Call) => Promise<void>;
+
+/**
+ * The reason of a capture request (CaptureVersionRequest): an empty body is 'manual'; anything
+ * but a JSON object with no reason or a known one is refused with 400 before a version is taken.
+ */
+function readCaptureReason(text: string): CaptureReason {
+  if (text.trim() === '') return 'manual';
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new RequestError(400, 'bad_request', 'the body is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'bad_request', 'the body must be a JSON object');
+  const reason = (body as { reason?: unknown }).reason;
+  if (reason === undefined) return 'manual';
+  if (!(CAPTURE_REASONS as readonly unknown[]).includes(reason)) throw new RequestError(400, 'bad_request', `reason must be one of ${CAPTURE_REASONS.join(', ')}`);
+  return reason as CaptureReason;
+}
 
 /** The status an error is answered with, or null for an unexpected one (500). */
 function statusOf(error: unknown): number | null {
@@ -86,6 +105,11 @@ export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMess
     async listVersions({ res, room }) {
       const body: VersionListResponse = { versions: await service.listVersions(room) };
       sendJson(res, 200, body);
+    },
+    async captureVersion(call) {
+      const reason = readCaptureReason(await readBody(call.req, MAX_CAPTURE_REQUEST_BYTES));
+      const body: VersionResponse = { version: await service.captureVersion(call.room, reason, editor(call)) };
+      sendJson(call.res, 200, body);
     },
     async getVersion({ res, room, id }) {
       sendBoardFile(res, await service.getVersion(room, id));

@@ -17,6 +17,7 @@ export type BodyKind =
   | 'BoardSummary'
   | 'VersionListResponse'
   | 'VersionResponse'
+  | 'CaptureVersionRequest'
   | 'RepairResponse'
   | 'RestoreBackupResponse'
   | 'ShareResponse';
@@ -30,12 +31,17 @@ export interface Route {
   access: AccessNeed;
   summary: string;
   request?: BodyKind;
+  /** The request body may be left out (documented as not required). */
+  requestOptional?: true;
   response: BodyKind;
   /** HTTP status of success. */
   status: 200;
 }
 
 const ROOM = `${API_BASE}/rooms/{room}`;
+
+/** Largest body of a capture request: `{"reason":"restore"}` needs a few dozen bytes. */
+export const MAX_CAPTURE_REQUEST_BYTES = 1024;
 
 export const OPERATION_IDS = [
   'listBoards',
@@ -46,6 +52,7 @@ export const OPERATION_IDS = [
   'repairBoard',
   'shareBoard',
   'listVersions',
+  'captureVersion',
   'getVersion',
   'restoreVersion',
   'backup',
@@ -72,6 +79,18 @@ export const ROUTES: readonly Route[] = [
   { operationId: 'repairBoard', method: 'POST', path: `${ROOM}/repair`, access: 'admin', summary: 'Remove the stored shape records the schema gate refuses, as a forward edit; answers what went and why', response: 'RepairResponse', status: 200 },
   { operationId: 'shareBoard', method: 'POST', path: `${ROOM}/${SHARE_SEGMENT}`, access: 'edit', summary: 'A view token for a read-only link, expiring with the edit token that asks (needs an auth secret)', response: 'ShareResponse', status: 200 },
   { operationId: 'listVersions', method: 'GET', path: `${ROOM}/versions`, access: 'view', summary: 'The board’s saved versions, oldest first', response: 'VersionListResponse', status: 200 },
+  {
+    operationId: 'captureVersion',
+    method: 'POST',
+    path: `${ROOM}/versions`,
+    access: 'edit',
+    summary:
+      'Take a version of the board now, changed or not: a browser asks for one (reason "restore") before it restores a version, which it does as its own edit; "manual" (the default) for any other caller',
+    request: 'CaptureVersionRequest',
+    requestOptional: true,
+    response: 'VersionResponse',
+    status: 200,
+  },
   { operationId: 'getVersion', method: 'GET', path: `${ROOM}/versions/{id}`, access: 'view', summary: 'One version, as a board file', response: 'boardFile', status: 200 },
   {
     operationId: 'restoreVersion',

@@ -10,7 +10,7 @@
  * anything is written.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { BoardSummary, RepairResponse, RestoreBackupResponse, VersionInfo } from '../../shared/api.ts';
+import type { BoardSummary, CaptureReason, RepairResponse, RestoreBackupResponse, VersionInfo } from '../../shared/api.ts';
 import type { BoardFileData } from '../../shared/board-file.ts';
 
 export interface BoardService {
@@ -37,4 +37,14 @@ export interface BoardService {
   /** Reads a backup written by backup() and stores all of it; boards already there are replaced. */
   restoreBackup(input: Readable): Promise<RestoreBackupResponse>;
   close(): Promise<void>;
+}
+
+/**
+ * Taking a version on request (the browser's Restore, which is the browser's own edit, asks for
+ * one first). Apart from BoardService because only a running server does it: a stopped server's
+ * board never changes unless the CLI changes it, and the CLI's changes take their own versions.
+ */
+export interface VersionCapture {
+  /** Takes a version of the live board now, changed or not; NotFoundError for no board or a deleted one. */
+  captureVersion(room: string, reason: CaptureReason, editor: string): Promise<VersionInfo>;
 }

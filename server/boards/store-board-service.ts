@@ -17,7 +17,7 @@ import type { BoardFileData } from '../../shared/board-file.ts';
 import { ensureMeta } from '../../shared/doc.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Archive, BoardRecord } from '../store/archive.ts';
-import type { BoardService } from './board-service.ts';
+import type { BoardService, VersionCapture } from './board-service.ts';
 import { boardFileFromState } from './board-state.ts';
 import { readBackup, writeBackup, type BackupBoard } from './backup-format.ts';
 import { removeRefusedRecords } from './repair.ts';
@@ -59,7 +59,7 @@ export interface StoreBoardServiceOptions {
   now?: () => number;
 }
 
-export interface StoreBoardService extends BoardService {
+export interface StoreBoardService extends BoardService, VersionCapture {
   /** Whether the board is deleted (the sync server refuses its connections with boardDeleted). */
   isDeleted(room: string): Promise<boolean>;
   /** Purges the boards deleted longer ago than the retention; answers their rooms. */
@@ -221,6 +221,10 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
       const state = await archive.versions.read(room, id);
       if (state === null) throw new NotFoundError(`board "${room}" has no version "${id}"`);
       return replaceWith(room, boardFileFromState(state), 'restore', editor);
+    },
+    async captureVersion(room, reason, editor) {
+      await liveRecord(room);
+      return options.takeVersion(room, reason, editor);
     },
     async deleteBoard(room) {
       await liveRecord(room);

@@ -11,7 +11,7 @@
  * The room itself relays what the pipeline committed, tells observers, and runs the room's life:
  * load, failure (close every connection so clients keep their changes), unload.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { Logger } from 'pino';
 import { CLOSE_CODE, SYNC_MESSAGE_TYPE } from '../../shared/protocol.ts';
 import type { ChangeOrigin } from '../../shared/origins.ts';
@@ -150,6 +150,19 @@ export class Room {
   get doc(): Y.Doc {
     this.state.materialize();
     return this.state.doc;
+  }
+
+  /** The whole document now, as one Yjs update (what a version or a backup keeps). */
+  encodeState(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc);
+  }
+
+  /**
+   * The presence name of a connection of this room ('' if it shows none): who made an edit, for
+   * version history. Empty once its presence is gone (the connection closed).
+   */
+  presenceName(conn: Connection): string {
+    return this.presence.nameOf(conn);
   }
 
   get isFailed(): boolean {

@@ -2,16 +2,15 @@
  * The one place that picks the backend from the configuration: a Redis URL means scale-out
  * (Redis store and Redis fan-out on one connection set), otherwise LevelDB in the data folder
  * with the local fan-out. Each backend opens one database handle, exposed as `backend` so that
- * what else is kept beside the logs (server/store/archive.ts) is built on the same handle:
- *
- *   const archive = opened.backend.kind === 'level'
- *     ? createLevelArchive(opened.backend.db)
- *     : createRedisArchive(opened.backend.redis);
- *
- * The archive does not close the handle; `close()` below does, after the fan-out.
+ * what else is kept beside the logs (server/store/archive.ts) is built on the same handle with
+ * createArchive(opened.backend). The archive does not close the handle; `close()` below does,
+ * after the fan-out.
  */
 import type { Logger } from 'pino';
 import type { Fanout } from '../fanout/fanout.ts';
+import type { Archive } from './archive.ts';
+import { createLevelArchive } from './level-archive.ts';
+import { createRedisArchive } from './redis-archive.ts';
 import { createLocalFanout } from '../fanout/local-fanout.ts';
 import { createRedisFanout } from '../fanout/redis-fanout.ts';
 import { createLevelStore, openLevelDb, type LevelDb } from './level-store.ts';
@@ -52,6 +51,11 @@ export async function createStore(config: StoreConfig): Promise<OpenedStore> {
   const store = createLevelStore(db);
   const fanout = createLocalFanout();
   return { store, fanout, backend: { kind: 'level', db }, close: () => closeBoth(fanout, store) };
+}
+
+/** The archive (versions, board index, assets) on the same database handle as the store's logs. */
+export function createArchive(backend: StoreBackend): Archive {
+  return backend.kind === 'level' ? createLevelArchive(backend.db) : createRedisArchive(backend.redis);
 }
 
 /** A store handed in from outside (tests, tools): one process, so the local fan-out. */
