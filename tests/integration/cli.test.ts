@@ -4,7 +4,8 @@
  * --data, on the folder a real server wrote and was stopped on (one folder shared by the tests, in
  * order): list, export, import, history, restore and repair; backup, restore-backup into a new
  * folder, and everything identical; a running server's folder, a missing one and a foreign one
- * refused.
+ * refused. With --url and an admin token: an import into a board a client has open, a backup
+ * taken while it is connected, restored into another server, everything identical.
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -257,5 +258,76 @@ describe('--data: a stopped server\'s folder', () => {
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.stderr, /--history-days/);
     }
+  });
+});
+
+describe('--url: a running server', () => {
+  const ADMIN = 'cli-test-admin-token-0123456789';
+  let source: TestServer;
+  let target: TestServer;
+  let work: string;
+  /** Stays connected through the backup: the server reads its boards from live rooms. */
+  let editor: ReturnType<typeof connectClient>;
+
+  const remote = (on: TestServer, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => easel([...args, '--url', on.httpUrl, '--token', ADMIN]);
+
+  before(async () => {
+    work = await makeTempDir('easel-cli-url-');
+    [source, target] = await Promise.all([startTestServer({ adminToken: ADMIN }), startTestServer({ adminToken: ADMIN })]);
+    editor = connectClient(source.syncUrl, 'plan');
+    const watcher = connectClient(source.syncUrl, 'plan');
+    try {
+      await Promise.all([editor.synced, watcher.synced]);
+      editor.doc.transact(() => {
+        writeBoardTitle(editor.doc, 'Plan');
+        for (const shape of shapes('p', 4)) writeShape(editor.doc, shape);
+      }, LOCAL_ORIGIN);
+      await waitFor(() => getShapesMap(watcher.doc).size === 4, { doc: watcher.doc }, 'the board is stored');
+    } finally {
+      watcher.destroy();
+    }
+  });
+
+  after(async () => {
+    editor.destroy();
+    await Promise.all([source.close(), target.close()]);
+    await rm(work, { recursive: true, force: true });
+  });
+
+  test('import into a live board, backup while a client is connected, restore-backup into another server: boards and versions identical', async () => {
+    const file = path.join(work, 'notes.json');
+    await writeFile(file, serializeBoard(shapes('n', 2, ELLIPSE), 'Notes'));
+    const made = await remote(source, 'import', 'notes', file);
+    assert.equal(made.code, 0, made.stderr);
+    // An import into the live board: the connected client has it at once, as a forward edit
+    // after a version of what it was.
+    const replacement = path.join(work, 'plan.json');
+    await writeFile(replacement, serializeBoard(shapes('q', 1), 'Plan, cut'));
+    const imported = await remote(source, 'import', 'plan', replacement);
+    assert.equal(imported.code, 0, imported.stderr);
+    await waitFor(() => getShapesMap(editor.doc).size === 1, { doc: editor.doc }, 'the connected client sees the import');
+    assert.deepEqual(records((await remote(source, 'history', 'plan')).stdout).map((v) => [v.REASON, v.SHAPES]), [['import', '4']]);
+
+    const backup = path.join(work, 'live.backup');
+    const taken = await remote(source, 'backup', backup);
+    assert.equal(taken.code, 0, taken.stderr);
+    const restored = await remote(target, 'restore-backup', backup);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.match(restored.stderr, /restored 2 board\(s\), \d+ version\(s\), 0 asset\(s\)/);
+
+    for (const room of ['notes', 'plan']) {
+      const [a, b] = await Promise.all([remote(source, 'export', room), remote(target, 'export', room)]);
+      assert.equal(b.stdout, a.stdout, room);
+      assert.equal(b.code, 0, b.stderr);
+    }
+    assert.deepEqual(byId(readBoardFile((await remote(target, 'export', 'plan')).stdout)), byId({ title: 'Plan, cut', shapes: shapes('q', 1) }));
+    // Every version and record came across: the target's backup is the same bytes.
+    const again = path.join(work, 'again.backup');
+    assert.equal((await remote(target, 'backup', again)).code, 0);
+    assert.equal(await readFile(again, 'utf8'), await readFile(backup, 'utf8'));
+    const version = records((await remote(target, 'history', 'plan')).stdout)[0]!;
+    const back = await remote(target, 'restore', 'plan', version.VERSION!);
+    assert.equal(back.code, 0, back.stderr);
+    assert.deepEqual(byId(readBoardFile((await remote(target, 'export', 'plan')).stdout)), byId({ title: 'Plan', shapes: shapes('p', 4) }));
   });
 });
