@@ -19,7 +19,6 @@ import { isValidRoomName } from '../shared/protocol.ts';
 import type { BoardService } from '../server/boards/board-service.ts';
 import { createRemoteBoardService } from '../server/boards/remote-board-service.ts';
 import { openOfflineBoardService } from '../server/boards/offline-board-service.ts';
-import { UNKNOWN_TIME } from '../server/boards/store-board-service.ts';
 import { EaselError } from '../server/errors.ts';
 import { DEFAULT_HISTORY_OPTIONS, MAX_HISTORY_DAYS } from '../server/history/history-options.ts';
 
@@ -77,13 +76,11 @@ function table(header: string[], rows: string[][]): string {
   return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-/** A board's last change as listed: the epoch is how a board nobody recorded says it (UNKNOWN_TIME). */
-const UNKNOWN_ISO = new Date(UNKNOWN_TIME).toISOString();
 
 function boardRows(boards: BoardSummary[]): string {
   return table(
     ['ROOM', 'TITLE', 'SHAPES', 'VERSIONS', 'UPDATED', 'DELETED'],
-    boards.map((b) => [b.room, b.title, String(b.shapes), String(b.versions), b.updatedAt === UNKNOWN_ISO ? 'unknown' : b.updatedAt, b.deletedAt ?? '']),
+    boards.map((b) => [b.room, b.title, String(b.shapes), String(b.versions), b.updatedAt ?? 'unknown', b.deletedAt ?? '']),
   );
 }
 

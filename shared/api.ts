@@ -22,7 +22,7 @@
  */
 
 /** Why a version was taken. */
-export const VERSION_REASONS = ['interval', 'idle', 'restore', 'import', 'delete', 'manual'] as const;
+export const VERSION_REASONS = ['interval', 'idle', 'restore', 'import', 'delete', 'repair', 'manual'] as const;
 export type VersionReason = (typeof VERSION_REASONS)[number];
 
 /**
@@ -56,8 +56,11 @@ export interface VersionInfo {
 export interface BoardSummary {
   room: string;
   title: string;
-  /** ISO 8601. */
-  updatedAt: string;
+  /**
+   * When it last changed, ISO 8601; null when nothing recorded it (a board written before the
+   * board index, with no versions either): unknown, not "now".
+   */
+  updatedAt: string | null;
   shapes: number;
   bytes: number;
   versions: number;

@@ -23,5 +23,6 @@ export const VERSION_REASON_LABELS: Record<VersionReason, string> = {
   restore: 'Before a restore',
   import: 'Before an import',
   delete: 'Before deletion',
+  repair: 'Before a repair',
   manual: 'Saved by hand',
 };

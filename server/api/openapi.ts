@@ -36,7 +36,7 @@ const SCHEMAS: Record<string, Json> = {
     properties: {
       room: { type: 'string' },
       title: { type: 'string' },
-      updatedAt: isoTime,
+      updatedAt: { oneOf: [isoTime, { type: 'null' }], description: 'When it last changed; null when nothing recorded it' },
       shapes: { type: 'integer', minimum: 0 },
       bytes: { type: 'integer', minimum: 0 },
       versions: { type: 'integer', minimum: 0 },

@@ -5,8 +5,8 @@
  * deletion and purging, backups) is this one file.
  *
  * Invariants enforced here:
- * - a replace, restore or repair is preceded by a version of what the board was (import, restore;
- *   a delete takes one too), so every change the API makes can be undone from history;
+ * - a replace, restore, repair or delete is preceded by a version of what the board was (reasons
+ *   import, restore, repair, delete), so every change the API makes can be undone from history;
  * - a deleted board answers NotFoundError to everything but listBoards, undelete and backup, and
  *   is purged (log, versions, assets, record) once `retentionMs` has passed since its deletion.
  */
@@ -18,9 +18,9 @@ import { ensureMeta } from '../../shared/doc.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Archive, BoardRecord } from '../store/archive.ts';
 import type { BoardService, VersionCapture } from './board-service.ts';
-import { boardFileFromState } from './board-state.ts';
+import { boardFileFromState, docFromState } from './board-state.ts';
 import { readBackup, writeBackup, type BackupBoard } from './backup-format.ts';
-import { removeRefusedRecords } from './repair.ts';
+import { findRefusedRecords, removeRefusedRecords } from './repair.ts';
 
 /** The part of the store (server/store/store.ts) boards need: whole-room reads and writes. */
 export interface BoardStore {
@@ -68,13 +68,23 @@ export interface StoreBoardService extends BoardService, VersionCapture {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** Whether a repair of `state` would remove anything (so whether it is worth a version first). */
+function hasRefusedRecords(state: Uint8Array): boolean {
+  const doc = docFromState(state);
+  try {
+    return findRefusedRecords(doc).length > 0;
+  } finally {
+    doc.destroy();
+  }
+}
+
 /** An empty document's whole state: what a board with a record but no log is backed up as. */
 const EMPTY_STATE = Y.encodeStateAsUpdate(new Y.Doc());
 
 /**
  * The time a board's record gives when nothing recorded it (the epoch, 1970-01-01T00:00:00Z): a
- * board the index does not know and that has no version. BoardSummary's times are ISO strings,
- * so "unknown" is this one; the CLI prints it as "unknown".
+ * board the index does not know and that has no version. Kept in records (and backups) as this
+ * number; a BoardSummary says it as updatedAt null, and the CLI prints "unknown".
  */
 export const UNKNOWN_TIME = 0;
 
@@ -123,7 +133,7 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
     return {
       room: found.room,
       title: found.title,
-      updatedAt: iso(found.updatedAt),
+      updatedAt: found.updatedAt === UNKNOWN_TIME ? null : iso(found.updatedAt),
       shapes: found.shapes,
       bytes: found.bytes,
       versions: (await archive.versions.list(found.room)).length,
@@ -245,6 +255,10 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
     },
     async repairBoard(room) {
       await liveRecord(room);
+      const state = await docs.read(room);
+      if (state === null || !hasRefusedRecords(state)) return { removed: [] };
+      // What it was, junk included: a repair can be undone from history like any API change.
+      await options.takeVersion(room, 'repair', 'api');
       return editBoard(room, removeRefusedRecords);
     },
     async backup(out: Writable) {

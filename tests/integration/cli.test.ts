@@ -194,10 +194,13 @@ describe('--data: a stopped server\'s folder', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(rows(result.stdout).map(([line]) => line!.split('\t')[0]).sort(), ['junk-blob', 'junk-plain']);
     assert.match(result.stderr, /junk: removed 2 record\(s\)/);
+    // What it was, junk and all, is a version first.
+    assert.equal(records((await data('history', 'junk')).stdout).at(-1)!.REASON, 'repair');
     assert.deepEqual(byId(readBoardFile((await data('export', 'junk')).stdout)), byId(written.get('junk')!));
     const again = await data('repair', 'junk');
     assert.equal(again.stdout, '');
     assert.match(again.stderr, /junk: nothing to repair/);
+    assert.equal(records((await data('history', 'junk')).stdout).filter((v) => v.REASON === 'repair').length, 1, 'nothing to repair: no version');
   });
 
   test('backup, a wiped folder, restore-backup: every board and version identical', async () => {
