@@ -3,7 +3,8 @@
  * clients: versions at the interval naming who edited (their presence names), a version on the
  * last leave, a restore through the API while two clients edit (they converge on the restored
  * board plus what they did after), a deleted board closing its clients and refusing new ones with
- * 4410 until it is undeleted, and a deleted board purged once the retention has passed.
+ * 4410 until it is undeleted, and a deleted board purged once the retention has passed. The
+ * archive is on the store's own handle: LevelDB here, and a real Redis in the last test.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,6 +27,7 @@ import { CLOSE_CODE } from '../../shared/protocol.ts';
 import type { Shape } from '../../shared/schema.ts';
 import { createSystemClock, type Clock } from '../../server/history/clock.ts';
 import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
+import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { DEFS, sampleShape } from '../helpers/shape-samples.ts';
 
@@ -251,5 +253,34 @@ describe('deleting a board', () => {
     const undelete = await fetch(`${server.httpUrl}${undeleteApiPath(room)}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     assert.equal(undelete.status, 404, 'a purged board cannot be undeleted');
     assert.ok((await listed()).includes('doomed'), 'the undeleted board is not purged');
+  });
+});
+
+describe('history on Redis', () => {
+  let redis: TestRedis;
+  let server: TestServer;
+  before(async () => {
+    redis = await startRedis();
+    server = await startTestServer({ redisUrl: redis.url, adminToken: ADMIN_TOKEN });
+  });
+  after(async () => {
+    await server.close();
+    await redis.close();
+  });
+
+  test('versions and the board index live in the Redis beside the log', async () => {
+    const ada = await person(server, 'on-redis', 'Ada');
+    const observer = await person(server, 'on-redis', null);
+    await draw(ada, observer, rect('r1', 0, 'a0'));
+    ada.destroy();
+    observer.destroy();
+    await poll(async () => (await versions(server, 'on-redis')).length > 0, 'a version once the last editor left');
+    const [version] = await versions(server, 'on-redis');
+    assert.deepEqual([version!.reason, version!.shapes, version!.editors], ['idle', 1, ['Ada']]);
+    const { boards } = await api<BoardListResponse>(server, 'GET', BOARDS_API_PATH, undefined, ADMIN_TOKEN);
+    assert.deepEqual(
+      boards.map((b) => [b.room, b.shapes, b.versions]),
+      [['on-redis', 1, 1]],
+    );
   });
 });
