@@ -1,4 +1,4 @@
-import { VERSION_REASONS, versionApiPath, versionsApiPath, type VersionInfo } from '../../shared/api.ts';
+import { VERSION_REASONS, versionApiPath, versionsApiPath, type CaptureReason, type CaptureVersionRequest, type VersionInfo } from '../../shared/api.ts';
 import { readBoardFile, type BoardFileData } from '../../shared/board-file.ts';
 
 /** How to reach the versions API: the page's room and the link's token (null for none). */
@@ -17,6 +17,9 @@ export type VersionListResult =
 
 /** One version's board, or why it could not be had. */
 export type VersionBoardResult = { kind: 'board'; board: BoardFileData } | { kind: 'error'; message: string };
+
+/** A version the server took on request, or why it did not. */
+export type CaptureResult = { kind: 'captured'; version: VersionInfo } | { kind: 'error'; message: string };
 
 /** Checks one listed version; the server is another program, so nothing is taken on trust. */
 export function readVersionInfo(value: unknown): VersionInfo | null {
@@ -99,4 +102,36 @@ export async function fetchVersionBoard(request: VersionsApiRequest, id: string)
   } catch (error) {
     return { kind: 'error', message: `The server sent this version in a form this page cannot read: ${(error as Error).message}.` };
   }
+}
+
+/**
+ * Asks the server to take a version of the board now (POST versionsApiPath): the browser's
+ * Restore is its own edit, which the server cannot see coming, so it asks first and restores
+ * only once the board as it was is kept. Never throws.
+ */
+export async function captureVersion(request: VersionsApiRequest, reason: CaptureReason): Promise<CaptureResult> {
+  let response: Response;
+  try {
+    const body: CaptureVersionRequest = { reason };
+    response = await request.fetch(versionsApiPath(request.room), {
+      method: 'POST',
+      headers: { ...headers(request.token), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    return { kind: 'error', message: unreachable(error) };
+  }
+  if (!response.ok) {
+    const server = await errorMessage(response);
+    const why = response.status === 401 || response.status === 403 ? 'this link may not change the board' : `HTTP ${response.status}`;
+    return { kind: 'error', message: `The server did not keep a version of the board as it is (${why}${server === null ? '' : `: ${server}`}), so nothing was restored.` };
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return { kind: 'error', message: 'The server’s answer about the version it kept was not readable.' };
+  }
+  const version = readVersionInfo(typeof body === 'object' && body !== null ? (body as { version?: unknown }).version : undefined);
+  return version === null ? { kind: 'error', message: 'The server’s answer about the version it kept was not readable.' } : { kind: 'captured', version };
 }

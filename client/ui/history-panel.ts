@@ -4,7 +4,7 @@ import { ReadOnlyError, type Board } from '../model/board.ts';
 import { restoreVersion } from '../model/restore-version.ts';
 import type { VersionPreview } from '../model/version-preview.ts';
 import type { AccessMode } from '../sync/access-mode.ts';
-import { fetchVersionBoard, fetchVersions, type VersionsApiRequest } from '../sync/versions-api.ts';
+import { captureVersion, fetchVersionBoard, fetchVersions, type VersionsApiRequest } from '../sync/versions-api.ts';
 import { createButton, createGroup, mount } from './dom.ts';
 import { isEditable } from './editable.ts';
 import type { Notice } from './notice.ts';
@@ -87,7 +87,7 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
   const back = createButton('chip-button', 'Back to the board (Esc)', () => preview.exit());
   back.dataset.action = 'back-to-board';
   back.textContent = 'Back to the board';
-  const restore = createButton('chip-button history-restore', 'Restore this version', () => restoreShown());
+  const restore = createButton('chip-button history-restore', 'Restore this version', () => void restoreShown());
   restore.dataset.action = 'restore-version';
   restore.textContent = 'Restore this version';
   const actions = document.createElement('div');
@@ -174,10 +174,34 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     preview.show({ version, board: result.board });
   };
 
-  const restoreShown = (): void => {
+  /**
+   * Restore: first the server keeps a version of the board as it is (the restore is this page's
+   * own edit, which the server cannot see coming), then the board is made equal to the shown
+   * version. If the server does not keep one, nothing is restored and the person is told why.
+   */
+  let restoring = false;
+  const restoreShown = async (): Promise<void> => {
     const current = preview.current;
-    if (current === null || access.readOnly) return;
+    if (current === null || access.readOnly || restoring) return;
     const when = describe(current.version);
+    restoring = true;
+    restore.disabled = true;
+    say('Keeping a version of the board as it is first…');
+    let captured;
+    try {
+      captured = await captureVersion(options.api, 'restore');
+    } finally {
+      restoring = false;
+      showRestore();
+    }
+    if (captured.kind === 'error') {
+      say(captured.message);
+      notice.show(captured.message, 'error');
+      return;
+    }
+    say(null);
+    // Left or changed meanwhile (Esc, another version): restore only what is still shown.
+    if (preview.current !== current) return;
     // Back to the live board first: the board refuses edits while a version is shown.
     preview.exit();
     try {
@@ -208,7 +232,7 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
 
   const showRestore = (): void => {
     restore.hidden = access.readOnly;
-    restore.disabled = access.readOnly;
+    restore.disabled = access.readOnly || restoring;
   };
   showRestore();
 
