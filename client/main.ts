@@ -29,6 +29,7 @@ import { registerOfflineShell } from './sync/offline-shell.ts';
 import { createPresence } from './presence/presence.ts';
 import { createStage } from './canvas/stage.ts';
 import { createRenderer, type RendererView } from './canvas/renderer.ts';
+import { NO_PICTURES } from './canvas/views/view.ts';
 import { createVersionPreviewRenderer } from './canvas/version-preview-renderer.ts';
 import { createDraftRenderer } from './canvas/draft-renderer.ts';
 import { createSelectionOverlay } from './canvas/selection-overlay.ts';
@@ -104,6 +105,8 @@ const permissionWatch = watchPermissionDenied(connection.provider, (reason) => a
 const textMigration = migrateTextsOnFirstSync({ doc, connection, writable: () => !access.readOnly });
 registerOfflineShell({ enabled: import.meta.env.PROD });
 
+// No shape type shows a file yet: image shapes (issue 16) bring the pictures in.
+const pictures = NO_PICTURES;
 const stage = createStage(requireElement('#board', HTMLDivElement), camera);
 const grid = createGrid(stage.element, camera);
 // Before the renderer: it shows the others' gestures in progress that presence hears of.
@@ -116,6 +119,7 @@ const presence = createPresence({
   gesture: { gesture: () => draftGesture(draft), onChange: (listener) => draft.onChange(() => listener()) },
   text: { doc, typing: editing },
   drawingLayer: stage.layers.draft,
+  images: pictures,
   listParent: requireElement('#status-slot', HTMLDivElement),
   window,
   storage: window.localStorage,
@@ -127,9 +131,9 @@ const view: RendererView = {
     return () => offs.forEach((off) => off());
   },
 };
-const renderer = createRenderer({ board, draft, remote: presence.gestures, layers: stage.layers, view });
-const versionRenderer = createVersionPreviewRenderer({ stage, live: board, preview, view });
-const draftRenderer = createDraftRenderer({ draft, layer: stage.layers.draft });
+const renderer = createRenderer({ board, draft, remote: presence.gestures, layers: stage.layers, images: pictures, view });
+const versionRenderer = createVersionPreviewRenderer({ stage, live: board, preview, images: pictures, view });
+const draftRenderer = createDraftRenderer({ draft, layer: stage.layers.draft, images: pictures });
 const overlay = createSelectionOverlay({
   board,
   selection,

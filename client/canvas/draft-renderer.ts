@@ -2,11 +2,13 @@ import type Konva from 'konva';
 import type { Draft } from '../model/draft.ts';
 import { createFrameScheduler, type FrameScheduler } from './frame-scheduler.ts';
 import { renderShape } from './views/render-shape.ts';
-import type { ShapeNode } from './views/view.ts';
+import type { ShapeNode, ViewContext } from './views/view.ts';
 
 export interface DraftRendererOptions {
   draft: Draft;
   layer: Konva.Layer;
+  /** The pictures image shapes show. */
+  images: ViewContext;
   createScheduler?: (work: () => void) => FrameScheduler;
 }
 
@@ -25,7 +27,7 @@ export function createDraftRenderer(options: DraftRendererOptions): DraftRendere
       node?.destroy();
       node = undefined;
     } else {
-      const next = renderShape(shape, node, 'draft');
+      const next = renderShape(shape, node, 'draft', options.images);
       if (next !== node) {
         node?.destroy();
         node = next;

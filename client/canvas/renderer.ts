@@ -9,7 +9,7 @@ import { createFrameScheduler, type FrameScheduler } from './frame-scheduler.ts'
 import type { StageLayers } from './stage.ts';
 import { renderShape } from './views/render-shape.ts';
 import { createSpatialIndex } from './spatial-index.ts';
-import type { ShapeNode } from './views/view.ts';
+import type { ShapeNode, ViewContext } from './views/view.ts';
 
 /** The part of the board on screen, and when it changes; without it every shape is drawn. */
 export interface RendererView {
@@ -36,6 +36,8 @@ export interface RendererOptions {
   /** Others' drags, resizes, rotations and erasers, shown as they happen; the local gesture wins. */
   remote?: RemotePreviews;
   layers: Pick<StageLayers, 'shapes' | 'draft'>;
+  /** The pictures image shapes show. */
+  images: ViewContext;
   /** Culls shapes outside this view (plus a margin). */
   view?: RendererView;
   /** Defaults to one flush per animation frame. */
@@ -329,7 +331,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       unmount(id);
       return { shapes: !where, draft: where };
     }
-    const node = renderShape(shape, existing, 'committed');
+    const node = renderShape(shape, existing, 'committed', options.images);
     if (node !== existing) hidden.delete(id);
     show(id, node);
     // Shapes the eraser passed over fade until the release deletes them.

@@ -9,6 +9,7 @@ import type { VersionPreview } from '../model/version-preview.ts';
 import { createFrameScheduler, type FrameScheduler } from './frame-scheduler.ts';
 import { createRenderer, type RenderedShapes, type Renderer, type RendererView } from './renderer.ts';
 import type { BoardStage } from './stage.ts';
+import type { ViewContext } from './views/view.ts';
 
 /** How each kind of difference is marked on the canvas; the History panel's legend uses the same. */
 export const PREVIEW_MARKS = {
@@ -23,6 +24,8 @@ const MARK_PADDING = 6;
 const MARK_WIDTH = 2;
 
 export interface VersionPreviewRendererOptions {
+  /** The pictures image shapes show: a version's images are the board's files too. */
+  images: ViewContext;
   stage: Pick<BoardStage, 'konva' | 'layers'>;
   /** The live board: what the version is compared with, kept current underneath. */
   live: RenderedShapes;
@@ -143,7 +146,7 @@ export function createVersionPreviewRenderer(options: VersionPreviewRendererOpti
     set.replace(current.board.shapes);
     // The renderer's layers are its own: it draws the shape set as it would draw the board.
     // Nothing is ever dragged in a version: its renderer's draft layer is never drawn into.
-    renderer ??= createRenderer({ board: set, draft: createDraft(), layers: { shapes: versionLayer, draft: versionLayer }, view, createScheduler: options.createScheduler });
+    renderer ??= createRenderer({ board: set, draft: createDraft(), layers: { shapes: versionLayer, draft: versionLayer }, images: options.images, view, createScheduler: options.createScheduler });
     setLiveVisible(false);
     scheduler.schedule();
   };

@@ -1,6 +1,7 @@
 import Konva from 'konva';
 import type { Shape } from '../../shared/schema.ts';
 import { renderShape } from '../canvas/views/render-shape.ts';
+import { NO_PICTURES, type ViewContext } from '../canvas/views/view.ts';
 import { drawingOrder, frameBox } from '../model/frames.ts';
 import type { Bounds } from '../model/plane.ts';
 import { unionBounds } from '../model/transform.ts';
@@ -14,6 +15,8 @@ export interface PngOptions {
   pixelRatio?: number;
   /** The part of the board to export, exactly (a frame's box); by default the shapes' bounds and a margin. */
   region?: Bounds;
+  /** The pictures of the image shapes, decoded; without them images draw as placeholders. */
+  images?: ViewContext;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface PngOptions {
  */
 export async function exportPng(shapes: readonly Shape[], options: PngOptions = {}): Promise<Blob> {
   const bounds = options.region ?? grow(unionBounds(shapes) ?? { x: 0, y: 0, width: 0, height: 0 }, EXPORT_MARGIN);
-  const stage = drawPicture(shapes, bounds);
+  const stage = drawPicture(shapes, bounds, options.images ?? NO_PICTURES);
   try {
     const ratio = Math.min(options.pixelRatio ?? 2, MAX_SIDE_PX / stage.width(), MAX_SIDE_PX / stage.height());
     const blob = await stage.toBlob({ pixelRatio: ratio, mimeType: 'image/png' });
@@ -38,10 +41,10 @@ export async function exportPng(shapes: readonly Shape[], options: PngOptions = 
  * than `maxWidth` × `maxHeight` pixels; null when there are no shapes. Synchronous, so it can be
  * made while the page is being hidden, when an asynchronous encoder may never finish.
  */
-export function pngThumbnail(shapes: readonly Shape[], maxWidth: number, maxHeight: number): string | null {
+export function pngThumbnail(shapes: readonly Shape[], maxWidth: number, maxHeight: number, images: ViewContext = NO_PICTURES): string | null {
   const content = unionBounds(shapes);
   if (content === null) return null;
-  const stage = drawPicture(shapes, grow(content, EXPORT_MARGIN));
+  const stage = drawPicture(shapes, grow(content, EXPORT_MARGIN), images);
   try {
     const ratio = Math.min(maxWidth / stage.width(), maxHeight / stage.height());
     return stage.toDataURL({ pixelRatio: ratio, mimeType: 'image/png' });
@@ -51,7 +54,7 @@ export function pngThumbnail(shapes: readonly Shape[], maxWidth: number, maxHeig
 }
 
 /** An offscreen stage with the shapes drawn over `bounds`; the caller destroys it. */
-function drawPicture(shapes: readonly Shape[], bounds: Bounds): Konva.Stage {
+function drawPicture(shapes: readonly Shape[], bounds: Bounds, images: ViewContext): Konva.Stage {
   const width = Math.max(1, Math.ceil(bounds.width));
   const height = Math.max(1, Math.ceil(bounds.height));
   const container = document.createElement('div');
@@ -62,12 +65,12 @@ function drawPicture(shapes: readonly Shape[], bounds: Bounds): Konva.Stage {
     layer.add(new Konva.Rect({ x: bounds.x, y: bounds.y, width, height, fill: '#ffffff', listening: false }));
     const { frames, loose } = drawingOrder(shapes);
     for (const { frame, children } of frames) {
-      layer.add(renderShape(frame, undefined, 'committed'));
+      layer.add(renderShape(frame, undefined, 'committed', images));
       const clip = new Konva.Group({ listening: false, clip: frameBox(frame) });
-      for (const child of children) clip.add(renderShape(child, undefined, 'committed'));
+      for (const child of children) clip.add(renderShape(child, undefined, 'committed', images));
       layer.add(clip);
     }
-    for (const shape of loose) layer.add(renderShape(shape, undefined, 'committed'));
+    for (const shape of loose) layer.add(renderShape(shape, undefined, 'committed', images));
     return stage;
   } catch (error) {
     stage.destroy();

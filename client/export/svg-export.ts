@@ -3,6 +3,7 @@ import { drawingOrder } from '../model/frames.ts';
 import type { Bounds } from '../model/plane.ts';
 import { unionBounds } from '../model/transform.ts';
 import { shapeUtil } from '../shapes/registry.ts';
+import { NO_FILES, type SvgContext } from '../shapes/shape-util.ts';
 import { escapeXml, svgNumber } from './svg-markup.ts';
 
 /** Space around the shapes in an exported picture, in board units. */
@@ -13,6 +14,8 @@ export interface SvgOptions {
   background?: string | null;
   /** The part of the board to export, exactly (a frame's box); by default the shapes' bounds and a margin. */
   region?: Bounds;
+  /** The files image shapes show, embedded as data: URLs; without them images export as placeholders. */
+  files?: SvgContext;
 }
 
 /**
@@ -31,6 +34,8 @@ export function exportSvg(shapes: readonly Shape[], options: SvgOptions = {}): s
   const height = Math.ceil(bounds.height + 2 * margin);
   const background = options.background === undefined ? '#ffffff' : options.background;
   const { frames, loose } = drawingOrder(shapes);
+  const files = options.files ?? NO_FILES;
+  const shapeSvg = (shape: Shape): string => placedSvg(shape, files);
   const body: string[] = [];
   frames.forEach(({ frame, children }, n) => {
     body.push(shapeSvg(frame));
@@ -53,7 +58,7 @@ export function exportSvg(shapes: readonly Shape[], options: SvgOptions = {}): s
 }
 
 /** One shape: its util's markup, placed, turned and faded as the canvas does it. */
-function shapeSvg(shape: Shape): string {
+function placedSvg(shape: Shape, files: SvgContext): string {
   const transform = `translate(${svgNumber(shape.x)} ${svgNumber(shape.y)})${shape.rotation !== 0 ? ` rotate(${svgNumber(shape.rotation)})` : ''}`;
-  return `<g data-id="${escapeXml(shape.id)}" data-type="${shape.type}" transform="${transform}" opacity="${svgNumber(shape.opacity)}">${shapeUtil(shape).toSvg(shape)}</g>`;
+  return `<g data-id="${escapeXml(shape.id)}" data-type="${shape.type}" transform="${transform}" opacity="${svgNumber(shape.opacity)}">${shapeUtil(shape).toSvg(shape, files)}</g>`;
 }

@@ -3,6 +3,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { Point } from '../model/plane.ts';
 import type { Board } from '../model/board.ts';
+import type { ViewContext } from '../canvas/views/view.ts';
 import { createPresenceList } from '../ui/presence-list.ts';
 import { createFollow } from './follow.ts';
 import { createIdentity } from './identity.ts';
@@ -37,6 +38,8 @@ export interface PresenceOptions {
   text?: { doc: Y.Doc; typing: TypingSource } | undefined;
   /** The layer of shapes in progress, where the shapes the others are drawing are drawn too. */
   drawingLayer: Konva.Layer;
+  /** The pictures of the image shapes others draw. */
+  images: ViewContext;
   /** Where the avatars go. */
   listParent: HTMLElement;
   window: Window;
@@ -67,7 +70,7 @@ export function createPresence(options: PresenceOptions): PresenceFeature {
     window: options.window,
   });
   const gestures = createRemoteGestures({ peers, board: options.board });
-  const drawings = createRemoteDrawings({ layer: options.drawingLayer, gestures });
+  const drawings = createRemoteDrawings({ layer: options.drawingLayer, gestures, images: options.images });
   const cursors = createRemoteCursors({ stage: options.stage, peers });
   const selections = createRemoteSelections({ stage: options.stage, peers, board: options.board, gestures });
   const lasers = createRemoteLasers({ stage: options.stage, peers });

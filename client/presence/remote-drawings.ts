@@ -1,7 +1,7 @@
 import Konva from 'konva';
 import { createFrameScheduler } from '../canvas/frame-scheduler.ts';
 import { renderShape } from '../canvas/views/render-shape.ts';
-import type { ShapeNode } from '../canvas/views/view.ts';
+import type { ShapeNode, ViewContext } from '../canvas/views/view.ts';
 import type { RemoteGestures } from './remote-gestures.ts';
 
 export interface RemoteDrawings {
@@ -13,7 +13,7 @@ export interface RemoteDrawings {
  * per drawer, redrawn at most once a frame. They go in a group of the layer given (the draft
  * layer: shapes in progress, whoever draws them), as every layer is a canvas of its own.
  */
-export function createRemoteDrawings(options: { layer: Konva.Layer; gestures: RemoteGestures }): RemoteDrawings {
+export function createRemoteDrawings(options: { layer: Konva.Layer; gestures: RemoteGestures; images: ViewContext }): RemoteDrawings {
   const { layer, gestures } = options;
   const group = new Konva.Group({ listening: false });
   layer.add(group);
@@ -25,7 +25,7 @@ export function createRemoteDrawings(options: { layer: Konva.Layer; gestures: Re
     for (const { clientId, shape } of drawing) {
       present.add(clientId);
       const existing = nodes.get(clientId);
-      const node = renderShape(shape, existing, 'draft');
+      const node = renderShape(shape, existing, 'draft', options.images);
       if (node !== existing) {
         existing?.destroy();
         nodes.set(clientId, node);

@@ -37,7 +37,7 @@ export interface ShapeUtil<S extends Shape = Shape, ToolIdT extends string = str
   /** How the canvas draws it (a Konva node per shape). */
   readonly view: ShapeView<NewShapeOf<S>>;
   /** The shape as SVG elements in its own frame; the exporter places, turns and fades them. */
-  toSvg(shape: NewShapeOf<S>): string;
+  toSvg(shape: NewShapeOf<S>, ctx: SvgContext): string;
   /** For types with text (the shared definition says which): how it is laid out and edited. */
   readonly text?: ShapeText<S>;
   /**
@@ -48,6 +48,15 @@ export interface ShapeUtil<S extends Shape = Shape, ToolIdT extends string = str
   /** The tool that makes shapes of this type, with its toolbar entry, icon, key and cursor. */
   readonly tool: ShapeTool<ToolIdT>;
 }
+
+/** What an SVG export embeds besides the shapes: the files image shapes show. */
+export interface SvgContext {
+  /** The file of an asset as a data: URL to embed, or null when it is not here (a placeholder is drawn). */
+  assetUrl(assetId: string): string | null;
+}
+
+/** An SVG context with no files: image shapes export as placeholders. */
+export const NO_FILES: SvgContext = Object.freeze({ assetUrl: () => null });
 
 /** The tool of a shape type: how it appears, and the state machine that draws the shape. */
 export interface ShapeTool<Id extends string = string> extends ToolEntry {

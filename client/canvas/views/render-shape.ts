@@ -1,7 +1,7 @@
 import type Konva from 'konva';
 import type { NewShape } from '../../model/shape.ts';
 import { shapeUtil } from '../../shapes/registry.ts';
-import type { RenderMode, ShapeNode } from './view.ts';
+import type { RenderMode, ShapeNode, ViewContext } from './view.ts';
 
 /** Which view drew a node, so a shape whose type changed gets a new node instead of a wrong one. */
 const VIEW_TYPE = 'easelType';
@@ -11,13 +11,13 @@ const VIEW_TYPE = 'easelType';
  * returns the node to keep. When it returns a new node, the caller destroys the old one and
  * places the new one.
  */
-export function renderShape(shape: NewShape, existing: ShapeNode | undefined, mode: RenderMode): ShapeNode {
+export function renderShape(shape: NewShape, existing: ShapeNode | undefined, mode: RenderMode, ctx: ViewContext): ShapeNode {
   const view = shapeUtil(shape).view;
   if (existing !== undefined && (existing as Konva.Node).getAttr(VIEW_TYPE) === shape.type) {
-    view.update(existing, shape, mode);
+    view.update(existing, shape, mode, ctx);
     return existing;
   }
-  const node = view.create(shape, mode);
+  const node = view.create(shape, mode, ctx);
   // Shape | Group is a union of generic signatures TypeScript cannot call; both are Nodes.
   (node as Konva.Node).setAttr(VIEW_TYPE, shape.type);
   return node;

@@ -8,12 +8,25 @@ export type ShapeNode = Konva.Shape | Konva.Group;
 export type RenderMode = 'committed' | 'draft';
 
 /**
+ * What a view may draw from besides the shape: the pictures of the files image shapes show
+ * (client/assets/). Each drawing surface (the board, the draft layer, others' drawings, an
+ * export) hands its own in, so no view reaches for a global.
+ */
+export interface ViewContext {
+  /** The decoded picture of an asset, or null while it is not here: the view draws a placeholder. */
+  image(assetId: string): CanvasImageSource | null;
+}
+
+/** A context with no pictures: image shapes draw as placeholders (tests, and drawings without images). */
+export const NO_PICTURES: ViewContext = Object.freeze({ image: () => null });
+
+/**
  * How one shape type is drawn. `create` makes the node; `update` brings an existing node in step
  * with a changed shape. Nodes sit at the shape's origin (x, y) and rotate about it.
  */
 export interface ShapeView<S extends NewShape, N extends ShapeNode = ShapeNode> {
-  create(shape: S, mode: RenderMode): N;
-  update(node: N, shape: S, mode: RenderMode): void;
+  create(shape: S, mode: RenderMode, ctx: ViewContext): N;
+  update(node: N, shape: S, mode: RenderMode, ctx: ViewContext): void;
 }
 
 /** Placement attributes every view applies. */

@@ -15,7 +15,7 @@ type Frame = NewShapeOf<FrameShape>;
  * renderer draws them in a clipping group of their own above it (client/canvas/renderer.ts).
  */
 export const frameView: ShapeView<Frame, Konva.Group> = {
-  create(shape) {
+  create(shape, mode, ctx) {
     const group = new Konva.Group({ listening: false });
     group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'box', fill: FRAME_STYLE.fill, stroke: FRAME_STYLE.border, strokeWidth: FRAME_STYLE.borderWidth }));
     group.add(
@@ -31,7 +31,7 @@ export const frameView: ShapeView<Frame, Konva.Group> = {
         ellipsis: true,
       }),
     );
-    this.update(group, shape, 'committed');
+    this.update(group, shape, mode, ctx);
     return group;
   },
   update(group, shape) {

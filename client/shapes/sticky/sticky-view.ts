@@ -22,13 +22,13 @@ export const stickyLabelLayoutAttrs = (shape: Sticky) => ({
 
 /** A note: a filled card with its text inside, as one group so it moves and fades as one. */
 export const stickyView: ShapeView<Sticky, Konva.Group> = {
-  create(shape) {
+  create(shape, mode, ctx) {
     const group = new Konva.Group({ listening: false });
     // No drop shadow: a blurred shadow per note is the dearest thing a 2D canvas draws, and a board
     // of notes would pay it on every pan and zoom frame.
     group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'card', cornerRadius: STICKY_CORNER_RADIUS }));
     group.add(new TextNode({ ...NODE_DEFAULTS, name: 'label' }));
-    this.update(group, shape, 'committed');
+    this.update(group, shape, mode, ctx);
     return group;
   },
   update(group, shape) {
