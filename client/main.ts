@@ -66,6 +66,7 @@ import { createTabTitle } from './ui/tab-title.ts';
 import { createBoardList } from './home/board-list.ts';
 import { createBoardVisit, THUMBNAIL_SIZE } from './home/board-visit.ts';
 import { pngThumbnail } from './export/png-export.ts';
+import { NO_BOARD_FILES } from './export/export-files.ts';
 import './styles.css';
 
 function requireElement<T extends HTMLElement>(selector: string, type: new () => T): T {
@@ -107,6 +108,8 @@ registerOfflineShell({ enabled: import.meta.env.PROD });
 
 // No shape type shows a file yet: image shapes (issue 16) bring the pictures in.
 const pictures = NO_PICTURES;
+// Exports, the board file and the clipboard get the files from the same library, once there is one.
+const boardFiles = NO_BOARD_FILES;
 const stage = createStage(requireElement('#board', HTMLDivElement), camera);
 const grid = createGrid(stage.element, camera);
 // Before the renderer: it shows the others' gestures in progress that presence hears of.
@@ -155,7 +158,7 @@ const navigation = createNavigation({ element: stage.element, camera, toolbox, k
 const pointerInput = createPointerInput(stage, toolbox);
 const cursor = createCursor(stage.element, toolbox);
 const notice = createNotice(requireElement('.app', HTMLElement));
-const exportMenu = createExportMenu({ parent: requireElement('#bottom-left-slot', HTMLDivElement), dropTarget: stage.element, board, selection, room, title, notice });
+const exportMenu = createExportMenu({ parent: requireElement('#bottom-left-slot', HTMLDivElement), dropTarget: stage.element, board, selection, room, title, notice, files: boardFiles });
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });
 const commands = guardPreviewCommands(guardCommands(createCommands({
@@ -175,6 +178,8 @@ const clipboard = createClipboard({
   style: () => style.get(),
   center: () => stage.toBoard(stage.element.getBoundingClientRect().left + stage.size().width / 2, stage.element.getBoundingClientRect().top + stage.size().height / 2),
   writable,
+  files: boardFiles,
+  notice,
 });
 const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point) });
 const frameTitleEditor = createFrameTitleEditor({
