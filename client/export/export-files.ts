@@ -59,11 +59,15 @@ export async function exportPictures(library: Pick<ExportFiles, 'picture'>, shap
   const missing: string[] = [];
   await Promise.all(
     assetIdsOf(shapes).map(async (id) => {
+      const late = new AbortController();
+      const timer = setTimeout(() => late.abort(new ExportFileTimeoutError(id)), timeoutMs);
       try {
-        pictures.set(id, await library.picture(id, AbortSignal.timeout(timeoutMs)));
+        pictures.set(id, await library.picture(id, late.signal));
       } catch (error) {
         console.warn(`easel: exporting the placeholder of image file ${id}`, error);
         missing.push(id);
+      } finally {
+        clearTimeout(timer);
       }
     }),
   );
