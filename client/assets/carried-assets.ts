@@ -6,6 +6,8 @@
  */
 import { assetIdOf } from '../../shared/assets.ts';
 import type { BoardFileAsset } from '../../shared/board-file.ts';
+import type { Shape } from '../../shared/schema.ts';
+import { assetIdsOf } from '../model/shape-assets.ts';
 import type { AssetLibrary } from './asset-library.ts';
 
 /** Carried files whose bytes are not the SHA-256 their id says. */
@@ -17,12 +19,17 @@ export class CarriedAssetMismatchError extends Error {
   }
 }
 
-/** The carried files split into those whose bytes hash to their id and those that do not. */
-export async function checkCarriedAssets(assets: readonly BoardFileAsset[]): Promise<{ good: BoardFileAsset[]; bad: string[] }> {
-  const hashes = await Promise.all(assets.map((asset) => assetIdOf(asset.bytes)));
+/**
+ * The carried files that `shapes` show, split into those whose bytes hash to their id and those
+ * that do not. Files no shape shows are dropped: they would only fill the room's quota.
+ */
+export async function checkCarriedAssets(assets: readonly BoardFileAsset[], shapes: readonly Shape[]): Promise<{ good: BoardFileAsset[]; bad: string[] }> {
+  const shown = new Set(assetIdsOf(shapes));
+  const wanted = assets.filter((asset) => shown.has(asset.id));
+  const hashes = await Promise.all(wanted.map((asset) => assetIdOf(asset.bytes)));
   return {
-    good: assets.filter((asset, i) => hashes[i] === asset.id),
-    bad: assets.filter((asset, i) => hashes[i] !== asset.id).map((asset) => asset.id),
+    good: wanted.filter((asset, i) => hashes[i] === asset.id),
+    bad: wanted.filter((asset, i) => hashes[i] !== asset.id).map((asset) => asset.id),
   };
 }
 

@@ -87,7 +87,7 @@ export function createClipboard(options: ClipboardOptions): Clipboard {
   // its id is left out (its shapes still paste, as placeholders where the file is unknown).
   const pasteWithFiles = async (content: ClipboardContent): Promise<void> => {
     try {
-      const { good, bad } = await checkCarriedAssets(content.assets);
+      const { good, bad } = await checkCarriedAssets(content.assets, content.shapes);
       await addCarriedAssets(options.files, good);
       pasteShapes(content.shapes);
       const refused = bad.length + content.refused;

@@ -111,12 +111,12 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     try {
       const { shapes, title: fileTitle, assets = [] } = readBoardFile(await file.text());
       // All or nothing: a file carrying a picture that is not what its id says is refused whole.
-      const { bad } = await checkCarriedAssets(assets);
+      const { good, bad } = await checkCarriedAssets(assets, shapes);
       if (bad.length > 0) throw new CarriedAssetMismatchError(bad);
-      await addCarriedAssets(files, assets);
+      await addCarriedAssets(files, good);
       board.importShapes(shapes);
       if (fileTitle !== '' && title.get() === '') title.rename(fileTitle);
-      const images = assets.length === 0 ? '' : ` and ${assets.length} image file${assets.length === 1 ? '' : 's'}`;
+      const images = good.length === 0 ? '' : ` and ${good.length} image file${good.length === 1 ? '' : 's'}`;
       notice.show(`Imported ${shapes.length} shape${shapes.length === 1 ? '' : 's'}${images} from ${file.name}`, 'info');
     } catch (error) {
       if (!(error instanceof BoardFileError || error instanceof CarriedAssetMismatchError)) console.error('easel: import failed', error);

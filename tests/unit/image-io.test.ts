@@ -100,8 +100,9 @@ describe('export files', () => {
     const text = serializeBoard([rect('r')], 'Board', files);
     const read = readBoardFile(text);
     assert.deepEqual(read.assets, [one, two]);
-    const checked = await checkCarriedAssets(read.assets!);
+    const checked = await checkCarriedAssets(read.assets!, shapes);
     assert.deepEqual(checked, { good: [one, two], bad: [] });
+    assert.deepEqual(await checkCarriedAssets(read.assets!, [image('i1', one.id)]), { good: [one], bad: [] }, 'a file no shape shows is not added');
     const target = fakeLibrary([]);
     await addCarriedAssets(target.library, checked.good);
     assert.deepEqual(target.added, [one.id, two.id]);
@@ -160,7 +161,7 @@ describe('clipboard with files', () => {
 
   test('a carried file whose bytes are not its id is caught before it is added', async () => {
     const forged = { ...one, id: two.id };
-    const { good, bad } = await checkCarriedAssets([forged, two]);
+    const { good, bad } = await checkCarriedAssets([forged, two], [image('i1', one.id), image('i2', two.id)]);
     assert.deepEqual(good, [two]);
     assert.deepEqual(bad, [two.id]);
     const error = new CarriedAssetMismatchError(bad);
