@@ -43,7 +43,12 @@ export function createClipboard(options: ClipboardOptions): Clipboard {
   // A frame is copied with its children.
   const selected = () => withFrameChildren(board, board.ordered().filter((shape) => selection.has(shape.id)));
   // A copy event writes the clipboard before it returns: the files are loaded while selected.
-  const selectionFiles = createSelectionFiles({ library: options.files, selected, onChange: (listener) => selection.onChange(listener) });
+  // Looked up by id, not by scanning the board: the selection changes at every step of a marquee.
+  const selectionFiles = createSelectionFiles({
+    library: options.files,
+    selected: () => withFrameChildren(board, [...selection.ids()].flatMap((id) => board.get(id) ?? [])),
+    onChange: (listener) => selection.onChange(listener),
+  });
 
   const onCopy = (event: ClipboardEvent): void => {
     if (isEditable(event.target) || event.clipboardData === null) return;
