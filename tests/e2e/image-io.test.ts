@@ -138,12 +138,22 @@ describe('images in exports, board files and the clipboard', { timeout: 180_000 
     const observer = connectClient(second.syncUrl, room);
     await observer.synced;
     const page = await openBoard(context, `${second.httpUrl}/b/${room}`, errors);
+
+    // A file whose picture is not what its id says is refused whole: no shape, no upload.
+    const forged = JSON.stringify({ ...file, assets: file.assets!.map((asset) => ({ ...asset, data: solidPng(40, 30, [0, 0, 255]).toString('base64') })) });
+    await page.setInputFiles('[data-action="import-file"]', { name: 'forged.json', mimeType: 'application/json', buffer: Buffer.from(forged) });
+    const refusal = page.locator('.notice[data-kind="error"]');
+    await refusal.waitFor({ timeout: TIMEOUT });
+    assert.match((await refusal.textContent()) ?? '', /Could not import forged\.json: an image file does not match its id .*Nothing was changed\./);
+    assert.equal(readAllShapes(observer.doc).length, 0, 'nothing was imported');
+
     await page.setInputFiles('[data-action="import-file"]', { name: 'board.json', mimeType: 'application/json', buffer: Buffer.from(json) });
     await page.locator('.notice[data-kind="info"]').waitFor({ timeout: TIMEOUT });
     assert.match((await page.locator('.notice[data-kind="info"]').textContent()) ?? '', /Imported 1 shape and 1 image file from board\.json/);
     await waitForColor(page, 'shapes', INSIDE, '#ff0000', 'the imported board shows the image');
     await waitFor(() => images(observer).length === 1, { doc: observer.doc }, 'the image shape reached the second server', TIMEOUT);
     await waitServed(second, room, RED_ID, 'the second server serves the imported file');
+    assert.equal(await served(second, room, createHash('sha256').update(solidPng(40, 30, [0, 0, 255])).digest('hex')), null, 'the forged picture was never uploaded');
     observer.destroy();
     await page.close();
     assert.deepEqual(errors, []);
