@@ -37,3 +37,8 @@ export function shapeUtil(shape: Pick<Shape, 'type'>): ShapeUtil {
   if (util === undefined) throw new UnknownShapeTypeError(shape.type);
   return util;
 }
+
+/** The files (asset ids) a shape shows: none for most types (ShapeUtil.assetIds). */
+export function assetIdsOf(shape: Shape): readonly string[] {
+  return UTILS.get(shape.type)?.assetIds?.(shape) ?? [];
+}

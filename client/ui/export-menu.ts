@@ -23,6 +23,8 @@ export interface ExportMenuOptions {
   /** The board file carries the title; an imported file names an untitled board. */
   title: Pick<BoardTitle, 'get' | 'rename'>;
   notice: Notice;
+  /** Takes files dropped on the board that are not board files (images), with where they were dropped, in client pixels. */
+  dropFiles?: (files: File[], clientX: number, clientY: number) => void;
 }
 
 export interface ExportMenu {
@@ -151,8 +153,14 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
   const onDrop = (event: DragEvent): void => {
     if (!hasFiles(event)) return;
     event.preventDefault();
-    const file = event.dataTransfer?.files[0];
-    if (file) void importFile(file);
+    const files = [...(event.dataTransfer?.files ?? [])];
+    // Board files are imported; anything else (images) goes where it was dropped.
+    const isBoardFile = (file: File): boolean => file.type === 'application/json' || /\.json$/i.test(file.name);
+    const board = files.find(isBoardFile);
+    if (board !== undefined) void importFile(board);
+    const others = files.filter((file) => !isBoardFile(file));
+    if (others.length > 0 && options.dropFiles !== undefined) options.dropFiles(others, event.clientX, event.clientY);
+    else if (others.length > 0 && board === undefined) void importFile(others[0]!);
   };
   dropTarget.addEventListener('dragover', onDragOver);
   dropTarget.addEventListener('drop', onDrop);
