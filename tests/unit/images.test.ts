@@ -1,0 +1,213 @@
+/**
+ * Images in the client, the parts that need no browser: the arithmetic of preparing and placing
+ * files, what the upload queue does with each answer of the server, the queue itself against a
+ * scripted fetch, the image util, and the select tool keeping an image's aspect.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ASSET_ERROR, MAX_IMAGE_SIDE } from '../../shared/assets.ts';
+import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import type { ImageShape } from '../../shared/shapes/image.ts';
+import { placeImages, PLACED_GAP, PLACED_MAX_SIDE, redrawnType, scaledSize } from '../../client/assets/image-size.ts';
+import { MAX_RETRY_AFTER_MS, retryAfterMs, uploadOutcome } from '../../client/assets/upload-outcome.ts';
+import { createUploadQueue, type UploadRefusal } from '../../client/assets/upload-queue.ts';
+import { createMemoryAssetStore } from '../../client/assets/asset-store.ts';
+import { assetIdsOf, shapeUtil } from '../../client/shapes/registry.ts';
+import { NO_FILES } from '../../client/shapes/shape-util.ts';
+import { selectionHandles } from '../../client/model/selection-handles.ts';
+import { writeShape } from '../../shared/doc.ts';
+import { REMOTE_ORIGIN } from '../../shared/origins.ts';
+import { createToolHarness } from '../helpers/tool-harness.ts';
+
+const ASSET = 'ab'.repeat(32);
+
+function image(fields: Partial<ImageShape> = {}): ImageShape {
+  return { ...DEFAULT_STYLE, id: 'img-1', type: 'image', x: 100, y: 80, rotation: 0, index: 'a0', locked: false, width: 200, height: 100, assetId: ASSET, naturalWidth: 400, naturalHeight: 200, ...fields };
+}
+
+describe('preparing and placing', () => {
+  test('a picture larger than the limit is scaled down to it on its longer side, keeping its aspect; a smaller one is kept', () => {
+    assert.deepEqual(scaledSize(8192, 4096), { width: MAX_IMAGE_SIDE, height: 2048, scaled: true });
+    assert.deepEqual(scaledSize(1000, 6000), { width: 683, height: MAX_IMAGE_SIDE, scaled: true });
+    assert.deepEqual(scaledSize(4096, 4096), { width: 4096, height: 4096, scaled: false });
+    assert.deepEqual(scaledSize(300, 200), { width: 300, height: 200, scaled: false });
+    assert.deepEqual(scaledSize(100_000, 1), { width: MAX_IMAGE_SIDE, height: 1, scaled: true }, 'never below a pixel');
+  });
+
+  test('a redrawn photo stays JPEG or WebP; PNG, GIF and SVG become PNG', () => {
+    assert.equal(redrawnType('image/jpeg'), 'image/jpeg');
+    assert.equal(redrawnType('image/webp'), 'image/webp');
+    assert.equal(redrawnType('image/png'), 'image/png');
+    assert.equal(redrawnType('image/gif'), 'image/png');
+    assert.equal(redrawnType('image/svg+xml'), 'image/png');
+  });
+
+  test('images land side by side, centred on the point, no larger than the placing limit', () => {
+    const [a, b] = placeImages([{ width: 100, height: 50 }, { width: 2000, height: 1000 }], { x: 0, y: 0 });
+    assert.deepEqual(a, { x: -(100 + PLACED_GAP + PLACED_MAX_SIDE) / 2, y: -25, width: 100, height: 50 });
+    assert.equal(b!.width, PLACED_MAX_SIDE);
+    assert.equal(b!.height, PLACED_MAX_SIDE / 2);
+    assert.equal(b!.x, a!.x + 100 + PLACED_GAP);
+    assert.equal(b!.x + b!.width, (100 + PLACED_GAP + PLACED_MAX_SIDE) / 2);
+  });
+});
+
+describe('what an upload answer means', () => {
+  test('2xx is stored', () => {
+    assert.deepEqual(uploadOutcome(200, null, null, 0), { kind: 'stored' });
+  });
+
+  test('400, 401, 403, 413 and 415 are refusals with a message per error code', () => {
+    const cases: Array<[number, string | null]> = [
+      [400, ASSET_ERROR.hashMismatch],
+      [415, ASSET_ERROR.unsupportedType],
+      [413, ASSET_ERROR.assetTooLarge],
+      [413, ASSET_ERROR.roomQuotaExceeded],
+      [401, null],
+      [403, null],
+    ];
+    const messages = new Set<string>();
+    for (const [status, code] of cases) {
+      const outcome = uploadOutcome(status, code, null, 0);
+      assert.equal(outcome.kind, 'refused', `${status} ${code}`);
+      if (outcome.kind === 'refused') messages.add(outcome.message);
+    }
+    assert.equal(messages.size, cases.length, 'each refusal says something of its own');
+  });
+
+  test('429 waits as Retry-After says (seconds or a date, capped); 5xx and other statuses retry with backoff', () => {
+    assert.deepEqual(uploadOutcome(429, ASSET_ERROR.rateLimited, '7', 0), { kind: 'retry', afterMs: 7000 });
+    assert.deepEqual(uploadOutcome(429, ASSET_ERROR.rateLimited, null, 0), { kind: 'retry', afterMs: null });
+    assert.deepEqual(uploadOutcome(500, null, null, 0), { kind: 'retry', afterMs: null });
+    assert.deepEqual(uploadOutcome(502, null, '3', 0), { kind: 'retry', afterMs: null });
+    assert.deepEqual(uploadOutcome(503, null, '3', 0), { kind: 'retry', afterMs: 3000 });
+    assert.deepEqual(uploadOutcome(404, null, null, 0), { kind: 'retry', afterMs: null });
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    assert.equal(retryAfterMs('Thu, 01 Jan 2026 00:00:10 GMT', now), 10_000);
+    assert.equal(retryAfterMs('999999', now), MAX_RETRY_AFTER_MS);
+    assert.equal(retryAfterMs('soon', now), null);
+    assert.equal(retryAfterMs('-5', now), 0);
+  });
+});
+
+describe('the upload queue', () => {
+  /** A fetch answering from a script, one answer per call, recording the calls. */
+  function scripted(answers: Array<() => Response | Promise<Response>>) {
+    const calls: Array<{ url: string; init: RequestInit | undefined }> = [];
+    const fetch = (async (url: string, init?: RequestInit) => {
+      calls.push({ url, init });
+      const answer = answers.shift();
+      assert.ok(answer, 'no more answers scripted');
+      return answer();
+    }) as unknown as typeof globalThis.fetch;
+    return { fetch, calls };
+  }
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+  const online = (connected: { value: boolean }) => {
+    const listeners = new Set<() => void>();
+    return { signal: { connected: () => connected.value, onChange: (l: () => void) => (listeners.add(l), () => listeners.delete(l)) }, set: (v: boolean) => ((connected.value = v), listeners.forEach((l) => l())) };
+  };
+  const until = async (check: () => boolean): Promise<void> => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.ok(check(), 'condition reached');
+  };
+
+  test('waits for the connection, uploads with the token, retries a 429 after Retry-After, and forgets a stored file', async () => {
+    const store = createMemoryAssetStore();
+    await store.putFile(ASSET, { type: 'image/png', bytes: Uint8Array.from([1, 2, 3]) });
+    await store.queueUpload('room-a', ASSET);
+    const net = online({ value: false });
+    const { fetch, calls } = scripted([json(429, { error: ASSET_ERROR.rateLimited, message: 'slow down' }, { 'retry-after': '0' }), json(200, { id: ASSET, type: 'image/png', bytes: 3 })]);
+    const stored: string[] = [];
+    const queue = createUploadQueue({ room: 'room-a', token: 'tok', fetch, store: Promise.resolve(store), online: net.signal, file: (id) => store.getFile(id), onRefused: () => assert.fail('not refused'), onStored: (id) => stored.push(id) });
+    await until(() => queue.pending.length === 1);
+    assert.equal(calls.length, 0, 'nothing is sent while offline');
+    net.set(true);
+    await until(() => stored.length === 1);
+    assert.equal(calls.length, 2);
+    assert.equal(calls[0]!.url, `/api/rooms/room-a/assets/${ASSET}`);
+    assert.equal(calls[0]!.init?.method, 'PUT');
+    assert.equal((calls[0]!.init?.headers as Record<string, string>).authorization, 'Bearer tok');
+    assert.deepEqual(await store.uploads('room-a'), [], 'the stored file left the queue');
+    queue.close();
+  });
+
+  test('a refusal drops the file from the queue and is reported with its message', async () => {
+    const store = createMemoryAssetStore();
+    await store.putFile(ASSET, { type: 'image/png', bytes: Uint8Array.from([1]) });
+    await store.queueUpload('room-b', ASSET);
+    const { fetch } = scripted([json(413, { error: ASSET_ERROR.roomQuotaExceeded, message: 'full' })]);
+    const refusals: UploadRefusal[] = [];
+    const queue = createUploadQueue({ room: 'room-b', token: null, fetch, store: Promise.resolve(store), online: online({ value: true }).signal, file: (id) => store.getFile(id), onRefused: (r) => refusals.push(r) });
+    await until(() => refusals.length === 1);
+    assert.equal(refusals[0]!.assetId, ASSET);
+    assert.equal(refusals[0]!.code, ASSET_ERROR.roomQuotaExceeded);
+    assert.match(refusals[0]!.message, /no room left/);
+    assert.deepEqual(await store.uploads('room-b'), []);
+    queue.close();
+  });
+
+  test('a network failure is retried, and the connection coming back retries at once', async () => {
+    const store = createMemoryAssetStore();
+    await store.putFile(ASSET, { type: 'image/png', bytes: Uint8Array.from([1]) });
+    await store.queueUpload('room-c', ASSET);
+    const net = online({ value: true });
+    const { fetch, calls } = scripted([() => Promise.reject(new TypeError('network down')), json(200, {})]);
+    const stored: string[] = [];
+    // A backoff far longer than the test: only the reconnection can bring the retry.
+    const queue = createUploadQueue({ room: 'room-c', token: null, fetch, store: Promise.resolve(store), online: net.signal, file: (id) => store.getFile(id), onRefused: () => assert.fail(), onStored: (id) => stored.push(id), random: () => 0.999 });
+    await until(() => calls.length === 1);
+    net.set(false);
+    net.set(true);
+    await until(() => stored.length === 1);
+    queue.close();
+  });
+});
+
+describe('the image util', () => {
+  const util = shapeUtil({ type: 'image' });
+
+  test('bounds and hit test are the whole box, whatever the stroke', () => {
+    const shape = image({ strokeWidth: 8 });
+    assert.deepEqual(util.localBounds(shape), { x: 0, y: 0, width: 200, height: 100 });
+    assert.ok(util.hitTest(shape, { x: 100, y: 50 }, 0), 'the middle hits (a picture has no hole)');
+    assert.ok(!util.hitTest(shape, { x: 205, y: 50 }, 2));
+    assert.ok(util.hitTest(shape, { x: 201, y: 50 }, 2));
+  });
+
+  test('it names its file, resizes as a box and keeps its aspect by default', () => {
+    assert.deepEqual(assetIdsOf(image()), [ASSET]);
+    assert.deepEqual(assetIdsOf({ ...DEFAULT_STYLE, id: 'r', type: 'rect', x: 0, y: 0, rotation: 0, index: 'a0', locked: false, width: 1, height: 1 } as Shape), []);
+    const resized = util.resize(image(), 2, 0.5) as ImageShape;
+    assert.equal(resized.width, 400);
+    assert.equal(resized.height, 50);
+    assert.equal(resized.assetId, ASSET);
+    assert.equal(util.keepsAspect, true);
+  });
+
+  test('SVG: the file embedded and stretched when there is one, else the placeholder', () => {
+    const url = 'data:image/png;base64,AAAA';
+    const embedded = util.toSvg(image(), { assetUrl: (id) => (id === ASSET ? url : null) });
+    assert.match(embedded, /^<image href="data:image\/png;base64,AAAA" width="200" height="100" preserveAspectRatio="none"\/>$/);
+    const placeholder = util.toSvg(image(), NO_FILES);
+    assert.ok(!placeholder.includes('<image'));
+    assert.match(placeholder, /<rect [^>]*fill="#f1f3f5"/);
+    assert.match(placeholder, /<path /);
+  });
+
+  test('the select tool keeps its aspect on resize, and Shift frees it (the opposite of a rectangle)', () => {
+    for (const [shiftKey, expectSame] of [[false, true], [true, false]] as const) {
+      const t = createToolHarness('select');
+      const shape = image({ strokeWidth: 0 });
+      t.doc.transact(() => writeShape(t.doc, shape), REMOTE_ORIGIN);
+      t.selection.set([shape.id]);
+      const se = selectionHandles([shape], 1)!.points.se;
+      t.gesture([[se.x, se.y], [se.x + 100, se.y + 10], [se.x + 200, se.y + 10]], { shiftKey });
+      const after = t.board.get(shape.id) as ImageShape;
+      const ratio = after.width / after.height;
+      if (expectSame) assert.ok(Math.abs(ratio - 2) < 0.05, `aspect kept without Shift (${after.width}×${after.height})`);
+      else assert.ok(Math.abs(ratio - 2) > 0.5, `aspect free with Shift (${after.width}×${after.height})`);
+      t.close();
+    }
+  });
+});
