@@ -146,7 +146,13 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
           break;
         }
         if (fetched.kind === 'denied') {
-          if (!broken.has(id)) console.error(`easel: the server will not send asset ${id} of ${room} (HTTP ${fetched.status})`);
+          // Asking again would get the same answer: not tried again this visit.
+          if (!broken.has(id)) {
+            console.error(`easel: the server will not send asset ${id} of ${room} (HTTP ${fetched.status})`);
+            broken.set(id, new AssetError('decode_failed', `The server will not send image ${id} (HTTP ${fetched.status}).`));
+          }
+          for (const waiter of waiters.get(id) ?? []) waiter.reject(broken.get(id)!);
+          waiters.delete(id);
           return;
         }
         if (!wanted(id)) return;
