@@ -107,7 +107,7 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
     const type = sniffAssetType(bytes);
     // The server is another program: what it sends must be an image and hash to its id.
     if (type === null || (await assetIdOf(bytes)) !== id) {
-      broken.set(id, new AssetError('unsupported_type', `The server sent something else than image ${id}.`));
+      broken.set(id, new AssetError('unavailable', `The server sent something other than image ${id}.`));
       return { kind: 'denied', status: response.status };
     }
     return { kind: 'file', file: { type, bytes } };
@@ -149,7 +149,7 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
           // Asking again would get the same answer: not tried again this visit.
           if (!broken.has(id)) {
             console.error(`easel: the server will not send asset ${id} of ${room} (HTTP ${fetched.status})`);
-            broken.set(id, new AssetError('decode_failed', `The server will not send image ${id} (HTTP ${fetched.status}).`));
+            broken.set(id, new AssetError('unavailable', `The server will not send image ${id} (HTTP ${fetched.status}).`));
           }
           for (const waiter of waiters.get(id) ?? []) waiter.reject(broken.get(id)!);
           waiters.delete(id);
@@ -279,7 +279,7 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
       queue.close();
       for (const state of loads.values()) state.wake?.();
       loads.clear();
-      const failure = new AssetError('decode_failed', 'The board was closed.');
+      const failure = new AssetError('unavailable', 'The board was closed before the image arrived.');
       for (const set of waiters.values()) for (const waiter of set) waiter.reject(failure);
       waiters.clear();
       arrivals.clear();

@@ -177,6 +177,29 @@ describe('images', { timeout: 120_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('the image tool opens a file picker, puts the file in the middle of the view and hands back to the select tool', async () => {
+    const before = images().length;
+    const png = solidPng(50, 50, GREEN);
+    // The picker itself is the browser's: the test sees the tool open it (a click on the file input,
+    // kept from opening a dialog) and then gives the input its file as a person choosing it would.
+    const input = a.locator('input[data-action="image-file"]');
+    await input.evaluate((element) => element.addEventListener('click', (event) => {
+      event.preventDefault();
+      element.dataset.opened = String(Number(element.dataset.opened ?? 0) + 1);
+    }));
+    await a.keyboard.press('9');
+    assert.equal(await input.getAttribute('data-opened'), '1', 'the 9 key opened the file picker');
+    assert.equal(await input.getAttribute('multiple'), '', 'several files can be picked at once');
+    await input.setInputFiles({ name: 'green.png', mimeType: 'image/png', buffer: png });
+    await until(() => images().length === before + 1, 'the picked image reaches the document');
+    await waitForColor(a, 'shapes', await boardMiddle(a), '#00a000', 'A shows it in the middle of the view');
+    assert.equal(await a.getAttribute('[data-tool="select"]', 'aria-pressed'), 'true', 'back to the select tool');
+    // Out of the way of the next tests, which look at the middle of the view.
+    await a.keyboard.press('Delete');
+    await until(() => images().length === before, 'the picked image is deleted again');
+    assert.deepEqual(errors, []);
+  });
+
   test('an image added offline shows at once, survives an offline reload, and reaches the others once back online', async () => {
     await waitForOfflineShell(a);
     cut = true;
