@@ -211,3 +211,70 @@ describe('the image util', () => {
     }
   });
 });
+
+describe('the asset library', () => {
+  const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3]);
+  const picture = { decoded: true } as unknown as CanvasImageSource;
+  const until = async (check: () => boolean): Promise<void> => {
+    for (let i = 0; i < 400 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.ok(check(), 'condition reached');
+  };
+  const never = { connected: () => true, onChange: () => () => {} };
+
+  test('a missing file is asked for again while a shape shows it, then shows and is kept; no shape, no more asking', async () => {
+    const { createAssetLibrary } = await import('../../client/assets/create-asset-library.ts');
+    const { assetIdOf } = await import('../../shared/assets.ts');
+    const id = await assetIdOf(PNG);
+    const store = createMemoryAssetStore();
+    let gets = 0;
+    let uploaded = false;
+    const fetch = (async (_url: string, init?: RequestInit) => {
+      if (init?.method === 'PUT') return new Response('{}', { status: 200 });
+      gets++;
+      return uploaded ? new Response(PNG, { status: 200 }) : new Response('{}', { status: 404 });
+    }) as unknown as typeof globalThis.fetch;
+    let shown = true;
+    const library = createAssetLibrary({ room: 'r', token: null, fetch, online: never, inUse: () => shown, store: Promise.resolve(store), decode: async () => picture, fetchBackoff: { baseMs: 4, maxMs: 8 } });
+    const arrived: string[] = [];
+    library.onPicture((assetId) => arrived.push(assetId));
+    assert.equal(library.image(id), null, 'not here yet: the view draws a placeholder');
+    await until(() => gets >= 3);
+    assert.deepEqual(arrived, [], 'nothing arrived while the server had nothing');
+    uploaded = true;
+    await until(() => arrived.length === 1);
+    assert.equal(library.image(id), picture);
+    assert.notEqual(await store.getFile(id), null, 'kept in the browser for next time (offline too)');
+    library.close();
+
+    // Nobody shows it: one try, then no more.
+    shown = false;
+    uploaded = false;
+    gets = 0;
+    const other = createAssetLibrary({ room: 'r', token: null, fetch, online: never, inUse: () => shown, store: Promise.resolve(createMemoryAssetStore()), decode: async () => picture, fetchBackoff: { baseMs: 4, maxMs: 8 } });
+    other.image(id);
+    await until(() => gets === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(gets, 1, 'no retry once no shape shows the file');
+    other.close();
+  });
+
+  test('add refuses what is no image, keeps the file, shows it at once and queues its upload', async () => {
+    const { createAssetLibrary } = await import('../../client/assets/create-asset-library.ts');
+    const { AssetError } = await import('../../client/assets/asset-error.ts');
+    const store = createMemoryAssetStore();
+    const puts: string[] = [];
+    const fetch = (async (url: string, init?: RequestInit) => {
+      if (init?.method === 'PUT') puts.push(url);
+      return new Response('{}', { status: 200 });
+    }) as unknown as typeof globalThis.fetch;
+    const library = createAssetLibrary({ room: 'r', token: null, fetch, online: never, inUse: () => true, store: Promise.resolve(store), decode: async () => picture });
+    await assert.rejects(library.add(new TextEncoder().encode('<svg/>')), (error: unknown) => error instanceof AssetError && error.code === 'unsupported_type');
+    const added = await library.add(PNG);
+    assert.equal(added.type, 'image/png');
+    assert.equal(library.image(added.id), picture, 'shows at once');
+    assert.equal((await library.file(added.id))?.type, 'image/png');
+    await until(() => puts.length === 1);
+    assert.match(puts[0]!, new RegExp(`/api/rooms/r/assets/${added.id}$`));
+    library.close();
+  });
+});
