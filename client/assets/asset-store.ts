@@ -1,4 +1,4 @@
-import * as idb from 'lib0/indexeddb';
+import { createStore, del, entries, get, set } from 'idb-keyval';
 import { isAssetId, isAssetType, type AssetType } from '../../shared/assets.ts';
 
 /**
@@ -22,50 +22,52 @@ export interface StoredFile {
   bytes: Uint8Array;
 }
 
-/** The database's name; one per origin, never per board. */
-export const ASSET_DB_NAME = 'easel-assets';
-const FILES = 'files';
-const UPLOADS = 'uploads';
+/** The databases' names: one each per origin, never per board (idb-keyval keeps one store per database). */
+export const ASSET_FILES_DB = 'easel-asset-files';
+export const ASSET_UPLOADS_DB = 'easel-asset-uploads';
 
-/** What a stored upload entry holds: keyed by [room, id]; `at` orders the queue. */
+/** What a stored upload entry holds, keyed by [room, id]; `at` orders the queue. */
 interface UploadEntry {
   room: string;
   id: string;
   at: number;
 }
 
+function readUploadEntry(value: unknown): UploadEntry | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { room, id, at } = value as Record<string, unknown>;
+  return typeof room === 'string' && isAssetId(id) && typeof at === 'number' ? { room, id, at } : null;
+}
+
 /** Opens the store; rejects where IndexedDB cannot be used (then files live in memory only). */
 export async function openAssetStore(): Promise<AssetStore> {
-  const db = await idb.openDB(ASSET_DB_NAME, (created) => idb.createStores(created, [[FILES], [UPLOADS]]));
-  const store = (name: string, access: 'readonly' | 'readwrite' = 'readwrite'): IDBObjectStore => idb.transact(db, [name], access)[0]!;
+  const files = createStore(ASSET_FILES_DB, 'files');
+  const uploads = createStore(ASSET_UPLOADS_DB, 'uploads');
+  // idb-keyval opens lazily: one read now finds out whether this browser lets the page keep anything.
+  await get('', files);
   return {
     async getFile(id) {
-      const value: unknown = await idb.get(store(FILES, 'readonly'), id);
+      const value: unknown = await get(id, files);
       // What another version of Easel (or a broken write) left there is not trusted.
       if (typeof value !== 'object' || value === null) return null;
       const { type, bytes } = value as { type?: unknown; bytes?: unknown };
       if (!isAssetType(type) || !(bytes instanceof Uint8Array)) return null;
       return { type, bytes };
     },
-    async putFile(id, file) {
-      await idb.put(store(FILES), { type: file.type, bytes: file.bytes } as unknown as string, id);
-    },
+    putFile: (id, file) => set(id, { type: file.type, bytes: file.bytes }, files),
     async uploads(room) {
-      const range = idb.createIDBKeyRangeBound([room, ''], [room, '\uffff'], false, false);
-      const entries = (await idb.getAll(store(UPLOADS, 'readonly'), range)) as unknown[];
-      return entries
-        .filter((entry): entry is UploadEntry => typeof entry === 'object' && entry !== null && isAssetId((entry as UploadEntry).id) && typeof (entry as UploadEntry).at === 'number')
+      // The queue is short (files not uploaded yet, of every board): read whole, kept for this room.
+      const all = await entries<IDBValidKey, unknown>(uploads);
+      return all
+        .map(([, value]) => readUploadEntry(value))
+        .filter((entry): entry is UploadEntry => entry !== null && entry.room === room)
         .sort((a, b) => a.at - b.at)
         .map((entry) => entry.id);
     },
-    async queueUpload(room, id) {
-      const entry: UploadEntry = { room, id, at: Date.now() };
-      await idb.put(store(UPLOADS), entry as unknown as string, [room, id] as unknown as string);
-    },
-    async dropUpload(room, id) {
-      await idb.del(store(UPLOADS), [room, id] as unknown as string);
-    },
-    close: () => db.close(),
+    queueUpload: (room, id) => set([room, id], { room, id, at: Date.now() } satisfies UploadEntry, uploads),
+    dropUpload: (room, id) => del([room, id], uploads),
+    // idb-keyval keeps its connections for the page's life; there is nothing of ours to close.
+    close: () => {},
   };
 }
 
