@@ -60,29 +60,31 @@ export function createToolbox(ctx: ToolContext, initial: ToolId = 'select'): Too
     }
   };
 
+  const setTool = (id: ToolId): void => {
+    const pick = picks.get(id);
+    if (pick !== undefined) {
+      // Within the click or key that picked it, so the browser lets the file picker open.
+      pick();
+      setTool('select');
+      return;
+    }
+    if (id === active) return;
+    tools[active].cancel();
+    // Text being typed is kept, whichever tool comes next.
+    ctx.editing.finish();
+    // A selection only means something to the select tool; drawing tools start clean
+    // (the hand only looks around, so it keeps it).
+    if (id !== 'select' && id !== 'hand') ctx.selection.clear();
+    active = id;
+    changes.emit(id);
+  };
+
   return {
     get active() {
       return active;
     },
     tool: () => tools[active],
-    setTool(id) {
-      const pick = picks.get(id);
-      if (pick !== undefined) {
-        // Within the click or key that picked it, so the browser lets the file picker open.
-        pick();
-        this.setTool('select');
-        return;
-      }
-      if (id === active) return;
-      tools[active].cancel();
-      // Text being typed is kept, whichever tool comes next.
-      ctx.editing.finish();
-      // A selection only means something to the select tool; drawing tools start clean
-      // (the hand only looks around, so it keeps it).
-      if (id !== 'select' && id !== 'hand') ctx.selection.clear();
-      active = id;
-      changes.emit(id);
-    },
+    setTool,
     pointerDown: (event) => guard(() => tools[active].pointerDown(event)),
     pointerMove: (event) => guard(() => tools[active].pointerMove(event)),
     pointerUp: (event) => guard(() => tools[active].pointerUp(event)),
