@@ -278,3 +278,89 @@ describe('the asset library', () => {
     library.close();
   });
 });
+
+describe('inserting images', () => {
+  const ID_A = 'a1'.repeat(32);
+  const ID_B = 'b2'.repeat(32);
+  const file = (name: string) => ({ name }) as File;
+
+  async function setup(options: { writable?: boolean } = {}) {
+    const { createImageInserter } = await import('../../client/assets/insert-images.ts');
+    const { createHistory } = await import('../../client/model/history.ts');
+    const { AssetError } = await import('../../client/assets/asset-error.ts');
+    const t = createToolHarness('select');
+    const history = createHistory(t.doc);
+    const notices: string[] = [];
+    const refused = new Set<(refusal: UploadRefusal) => void>();
+    const sizes: Record<string, { id: string; width: number; height: number }> = {
+      'a.png': { id: ID_A, width: 200, height: 100 },
+      'b.png': { id: ID_B, width: 50, height: 80 },
+    };
+    const library = {
+      image: () => null,
+      onPicture: () => () => {},
+      picture: () => Promise.reject(new Error('unused')),
+      file: async () => null,
+      add: async (bytes: Uint8Array) => ({ id: new TextDecoder().decode(bytes), type: 'image/png' as const }),
+      close: () => {},
+      onRefused: (listener: (refusal: UploadRefusal) => void) => (refused.add(listener), () => refused.delete(listener)),
+    };
+    const inserter = createImageInserter({
+      board: t.board,
+      selection: t.selection,
+      library,
+      notice: { show: (message) => notices.push(message) },
+      writable: () => options.writable ?? true,
+      prepare: async (f) => {
+        const size = sizes[f.name];
+        if (size === undefined) throw new AssetError('unsupported_type', `${f.name} is not an image Easel can show.`);
+        return { bytes: new TextEncoder().encode(size.id), width: size.width, height: size.height };
+      },
+    });
+    const images = () => t.board.ordered().filter((shape): shape is ImageShape => shape.type === 'image');
+    return { t, history, notices, inserter, images, refuse: (refusal: UploadRefusal) => refused.forEach((listener) => listener(refusal)), close: () => (inserter.close(), history.close(), t.close()) };
+  }
+
+  test('one image shape per file, side by side around the point, in the frame there, selected, one undo step', async () => {
+    const s = await setup();
+    s.t.doc.transact(() => writeShape(s.t.doc, { ...DEFAULT_STYLE, id: 'frame-1', type: 'frame', x: -1000, y: -1000, width: 2000, height: 2000, rotation: 0, index: 'a0', locked: false, name: '' }), REMOTE_ORIGIN);
+    await s.inserter.insert([file('a.png'), file('b.png')], { x: 0, y: 0 });
+    const [a, b] = s.images();
+    assert.ok(a && b, 'two image shapes');
+    assert.deepEqual([a.assetId, a.width, a.height, a.naturalWidth, a.naturalHeight], [ID_A, 200, 100, 200, 100]);
+    assert.equal(b.assetId, ID_B);
+    assert.equal(a.frameId, 'frame-1', 'in the frame it landed in');
+    assert.ok(a.x < b.x, 'side by side');
+    assert.deepEqual(new Set(s.t.selection.ids()), new Set([a.id, b.id]), 'selected');
+    assert.ok(s.history.undo());
+    assert.equal(s.images().length, 0, 'one undo takes both back');
+    s.close();
+  });
+
+  test('a file that is no image adds nothing and says why; the others are still added', async () => {
+    const s = await setup();
+    await s.inserter.insert([file('notes.txt')], { x: 0, y: 0 });
+    assert.equal(s.images().length, 0);
+    assert.match(s.notices.at(-1)!, /notes\.txt is not an image.*Nothing was added/);
+    await s.inserter.insert([file('notes.txt'), file('a.png')], { x: 0, y: 0 });
+    assert.equal(s.images().length, 1);
+    s.close();
+  });
+
+  test('a view-only board takes no image', async () => {
+    const s = await setup({ writable: false });
+    await s.inserter.insert([file('a.png')], { x: 0, y: 0 });
+    assert.equal(s.images().length, 0);
+    assert.match(s.notices.at(-1)!, /view only/);
+    s.close();
+  });
+
+  test('a refused upload takes back the shapes this page added for that file, with the message', async () => {
+    const s = await setup();
+    await s.inserter.insert([file('a.png'), file('b.png')], { x: 0, y: 0 });
+    s.refuse({ assetId: ID_A, code: ASSET_ERROR.roomQuotaExceeded, message: 'no room left' });
+    assert.deepEqual(s.images().map((image) => image.assetId), [ID_B]);
+    assert.equal(s.notices.at(-1), 'no room left');
+    s.close();
+  });
+});
