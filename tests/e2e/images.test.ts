@@ -129,6 +129,7 @@ describe('images', { timeout: 120_000 }, () => {
   let a: Page;
   let b: Page;
   let contextA: BrowserContext;
+  let contextB: BrowserContext;
   const errors: string[] = [];
   let shapes: () => Shape[];
   let until: (check: (shapes: Shape[]) => boolean, message: string) => Promise<void>;
@@ -141,7 +142,7 @@ describe('images', { timeout: 120_000 }, () => {
     shapes = () => readAllShapes(observer.doc);
     until = (check, message) => waitFor(() => check(shapes()), { doc: observer.doc }, message, TIMEOUT);
     contextA = await suite.newContext();
-    const contextB = await suite.newContext();
+    contextB = await suite.newContext();
     if (fake !== null) await Promise.all([fake.attach(contextA), fake.attach(contextB)]);
     await contextA.routeWebSocket(/\/sync\//, (ws) => {
       if (cut) {
@@ -259,6 +260,24 @@ describe('images', { timeout: 120_000 }, () => {
     assert.equal(await serverAsset(id), null);
     await contextA.unroute(ASSET_PATH);
     // The page logged the refusal as an error, as it should; nothing else.
+    assert.deepEqual(errors.filter((error) => !error.includes('refused asset')), []);
+  });
+
+  test('images a page fetched once open on it offline, from the browser’s copy', async () => {
+    await waitForOfflineShell(b);
+    const middle = await boardMiddle(b);
+    await contextB.setOffline(true);
+    try {
+      await b.reload();
+      await b.locator('.status[data-status="offline"]').waitFor({ timeout: TIMEOUT });
+      await waitForColor(b, 'shapes', [400, 300], '#ff0000', 'the image B fetched from the server shows offline');
+      // The blue one is under the SVG pasted later (60 × 40 in its middle): looked at beside it.
+      await waitForColor(b, 'shapes', [middle[0] + 45, middle[1]], '#0000ff', 'and so does the one A added offline');
+      await waitForColor(b, 'shapes', middle, '#00a000', 'and the SVG, drawn as PNG');
+    } finally {
+      await contextB.setOffline(false);
+    }
+    await b.locator('.status[data-status="connected"]').waitFor({ timeout: 30_000 });
     assert.deepEqual(errors.filter((error) => !error.includes('refused asset')), []);
   });
 });
