@@ -92,7 +92,13 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
         code = null;
       }
     } else {
-      await response.arrayBuffer().catch(() => undefined);
+      // The server is another program: a 2xx that names another file is not this file stored.
+      const body: unknown = await response.json().catch(() => null);
+      const stored = typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
+      if (stored !== id) {
+        console.error(`easel: the server answered the upload of asset ${id} with ${JSON.stringify(body)}; will retry`);
+        return { kind: 'retry', afterMs: null };
+      }
     }
     return uploadOutcome(response.status, code, response.headers.get('retry-after'), Date.now());
   };

@@ -3,7 +3,7 @@
  * files, what the upload queue does with each answer of the server, the queue itself against a
  * scripted fetch, the image util, and the select tool keeping an image's aspect.
  */
-import { describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ASSET_ERROR, MAX_IMAGE_SIDE } from '../../shared/assets.ts';
 import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
@@ -20,6 +20,12 @@ import { REMOTE_ORIGIN } from '../../shared/origins.ts';
 import { createToolHarness } from '../helpers/tool-harness.ts';
 
 const ASSET = 'ab'.repeat(32);
+
+/** Queues and libraries a test opened: closed after it even when it fails, so no retry timer keeps the process alive. */
+const opened: Array<{ close(): void }> = [];
+afterEach(() => {
+  for (const part of opened.splice(0)) part.close();
+});
 
 function image(fields: Partial<ImageShape> = {}): ImageShape {
   return { ...DEFAULT_STYLE, id: 'img-1', type: 'image', x: 100, y: 80, rotation: 0, index: 'a0', locked: false, width: 200, height: 100, assetId: ASSET, naturalWidth: 400, naturalHeight: 200, ...fields };
@@ -120,6 +126,7 @@ describe('the upload queue', () => {
     const { fetch, calls } = scripted([json(429, { error: ASSET_ERROR.rateLimited, message: 'slow down' }, { 'retry-after': '0' }), json(200, { id: ASSET, type: 'image/png', bytes: 3 })]);
     const stored: string[] = [];
     const queue = createUploadQueue({ room: 'room-a', token: 'tok', fetch, store: Promise.resolve(store), online: net.signal, file: (id) => store.getFile(id), onRefused: () => assert.fail('not refused'), onStored: (id) => stored.push(id) });
+    opened.push(queue);
     await until(() => queue.pending.length === 1);
     assert.equal(calls.length, 0, 'nothing is sent while offline');
     net.set(true);
@@ -139,6 +146,7 @@ describe('the upload queue', () => {
     const { fetch } = scripted([json(413, { error: ASSET_ERROR.roomQuotaExceeded, message: 'full' })]);
     const refusals: UploadRefusal[] = [];
     const queue = createUploadQueue({ room: 'room-b', token: null, fetch, store: Promise.resolve(store), online: online({ value: true }).signal, file: (id) => store.getFile(id), onRefused: (r) => refusals.push(r) });
+    opened.push(queue);
     await until(() => refusals.length === 1);
     assert.equal(refusals[0]!.assetId, ASSET);
     assert.equal(refusals[0]!.code, ASSET_ERROR.roomQuotaExceeded);
@@ -152,10 +160,11 @@ describe('the upload queue', () => {
     await store.putFile(ASSET, { type: 'image/png', bytes: Uint8Array.from([1]) });
     await store.queueUpload('room-c', ASSET);
     const net = online({ value: true });
-    const { fetch, calls } = scripted([() => Promise.reject(new TypeError('network down')), json(200, {})]);
+    const { fetch, calls } = scripted([() => Promise.reject(new TypeError('network down')), json(200, { id: ASSET, type: 'image/png', bytes: 1 })]);
     const stored: string[] = [];
     // A backoff far longer than the test: only the reconnection can bring the retry.
     const queue = createUploadQueue({ room: 'room-c', token: null, fetch, store: Promise.resolve(store), online: net.signal, file: (id) => store.getFile(id), onRefused: () => assert.fail(), onStored: (id) => stored.push(id), random: () => 0.999 });
+    opened.push(queue);
     await until(() => calls.length === 1);
     net.set(false);
     net.set(true);
@@ -229,12 +238,13 @@ describe('the asset library', () => {
     let gets = 0;
     let uploaded = false;
     const fetch = (async (_url: string, init?: RequestInit) => {
-      if (init?.method === 'PUT') return new Response('{}', { status: 200 });
+      if (init?.method === 'PUT') return new Response(JSON.stringify({ id, type: 'image/png', bytes: PNG.length }), { status: 200 });
       gets++;
       return uploaded ? new Response(PNG, { status: 200 }) : new Response('{}', { status: 404 });
     }) as unknown as typeof globalThis.fetch;
     let shown = true;
     const library = createAssetLibrary({ room: 'r', token: null, fetch, online: never, inUse: () => shown, store: Promise.resolve(store), decode: async () => picture, fetchBackoff: { baseMs: 4, maxMs: 8 } });
+    opened.push(library);
     const arrived: string[] = [];
     library.onPicture((assetId) => arrived.push(assetId));
     assert.equal(library.image(id), null, 'not here yet: the view draws a placeholder');
@@ -251,6 +261,7 @@ describe('the asset library', () => {
     uploaded = false;
     gets = 0;
     const other = createAssetLibrary({ room: 'r', token: null, fetch, online: never, inUse: () => shown, store: Promise.resolve(createMemoryAssetStore()), decode: async () => picture, fetchBackoff: { baseMs: 4, maxMs: 8 } });
+    opened.push(other);
     other.image(id);
     await until(() => gets === 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -265,9 +276,10 @@ describe('the asset library', () => {
     const puts: string[] = [];
     const fetch = (async (url: string, init?: RequestInit) => {
       if (init?.method === 'PUT') puts.push(url);
-      return new Response('{}', { status: 200 });
+      return new Response(JSON.stringify({ id: url.split('/').pop() }), { status: 200 });
     }) as unknown as typeof globalThis.fetch;
     const library = createAssetLibrary({ room: 'r', token: null, fetch, online: never, inUse: () => true, store: Promise.resolve(store), decode: async () => picture });
+    opened.push(library);
     await assert.rejects(library.add(new TextEncoder().encode('<svg/>')), (error: unknown) => error instanceof AssetError && error.code === 'unsupported_type');
     const added = await library.add(PNG);
     assert.equal(added.type, 'image/png');
