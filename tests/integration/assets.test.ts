@@ -17,7 +17,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import { roomApiPath, type ApiErrorBody } from '../../shared/api.ts';
+import { BACKUP_API_PATH, roomApiPath, type ApiErrorBody } from '../../shared/api.ts';
 import { ASSET_ERROR, assetApiPath, assetIdOf, type AssetUploadResponse } from '../../shared/assets.ts';
 import { readBoardFile, serializeBoard, type BoardFileAsset } from '../../shared/board-file.ts';
 import { ACCESS_ROLE, type AccessRole } from '../../shared/protocol.ts';
@@ -264,6 +264,29 @@ describe('upload and fetch on one server (LevelDB)', () => {
     refused(await request(server, 'GET', assetApiPath('doomed', id)), 404, 'not_found');
     assert.equal((await request(server, 'POST', `${roomApiPath('doomed')}/undelete`, { headers: bearer(ADMIN_TOKEN) })).status, 200);
     assert.deepEqual((await request(server, 'GET', assetApiPath('doomed', id))).bytes, bytes);
+  });
+
+  test('a backup carries the files; restored into another server they are served, and count against its quota', async () => {
+    const bytes = png(6, 5, 10);
+    const id = await assetIdOf(bytes);
+    assert.equal((await request(server, 'PUT', roomApiPath('backed-up'), { body: serializeBoard([], 'backed up') })).status, 200);
+    assert.equal((await upload(server, 'backed-up', bytes)).status, 200);
+    const backup = await request(server, 'GET', BACKUP_API_PATH, { headers: bearer(ADMIN_TOKEN) });
+    assert.equal(backup.status, 200);
+    const target = await startTestServer({ adminToken: ADMIN_TOKEN, maxRoomAssetBytes: bytes.byteLength + 10, uploadBytesPerIp: 0 });
+    try {
+      const restored = await request(target, 'POST', BACKUP_API_PATH, { body: backup.bytes, headers: bearer(ADMIN_TOKEN) });
+      assert.equal(restored.status, 200, Buffer.from(restored.bytes).toString('utf8'));
+      const got = await request(target, 'GET', assetApiPath('backed-up', id));
+      assert.equal(got.status, 200);
+      assert.deepEqual(got.bytes, bytes);
+      assert.equal(got.headers.get('content-type'), 'image/png');
+      // The restored file fills the room's quota: another is refused, the same one is not.
+      refused(await upload(target, 'backed-up', png(6, 5, 11)), 413, ASSET_ERROR.roomQuotaExceeded);
+      assert.equal((await upload(target, 'backed-up', bytes)).status, 200);
+    } finally {
+      await target.close();
+    }
   });
 
   test('uploads are counted by result in /metrics', async () => {
@@ -541,10 +564,12 @@ describe('fuzzing the upload endpoint', () => {
   });
 
   /**
-   * Sends `head` and `body` on a raw socket, then ends it or cuts it; resolves once the socket is
-   * closed (the server answered and closed, or the cut), with what came back.
+   * Sends `head` and `body` on a raw socket, then waits for the answer (each request says
+   * Connection: close, so the server closes after it) or cuts the connection; resolves once the
+   * socket is closed, with what came back. Never a half-close: Node's server would abort the
+   * request then, answered or not, and the case would test nothing.
    */
-  function raw(head: string, body: Uint8Array, finish: 'end' | 'destroy'): Promise<string> {
+  function raw(head: string, body: Uint8Array, finish: 'answer' | 'destroy'): Promise<string> {
     return new Promise((resolve, reject) => {
       const socket = net.connect(server.port, '127.0.0.1');
       const received: Buffer[] = [];
@@ -554,7 +579,6 @@ describe('fuzzing the upload endpoint', () => {
       socket.write(head);
       socket.write(body, () => {
         if (finish === 'destroy') socket.destroy();
-        else socket.end();
       });
     });
   }
@@ -582,7 +606,7 @@ describe('fuzzing the upload endpoint', () => {
       let id = validId;
       let body: Uint8Array;
       let declared: string | null;
-      let finish: 'end' | 'destroy' = 'end';
+      let finish: 'answer' | 'destroy' = 'answer';
       switch (kind) {
         case 0: // A valid file cut short, its full length declared, the connection cut.
           body = valid.subarray(0, int(valid.byteLength));
@@ -608,7 +632,7 @@ describe('fuzzing the upload endpoint', () => {
           body = garbage(int(MAX * 2));
           declared = null;
           id = random() < 0.5 ? await assetIdOf(body) : randomId;
-          finish = random() < 0.5 ? 'end' : 'destroy';
+          finish = random() < 0.5 ? 'answer' : 'destroy';
           break;
         default: // A valid image under another's id, or truncated under its own.
           if (random() < 0.5) {
@@ -629,7 +653,7 @@ describe('fuzzing the upload endpoint', () => {
           parts.push(Buffer.from(`${size.toString(16)}\r\n`), Buffer.from(body.subarray(at, at + size)), Buffer.from('\r\n'));
           at += size;
         }
-        if (finish === 'end') parts.push(Buffer.from('0\r\n\r\n'));
+        if (finish === 'answer') parts.push(Buffer.from('0\r\n\r\n'));
         payload = new Uint8Array(Buffer.concat(parts));
       }
       const head =
