@@ -23,6 +23,7 @@ import { isValidRoomName } from '../../shared/protocol.ts';
 import type { BoardAssets, BoardService, VersionCapture } from '../boards/board-service.ts';
 import { AccessError, AssetError, EaselError } from '../errors.ts';
 import type { AddressRate } from '../limits.ts';
+import { assetTooLarge } from '../assets/room-assets.ts';
 import { sendJson, type ShareHandler } from '../share.ts';
 import type { AccessPolicy, Caller } from './access-policy.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -220,10 +221,8 @@ export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMess
    */
   async function upload({ req, room, id }: Call) {
     if (!isAssetId(id)) throw notAnAssetId();
-    const tooLarge = (): AssetError =>
-      new AssetError(413, ASSET_ERROR.assetTooLarge, `the file is larger than this server's largest, ${uploads.maxAssetBytes} bytes`);
     const declared = declaredLength(req);
-    if (declared !== null && declared > uploads.maxAssetBytes) throw tooLarge();
+    if (declared !== null && declared > uploads.maxAssetBytes) throw assetTooLarge(uploads.maxAssetBytes, declared);
     const address = uploads.addressOf(req);
     const charge = (bytes: number): void => {
       const waitMs = uploads.rate.take(address, Math.max(MIN_UPLOAD_CHARGE, bytes));
@@ -232,7 +231,7 @@ export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMess
       throw new AssetError(429, ASSET_ERROR.rateLimited, `this address has uploaded too much too fast; try again in ${seconds} s`, seconds);
     };
     if (declared !== null) charge(declared);
-    const body = await readBodyBytes(req, uploads.maxAssetBytes, tooLarge);
+    const body = await readBodyBytes(req, uploads.maxAssetBytes, () => assetTooLarge(uploads.maxAssetBytes, null));
     if (declared === null) charge(body.byteLength);
     return service.uploadAsset(room, id, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
   }

@@ -59,12 +59,19 @@ export function assetIdsNamed(shapes: ReadonlyArray<{ readonly type: string }>):
 
 const mib = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 
+/**
+ * The refusal of a file over the largest: `size` when known (null while a body is still arriving,
+ * where the API stops reading at the limit with this same answer).
+ */
+export function assetTooLarge(maxAssetBytes: number, size: number | null): AssetError {
+  const what = size === null ? 'the file is larger than that' : `the file is ${size} bytes`;
+  return new AssetError(413, ASSET_ERROR.assetTooLarge, `this server takes files up to ${maxAssetBytes} bytes (${mib(maxAssetBytes)}); ${what}`);
+}
+
 /** The checks of one file that need no store: size, type, hash. Throws AssetError. */
 async function check(file: { id: string; bytes: Uint8Array }, limits: AssetLimits): Promise<AssetUploadResponse> {
   const size = file.bytes.byteLength;
-  if (size > limits.maxAssetBytes) {
-    throw new AssetError(413, ASSET_ERROR.assetTooLarge, `the file is ${size} bytes; this server takes files up to ${limits.maxAssetBytes} bytes (${mib(limits.maxAssetBytes)})`);
-  }
+  if (size > limits.maxAssetBytes) throw assetTooLarge(limits.maxAssetBytes, size);
   // The type first: it costs nothing, and a file that is no image is refused as that whatever its id.
   const type = sniffAssetType(file.bytes);
   if (type === null) throw new AssetError(415, ASSET_ERROR.unsupportedType, 'the file is not a PNG, JPEG, GIF or WebP image (judged by its bytes, not by any declared type)');
