@@ -12,9 +12,8 @@
  *   cannot both pass the check against the same total. (Processes sharing one Redis are not
  *   serialized with each other: each keeps its rooms within the quota as it sees them.)
  */
-import { assetIdOf, isAssetId, sniffAssetType, type AssetUploadResponse } from '../../shared/assets.ts';
+import { ASSET_ERROR, assetIdOf, isAssetId, sniffAssetType, type AssetUploadResponse } from '../../shared/assets.ts';
 import type { BoardFileAsset } from '../../shared/board-file.ts';
-import { ASSET_ERROR } from '../../shared/assets.ts';
 import { AssetError } from '../errors.ts';
 import type { AssetStore } from '../store/archive.ts';
 
@@ -33,9 +32,9 @@ export interface StoredAssetResult extends AssetUploadResponse {
 export interface RoomAssets {
   readonly limits: AssetLimits;
   /**
-   * Checks every file (size, type, hash; AssetError) and then, all or nothing, stores those the
-   * room does not have yet if the room's total stays within its quota (else AssetError
-   * room_quota_exceeded and nothing is stored). Answers each file in the order given.
+   * Checks every file (size, type, hash; AssetError) before storing any, then stores those the
+   * room does not have yet if the room's total stays within its quota with all of them (else
+   * AssetError room_quota_exceeded, and none is stored). Answers each file in the order given.
    */
   store(room: string, files: ReadonlyArray<{ id: string; bytes: Uint8Array }>): Promise<StoredAssetResult[]>;
   /** The room's file `id` with the type its bytes have, or null (no such file, not an image). */
