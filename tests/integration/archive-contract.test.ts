@@ -170,6 +170,26 @@ for (const [name, start] of Object.entries(STORES)) {
       assert.deepEqual(await assets.list(room), []);
     });
 
+    test('asset sizes: each asset with the size of its bytes, a put again counted once, gone with the asset', async () => {
+      const { assets } = store.archive();
+      const room = 'asset-sizes';
+      assert.deepEqual(await assets.sizes(room), new Map());
+      await assets.put(room, 'big', { bytes: bytes(70_000, 1), contentType: 'image/png' });
+      await assets.put(room, 'empty', { bytes: new Uint8Array(0), contentType: 'image/gif' });
+      await assets.put(room, 'small', { bytes: bytes(3, 2), contentType: 'image/jpeg; q=1' });
+      await assets.put(room, 'big', { bytes: bytes(70_000, 1), contentType: 'image/png' });
+      assert.deepEqual(await assets.sizes(room), new Map([['big', 70_000], ['empty', 0], ['small', 3]]));
+      // Another room's sizes, a prefix of this one's name, are its own.
+      await assets.put('asset-size', 'big', { bytes: bytes(5, 1), contentType: 'image/png' });
+      assert.deepEqual(await assets.sizes('asset-size'), new Map([['big', 5]]));
+      await assets.remove(room, ['big', 'unknown']);
+      assert.deepEqual(await assets.sizes(room), new Map([['empty', 0], ['small', 3]]));
+      await assets.remove(room, ['empty', 'small']);
+      await assets.remove('asset-size', ['big']);
+      assert.deepEqual(await assets.sizes(room), new Map());
+      assert.deepEqual(await assets.sizes('asset-size'), new Map());
+    });
+
     test('rooms are kept apart, names that are prefixes of each other included', async () => {
       const archive = store.archive();
       // Each is a prefix of, or shares a prefix with, the others.
@@ -234,6 +254,7 @@ for (const [name, start] of Object.entries(STORES)) {
       assert.deepEqual(await reopened.versions.read(room, info.id), bytes(4_096, 9));
       assert.deepEqual(await reopened.boards.get(room), board(room));
       assert.deepEqual(await reopened.assets.get(room, 'logo'), { bytes: bytes(64, 4), contentType: 'image/png' });
+      assert.deepEqual(await reopened.assets.sizes(room), new Map([['logo', 64]]));
     });
 
     // Last: the store stays broken.
@@ -252,6 +273,7 @@ for (const [name, start] of Object.entries(STORES)) {
         ['assets.put', () => archive.assets.put('x', 'a', { bytes: bytes(1, 0), contentType: 'text/plain' })],
         ['assets.get', () => archive.assets.get('x', 'a')],
         ['assets.list', () => archive.assets.list('x')],
+        ['assets.sizes', () => archive.assets.sizes('x')],
         ['assets.remove', () => archive.assets.remove('x', ['a'])],
       ];
       for (const [label, call] of calls) await assert.rejects(call(), StorageError, label);
