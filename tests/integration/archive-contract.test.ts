@@ -2,6 +2,7 @@
  * The archive contract (server/store/archive.ts), run alike against every store: LevelDB in a
  * temp dir and a real redis-server. A third store passes this suite by adding one entry to STORES.
  */
+import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
@@ -62,9 +63,14 @@ const STORES: Record<string, () => Promise<StoreUnderTest>> = {
         redis = connect();
       },
       async fail() {
-        await server.kill();
-        // Without this, each command waits out the client's reconnect retries before failing.
+        // The client is closed before the server dies, and the test waits until it has ended:
+        // otherwise each command waits out the reconnect retries, and a disconnect() that lands
+        // while the client waits to reconnect never ends it, so commands sit in its offline
+        // queue and never settle.
+        const ended = once(redis, 'end');
         redis.disconnect();
+        await ended;
+        await server.kill();
       },
       async close() {
         redis.disconnect();
