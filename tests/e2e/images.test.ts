@@ -6,10 +6,6 @@
  * by the server leaves the board as it was, with a message saying why.
  *
  * Image files are built here (solid-colour PNGs, node:zlib), so pixel colours are exact.
- *
- * EASEL_E2E_FAKE_ASSETS=1 answers the asset endpoints (shared/assets.ts) from this process
- * instead of the server, through Playwright routes, for running these tests against a server that
- * does not have them yet; without it the real server answers.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +18,6 @@ import type { Shape } from '../../shared/schema.ts';
 import { poll, waitFor } from '../helpers/client.ts';
 import { boardSuite, openBoard, TIMEOUT, waitForColor, waitForOfflineShell, type Probe } from '../helpers/board-page.ts';
 
-const FAKE_ASSETS = process.env.EASEL_E2E_FAKE_ASSETS === '1';
 const ASSET_PATH = /\/api\/rooms\/([^/]+)\/assets\/([0-9a-f]{64})$/;
 
 /** A PNG of `width` × `height` pixels, all of one colour. */
@@ -85,35 +80,8 @@ async function boardMiddle(page: Page): Promise<Probe> {
   });
 }
 
-/** The asset endpoints answered from this process (EASEL_E2E_FAKE_ASSETS=1): one store for every context. */
-function createFakeAssets() {
-  const files = new Map<string, Buffer>();
-  const json = (status: number, body: unknown) => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
-  return {
-    files,
-    async attach(context: BrowserContext): Promise<void> {
-      await context.route(ASSET_PATH, async (route) => {
-        const [, room, id] = ASSET_PATH.exec(new URL(route.request().url()).pathname)!;
-        const key = `${decodeURIComponent(room!)}/${id}`;
-        if (route.request().method() === 'PUT') {
-          const body = route.request().postDataBuffer() ?? Buffer.alloc(0);
-          const type = sniffAssetType(body);
-          if (type === null) return route.fulfill(json(415, { error: ASSET_ERROR.unsupportedType, message: 'not an image' }));
-          if (sha256(body) !== id) return route.fulfill(json(400, { error: ASSET_ERROR.hashMismatch, message: 'hash' }));
-          files.set(key, body);
-          return route.fulfill(json(200, { id, type, bytes: body.length }));
-        }
-        const stored = files.get(key);
-        if (stored === undefined) return route.fulfill(json(404, { error: 'not_found', message: 'no such asset' }));
-        return route.fulfill({ status: 200, contentType: sniffAssetType(stored) ?? 'application/octet-stream', body: stored });
-      });
-    },
-  };
-}
-
 describe('images', { timeout: 120_000 }, () => {
   const suite = boardSuite({ watch: 'offline' });
-  const fake = FAKE_ASSETS ? createFakeAssets() : null;
   const room = `e2e-images-${Date.now()}`;
   const RED: [number, number, number] = [255, 0, 0];
   const BLUE: [number, number, number] = [0, 0, 255];
@@ -121,7 +89,6 @@ describe('images', { timeout: 120_000 }, () => {
 
   /** The stored file of an asset of `room`, as the server gives it, or null. */
   const serverAsset = async (id: string): Promise<Buffer | null> => {
-    if (fake !== null) return fake.files.get(`${room}/${id}`) ?? null;
     const response = await fetch(`${suite.server.httpUrl}/api/rooms/${encodeURIComponent(room)}/assets/${id}`);
     return response.ok ? Buffer.from(await response.arrayBuffer()) : null;
   };
@@ -143,7 +110,6 @@ describe('images', { timeout: 120_000 }, () => {
     until = (check, message) => waitFor(() => check(shapes()), { doc: observer.doc }, message, TIMEOUT);
     contextA = await suite.newContext();
     contextB = await suite.newContext();
-    if (fake !== null) await Promise.all([fake.attach(contextA), fake.attach(contextB)]);
     await contextA.routeWebSocket(/\/sync\//, (ws) => {
       if (cut) {
         void ws.close({ code: 4008, reason: 'test: network down' });
@@ -171,7 +137,6 @@ describe('images', { timeout: 120_000 }, () => {
     await poll(async () => (await serverAsset(shape!.assetId)) !== null, 'the file reached the server');
 
     const contextC = await suite.newContext();
-    if (fake !== null) await fake.attach(contextC);
     const later = await openBoard(contextC, `${suite.server.httpUrl}/b/${room}`, errors);
     await waitForColor(later, 'shapes', [400, 300], '#ff0000', 'a page opened later shows it');
     await later.close();
