@@ -42,8 +42,8 @@ interface Load {
 
 /**
  * The AssetLibrary of one board page (client/assets/asset-library.ts says what it promises).
- * Pictures are decoded once and kept in memory; files come from memory, the origin's IndexedDB
- * store, then the server, and every file fetched or added is kept in the store, so it opens
+ * Pictures are decoded once and kept in memory; files come from the origin's IndexedDB store,
+ * then the server, and every file fetched or added is kept in the store, so it opens
  * offline later. A file no source has is fetched again with backoff for as long as a shape shows
  * it, and at once when the connection comes back. Uploads are the upload queue's
  * (client/assets/upload-queue.ts).
@@ -57,7 +57,11 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
       console.warn('easel: this browser cannot keep image files (IndexedDB); they are kept in memory for this visit only', error);
       return createMemoryAssetStore();
     });
-  const files = new Map<string, StoredFile>();
+  /**
+   * Files the store could not take (quota, a failing disk): kept in memory for this visit so they
+   * still upload and export. Others are read from the store when needed, not held twice.
+   */
+  const unstored = new Map<string, StoredFile>();
   const pictures = new Map<string, CanvasImageSource>();
   const loads = new Map<string, Load>();
   /** Files that cannot be shown (undecodable, or not what their id says): not tried again this visit. */
@@ -70,14 +74,12 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
 
   const headers = (): Record<string, string> => (options.token === null ? {} : { authorization: `Bearer ${options.token}` });
 
-  /** The file from memory or the store, or null. */
+  /** The file from the store (or memory, where the store would not take it), or null. */
   const kept = async (id: string): Promise<StoredFile | null> => {
-    const inMemory = files.get(id);
+    const inMemory = unstored.get(id);
     if (inMemory !== undefined) return inMemory;
     try {
-      const stored = await (await store).getFile(id);
-      if (stored !== null) files.set(id, stored);
-      return stored;
+      return await (await store).getFile(id);
     } catch (error) {
       console.error(`easel: could not read asset ${id} from this browser's copy`, error);
       return null;
@@ -85,11 +87,11 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
   };
 
   const keep = async (id: string, file: StoredFile): Promise<void> => {
-    files.set(id, file);
     try {
       await (await store).putFile(id, file);
     } catch (error) {
-      // Memory still has it for this visit; only offline reopening loses it.
+      // Memory has it for this visit; only reopening offline loses it.
+      unstored.set(id, file);
       console.error(`easel: could not keep asset ${id} in this browser`, error);
     }
   };
@@ -284,6 +286,7 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
       const failure = new AssetError('unavailable', 'The board was closed before the image arrived.');
       for (const set of waiters.values()) for (const waiter of set) waiter.reject(failure);
       waiters.clear();
+      unstored.clear();
       arrivals.clear();
       refusals.clear();
       void store.then((opened) => opened.close()).catch(() => undefined);
