@@ -38,7 +38,7 @@ export interface ExportMenu {
 
 /**
  * Export to PNG, SVG and JSON, and import of JSON board files by button or by dropping the file
- * on the board. While the selection is one frame, PNG and SVG export that frame alone: its box,
+ * on the board (other files dropped go to `dropFiles`: images). While the selection is one frame, PNG and SVG export that frame alone: its box,
  * and its children clipped to it (exportFrame does the same for any frame). An import is all or nothing: a broken file is refused with a message saying why,
  * and the board is left as it was. A good import is one undo step. The JSON file carries the
  * board's title; importing a titled file into an untitled board gives it that title (a board
@@ -156,11 +156,12 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     const files = [...(event.dataTransfer?.files ?? [])];
     // Board files are imported; anything else (images) goes where it was dropped.
     const isBoardFile = (file: File): boolean => file.type === 'application/json' || /\.json$/i.test(file.name);
-    const board = files.find(isBoardFile);
-    if (board !== undefined) void importFile(board);
+    const boardFile = files.find(isBoardFile);
+    if (boardFile !== undefined) void importFile(boardFile);
     const others = files.filter((file) => !isBoardFile(file));
     if (others.length > 0 && options.dropFiles !== undefined) options.dropFiles(others, event.clientX, event.clientY);
-    else if (others.length > 0 && board === undefined) void importFile(others[0]!);
+    // Without an image inserter, a file of another name is still tried as a board file (and refused with a message if it is none).
+    else if (others.length > 0 && boardFile === undefined) void importFile(others[0]!);
   };
   dropTarget.addEventListener('dragover', onDragOver);
   dropTarget.addEventListener('drop', onDrop);
