@@ -107,11 +107,19 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
     if (response.status === 401 || response.status === 403) return { kind: 'denied', status: response.status };
     // 404: not uploaded yet (its uploader may be offline); 5xx, 429: later.
     if (!response.ok) return { kind: 'retry' };
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch {
+      // The connection broke while the body came: like a failed request, worth another try.
+      return { kind: 'retry' };
+    }
     const type = sniffAssetType(bytes);
     // The server is another program: what it sends must be an image and hash to its id.
     if (type === null || (await assetIdOf(bytes)) !== id) {
-      broken.set(id, new AssetError('unavailable', `The server sent something other than image ${id}.`));
+      const failure = new AssetError('unavailable', `The server sent something other than image ${id}.`);
+      console.error(`easel: asset ${id} of ${room} is not what the server sent (${bytes.length} bytes, ${type ?? 'no image type'})`);
+      broken.set(id, failure);
       return { kind: 'denied', status: response.status };
     }
     return { kind: 'file', file: { type, bytes } };
