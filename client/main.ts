@@ -29,7 +29,6 @@ import { registerOfflineShell } from './sync/offline-shell.ts';
 import { createPresence } from './presence/presence.ts';
 import { createStage } from './canvas/stage.ts';
 import { createRenderer, type RendererView } from './canvas/renderer.ts';
-import { NO_PICTURES } from './canvas/views/view.ts';
 import { createVersionPreviewRenderer } from './canvas/version-preview-renderer.ts';
 import { createDraftRenderer } from './canvas/draft-renderer.ts';
 import { createSelectionOverlay } from './canvas/selection-overlay.ts';
@@ -66,7 +65,10 @@ import { createTabTitle } from './ui/tab-title.ts';
 import { createBoardList } from './home/board-list.ts';
 import { createBoardVisit, THUMBNAIL_SIZE } from './home/board-visit.ts';
 import { pngThumbnail } from './export/png-export.ts';
-import { NO_BOARD_FILES } from './export/export-files.ts';
+import { createAssetLibrary } from './assets/create-asset-library.ts';
+import { createImageInserter } from './assets/insert-images.ts';
+import { createImagePicker } from './ui/image-picker.ts';
+import { assetIdsOf } from './shapes/registry.ts';
 import './styles.css';
 
 function requireElement<T extends HTMLElement>(selector: string, type: new () => T): T {
@@ -106,10 +108,14 @@ const permissionWatch = watchPermissionDenied(connection.provider, (reason) => a
 const textMigration = migrateTextsOnFirstSync({ doc, connection, writable: () => !access.readOnly });
 registerOfflineShell({ enabled: import.meta.env.PROD });
 
-// No shape type shows a file yet: image shapes (issue 16) bring the pictures in.
-const pictures = NO_PICTURES;
-// Exports, the board file and the clipboard get the files from the same library, once there is one.
-const boardFiles = NO_BOARD_FILES;
+// The files image shapes show: from memory, this browser's copy, then the server; uploads queued.
+const pictures = createAssetLibrary({
+  room,
+  token,
+  fetch: (...args) => window.fetch(...args),
+  online: { connected: () => connection.status === 'connected', onChange: (listener) => connection.onStatus(() => listener()) },
+  inUse: (assetId) => board.ordered().some((shape) => assetIdsOf(shape).includes(assetId)),
+});
 const stage = createStage(requireElement('#board', HTMLDivElement), camera);
 const grid = createGrid(stage.element, camera);
 // Before the renderer: it shows the others' gestures in progress that presence hears of.
@@ -149,7 +155,7 @@ const overlay = createSelectionOverlay({
 const laserRenderer = createLaserRenderer({ laser, layer: stage.layers.overlay });
 
 const toolbox = createPreviewToolbox(
-  createReadOnlyToolbox(createToolbox({ board, selection, draft, camera, editing, laser, style: () => style.get() }), access, selection),
+  createReadOnlyToolbox(createToolbox({ board, selection, draft, camera, editing, laser, style: () => style.get(), pickImages: () => imagePicker.open() }), access, selection),
   preview,
   selection,
 );
@@ -158,7 +164,21 @@ const navigation = createNavigation({ element: stage.element, camera, toolbox, k
 const pointerInput = createPointerInput(stage, toolbox);
 const cursor = createCursor(stage.element, toolbox);
 const notice = createNotice(requireElement('.app', HTMLElement));
-const exportMenu = createExportMenu({ parent: requireElement('#bottom-left-slot', HTMLDivElement), dropTarget: stage.element, board, selection, room, title, notice, files: boardFiles });
+const viewCenter = () => stage.toBoard(stage.element.getBoundingClientRect().left + stage.size().width / 2, stage.element.getBoundingClientRect().top + stage.size().height / 2);
+// The image tool, paste and drop all add images through this one inserter.
+const images = createImageInserter({ board, selection, library: pictures, notice, writable });
+const imagePicker = createImagePicker({ parent: document.body, center: viewCenter, insert: (files, at) => void images.insert(files, at) });
+const exportMenu = createExportMenu({
+  parent: requireElement('#bottom-left-slot', HTMLDivElement),
+  dropTarget: stage.element,
+  board,
+  selection,
+  room,
+  title,
+  notice,
+  files: pictures,
+  dropFiles: (files, clientX, clientY) => void images.insert(files, stage.toBoard(clientX, clientY)),
+});
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });
 const commands = guardPreviewCommands(guardCommands(createCommands({
@@ -176,10 +196,11 @@ const clipboard = createClipboard({
   board,
   selection,
   style: () => style.get(),
-  center: () => stage.toBoard(stage.element.getBoundingClientRect().left + stage.size().width / 2, stage.element.getBoundingClientRect().top + stage.size().height / 2),
+  center: viewCenter,
   writable,
-  files: boardFiles,
+  files: pictures,
   notice,
+  pasteFiles: (files, at) => void images.insert(files, at),
 });
 const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point) });
 const frameTitleEditor = createFrameTitleEditor({
@@ -212,7 +233,7 @@ const visit = createBoardVisit({
   list: createBoardList(window.localStorage),
   title,
   shapes: board,
-  thumbnail: (shapes) => pngThumbnail(shapes, THUMBNAIL_SIZE.width, THUMBNAIL_SIZE.height),
+  thumbnail: (shapes) => pngThumbnail(shapes, THUMBNAIL_SIZE.width, THUMBNAIL_SIZE.height, pictures),
   page: document,
 });
 const stylePanel = createStylePanel({ parent: requireElement('#style-slot', HTMLDivElement), board, selection, style });
@@ -263,6 +284,7 @@ const parts = [
   pending,
   permissionWatch,
   textMigration,
+  pictures,
   stage,
   grid,
   presence,
@@ -276,6 +298,8 @@ const parts = [
   pointerInput,
   cursor,
   notice,
+  images,
+  imagePicker,
   exportMenu,
   help,
   shortcuts,

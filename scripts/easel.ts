@@ -26,8 +26,10 @@ const USAGE = `Usage: npm run -s easel -- <command> [arguments] [options]
 
 Commands
   list                           every board: room, title, shapes, versions, last change, deleted
-  export <room> [file]           the board as a board file (the client's JSON export); stdout without file
-  import <room> <file>           make the board equal to a board file (a version of what it was is kept first)
+  export <room> [file]           the board as a board file (the client's JSON export, with its image files);
+                                 stdout without file
+  import <room> <file>           make the board equal to a board file, storing its image files first (a version
+                                 of what it was is kept first)
   history <room>                 the board's versions
   restore <room> <version>       make the board equal to a version (a version of what it was is kept first)
   delete <room>                  delete a board (its clients are disconnected; restorable until purged)
@@ -106,11 +108,13 @@ async function run(service: BoardService, command: string, args: Record<string, 
       return;
     case 'export': {
       const file = await service.getBoard(room);
-      const text = `${serializeBoard(file.shapes, file.title)}\n`;
+      // The files its images show travel inside the board file, so an import elsewhere restores them.
+      const text = `${serializeBoard(file.shapes, file.title, file.assets ?? [])}\n`;
       if (args.file === undefined || args.file === '-') out(text);
       else {
         await writeFile(args.file, text);
-        info(`exported ${room} (${file.shapes.length} shapes) to ${args.file}`);
+        const images = file.assets?.length ?? 0;
+        info(`exported ${room} (${file.shapes.length} shapes)${images > 0 ? ` with ${images} image files` : ''} to ${args.file}`);
       }
       return;
     }
@@ -119,7 +123,7 @@ async function run(service: BoardService, command: string, args: Record<string, 
       if (text.length > MAX_BOARD_FILE_BYTES) throw new BoardFileError(`the file is larger than ${MAX_BOARD_FILE_BYTES} bytes`);
       const file = readBoardFile(text);
       const version = await service.replaceBoard(room, file, editor());
-      info(`imported ${file.shapes.length} shapes into ${room}; what it was is version ${version.id}`);
+      info(`imported ${file.shapes.length} shapes and ${file.assets?.length ?? 0} image files into ${room}; what it was is version ${version.id}`);
       return;
     }
     case 'history':

@@ -43,6 +43,16 @@ Limits (0 = unlimited where it makes sense)
   --handshake-timeout-ms <n>    HANDSHAKE_TIMEOUT_MS    to send the upgrade request, and then to join and send a
                                                         first message, else close 4009 (default ${DEFAULT_SERVER_OPTIONS.handshakeTimeoutMs})
 
+Images (files image shapes show; see "Image files (assets)" in the README)
+  --max-asset-bytes <n>         MAX_ASSET_BYTES         largest image file, else 413 asset_too_large
+                                                        (default ${DEFAULT_SERVER_OPTIONS.maxAssetBytes})
+  --max-room-asset-bytes <n>    MAX_ROOM_ASSET_BYTES    largest total of one room's image files, else 413
+                                                        room_quota_exceeded (default ${DEFAULT_SERVER_OPTIONS.maxRoomAssetBytes}; 0: no total)
+  --upload-bytes-per-ip <n>     UPLOAD_BYTES_PER_IP     uploaded bytes/s per address once its burst is spent, else
+                                                        429 with Retry-After (default ${DEFAULT_SERVER_OPTIONS.uploadBytesPerIp}; 0: unlimited)
+  --upload-burst-bytes-per-ip <n> UPLOAD_BURST_BYTES_PER_IP  bytes one address may upload at once
+                                                        (default ${DEFAULT_SERVER_OPTIONS.uploadBurstBytesPerIp}; at least the largest file)
+
 Failures
   --shutdown-timeout-ms <n>     SHUTDOWN_TIMEOUT_MS     SIGINT/SIGTERM end the process within this time whatever the
                                                         store does; exit 1 if some changes could not be stored
@@ -115,6 +125,10 @@ const COUNT_OPTIONS = [
   ['write-interval-ms', 'WRITE_INTERVAL_MS', 'writeIntervalMs', 0],
   ['presence-tick-ms', 'PRESENCE_TICK_MS', 'presenceTickMs', 0],
   ['shutdown-timeout-ms', 'SHUTDOWN_TIMEOUT_MS', 'shutdownTimeoutMs', 100],
+  ['max-asset-bytes', 'MAX_ASSET_BYTES', 'maxAssetBytes', 1024],
+  ['max-room-asset-bytes', 'MAX_ROOM_ASSET_BYTES', 'maxRoomAssetBytes', 0],
+  ['upload-bytes-per-ip', 'UPLOAD_BYTES_PER_IP', 'uploadBytesPerIp', 0],
+  ['upload-burst-bytes-per-ip', 'UPLOAD_BURST_BYTES_PER_IP', 'uploadBurstBytesPerIp', 1024],
 ] as const;
 
 export interface ParsedConfig {

@@ -95,3 +95,19 @@ export class BoardDeletedError extends EaselError {
     super('board_deleted', `board "${room}" was deleted`);
   }
 }
+
+/**
+ * An asset upload (or a board file's asset) the server refuses, with its HTTP status and one of
+ * ASSET_ERROR's codes (shared/assets.ts): 400 hash_mismatch, 413 asset_too_large or
+ * room_quota_exceeded, 415 unsupported_type, 429 rate_limited (with the seconds to wait).
+ */
+export class AssetError extends EaselError {
+  readonly httpStatus: 400 | 413 | 415 | 429;
+  /** For 429: when to try again, in whole seconds (the Retry-After header). */
+  readonly retryAfterSeconds: number | null;
+  constructor(httpStatus: 400 | 413 | 415 | 429, code: string, message: string, retryAfterSeconds: number | null = null) {
+    super(code, message);
+    this.httpStatus = httpStatus;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -1,6 +1,7 @@
 /**
  * The limits that keep one client from taking the server down for everyone: per-connection token
- * buckets, per-IP connection counts and the per-IP rate of new connections. (The awareness state
+ * buckets, per-IP connection counts, the per-IP rate of new connections and of uploaded bytes
+ * (the asset endpoint). (The awareness state
  * size is checked where states are decoded, in awareness-store.ts.) Each refusal names its close
  * code; the caller closes only the offending connection.
  */
@@ -28,12 +29,24 @@ export class TokenBucket {
   /** Takes `amount` tokens if the bucket holds them; false (and takes nothing) otherwise. */
   take(amount: number): boolean {
     if (this.ratePerSecond <= 0) return true;
-    const now = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
-    this.last = now;
+    this.refill();
     if (this.tokens < amount) return false;
     this.tokens -= amount;
     return true;
+  }
+
+  /** How long until `amount` tokens could be taken, in ms: 0 now, Infinity never (more than the bucket holds). */
+  msUntil(amount: number): number {
+    if (this.ratePerSecond <= 0) return 0;
+    if (amount > this.capacity) return Infinity;
+    this.refill();
+    return Math.max(0, ((amount - this.tokens) / this.ratePerSecond) * 1000);
+  }
+
+  private refill(): void {
+    const now = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.last = now;
   }
 }
 
@@ -98,18 +111,29 @@ export interface ConnectionRate {
   readonly size: number;
 }
 
+/** Anything counted per client address (new connections, uploaded bytes) against a rate. */
+export interface AddressRate {
+  /**
+   * Takes `amount` from `ip`'s bucket: 0 if it held that much, else (taking nothing) how many ms
+   * until it will, Infinity if `amount` is more than the bucket ever holds.
+   */
+  take(ip: string, amount: number): number;
+  /** Addresses with a bucket that is not full again yet (for leak checks). */
+  readonly size: number;
+}
+
 /**
- * A ConnectionRate: a token bucket of `burst` per address, refilled at `ratePerSecond` (0:
+ * An AddressRate: a token bucket of `burst` per address, refilled at `ratePerSecond` (0:
  * unlimited). A bucket is dropped once it would be full again, so an address that stopped
- * connecting costs nothing; the sweep runs at most once per refill time, from admit.
+ * coming costs nothing; the sweep runs at most once per refill time, from take.
  */
-export function createConnectionRate(ratePerSecond: number, burst: number, now: () => number = () => performance.now()): ConnectionRate {
+export function createAddressRate(ratePerSecond: number, burst: number, now: () => number = () => performance.now()): AddressRate {
   const buckets = new Map<string, { bucket: TokenBucket; lastTakeAt: number }>();
   const refillMs = ratePerSecond > 0 ? (burst / ratePerSecond) * 1000 : 0;
   let lastSweepAt = now();
   return {
-    admit(ip) {
-      if (ratePerSecond <= 0) return true;
+    take(ip, amount) {
+      if (ratePerSecond <= 0) return 0;
       const at = now();
       if (at - lastSweepAt >= refillMs) {
         lastSweepAt = at;
@@ -120,12 +144,23 @@ export function createConnectionRate(ratePerSecond: number, burst: number, now: 
         entry = { bucket: new TokenBucket(ratePerSecond, burst, now), lastTakeAt: at };
         buckets.set(ip, entry);
       }
-      if (!entry.bucket.take(1)) return false;
+      if (!entry.bucket.take(amount)) return Math.max(1, entry.bucket.msUntil(amount));
       entry.lastTakeAt = at;
-      return true;
+      return 0;
     },
     get size() {
       return buckets.size;
+    },
+  };
+}
+
+/** A ConnectionRate: an AddressRate counting one per new connection. */
+export function createConnectionRate(ratePerSecond: number, burst: number, now: () => number = () => performance.now()): ConnectionRate {
+  const rate = createAddressRate(ratePerSecond, burst, now);
+  return {
+    admit: (ip) => rate.take(ip, 1) === 0,
+    get size() {
+      return rate.size;
     },
   };
 }

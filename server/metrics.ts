@@ -19,6 +19,8 @@ export interface ServerMetrics {
   error(kind: ErrorKind): void;
   /** The store answers (1) or not (0), as /healthz reports it. */
   storeUp(up: boolean): void;
+  /** An asset upload ended: 'stored', 'exists' (the room had it), or the code it was refused with. */
+  assetUpload(result: string): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -67,6 +69,7 @@ export function createMetrics(sources: MetricsSources): ServerMetrics {
   const errors = new Counter({ name: 'easel_errors_total', help: 'Errors, by kind.', labelNames: ['kind'], registers });
   const storeUp = new Gauge({ name: 'easel_store_up', help: 'Whether the store answers now (1) or not (0), as /healthz reports it.', registers });
   storeUp.set(1);
+  const assetUploads = new Counter({ name: 'easel_asset_uploads_total', help: 'Asset (image file) uploads, by result: stored, exists, or the error code.', labelNames: ['result'], registers });
   const storeDown = new Counter({ name: 'easel_store_unhealthy_total', help: 'Times the store became unhealthy (failed or stopped answering).', registers });
 
   return {
@@ -98,6 +101,9 @@ export function createMetrics(sources: MetricsSources): ServerMetrics {
     storeUp(up) {
       storeUp.set(up ? 1 : 0);
       if (!up) storeDown.inc();
+    },
+    assetUpload(result) {
+      assetUploads.inc({ result });
     },
     render() {
       return registry.metrics();

@@ -10,11 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ACCESS_ROLE, CLOSE_CODE, PATHS, isValidRoomName, type AccessRole } from '../shared/protocol.ts';
+import { DEFAULT_MAX_ASSET_BYTES, DEFAULT_MAX_ROOM_ASSET_BYTES } from '../shared/assets.ts';
 import { createAuth, tokenFromUpgrade, type Auth } from './auth.ts';
 import { Connection } from './connection.ts';
 import { AccessError, BoardDeletedError, LimitError, ProtocolError, StorageError } from './errors.ts';
 import { createHttpHandler, type HealthReport } from './http.ts';
-import { clientAddress, createConnectionRate, createIpCounter, createRateLimiter } from './limits.ts';
+import { clientAddress, createAddressRate, createConnectionRate, createIpCounter, createRateLimiter } from './limits.ts';
 import { createLogger, type LogLevel } from './log.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { createOriginPolicy } from './origin.ts';
@@ -125,6 +126,17 @@ export interface ServerOptions extends HistoryOptions {
   connectionBurstPerIp: number;
   /** Rooms in memory at once; a join that needs one more is closed with 4031 (0: unlimited). */
   maxRooms: number;
+  /** The largest image file (asset) an upload or an imported board file may hold; larger is 413. */
+  maxAssetBytes: number;
+  /** The largest total of one room's image files; an upload or import past it is 413 (0: no total). */
+  maxRoomAssetBytes: number;
+  /**
+   * Uploaded bytes per second per client address (a token bucket); an upload over it is 429 with
+   * Retry-After (0: unlimited). Each upload counts at least MIN_UPLOAD_CHARGE bytes.
+   */
+  uploadBytesPerIp: number;
+  /** Uploaded bytes one address may send at once (the bucket's size; never less than maxAssetBytes). */
+  uploadBurstBytesPerIp: number;
   /**
    * The upgrade request must arrive within this time, and an upgraded socket must have joined its
    * room and sent its first message within it too (else 4009).
@@ -175,6 +187,12 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   connectionRatePerIp: 20,
   connectionBurstPerIp: 256,
   maxRooms: 1000,
+  maxAssetBytes: DEFAULT_MAX_ASSET_BYTES,
+  maxRoomAssetBytes: DEFAULT_MAX_ROOM_ASSET_BYTES,
+  // A class behind one NAT address pasting a few photos each at once fits the burst (30 people ×
+  // 3 images of 2-3 MB); after it, a steady picture a minute from each of them still passes.
+  uploadBytesPerIp: 2 * 1024 * 1024,
+  uploadBurstBytesPerIp: 256 * 1024 * 1024,
   handshakeTimeoutMs: 10_000,
   storeProbeIntervalMs: 1_000,
   storeTimeoutMs: 2_000,
@@ -299,6 +317,7 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
           historyIntervalMs: options.historyIntervalMs,
           historyDays: options.historyDays,
           purgeIntervalMs: options.purgeIntervalMs,
+          assetLimits: { maxAssetBytes: options.maxAssetBytes, maxRoomAssetBytes: options.maxRoomAssetBytes },
           ...(options.clock && { clock: options.clock }),
         });
 
@@ -366,7 +385,20 @@ export async function createServer(overrides: Partial<ServerOptions> = {}): Prom
       staticDir: options.staticDir,
       health,
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
-      api: createApiHandler({ service, policy: createAccessPolicy(auth, options.adminToken), share: createShareHandler(auth, logger), logger }),
+      api: createApiHandler({
+        service,
+        policy: createAccessPolicy(auth, options.adminToken),
+        share: createShareHandler(auth, logger),
+        logger,
+        uploads: {
+          maxAssetBytes: options.maxAssetBytes,
+          rate: createAddressRate(options.uploadBytesPerIp, Math.max(options.uploadBurstBytesPerIp, options.maxAssetBytes)),
+          addressOf: (req) => clientAddress(req, options.trustProxy),
+          // With an auth secret a file is no one's business but its room's: no shared cache keeps it.
+          privateCache: auth !== null,
+          counted: (result) => metrics.assetUpload(result),
+        },
+      }),
       logger,
     }),
   );

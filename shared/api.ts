@@ -13,6 +13,8 @@
  *                                                                reason 'restore' when a browser is about to restore, else 'manual')
  *   GET    /api/rooms/<room>/versions/<id>               view    → board file of that version
  *   POST   /api/rooms/<room>/versions/<id>/restore       edit    → VersionResponse (the version saved before the restore)
+ *   PUT    /api/rooms/<room>/assets/<sha256>             edit    raw image bytes → AssetUploadResponse (shared/assets.ts)
+ *   GET    /api/rooms/<room>/assets/<sha256>             view    → the image bytes, typed from them (shared/assets.ts)
  *   GET    /api/backup                                   admin   → backup stream (see server docs)
  *   POST   /api/backup                                   admin   backup stream → RestoreBackupResponse
  *   GET    /api/openapi.json                             none    → the OpenAPI 3.1 document of all of the above

@@ -5,6 +5,7 @@ import { arrowDef, type ArrowShape } from './shapes/arrow.ts';
 import { diamondDef, type DiamondShape } from './shapes/diamond.ts';
 import { ellipseDef, type EllipseShape } from './shapes/ellipse.ts';
 import { frameDef, type FrameShape } from './shapes/frame.ts';
+import { imageDef, type ImageShape } from './shapes/image.ts';
 import { inkDef, type InkShape } from './shapes/ink.ts';
 import { lineDef, type LineShape } from './shapes/line.ts';
 import { rectDef, type RectShape } from './shapes/rect.ts';
@@ -24,11 +25,13 @@ import { textDef, type TextShape } from './shapes/text.ts';
  * merges character by character (shared/doc.ts migrates version 1 boards); frames (type
  * `frame`, a shape's `frameId`, its origin stored from its frame's) and groups (`groupIds`). A
  * version 1 client skips frames as an unknown type and keeps the fields it does not know.
+ * Image shapes (type `image`) did not change the layout, so they left the version at 2: a client
+ * that does not know the type skips those shapes and keeps the rest.
  */
 export const SCHEMA_VERSION = 2;
 
 /** Every shape type, one definition each; a type is added here and in shared/shapes/. */
-export const SHAPE_DEFS = [rectDef, ellipseDef, diamondDef, inkDef, lineDef, arrowDef, textDef, stickyDef, frameDef] as const;
+export const SHAPE_DEFS = [rectDef, ellipseDef, diamondDef, inkDef, lineDef, arrowDef, textDef, stickyDef, frameDef, imageDef] as const;
 
 type ShapeOfDef<D> = D extends ShapeDef<infer S> ? S : never;
 
@@ -40,7 +43,7 @@ export const SHAPE_TYPES: readonly ShapeType[] = SHAPE_DEFS.map((def) => def.typ
 
 export { DASH_STYLES, DEFAULT_STYLE, FILL_STYLES, isValidShapeId, SHAPE_LIMITS };
 export type { DashStyle, FillStyle, OwnFields, ShapeBase, ShapeDef, ShapeStyle } from './shapes/base.ts';
-export type { ArrowShape, DiamondShape, EllipseShape, FrameShape, InkShape, LineShape, RectShape, StickyShape, TextShape };
+export type { ArrowShape, DiamondShape, EllipseShape, FrameShape, ImageShape, InkShape, LineShape, RectShape, StickyShape, TextShape };
 export type { BoxFields } from './shapes/box.ts';
 export type { LinearFields } from './shapes/linear.ts';
 

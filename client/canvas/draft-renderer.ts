@@ -40,10 +40,15 @@ export function createDraftRenderer(options: DraftRendererOptions): DraftRendere
   const off = draft.onChange((change) => {
     if (change.shape) scheduler.schedule();
   });
+  // The shape being drawn may show a picture that arrives meanwhile.
+  const offPictures = options.images.onPicture?.(() => {
+    if (draft.shape !== null) scheduler.schedule();
+  }) ?? (() => {});
   return {
     flush: () => scheduler.flush(),
     close() {
       off();
+      offPictures();
       scheduler.close();
       node?.destroy();
       node = undefined;

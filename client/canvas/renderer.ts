@@ -8,6 +8,7 @@ import type { Bounds } from '../model/plane.ts';
 import { createFrameScheduler, type FrameScheduler } from './frame-scheduler.ts';
 import type { StageLayers } from './stage.ts';
 import { renderShape } from './views/render-shape.ts';
+import { assetIdsOf } from '../shapes/registry.ts';
 import { createSpatialIndex } from './spatial-index.ts';
 import type { ShapeNode, ViewContext } from './views/view.ts';
 
@@ -177,6 +178,20 @@ export function createRenderer(options: RendererOptions): Renderer {
   const offRemote =
     remote?.onChange(({ ids }) => {
       for (const id of ids) dirty.add(id);
+      contentDirty = true;
+      request();
+    }) ?? (() => {});
+  // A picture that arrived redraws the mounted shapes showing it (others get it when mounted).
+  const offPictures =
+    options.images.onPicture?.((assetId) => {
+      let found = false;
+      for (const id of nodes.keys()) {
+        const shape = board.get(id);
+        if (shape === undefined || !assetIdsOf(shape).includes(assetId)) continue;
+        dirty.add(id);
+        found = true;
+      }
+      if (!found) return;
       contentDirty = true;
       request();
     }) ?? (() => {});
@@ -521,6 +536,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       offBoard();
       offDraft();
       offRemote();
+      offPictures();
       offView();
       scheduler.close();
       for (const node of nodes.values()) node.destroy();

@@ -19,22 +19,6 @@ export type BoardFiles = Pick<AssetLibrary, 'picture' | 'file' | 'add'>;
 /** The library's part exports use. */
 export type ExportFiles = Pick<AssetLibrary, 'picture' | 'file'>;
 
-/** Asked of a board with no files: there is no asset library. */
-export class NoBoardFilesError extends Error {
-  readonly code = 'no-board-files';
-  constructor() {
-    super('this board keeps no image files');
-    this.name = 'NoBoardFilesError';
-  }
-}
-
-/** A board with no files: images export as placeholders, and a file brought in is refused. */
-export const NO_BOARD_FILES: BoardFiles = Object.freeze({
-  picture: () => Promise.reject(new NoBoardFilesError()),
-  file: () => Promise.resolve(null),
-  add: () => Promise.reject(new NoBoardFilesError()),
-});
-
 /** How long an export waits for one file before exporting its placeholder. */
 export const EXPORT_FILE_TIMEOUT_MS = 10_000;
 

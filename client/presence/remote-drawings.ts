@@ -44,10 +44,16 @@ export function createRemoteDrawings(options: { layer: Konva.Layer; gestures: Re
   const off = gestures.onChange((change) => {
     if (change.drawing) scheduler.schedule();
   });
+  // A shape someone is drawing may show a picture that arrives meanwhile.
+  const offPictures =
+    options.images.onPicture?.(() => {
+      if (nodes.size > 0) scheduler.schedule();
+    }) ?? (() => {});
 
   return {
     close() {
       off();
+      offPictures();
       scheduler.close();
       group.destroy();
       layer.batchDraw();

@@ -3,6 +3,7 @@ import { arrowUtil } from './arrow/arrow-util.ts';
 import { diamondUtil } from './diamond/diamond-util.ts';
 import { ellipseUtil } from './ellipse/ellipse-util.ts';
 import { frameUtil } from './frame/frame-util.ts';
+import { imageUtil } from './image/image-util.ts';
 import { inkUtil } from './ink/ink-util.ts';
 import { lineUtil } from './line/line-util.ts';
 import { rectUtil } from './rect/rect-util.ts';
@@ -14,7 +15,7 @@ import { textUtil } from './text/text-util.ts';
  * Every shape type the client draws, one util each (client/shapes/<type>/), in toolbar order.
  * A type is added with its folder here and its definition in shared/shapes/.
  */
-export const SHAPE_UTILS = [inkUtil, rectUtil, ellipseUtil, diamondUtil, lineUtil, arrowUtil, textUtil, stickyUtil, frameUtil] as const;
+export const SHAPE_UTILS = [inkUtil, rectUtil, ellipseUtil, diamondUtil, lineUtil, arrowUtil, textUtil, stickyUtil, frameUtil, imageUtil] as const;
 
 /** The ids of the tools the shape types bring ('pen', 'rectangle', …). */
 export type ShapeToolId = (typeof SHAPE_UTILS)[number]['tool']['id'];
@@ -35,4 +36,9 @@ export function shapeUtil(shape: Pick<Shape, 'type'>): ShapeUtil {
   const util = UTILS.get(shape.type);
   if (util === undefined) throw new UnknownShapeTypeError(shape.type);
   return util;
+}
+
+/** The files (asset ids) a shape shows: none for most types (ShapeUtil.assetIds). */
+export function assetIdsOf(shape: Shape): readonly string[] {
+  return UTILS.get(shape.type)?.assetIds?.(shape) ?? [];
 }

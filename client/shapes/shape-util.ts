@@ -34,6 +34,17 @@ export interface ShapeUtil<S extends Shape = Shape, ToolIdT extends string = str
    * turns about its origin by its `rotation`).
    */
   resize(shape: NewShapeOf<S>, sx: number, sy: number): NewShapeOf<S>;
+  /**
+   * Set for types a resize keeps in proportion unless Shift is held (images): the opposite of the
+   * default, where Shift keeps the proportion. The select tool asks this, never the type's name.
+   */
+  readonly keepsAspect?: true;
+  /**
+   * The files (asset ids, shared/assets.ts) the shape shows, for types that show some: the
+   * renderer redraws the shapes showing a file when its picture arrives, and the asset library
+   * keeps fetching a file while some shape shows it.
+   */
+  assetIds?(shape: NewShapeOf<S>): readonly string[];
   /** How the canvas draws it (a Konva node per shape). */
   readonly view: ShapeView<NewShapeOf<S>>;
   /** The shape as SVG elements in its own frame; the exporter places, turns and fades them. */
@@ -62,6 +73,11 @@ export const NO_FILES: SvgContext = Object.freeze({ assetUrl: () => null });
 export interface ShapeTool<Id extends string = string> extends ToolEntry {
   readonly id: Id;
   create(ctx: ShapeToolContext): Tool;
+  /**
+   * Set for a tool that acts once when picked instead of drawing (the image tool opens the file
+   * picker): the toolbox calls it and goes back to the select tool.
+   */
+  pick?(ctx: ShapeToolContext): void;
 }
 
 /** Where the in-place text editor sits over a shape, in screen pixels, from the shape's origin. */

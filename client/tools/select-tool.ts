@@ -9,6 +9,7 @@ import { clickSelection, groupMembers, marqueeSelection, targetGroup } from '../
 import { applyTransform, diffShape, unionBounds } from '../model/transform.ts';
 import type { GestureTransform } from '../../shared/presence.ts';
 import { deleteSelection } from './delete-selection.ts';
+import { shapeUtil } from '../shapes/registry.ts';
 import { selectionHandles, handleAt, type HandleName } from '../model/selection-handles.ts';
 import { DRAG_THRESHOLD_PX, HIT_TOLERANCE_PX, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
 
@@ -20,7 +21,7 @@ type SelectState =
   | { name: 'pointing'; origin: BoardPointerEvent; hitId: string | null; unit: readonly string[]; onClick: OnClick }
   | { name: 'dragging'; origin: BoardPointerEvent; ids: ReadonlySet<string>; bound: readonly string[] }
   | { name: 'marquee'; origin: BoardPointerEvent; base: ReadonlySet<string> }
-  | { name: 'resizing'; handle: Exclude<HandleName, 'rotate'>; bounds: Bounds; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] }
+  | { name: 'resizing'; handle: Exclude<HandleName, 'rotate'>; bounds: Bounds; shapes: ReadonlyMap<string, Shape>; bound: readonly string[]; keepsAspect: boolean }
   | { name: 'rotating'; center: Point; startAngle: number; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] };
 
 /** Two clicks on one shape within this many milliseconds are a double-click (enter its group, or edit its text). */
@@ -104,7 +105,8 @@ export function createSelectTool(ctx: ToolContext): Tool {
     };
     let sx = b.width > 0 ? Math.abs(event.x - anchor.x) / b.width : 1;
     let sy = b.height > 0 ? Math.abs(event.y - anchor.y) / b.height : 1;
-    if (event.shiftKey) sx = sy = Math.max(sx, sy);
+    // Shift keeps the proportion, or, when a shape of the selection keeps it by itself (an image), frees it.
+    if (event.shiftKey !== resizing.keepsAspect) sx = sy = Math.max(sx, sy);
     sx = Math.max(sx, 0.01);
     sy = Math.max(sy, 0.01);
     // Dragged past the anchor, the box grows on the other side (the shapes are not mirrored).
@@ -149,7 +151,8 @@ export function createSelectTool(ctx: ToolContext): Tool {
       // Scale the shapes' geometry: not the padded box the handles sit on, and not the strokes,
       // which keep their width (scaling about a stroke's edge would shift the shape a little).
       const geometry = unionBounds(shapes.map((shape) => ({ ...shape, strokeWidth: 0 })));
-      state = { name: 'resizing', handle, bounds: geometry ?? handles.bounds, shapes: byId, bound };
+      const keepsAspect = shapes.some((shape) => shapeUtil(shape).keepsAspect === true);
+      state = { name: 'resizing', handle, bounds: geometry ?? handles.bounds, shapes: byId, bound, keepsAspect };
     }
     return true;
   };

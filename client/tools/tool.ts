@@ -43,6 +43,11 @@ export interface ToolContext {
   laser: Laser;
   /** The style new shapes get (set from the style panel). */
   style(): ShapeStyle;
+  /**
+   * Opens the page's file picker for images, inserted in the middle of the view once chosen
+   * (client/ui/image-picker.ts); absent where there is no page (tests): the image tool then does nothing.
+   */
+  pickImages?: () => void;
 }
 
 /**
@@ -55,6 +60,8 @@ export interface ShapeToolContext extends ToolContext {
   shapeAt(point: Point, tolerance: number): Shape | null;
   /** The shape as it is to be added: in the frame it is drawn in, or in none (client/model/frames.ts). */
   placeInFrame<S extends NewShape>(shape: S): S;
+  /** Opens the file picker for images (ToolContext.pickImages), or does nothing without one. */
+  pickImages(): void;
 }
 
 /** How a tool appears: its toolbar button, the key that picks it and its cursor over the board. */

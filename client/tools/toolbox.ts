@@ -32,7 +32,13 @@ export interface Toolbox {
 export function createToolbox(ctx: ToolContext, initial: ToolId = 'select'): Toolbox {
   // The shape types' tools cannot import the geometry (it asks the registry they are listed
   // in); the toolbox answers for it.
-  const shapeCtx: ShapeToolContext = { ...ctx, shapeAt: (point, tolerance) => shapeAt(ctx.board, point, tolerance), placeInFrame: (shape) => placeInFrame(ctx.board, shape) };
+  const shapeCtx: ShapeToolContext = { ...ctx, shapeAt: (point, tolerance) => shapeAt(ctx.board, point, tolerance), placeInFrame: (shape) => placeInFrame(ctx.board, shape), pickImages: () => ctx.pickImages?.() };
+  // Tools that act once when picked (the image tool's file picker) instead of drawing.
+  const picks = new Map<string, () => void>();
+  for (const util of SHAPE_UTILS) {
+    const tool = util.tool as { pick?: (c: ShapeToolContext) => void };
+    if (tool.pick !== undefined) picks.set(util.tool.id, () => tool.pick!(shapeCtx));
+  }
   const shapeTools = Object.fromEntries(SHAPE_UTILS.map((util) => [util.tool.id, util.tool.create(shapeCtx)])) as Record<ShapeToolId, Tool>;
   const tools: Record<ToolId, Tool> = {
     select: createSelectTool(ctx),
@@ -54,22 +60,31 @@ export function createToolbox(ctx: ToolContext, initial: ToolId = 'select'): Too
     }
   };
 
+  const setTool = (id: ToolId): void => {
+    const pick = picks.get(id);
+    if (pick !== undefined) {
+      // Within the click or key that picked it, so the browser lets the file picker open.
+      pick();
+      setTool('select');
+      return;
+    }
+    if (id === active) return;
+    tools[active].cancel();
+    // Text being typed is kept, whichever tool comes next.
+    ctx.editing.finish();
+    // A selection only means something to the select tool; drawing tools start clean
+    // (the hand only looks around, so it keeps it).
+    if (id !== 'select' && id !== 'hand') ctx.selection.clear();
+    active = id;
+    changes.emit(id);
+  };
+
   return {
     get active() {
       return active;
     },
     tool: () => tools[active],
-    setTool(id) {
-      if (id === active) return;
-      tools[active].cancel();
-      // Text being typed is kept, whichever tool comes next.
-      ctx.editing.finish();
-      // A selection only means something to the select tool; drawing tools start clean
-      // (the hand only looks around, so it keeps it).
-      if (id !== 'select' && id !== 'hand') ctx.selection.clear();
-      active = id;
-      changes.emit(id);
-    },
+    setTool,
     pointerDown: (event) => guard(() => tools[active].pointerDown(event)),
     pointerMove: (event) => guard(() => tools[active].pointerMove(event)),
     pointerUp: (event) => guard(() => tools[active].pointerUp(event)),

@@ -26,6 +26,8 @@ export interface ClipboardOptions {
   files: Pick<AssetLibrary, 'file' | 'add'>;
   /** Tells the person about files a copy left behind or a paste refused. */
   notice: Pick<Notice, 'show'>;
+  /** Takes pasted files (images) to insert at the middle of the view; without it files are ignored. */
+  pasteFiles?: (files: File[], at: Point) => void;
 }
 
 export interface Clipboard {
@@ -36,7 +38,8 @@ export interface Clipboard {
  * Copy, cut and paste through the system clipboard (the browser's copy/cut/paste events, which
  * need no permission prompt). Shapes travel as JSON text, with the files their images show, so a
  * paste into another board brings the pictures (client/model/clipboard-data.ts); pasting other
- * text makes a text shape. Copy writes nothing to the board; cut and paste are one undo step each.
+ * text makes a text shape; pasted files go to the image inserter (client/assets/insert-images.ts).
+ * Copy writes nothing to the board; cut and paste are one undo step each.
  */
 export function createClipboard(options: ClipboardOptions): Clipboard {
   const { target, board, selection } = options;
@@ -70,6 +73,19 @@ export function createClipboard(options: ClipboardOptions): Clipboard {
   };
   const onPaste = (event: ClipboardEvent): void => {
     if (isEditable(event.target) || event.clipboardData === null || options.writable?.() === false) return;
+    // Files first: a copied image often comes with its name or a URL as text beside it.
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) {
+      for (const item of event.clipboardData.items) {
+        const file = item.kind === 'file' ? item.getAsFile() : null;
+        if (file !== null) files.push(file);
+      }
+    }
+    if (files.length > 0 && options.pasteFiles !== undefined) {
+      event.preventDefault();
+      options.pasteFiles(files, options.center());
+      return;
+    }
     const text = event.clipboardData.getData('text/plain');
     if (text === '') return;
     event.preventDefault();

@@ -27,6 +27,8 @@ export interface ExportMenuOptions {
   notice: Notice;
   /** The board's files: exports embed the images' files, the JSON file carries them, an import adds them. */
   files: BoardFiles;
+  /** Takes files dropped on the board that are not board files (images), with where they were dropped, in client pixels. */
+  dropFiles?: (files: File[], clientX: number, clientY: number) => void;
 }
 
 export interface ExportMenu {
@@ -40,7 +42,7 @@ export interface ExportMenu {
 
 /**
  * Export to PNG, SVG and JSON, and import of JSON board files by button or by dropping the file
- * on the board. While the selection is one frame, PNG and SVG export that frame alone: its box,
+ * on the board (other files dropped go to `dropFiles`: images). While the selection is one frame, PNG and SVG export that frame alone: its box,
  * and its children clipped to it (exportFrame does the same for any frame). An import is all or nothing: a broken file is refused with a message saying why,
  * and the board is left as it was. A good import is one undo step. The JSON file carries the
  * board's title; importing a titled file into an untitled board gives it that title (a board
@@ -176,8 +178,15 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
   const onDrop = (event: DragEvent): void => {
     if (!hasFiles(event)) return;
     event.preventDefault();
-    const file = event.dataTransfer?.files[0];
-    if (file) void importFile(file);
+    const files = [...(event.dataTransfer?.files ?? [])];
+    // Board files are imported; anything else (images) goes where it was dropped.
+    const isBoardFile = (file: File): boolean => file.type === 'application/json' || /\.json$/i.test(file.name);
+    const boardFile = files.find(isBoardFile);
+    if (boardFile !== undefined) void importFile(boardFile);
+    const others = files.filter((file) => !isBoardFile(file));
+    if (others.length > 0 && options.dropFiles !== undefined) options.dropFiles(others, event.clientX, event.clientY);
+    // Without an image inserter, a file of another name is still tried as a board file (and refused with a message if it is none).
+    else if (others.length > 0 && boardFile === undefined) void importFile(others[0]!);
   };
   dropTarget.addEventListener('dragover', onDragOver);
   dropTarget.addEventListener('drop', onDrop);

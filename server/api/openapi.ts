@@ -5,6 +5,7 @@
 import { BOARD_FILE_TYPE, BOARD_FILE_VERSION, MAX_BOARD_FILE_BYTES } from '../../shared/board-file.ts';
 import { CAPTURE_REASONS, VERSION_REASONS } from '../../shared/api.ts';
 import { ROOM_NAME_PATTERN } from '../../shared/protocol.ts';
+import { ASSET_ERROR, ASSET_ID_PATTERN, ASSET_TYPES } from '../../shared/assets.ts';
 import { MAX_CAPTURE_REQUEST_BYTES, type BodyKind, type Route } from './routes.ts';
 
 type Json = Record<string, unknown>;
@@ -65,6 +66,15 @@ const SCHEMAS: Record<string, Json> = {
     required: ['boards', 'versions', 'assets'],
     properties: { boards: { type: 'integer' }, versions: { type: 'integer' }, assets: { type: 'integer' } },
   },
+  AssetUploadResponse: {
+    type: 'object',
+    required: ['id', 'type', 'bytes'],
+    properties: {
+      id: { type: 'string', pattern: ASSET_ID_PATTERN.source, description: 'The SHA-256 of the bytes, lowercase hex' },
+      type: { type: 'string', enum: [...ASSET_TYPES], description: 'The type sniffed from the bytes' },
+      bytes: { type: 'integer', minimum: 0, description: 'The size stored' },
+    },
+  },
   ShareResponse: {
     type: 'object',
     required: ['token', 'role', 'expiresAt'],
@@ -105,6 +115,11 @@ function content(kind: BodyKind): Json {
       };
     case 'openapi':
       return { 'application/json': { schema: { type: 'object', description: 'This document' } } };
+    case 'asset': {
+      // Raw bytes. A request may say any type (application/octet-stream will do): the server reads the type from the bytes.
+      const binary = { schema: { type: 'string', contentMediaType: 'application/octet-stream', description: 'The file’s bytes' } };
+      return Object.fromEntries([...ASSET_TYPES, 'application/octet-stream'].map((type) => [type, binary]));
+    }
     default:
       return { 'application/json': { schema: ref(kind) } };
   }
@@ -117,19 +132,32 @@ function operation(route: Route): Json {
   if (route.path.includes('{room}')) {
     parameters.push({ name: 'room', in: 'path', required: true, schema: { type: 'string', pattern: ROOM_NAME_PATTERN.source } });
   }
-  if (route.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'A version id' });
+  const assetPath = route.path.includes('/assets/{id}');
+  if (assetPath) {
+    parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: ASSET_ID_PATTERN.source }, description: 'An asset id: the SHA-256 of the file, lowercase hex' });
+  } else if (route.path.includes('{id}')) {
+    parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'A version id' });
+  }
   const responses: Json = { [String(route.status)]: { description: 'OK', content: content(route.response) } };
   if (route.access !== 'none') {
     responses['401'] = errorResponse('No usable token (WWW-Authenticate: Bearer)');
     responses['403'] = errorResponse('A valid token that does not allow this');
   }
   if (route.access === 'admin') responses['404'] = errorResponse('No such board, or the admin API is off (no auth secret and no admin token)');
+  else if (assetPath) responses['404'] = errorResponse('No such file in this room (a file belongs to the room it was uploaded to), a deleted board, or an invalid room name or id');
   else if (route.path.includes('{room}')) responses['404'] = errorResponse('No such board or version, or an invalid room name');
   if (route.request !== undefined) {
     responses['400'] = errorResponse('The body is refused (malformed JSON, a shape the schema gate refuses, a broken backup)');
     if (route.request === 'boardFile') responses['413'] = errorResponse(`The body is larger than ${MAX_BOARD_FILE_BYTES} bytes`);
     if (route.request === 'CaptureVersionRequest') responses['413'] = errorResponse(`The body is larger than ${MAX_CAPTURE_REQUEST_BYTES} bytes`);
   }
+  if (route.request === 'asset') {
+    responses['400'] = errorResponse(`${ASSET_ERROR.hashMismatch}: the SHA-256 of the body is not the id`);
+    responses['413'] = errorResponse(`${ASSET_ERROR.assetTooLarge}: over the server’s largest file (--max-asset-bytes); ${ASSET_ERROR.roomQuotaExceeded}: the room’s files would pass its total (--max-room-asset-bytes)`);
+    responses['415'] = errorResponse(`${ASSET_ERROR.unsupportedType}: the bytes are not PNG, JPEG, GIF or WebP, whatever the request says`);
+    responses['429'] = errorResponse(`${ASSET_ERROR.rateLimited}: this address uploaded too much too fast (--upload-bytes-per-ip); Retry-After says when to try again`);
+  }
+  if (route.response === 'asset') responses['304'] = { description: 'Not modified: If-None-Match named the ETag (the id)' };
   return {
     operationId: route.operationId,
     summary: route.summary,

@@ -24,8 +24,24 @@ export class RequestError extends EaselError {
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const tooLarge = (): RequestError => new RequestError(413, 'payload_too_large', `the request body is larger than ${limit} bytes`);
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  const declared = declaredLength(req);
+  if (declared !== null && declared > limit) throw tooLarge();
+  return (await readBodyBytes(req, limit, tooLarge)).toString('utf8');
+}
+
+/** The request's Content-Length, or null when it declares none (chunked) or one that is not a number. */
+export function declaredLength(req: IncomingMessage): number | null {
+  const header = req.headers['content-length'];
+  if (header === undefined || !/^[0-9]{1,16}$/.test(header)) return null;
+  return Number(header);
+}
+
+/**
+ * The whole body of `req` as bytes, rejecting with `tooLarge()` once more than `limit` bytes
+ * arrived: at most `limit` bytes are ever held. (Callers refuse a declared length over the limit
+ * before calling, so nothing is read at all then.)
+ */
+export function readBodyBytes(req: IncomingMessage, limit: number, tooLarge: () => Error): Promise<Buffer> {
   // Events, not `for await`: leaving an async iterator early destroys the request and with it the
   // socket the 413 must still be written to.
   return new Promise((resolve, reject) => {
@@ -40,11 +56,16 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
       // Stop reading; the answer goes with Connection: close, which ends what is left unread.
       req.off('data', onData);
       req.pause();
+      chunks.length = 0;
       reject(tooLarge());
     };
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
+    // A client that goes away mid-body: nothing more will come, and nothing is kept.
+    req.once('close', () => {
+      if (!req.readableEnded) reject(new RequestError(400, 'aborted', 'the request was closed before its body ended'));
+    });
   });
 }
 

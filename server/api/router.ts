@@ -8,26 +8,75 @@
  *   board file or backup the gate refuses, malformed JSON                      400
  *   body over the board file limit                                             413
  *   no usable token / a token that does not allow it                           401 (WWW-Authenticate) / 403
+ *   an asset refused (room-assets.ts): hash 400, too large or room quota 413,
+ *   not an image 415, this address uploading too fast 429 (Retry-After)
+ *
+ * An asset is served so that a hostile file can never run in our origin: the type sniffed from
+ * its bytes (never one a client declared), nosniff, and a CSP that allows no script at all.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { MAX_BOARD_FILE_BYTES, BoardFileError, readBoardFile, serializeBoard, type BoardFileData } from '../../shared/board-file.ts';
 import { CAPTURE_REASONS, type ApiErrorBody, type BoardListResponse, type CaptureReason, type VersionListResponse, type VersionResponse } from '../../shared/api.ts';
+import { ASSET_ERROR, isAssetId, type AssetUploadResponse } from '../../shared/assets.ts';
 import { isValidRoomName } from '../../shared/protocol.ts';
-import type { BoardService, VersionCapture } from '../boards/board-service.ts';
-import { AccessError, EaselError } from '../errors.ts';
+import type { BoardAssets, BoardService, VersionCapture } from '../boards/board-service.ts';
+import { AccessError, AssetError, EaselError } from '../errors.ts';
+import type { AddressRate } from '../limits.ts';
+import { assetTooLarge } from '../assets/room-assets.ts';
 import { sendJson, type ShareHandler } from '../share.ts';
 import type { AccessPolicy, Caller } from './access-policy.ts';
 import { buildOpenApiDocument } from './openapi.ts';
-import { editorName, readBody, RequestError } from './request.ts';
+import { declaredLength, editorName, readBody, readBodyBytes, RequestError } from './request.ts';
 import { MAX_CAPTURE_REQUEST_BYTES, ROUTES, matchPath, type OperationId, type Route } from './routes.ts';
 
+/** How the asset endpoints take and give files. */
+export interface UploadOptions {
+  /** --max-asset-bytes: a body is not read past it. */
+  maxAssetBytes: number;
+  /** Uploaded bytes per client address. */
+  rate: AddressRate;
+  /** The client address an upload counts against (server/limits.ts clientAddress). */
+  addressOf(req: IncomingMessage): string;
+  /** Cache-Control private (the server has an auth secret) rather than public. */
+  privateCache: boolean;
+  /** Told how each upload ended: 'stored', 'exists', or the error code (metrics). */
+  counted(result: string): void;
+}
+
 export interface ApiHandlerOptions {
-  service: BoardService & VersionCapture;
+  service: BoardService & VersionCapture & BoardAssets;
   policy: AccessPolicy;
   share: ShareHandler;
   logger: Logger;
+  uploads: UploadOptions;
 }
+
+/**
+ * Every upload costs at least this many bytes of its address's budget, so a flood of empty or tiny
+ * requests is held by the same rate as large ones.
+ */
+export const MIN_UPLOAD_CHARGE = 4096;
+
+/** An asset's id never names other bytes, so a cached copy is good for a year (the longest HTTP allows). */
+const ASSET_MAX_AGE_SECONDS = 31_536_000;
+
+/**
+ * The CSP an asset is served with: nothing in it may run or load (an SVG or HTML that slipped past
+ * the sniffing would still be inert), images and inline styles only, in a sandbox.
+ */
+export const ASSET_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox";
+
+/** Whether an If-None-Match header names the entity tag `etag` (weak or strong) or is `*`. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
+}
+
+const notAnAssetId = (): RequestError => new RequestError(404, 'not_found', 'an asset id is the SHA-256 of the file: 64 lowercase hex digits');
 
 /** What a handler gets: the request, its decoded path parameters and who is calling. */
 interface Call {
@@ -68,12 +117,12 @@ function statusOf(error: unknown): number | null {
 
 function sendBoardFile(res: ServerResponse, file: BoardFileData): void {
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(serializeBoard(file.shapes, file.title));
+  res.end(serializeBoard(file.shapes, file.title, file.assets ?? []));
 }
 
 /** Builds the handler of every request under API_BASE. */
 export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { service, policy, logger } = options;
+  const { service, policy, logger, uploads } = options;
   const openapi = JSON.stringify(buildOpenApiDocument(ROUTES));
   const editor = (call: Call): string => editorName(call.req, `api (${call.caller.via === 'jwt' ? `${call.caller.role} token` : call.caller.via})`);
 
@@ -130,11 +179,62 @@ export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMess
     async restoreBackup({ req, res }) {
       sendJson(res, 200, await service.restoreBackup(req));
     },
+    async uploadAsset(call) {
+      try {
+        const result = await upload(call);
+        uploads.counted(result.created ? 'stored' : 'exists');
+        const body: AssetUploadResponse = { id: result.id, type: result.type, bytes: result.bytes };
+        sendJson(call.res, 200, body);
+      } catch (error) {
+        uploads.counted(error instanceof EaselError ? error.code : 'internal');
+        throw error;
+      }
+    },
+    async getAsset({ req, res, room, id }) {
+      if (!isAssetId(id)) throw notAnAssetId();
+      // Looked up before a 304 too: another room's id is 404 here whatever the client has cached.
+      const asset = await service.getAsset(room, id);
+      const etag = `"${id}"`;
+      const headers = {
+        etag,
+        'cache-control': `${uploads.privateCache ? 'private' : 'public'}, max-age=${ASSET_MAX_AGE_SECONDS}, immutable`,
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': ASSET_CSP,
+      };
+      if (matchesEtag(req.headers['if-none-match'], etag)) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { ...headers, 'content-type': asset.type, 'content-length': String(asset.bytes.byteLength) });
+      res.end(asset.bytes);
+    },
     async openapi({ res }) {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
       res.end(openapi);
     },
   };
+
+  /**
+   * Takes an upload's body within the limits (size, then this address's byte rate) and stores it.
+   * A declared length is judged before a byte is read; a chunked body while and once it is read.
+   */
+  async function upload({ req, room, id }: Call) {
+    if (!isAssetId(id)) throw notAnAssetId();
+    const declared = declaredLength(req);
+    if (declared !== null && declared > uploads.maxAssetBytes) throw assetTooLarge(uploads.maxAssetBytes, declared);
+    const address = uploads.addressOf(req);
+    const charge = (bytes: number): void => {
+      const waitMs = uploads.rate.take(address, Math.max(MIN_UPLOAD_CHARGE, bytes));
+      if (waitMs === 0) return;
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      throw new AssetError(429, ASSET_ERROR.rateLimited, `this address has uploaded too much too fast; try again in ${seconds} s`, seconds);
+    };
+    if (declared !== null) charge(declared);
+    const body = await readBodyBytes(req, uploads.maxAssetBytes, () => assetTooLarge(uploads.maxAssetBytes, null));
+    if (declared === null) charge(body.byteLength);
+    return service.uploadAsset(room, id, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+  }
 
   /** The route for this method and path, or the RequestError it earns. */
   function resolve(method: string, pathname: string): { route: Route; params: Record<string, string> } {
@@ -174,6 +274,7 @@ export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMess
     }
     if (error instanceof AccessError && error.httpStatus === 401) res.setHeader('www-authenticate', 'Bearer');
     if (error instanceof RequestError && error.httpStatus === 405) res.setHeader('allow', error.allow.join(', '));
+    if (error instanceof AssetError && error.retryAfterSeconds !== null) res.setHeader('retry-after', String(error.retryAfterSeconds));
     // A body refused unread (too large, or before access was granted) is not read to its end:
     // the connection closes after the answer instead.
     const hasBody = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;

@@ -11,6 +11,8 @@ import type { AccessNeed } from './access-policy.ts';
 /** What a request or response body is, for the OpenAPI document. */
 export type BodyKind =
   | 'boardFile'
+  | 'asset'
+  | 'AssetUploadResponse'
   | 'backup'
   | 'openapi'
   | 'BoardListResponse'
@@ -26,7 +28,10 @@ export interface Route {
   /** Unique; names the router's handler and the OpenAPI operation. */
   operationId: OperationId;
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
-  /** An OpenAPI path template: `{room}` is a room name, `{id}` a version id (each one URL-encoded segment). */
+  /**
+   * An OpenAPI path template: `{room}` is a room name, `{id}` a version id, or an asset id under
+   * `/assets/` (each one URL-encoded segment).
+   */
   path: string;
   access: AccessNeed;
   summary: string;
@@ -55,6 +60,8 @@ export const OPERATION_IDS = [
   'captureVersion',
   'getVersion',
   'restoreVersion',
+  'uploadAsset',
+  'getAsset',
   'backup',
   'restoreBackup',
   'openapi',
@@ -99,6 +106,27 @@ export const ROUTES: readonly Route[] = [
     access: 'edit',
     summary: 'Make the board equal to a version, as a forward edit, after saving a version of what it was',
     response: 'VersionResponse',
+    status: 200,
+  },
+  {
+    operationId: 'uploadAsset',
+    method: 'PUT',
+    path: `${ROOM}/assets/{id}`,
+    access: 'edit',
+    summary:
+      'Store an image file for the room under the SHA-256 of its bytes (the id): PNG, JPEG, GIF or WebP judged by the bytes themselves; ' +
+      'within the largest file, the room’s total and this address’s upload rate; putting a file the room has changes nothing',
+    request: 'asset',
+    response: 'AssetUploadResponse',
+    status: 200,
+  },
+  {
+    operationId: 'getAsset',
+    method: 'GET',
+    path: `${ROOM}/assets/{id}`,
+    access: 'view',
+    summary: 'One of the room’s image files, with the type sniffed from its bytes, cached for good (ETag the id, 304 on If-None-Match) and under a CSP that runs nothing',
+    response: 'asset',
     status: 200,
   },
   { operationId: 'backup', method: 'GET', path: BACKUP_API_PATH, access: 'admin', summary: 'Every board with its versions and assets, as a backup stream (JSON lines)', response: 'backup', status: 200 },

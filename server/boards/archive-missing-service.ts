@@ -5,17 +5,17 @@
  * than a half-working API; the sync server runs as usual, without version history.
  */
 import { EaselError } from '../errors.ts';
-import type { BoardService, VersionCapture } from './board-service.ts';
+import type { BoardAssets, BoardService, VersionCapture } from './board-service.ts';
 
 /** This server keeps no archive: HTTP 501. */
 export class ArchiveMissingError extends EaselError {
   readonly httpStatus = 501;
   constructor() {
-    super('no_archive', 'this server was started on a store without an archive, so it keeps no versions and has no board API');
+    super('no_archive', 'this server was started on a store without an archive, so it keeps no versions or files and has no board API');
   }
 }
 
-export function createArchiveMissingService(): BoardService & VersionCapture {
+export function createArchiveMissingService(): BoardService & VersionCapture & BoardAssets {
   const refuse = async (): Promise<never> => {
     throw new ArchiveMissingError();
   };
@@ -32,6 +32,8 @@ export function createArchiveMissingService(): BoardService & VersionCapture {
     repairBoard: refuse,
     backup: refuse,
     restoreBackup: refuse,
+    uploadAsset: refuse,
+    getAsset: refuse,
     close: async () => undefined,
   };
 }

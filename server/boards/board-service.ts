@@ -11,16 +11,21 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { BoardSummary, CaptureReason, RepairResponse, RestoreBackupResponse, VersionInfo } from '../../shared/api.ts';
-import type { BoardFileData } from '../../shared/board-file.ts';
+import type { BoardFileAsset, BoardFileData } from '../../shared/board-file.ts';
+import type { StoredAssetResult } from '../assets/room-assets.ts';
 
 export interface BoardService {
   /** Every board the store holds, live and deleted. */
   listBoards(): Promise<BoardSummary[]>;
-  /** The board now (a board that was never written is NotFoundError; a deleted one too). */
+  /**
+   * The board now (a board that was never written is NotFoundError; a deleted one too), with the
+   * files its image shapes show where the implementation can reach them.
+   */
   getBoard(room: string): Promise<BoardFileData>;
   /**
    * Makes the board equal to `file` as a forward edit (clients merge into it), after taking a
    * version of what it was (reason 'import'); answers that version. `editor` names who did it.
+   * The file's assets are stored first (checked as uploads are, AssetError), so its images show.
    */
   replaceBoard(room: string, file: BoardFileData, editor: string): Promise<VersionInfo>;
   listVersions(room: string): Promise<VersionInfo[]>;
@@ -47,4 +52,18 @@ export interface BoardService {
 export interface VersionCapture {
   /** Takes a version of the live board now, changed or not; NotFoundError for no board or a deleted one. */
   captureVersion(room: string, reason: CaptureReason, editor: string): Promise<VersionInfo>;
+}
+
+/**
+ * A board's image files (shared/assets.ts), for the asset endpoints. Apart from BoardService
+ * because only a server's own store serves them (the CLI moves them inside board files).
+ */
+export interface BoardAssets {
+  /**
+   * Stores a file for the board (checked: size, type sniffed from the bytes, SHA-256 against
+   * `id`, the room's quota; AssetError); NotFoundError for a deleted board.
+   */
+  uploadAsset(room: string, id: string, bytes: Uint8Array): Promise<StoredAssetResult>;
+  /** The board's file `id`; NotFoundError for a file the room does not have or a deleted board. */
+  getAsset(room: string, id: string): Promise<BoardFileAsset>;
 }

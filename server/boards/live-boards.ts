@@ -19,6 +19,7 @@ import { EaselError } from '../errors.ts';
 import type { CommittedBatch, Room } from '../room/room.ts';
 import type { RoomRegistry } from '../rooms.ts';
 import type { Archive } from '../store/archive.ts';
+import type { AssetLimits } from '../assets/room-assets.ts';
 import { createLiveDocs } from './live-docs.ts';
 import { createStoreBoardService, type BoardStore, type StoreBoardService } from './store-board-service.ts';
 
@@ -34,6 +35,8 @@ export interface LiveBoardsOptions extends HistoryOptions {
   purgeIntervalMs: number;
   /** History's and the board service's time; the real clock unless given. */
   clock?: Clock;
+  /** --max-asset-bytes and --max-room-asset-bytes. */
+  assetLimits: AssetLimits;
 }
 
 export interface LiveBoards {
@@ -83,6 +86,7 @@ export function createLiveBoards(options: LiveBoardsOptions): LiveBoards {
     takeVersion: (room, reason) => rooms.use(room, () => history.capture(room, reason)),
     makeEqual: restoreBoard,
     retentionMs: options.historyDays * DAY_MS,
+    assetLimits: options.assetLimits,
     ...(options.clock && { now: () => options.clock!.now() }),
   });
 

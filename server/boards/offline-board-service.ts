@@ -12,6 +12,7 @@
  */
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import * as Y from 'yjs';
+import { DEFAULT_MAX_ASSET_BYTES, DEFAULT_MAX_ROOM_ASSET_BYTES } from '../../shared/assets.ts';
 import { restoreBoard } from '../../shared/board-diff.ts';
 import { DataFolderError } from '../errors.ts';
 import { DEFAULT_HISTORY_OPTIONS } from '../history/history-options.ts';
@@ -106,6 +107,8 @@ export async function openOfflineBoardService(dir: string, options: OfflineBoard
     docs,
     makeEqual: (doc, file) => void restoreBoard(doc, file),
     retentionMs: historyDays * DAY_MS,
+    // An import here keeps to the limits a server keeps to by default.
+    assetLimits: { maxAssetBytes: DEFAULT_MAX_ASSET_BYTES, maxRoomAssetBytes: DEFAULT_MAX_ROOM_ASSET_BYTES },
     now,
     async takeVersion(room, reason) {
       const state = (await docs.read(room)) ?? EMPTY_STATE;

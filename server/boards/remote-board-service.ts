@@ -91,7 +91,7 @@ export function createRemoteBoardService(options: RemoteBoardServiceOptions): Bo
       return boardFile(await call('GET', roomApiPath(room)));
     },
     async replaceBoard(room, file) {
-      const response = await call('PUT', roomApiPath(room), { body: serializeBoard(file.shapes, file.title), contentType: 'application/json' });
+      const response = await call('PUT', roomApiPath(room), { body: serializeBoard(file.shapes, file.title, file.assets ?? []), contentType: 'application/json' });
       return (await json<VersionResponse>(response)).version;
     },
     async listVersions(room) {

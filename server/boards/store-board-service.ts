@@ -8,7 +8,9 @@
  * - a replace, restore, repair or delete is preceded by a version of what the board was (reasons
  *   import, restore, repair, delete), so every change the API makes can be undone from history;
  * - a deleted board answers NotFoundError to everything but listBoards, undelete and backup, and
- *   is purged (log, versions, assets, record) once `retentionMs` has passed since its deletion.
+ *   is purged (log, versions, assets, record) once `retentionMs` has passed since its deletion;
+ * - an import stores the file's assets before the board changes, so no image it makes points at
+ *   a file the room lacks (room-assets.ts checks each file and the room's quota).
  */
 import type { Readable, Writable } from 'node:stream';
 import * as Y from 'yjs';
@@ -17,7 +19,8 @@ import type { BoardFileData } from '../../shared/board-file.ts';
 import { ensureMeta } from '../../shared/doc.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Archive, BoardRecord } from '../store/archive.ts';
-import type { BoardService, VersionCapture } from './board-service.ts';
+import { assetIdsNamed, createRoomAssets, type AssetLimits } from '../assets/room-assets.ts';
+import type { BoardAssets, BoardService, VersionCapture } from './board-service.ts';
 import { boardFileFromState, docFromState } from './board-state.ts';
 import { readBackup, writeBackup, type BackupBoard } from './backup-format.ts';
 import { findRefusedRecords, removeRefusedRecords } from './repair.ts';
@@ -56,10 +59,12 @@ export interface StoreBoardServiceOptions {
   makeEqual(doc: Y.Doc, file: BoardFileData): void;
   /** How long a deleted board stays restorable (the history retention). */
   retentionMs: number;
+  /** The largest image file and the largest total of one room's files (uploads and imports alike). */
+  assetLimits: AssetLimits;
   now?: () => number;
 }
 
-export interface StoreBoardService extends BoardService, VersionCapture {
+export interface StoreBoardService extends BoardService, VersionCapture, BoardAssets {
   /** Whether the board is deleted (the sync server refuses its connections with boardDeleted). */
   isDeleted(room: string): Promise<boolean>;
   /** Purges the boards deleted longer ago than the retention; answers their rooms. */
@@ -91,6 +96,16 @@ export const UNKNOWN_TIME = 0;
 export function createStoreBoardService(options: StoreBoardServiceOptions): StoreBoardService {
   const { store, archive, docs } = options;
   const now = options.now ?? Date.now;
+  const roomAssets = createRoomAssets(archive.assets, options.assetLimits);
+
+  const deletedError = (room: string, deletedAt: number): NotFoundError =>
+    new NotFoundError(`board "${room}" was deleted on ${iso(deletedAt)} (an admin can undelete it until it is purged)`);
+
+  /** NotFoundError for a deleted board; a board the index does not know (yet) passes. */
+  async function notDeleted(room: string): Promise<void> {
+    const found = await archive.boards.get(room);
+    if (found?.deletedAt != null) throw deletedError(room, found.deletedAt);
+  }
 
   /** The board's record, made from its state when the index has none (a board older than the index). */
   async function record(room: string): Promise<BoardRecord | null> {
@@ -125,7 +140,7 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
   async function liveRecord(room: string): Promise<BoardRecord> {
     const found = await record(room);
     if (found === null) throw new NotFoundError(`no board "${room}"`);
-    if (found.deletedAt !== null) throw new NotFoundError(`board "${room}" was deleted on ${iso(found.deletedAt)} (an admin can undelete it until it is purged)`);
+    if (found.deletedAt !== null) throw deletedError(room, found.deletedAt);
     return found;
   }
 
@@ -155,6 +170,7 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
   async function replaceWith(room: string, file: BoardFileData, reason: 'import' | 'restore', editor: string): Promise<VersionInfo> {
     const existing = await record(room);
     if (existing?.deletedAt != null) await liveRecord(room);
+    if (file.assets !== undefined && file.assets.length > 0) await roomAssets.store(room, file.assets);
     const version = await options.takeVersion(room, reason, editor);
     await editBoard(room, (doc) => {
       ensureMeta(doc);
@@ -211,7 +227,8 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
       await liveRecord(room);
       const state = await docs.read(room);
       if (state === null) throw new NotFoundError(`no board "${room}"`);
-      return boardFileFromState(state);
+      const file = boardFileFromState(state);
+      return { ...file, assets: await roomAssets.collect(room, assetIdsNamed(file.shapes)) };
     },
     replaceBoard(room, file, editor) {
       return replaceWith(room, file, 'import', editor);
@@ -281,6 +298,17 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
         result.assets += board.assets.length;
       }
       return result;
+    },
+    async uploadAsset(room, id, bytes) {
+      await notDeleted(room);
+      const [result] = await roomAssets.store(room, [{ id, bytes }]);
+      return result!;
+    },
+    async getAsset(room, id) {
+      await notDeleted(room);
+      const asset = await roomAssets.read(room, id);
+      if (asset === null) throw new NotFoundError(`board "${room}" has no file ${id}`);
+      return asset;
     },
     async isDeleted(room) {
       return (await archive.boards.get(room))?.deletedAt != null;

@@ -112,6 +112,23 @@ export function decodeAsset(value: Uint8Array, room: string, id: string): Stored
   return { contentType, bytes: plainBytes(value.subarray(end + 1)) };
 }
 
+/** An asset's size as stored beside it (decimal text: readable in redis-cli and ldb dumps alike). */
+export function encodeAssetSize(size: number): Uint8Array {
+  return encoder.encode(String(size));
+}
+
+export function decodeAssetSize(value: Uint8Array, room: string, id: string): number {
+  let text = '';
+  try {
+    text = decoder.decode(value);
+  } catch {
+    // Not UTF-8: damaged, as below.
+  }
+  const size = /^(0|[1-9][0-9]{0,15})$/.test(text) ? Number(text) : NaN;
+  if (!isCount(size)) throw new StorageError(`the size of asset ${id} of room ${room} is damaged`);
+  return size;
+}
+
 /**
  * `bytes` as a plain Uint8Array (a view, no copy): LevelDB and ioredis hand back Buffers, and
  * every store answers alike.

@@ -53,6 +53,11 @@ export interface AssetStore {
   get(room: string, id: string): Promise<StoredAsset | null>;
   /** The room's asset ids, sorted. */
   list(room: string): Promise<string[]>;
+  /**
+   * Every asset of the room with the size of its bytes (the content type not counted), for the
+   * room's quota: reads sizes kept beside the assets, not the assets themselves.
+   */
+  sizes(room: string): Promise<Map<string, number>>;
   remove(room: string, ids: readonly string[]): Promise<void>;
 }
 

@@ -5,6 +5,8 @@
  *   v!<room>!s!<id>  → a version's state (a Yjs update holding the whole document)
  *   b!<room>         → the board's record (JSON)
  *   a!<room>!<id>    → an asset: content type, NUL, bytes
+ *   as!<room>!<id>   → that asset's size in bytes (decimal), written in the same batch, so a
+ *                      room's quota is summed without reading its files
  *
  * Info and state live under separate keys so listing versions reads no states. Room names and
  * ids never contain '!' and sort below '~', so `<prefix>!` … `<prefix>!~` is exactly one room's
@@ -13,7 +15,20 @@
 import type { Level } from 'level';
 import type { VersionInfo } from '../../shared/api.ts';
 import type { Archive, AssetStore, BoardIndex, BoardRecord, VersionStore } from './archive.ts';
-import { checkId, checkRoom, decodeAsset, decodeBoardRecord, decodeVersionInfo, encodeAsset, encodeBoardRecord, encodeVersionInfo, plainBytes, storageFailure } from './archive-records.ts';
+import {
+  checkId,
+  checkRoom,
+  decodeAsset,
+  decodeAssetSize,
+  decodeBoardRecord,
+  decodeVersionInfo,
+  encodeAsset,
+  encodeAssetSize,
+  encodeBoardRecord,
+  encodeVersionInfo,
+  plainBytes,
+  storageFailure,
+} from './archive-records.ts';
 
 type Db = Level<string, Uint8Array>;
 type Op = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
@@ -22,6 +37,7 @@ const infoKey = (room: string, id: string): string => `v!${room}!i!${id}`;
 const stateKey = (room: string, id: string): string => `v!${room}!s!${id}`;
 const boardKey = (room: string): string => `b!${room}`;
 const assetKey = (room: string, id: string): string => `a!${room}!${id}`;
+const assetSizeKey = (room: string, id: string): string => `as!${room}!${id}`;
 /** Every key starting with `prefix`: ids and room names sort below '~'. */
 const range = (prefix: string): { gt: string; lt: string } => ({ gt: prefix, lt: `${prefix}~` });
 
@@ -96,12 +112,16 @@ function boardIndex(db: Db): BoardIndex {
 }
 
 function assetStore(db: Db): AssetStore {
-  return {
+  const store: AssetStore = {
     async put(room, id, asset) {
       checkRoom(room);
       checkId(id);
-      const value = encodeAsset(asset);
-      await attempt(`put asset ${id} of room ${room}`, () => db.put(assetKey(room, id), value));
+      // One batch: an asset is never there without its size, nor a size without its asset.
+      const ops: Op[] = [
+        { type: 'put', key: assetKey(room, id), value: encodeAsset(asset) },
+        { type: 'put', key: assetSizeKey(room, id), value: encodeAssetSize(asset.bytes.byteLength) },
+      ];
+      await attempt(`put asset ${id} of room ${room}`, () => db.batch(ops));
     },
     async get(room, id) {
       checkRoom(room);
@@ -115,13 +135,33 @@ function assetStore(db: Db): AssetStore {
       const keys = await attempt(`list assets of room ${room}`, () => db.keys(range(prefix)).all());
       return keys.map((key) => key.slice(prefix.length));
     },
+    async sizes(room) {
+      checkRoom(room);
+      const prefix = assetSizeKey(room, '');
+      const entries = await attempt(`list asset sizes of room ${room}`, () => db.iterator(range(prefix)).all());
+      const sizes = new Map(entries.map(([key, value]) => [key.slice(prefix.length), decodeAssetSize(value, room, key.slice(prefix.length))]));
+      // An asset stored before sizes were kept beside it (a restored backup of an older server)
+      // is measured once by reading it.
+      const result = new Map<string, number>();
+      for (const id of await store.list(room)) {
+        const known = sizes.get(id);
+        if (known !== undefined) result.set(id, known);
+        else result.set(id, (await store.get(room, id))?.bytes.byteLength ?? 0);
+      }
+      return result;
+    },
     async remove(room, ids) {
       checkRoom(room);
       ids.forEach(checkId);
       if (ids.length === 0) return;
-      await attempt(`remove assets of room ${room}`, () => db.batch(ids.map((id) => ({ type: 'del' as const, key: assetKey(room, id) }))));
+      const ops: Op[] = ids.flatMap((id) => [
+        { type: 'del' as const, key: assetKey(room, id) },
+        { type: 'del' as const, key: assetSizeKey(room, id) },
+      ]);
+      await attempt(`remove assets of room ${room}`, () => db.batch(ops));
     },
   };
+  return store;
 }
 
 /**

@@ -5,6 +5,8 @@
  *   easel:{room}:vinfo    a hash: version id → info (JSON, archive-records.ts)
  *   easel:{room}:vstate   a hash: version id → state (a Yjs update holding the whole document)
  *   easel:{room}:assets   a hash: asset id → content type, NUL, bytes
+ *   easel:{room}:asizes   a hash: asset id → its size in bytes (decimal), written in the same
+ *                         MULTI, so a room's quota is summed without reading its files
  *   easel:boards          one hash for the server: room → board record (JSON)
  *
  * Hashes have no order, so lists are sorted here: ids sort by time, rooms by name.
@@ -12,12 +14,26 @@
 import type { Redis } from 'ioredis';
 import type { VersionInfo } from '../../shared/api.ts';
 import type { Archive, AssetStore, BoardIndex, BoardRecord, VersionStore } from './archive.ts';
-import { checkId, checkRoom, decodeAsset, decodeBoardRecord, decodeVersionInfo, encodeAsset, encodeBoardRecord, encodeVersionInfo, plainBytes, storageFailure } from './archive-records.ts';
+import {
+  checkId,
+  checkRoom,
+  decodeAsset,
+  decodeAssetSize,
+  decodeBoardRecord,
+  decodeVersionInfo,
+  encodeAsset,
+  encodeAssetSize,
+  encodeBoardRecord,
+  encodeVersionInfo,
+  plainBytes,
+  storageFailure,
+} from './archive-records.ts';
 
 const keys = (room: string) => ({
   vinfo: `easel:{${room}}:vinfo`,
   vstate: `easel:{${room}}:vstate`,
   assets: `easel:{${room}}:assets`,
+  assetSizes: `easel:{${room}}:asizes`,
 });
 const BOARDS_KEY = 'easel:boards';
 
@@ -100,12 +116,16 @@ function boardIndex(redis: Redis): BoardIndex {
 }
 
 function assetStore(redis: Redis): AssetStore {
-  return {
+  const store: AssetStore = {
     async put(room, id, asset) {
       checkRoom(room);
       checkId(id);
+      const k = keys(room);
       const value = toBuffer(encodeAsset(asset));
-      await attempt(`put asset ${id} of room ${room}`, () => redis.hset(keys(room).assets, id, value));
+      // One transaction: an asset is never there without its size, nor a size without its asset.
+      await attempt(`put asset ${id} of room ${room}`, () =>
+        exec(redis.multi().hset(k.assets, id, value).hset(k.assetSizes, id, toBuffer(encodeAssetSize(asset.bytes.byteLength)))),
+      );
     },
     async get(room, id) {
       checkRoom(room);
@@ -118,13 +138,28 @@ function assetStore(redis: Redis): AssetStore {
       const ids = await attempt(`list assets of room ${room}`, () => redis.hkeys(keys(room).assets));
       return ids.sort(byString);
     },
+    async sizes(room) {
+      checkRoom(room);
+      const k = keys(room);
+      const [ids, stored] = await attempt(`list asset sizes of room ${room}`, () => Promise.all([redis.hkeys(k.assets), redis.hgetallBuffer(k.assetSizes)]));
+      const result = new Map<string, number>();
+      for (const id of ids.sort(byString)) {
+        const size = stored[id];
+        // An asset stored before sizes were kept beside it (a restored backup of an older server)
+        // is measured once by reading it.
+        result.set(id, size !== undefined ? decodeAssetSize(size, room, id) : ((await store.get(room, id))?.bytes.byteLength ?? 0));
+      }
+      return result;
+    },
     async remove(room, ids) {
       checkRoom(room);
       ids.forEach(checkId);
       if (ids.length === 0) return;
-      await attempt(`remove assets of room ${room}`, () => redis.hdel(keys(room).assets, ...ids));
+      const k = keys(room);
+      await attempt(`remove assets of room ${room}`, () => exec(redis.multi().hdel(k.assets, ...ids).hdel(k.assetSizes, ...ids)));
     },
   };
+  return store;
 }
 
 /** An Archive on `redis`, the connection the store's log commands use; closing it is the store's job. */

@@ -73,7 +73,7 @@ async function waitServed(server: TestServer, room: string, id: string, message:
   assert.ok(bytes !== null && RED.equals(bytes), `${message}: the same bytes`);
 }
 
-const images = (client: TestClient): Shape[] => readAllShapes(client.doc).filter((shape) => (shape.type as string) === imageDef.type);
+const images = (client: TestClient): Shape[] => readAllShapes(client.doc).filter((shape) => shape.type === imageDef.type);
 
 describe('images in exports, board files and the clipboard', { timeout: 180_000 }, () => {
   const suite = boardSuite();
@@ -91,8 +91,8 @@ describe('images in exports, board files and the clipboard', { timeout: 180_000 
     const upload = await fetch(`${suite.server.httpUrl}${assetApiPath(room, RED_ID)}`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: new Uint8Array(RED) });
     assert.equal(upload.status, 200, `the upload is stored: ${await upload.text()}`);
     const page = await openBoard(context, `${suite.server.httpUrl}/b/${room}`, errors);
-    const shape = { ...DEFAULT_STYLE, id: 'picture', type: imageDef.type, ...BOX, rotation: 0, locked: false, index: indexAbove([]), assetId: RED_ID, naturalWidth: 40, naturalHeight: 30 };
-    observer.doc.transact(() => writeShape(observer.doc, shape as unknown as Shape), LOCAL_ORIGIN);
+    const shape: Shape = { ...DEFAULT_STYLE, id: 'picture', type: imageDef.type, ...BOX, rotation: 0, locked: false, index: indexAbove([]), assetId: RED_ID, naturalWidth: 40, naturalHeight: 30 };
+    observer.doc.transact(() => writeShape(observer.doc, shape), LOCAL_ORIGIN);
     await waitForColor(page, 'shapes', INSIDE, '#ff0000', 'the board shows the image');
     source = { room, page, observer };
   });

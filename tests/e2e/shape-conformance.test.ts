@@ -215,7 +215,9 @@ describe('shape conformance in the browser: bounds, hits and SVG against the pix
         const apart = insets(painted.box, svgOnBoard).map(Math.abs);
         assert.ok(apart.every((n) => n <= SVG_PX), `${label}: the SVG draws ${fmt(svgOnBoard)}, the canvas ${fmt(painted.box)}: apart by ${apart.join(', ')}`);
       }
-      assert.deepEqual(errors, []);
+      // A sample that shows a file (an image) names one no server has: the page asking for it and
+      // getting 404 (it draws the placeholder meanwhile) is what it should do, and Chromium logs it.
+      assert.deepEqual(errors.filter((error) => !/Failed to load resource: the server responded with a status of 404/.test(error)), []);
     });
   }
 });

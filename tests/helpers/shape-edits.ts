@@ -133,6 +133,11 @@ function randomShape(pick: Picker, id: string, index: string, existing: readonly
       return { ...base, type, text: pick.one(WORDS), width: pick.int(50, 300), height: pick.int(50, 300) };
     case 'frame':
       return { ...base, type, rotation: 0, width: pick.int(0, 800), height: pick.int(0, 800), name: pick.one(WORDS) };
+    case 'image': {
+      const width = pick.int(1, 600);
+      const height = pick.int(1, 600);
+      return { ...base, type, width, height, naturalWidth: width * 2, naturalHeight: height * 2, assetId: String(pick.int(0, 9)).repeat(64) };
+    }
   }
 }
 

@@ -13,18 +13,18 @@ import { createCamera } from '../../client/model/camera.ts';
 import { createTextEditing } from '../../client/model/text-editing.ts';
 import { createLaser } from '../../client/model/laser.ts';
 import { createToolbox } from '../../client/tools/toolbox.ts';
-import type { BoardPointerEvent } from '../../client/tools/tool.ts';
+import type { BoardPointerEvent, ToolContext } from '../../client/tools/tool.ts';
 import type { ToolId } from '../../client/tools/toolbox.ts';
 
 /** `doc` defaults to a new one; pass a synced client's to drive the tools of a user on a real server. */
-export function createToolHarness(initialTool: ToolId = 'select', doc: Y.Doc = new Y.Doc()) {
+export function createToolHarness(initialTool: ToolId = 'select', doc: Y.Doc = new Y.Doc(), extra: Pick<ToolContext, 'pickImages'> = {}) {
   const board = createBoard(doc);
   const selection = createSelection(board);
   const draft = createDraft();
   const camera = createCamera();
   const editing = createTextEditing(board);
   const laser = createLaser();
-  const toolbox = createToolbox({ board, selection, draft, camera, editing, laser, style: () => DEFAULT_STYLE }, initialTool);
+  const toolbox = createToolbox({ board, selection, draft, camera, editing, laser, style: () => DEFAULT_STYLE, ...extra }, initialTool);
   /** The origin of every transaction that changed the document, in order. */
   const transactions: unknown[] = [];
   doc.on('afterTransaction', (tx: Y.Transaction) => {

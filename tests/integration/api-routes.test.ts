@@ -81,6 +81,19 @@ describe('OpenAPI document against the real routes', () => {
     }
   });
 
+  test('the asset endpoints are documented with binary bodies and their refusals', async () => {
+    const doc = (await (await fetch(`${open.httpUrl}${OPENAPI_PATH}`)).json()) as {
+      paths: Record<string, Record<string, { operationId: string; requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
+    const ops = doc.paths['/api/rooms/{room}/assets/{id}']!;
+    assert.equal(ops.put!.operationId, 'uploadAsset');
+    assert.ok('application/octet-stream' in ops.put!.requestBody!.content);
+    assert.deepEqual(Object.keys(ops.put!.responses).sort(), ['200', '400', '401', '403', '404', '413', '415', '429']);
+    assert.equal(ops.get!.operationId, 'getAsset');
+    for (const type of ['image/png', 'image/jpeg', 'image/gif', 'image/webp']) assert.ok(type in ops.get!.responses['200']!.content!, type);
+    assert.ok('304' in ops.get!.responses);
+  });
+
   test('unknown API paths and invalid room names are 404 JSON', async () => {
     for (const path of ['/api/nothing', '/api/rooms/a/b/c/d/e', `/api/rooms/${'x'.repeat(129)}`, '/api/rooms/%E0%A4%A']) {
       const res = await fetch(`${open.httpUrl}${path}`);

@@ -2,6 +2,7 @@
  * The archive contract (server/store/archive.ts), run alike against every store: LevelDB in a
  * temp dir and a real redis-server. A third store passes this suite by adding one entry to STORES.
  */
+import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
@@ -62,9 +63,14 @@ const STORES: Record<string, () => Promise<StoreUnderTest>> = {
         redis = connect();
       },
       async fail() {
-        await server.kill();
-        // Without this, each command waits out the client's reconnect retries before failing.
+        // The client is closed before the server dies, and the test waits until it has ended:
+        // otherwise each command waits out the reconnect retries, and a disconnect() that lands
+        // while the client waits to reconnect never ends it, so commands sit in its offline
+        // queue and never settle.
+        const ended = once(redis, 'end');
         redis.disconnect();
+        await ended;
+        await server.kill();
       },
       async close() {
         redis.disconnect();
@@ -170,6 +176,26 @@ for (const [name, start] of Object.entries(STORES)) {
       assert.deepEqual(await assets.list(room), []);
     });
 
+    test('asset sizes: each asset with the size of its bytes, a put again counted once, gone with the asset', async () => {
+      const { assets } = store.archive();
+      const room = 'asset-sizes';
+      assert.deepEqual(await assets.sizes(room), new Map());
+      await assets.put(room, 'big', { bytes: bytes(70_000, 1), contentType: 'image/png' });
+      await assets.put(room, 'empty', { bytes: new Uint8Array(0), contentType: 'image/gif' });
+      await assets.put(room, 'small', { bytes: bytes(3, 2), contentType: 'image/jpeg; q=1' });
+      await assets.put(room, 'big', { bytes: bytes(70_000, 1), contentType: 'image/png' });
+      assert.deepEqual(await assets.sizes(room), new Map([['big', 70_000], ['empty', 0], ['small', 3]]));
+      // Another room's sizes, a prefix of this one's name, are its own.
+      await assets.put('asset-size', 'big', { bytes: bytes(5, 1), contentType: 'image/png' });
+      assert.deepEqual(await assets.sizes('asset-size'), new Map([['big', 5]]));
+      await assets.remove(room, ['big', 'unknown']);
+      assert.deepEqual(await assets.sizes(room), new Map([['empty', 0], ['small', 3]]));
+      await assets.remove(room, ['empty', 'small']);
+      await assets.remove('asset-size', ['big']);
+      assert.deepEqual(await assets.sizes(room), new Map());
+      assert.deepEqual(await assets.sizes('asset-size'), new Map());
+    });
+
     test('rooms are kept apart, names that are prefixes of each other included', async () => {
       const archive = store.archive();
       // Each is a prefix of, or shares a prefix with, the others.
@@ -234,6 +260,7 @@ for (const [name, start] of Object.entries(STORES)) {
       assert.deepEqual(await reopened.versions.read(room, info.id), bytes(4_096, 9));
       assert.deepEqual(await reopened.boards.get(room), board(room));
       assert.deepEqual(await reopened.assets.get(room, 'logo'), { bytes: bytes(64, 4), contentType: 'image/png' });
+      assert.deepEqual(await reopened.assets.sizes(room), new Map([['logo', 64]]));
     });
 
     // Last: the store stays broken.
@@ -252,6 +279,7 @@ for (const [name, start] of Object.entries(STORES)) {
         ['assets.put', () => archive.assets.put('x', 'a', { bytes: bytes(1, 0), contentType: 'text/plain' })],
         ['assets.get', () => archive.assets.get('x', 'a')],
         ['assets.list', () => archive.assets.list('x')],
+        ['assets.sizes', () => archive.assets.sizes('x')],
         ['assets.remove', () => archive.assets.remove('x', ['a'])],
       ];
       for (const [label, call] of calls) await assert.rejects(call(), StorageError, label);

@@ -6,11 +6,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, readShape, type Shape } from '../../shared/schema.ts';
 import { readBoardFile, serializeBoard, type BoardFileAsset } from '../../shared/board-file.ts';
 import { imageDef } from '../../shared/shapes/image.ts';
 import { assetIdsOf } from '../../client/model/shape-assets.ts';
-import { dataUrl, exportDataUrls, exportFileBytes, exportPictures, ExportFileTimeoutError } from '../../client/export/export-files.ts';
+import { dataUrl, exportDataUrls, exportFileBytes, exportPictures, ExportFileTimeoutError, svgFiles } from '../../client/export/export-files.ts';
+import { exportSvg } from '../../client/export/svg-export.ts';
 import { MAX_CLIPBOARD_CHARS, parseClipboard, parseShapes, serializeClipboard, serializeShapes } from '../../client/model/clipboard-data.ts';
 import { addCarriedAssets, CarriedAssetMismatchError, checkCarriedAssets } from '../../client/assets/carried-assets.ts';
 import { createSelectionFiles } from '../../client/assets/selection-files.ts';
@@ -23,9 +24,12 @@ const file = (bytes: Uint8Array): BoardFileAsset => ({ id: sha(bytes), type: 'im
 
 const base = { ...DEFAULT_STYLE, rotation: 0, locked: false, index: 'a0' };
 const rect = (id: string): Shape => ({ ...base, id, type: 'rect', x: 0, y: 0, width: 10, height: 10 }) as Shape;
-/** An image shape record (typed loosely: the image type joins the schema with its util). */
-const image = (id: string, assetId: string): Shape =>
-  ({ ...base, id, type: imageDef.type, x: 10, y: 20, width: 40, height: 30, assetId, naturalWidth: 80, naturalHeight: 60 }) as unknown as Shape;
+/** An image shape, through the schema gate. */
+function image(id: string, assetId: string): Shape {
+  const read = readShape(id, { ...base, type: imageDef.type, x: 10, y: 20, width: 40, height: 30, assetId, naturalWidth: 80, naturalHeight: 60 });
+  assert.ok(read.ok);
+  return read.shape;
+}
 
 /** A library over files in memory; `picture` answers a stand-in object per file. */
 function fakeLibrary(files: BoardFileAsset[], options: { slow?: Set<string> } = {}) {
@@ -97,8 +101,9 @@ describe('export files', () => {
     const shapes = [image('i1', one.id), rect('r'), image('i2', two.id)];
     const { files, missing } = await exportFileBytes(library, shapes);
     assert.deepEqual(missing, []);
-    const text = serializeBoard([rect('r')], 'Board', files);
+    const text = serializeBoard(shapes, 'Board', files);
     const read = readBoardFile(text);
+    assert.deepEqual(read.shapes, shapes);
     assert.deepEqual(read.assets, [one, two]);
     const checked = await checkCarriedAssets(read.assets!, shapes);
     assert.deepEqual(checked, { good: [one, two], bad: [] });
@@ -106,6 +111,15 @@ describe('export files', () => {
     const target = fakeLibrary([]);
     await addCarriedAssets(target.library, checked.good);
     assert.deepEqual(target.added, [one.id, two.id]);
+  });
+
+  test('the SVG export embeds an image given its file, and draws a placeholder without', () => {
+    const shapes = [image('i1', one.id)];
+    const embedded = exportSvg(shapes, { files: svgFiles([one]) });
+    assert.match(embedded, new RegExp(`<g data-id="i1" data-type="image" transform="translate\\(10 20\\)"[^>]*><image href="${dataUrl(one).replace(/[+/]/g, '\\$&')}" width="40" height="30"`));
+    const bare = exportSvg(shapes);
+    assert.doesNotMatch(bare, /<image /);
+    assert.match(bare, /data-type="image"[^>]*><rect /, 'a placeholder box');
   });
 
   test('the timeout is a named error', () => {
@@ -119,16 +133,17 @@ describe('clipboard with files', () => {
   const two = file(png(2));
 
   test('round trip: shapes and files come back; without files it is the old format', () => {
-    const { text, skipped } = serializeClipboard([rect('r')], [one, two]);
+    const shapes = [rect('r'), image('i1', one.id), image('i2', two.id)];
+    const { text, skipped } = serializeClipboard(shapes, [one, two]);
     assert.deepEqual(skipped, []);
     const content = parseClipboard(text);
     assert.ok(content);
-    assert.deepEqual(content.shapes.map((s) => s.id), ['r']);
+    assert.deepEqual(content.shapes, shapes);
     assert.deepEqual(content.assets, [one, two]);
     assert.equal(content.refused, 0);
     assert.equal(serializeClipboard([rect('r')]).text, serializeShapes([rect('r')]));
     assert.ok(!('assets' in JSON.parse(serializeShapes([rect('r')]))));
-    assert.deepEqual(parseShapes(text)!.map((s) => s.id), ['r']);
+    assert.deepEqual(parseShapes(text), shapes);
     assert.equal(parseClipboard('plain words'), null);
   });
 

@@ -15,6 +15,11 @@ export type RenderMode = 'committed' | 'draft';
 export interface ViewContext {
   /** The decoded picture of an asset, or null while it is not here: the view draws a placeholder. */
   image(assetId: string): CanvasImageSource | null;
+  /**
+   * Calls `listener` with an asset's id when its picture arrives, so a surface redraws the shapes
+   * showing it; returns the unsubscribe. Absent where pictures never arrive later.
+   */
+  onPicture?(listener: (assetId: string) => void): () => void;
 }
 
 /** A context with no pictures: image shapes draw as placeholders (tests, and drawings without images). */
