@@ -231,6 +231,8 @@ describe('images', { timeout: 120_000 }, () => {
   test('images a page fetched once open on it offline, from the browser’s copy', async () => {
     await waitForOfflineShell(b);
     const middle = await boardMiddle(b);
+    // Only what B has fetched can open offline: the SVG A pasted last must be on B's screen first.
+    await waitForColor(b, 'shapes', middle, '#00a000', 'B shows the SVG A pasted, before it goes offline');
     await contextB.setOffline(true);
     try {
       await b.reload();
