@@ -176,6 +176,7 @@ const exportMenu = createExportMenu({
   room,
   title,
   notice,
+  files: pictures,
   dropFiles: (files, clientX, clientY) => void images.insert(files, stage.toBoard(clientX, clientY)),
 });
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
@@ -197,6 +198,8 @@ const clipboard = createClipboard({
   style: () => style.get(),
   center: viewCenter,
   writable,
+  files: pictures,
+  notice,
   pasteFiles: (files, at) => void images.insert(files, at),
 });
 const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point) });

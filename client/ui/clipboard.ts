@@ -1,6 +1,6 @@
 import type { Board } from '../model/board.ts';
 import { isEditable } from './editable.ts';
-import { parseShapes, serializeShapes } from '../model/clipboard-data.ts';
+import { parseClipboard, serializeClipboard, type ClipboardContent } from '../model/clipboard-data.ts';
 import type { Point } from '../model/plane.ts';
 import { newShapeId } from '../model/ids.ts';
 import { placeInFrame, withFrameChildren } from '../model/frames.ts';
@@ -8,6 +8,10 @@ import type { Selection } from '../model/selection.ts';
 import type { ShapeStyle } from '../../shared/schema.ts';
 import { SHAPE_UTILS } from '../shapes/registry.ts';
 import { addCopies, COPY_OFFSET } from '../tools/actions/duplicate.ts';
+import type { AssetLibrary } from '../assets/asset-library.ts';
+import { addCarriedAssets, checkCarriedAssets } from '../assets/carried-assets.ts';
+import { createSelectionFiles } from '../assets/selection-files.ts';
+import type { Notice } from './notice.ts';
 
 export interface ClipboardOptions {
   target: Window;
@@ -18,6 +22,10 @@ export interface ClipboardOptions {
   center(): Point;
   /** False on a view-only board: cut then only copies and paste does nothing. */
   writable?: () => boolean;
+  /** The board's files: a copy carries the selected images' files, a paste adds those it carries. */
+  files: Pick<AssetLibrary, 'file' | 'add'>;
+  /** Tells the person about files a copy left behind or a paste refused. */
+  notice: Pick<Notice, 'show'>;
   /** Takes pasted files (images) to insert at the middle of the view; without it files are ignored. */
   pasteFiles?: (files: File[], at: Point) => void;
 }
@@ -28,21 +36,36 @@ export interface Clipboard {
 
 /**
  * Copy, cut and paste through the system clipboard (the browser's copy/cut/paste events, which
- * need no permission prompt). Shapes travel as JSON text; pasting other text makes a text shape;
- * pasted files go to the image inserter (client/assets/insert-images.ts).
+ * need no permission prompt). Shapes travel as JSON text, with the files their images show, so a
+ * paste into another board brings the pictures (client/model/clipboard-data.ts); pasting other
+ * text makes a text shape; pasted files go to the image inserter (client/assets/insert-images.ts).
  * Copy writes nothing to the board; cut and paste are one undo step each.
  */
 export function createClipboard(options: ClipboardOptions): Clipboard {
   const { target, board, selection } = options;
   // A frame is copied with its children.
   const selected = () => withFrameChildren(board, board.ordered().filter((shape) => selection.has(shape.id)));
+  // A copy event writes the clipboard before it returns: the files are loaded while selected.
+  // Looked up by id, not by scanning the board: the selection changes at every step of a marquee.
+  const selectionFiles = createSelectionFiles({
+    library: options.files,
+    selected: () => withFrameChildren(board, [...selection.ids()].flatMap((id) => board.get(id) ?? [])),
+    onChange: (listener) => selection.onChange(listener),
+  });
 
   const onCopy = (event: ClipboardEvent): void => {
     if (isEditable(event.target) || event.clipboardData === null) return;
     const shapes = selected();
     if (shapes.length === 0) return;
-    event.clipboardData.setData('text/plain', serializeShapes(shapes));
+    const files = selectionFiles.now(shapes);
+    const { text, skipped } = serializeClipboard(shapes, files.files);
+    event.clipboardData.setData('text/plain', text);
     event.preventDefault();
+    const behind = files.missing.length + skipped.length;
+    if (behind > 0) {
+      const what = behind === 1 ? "1 image's file was" : `${behind} images' files were`;
+      options.notice.show(`${what} not copied (still loading, or too large for the clipboard): pasted into another board, ${behind === 1 ? 'it shows' : 'they show'} as ${behind === 1 ? 'a placeholder' : 'placeholders'}.`, 'info');
+    }
     if (event.type === 'cut' && options.writable?.() !== false) {
       board.deleteShapes(shapes.map((shape) => shape.id));
       selection.clear();
@@ -66,9 +89,10 @@ export function createClipboard(options: ClipboardOptions): Clipboard {
     const text = event.clipboardData.getData('text/plain');
     if (text === '') return;
     event.preventDefault();
-    const shapes = parseShapes(text);
-    if (shapes !== null) {
-      if (shapes.length > 0) selection.set(addCopies(board, shapes, COPY_OFFSET, COPY_OFFSET));
+    const content = parseClipboard(text);
+    if (content !== null) {
+      if (content.assets.length === 0 && content.refused === 0) pasteShapes(content.shapes);
+      else void pasteWithFiles(content);
       return;
     }
     // Other text becomes a shape of the first type that takes plain text (the text shape).
@@ -77,12 +101,32 @@ export function createClipboard(options: ClipboardOptions): Clipboard {
     const shape = board.addShape(placeInFrame(board, util.fromPlainText(newShapeId(), text, options.center(), options.style())));
     selection.set([shape.id]);
   };
+  const pasteShapes = (shapes: ClipboardContent['shapes']): void => {
+    if (shapes.length > 0) selection.set(addCopies(board, shapes, COPY_OFFSET, COPY_OFFSET));
+  };
+  // The files first, so the shapes show their pictures as they appear; a file whose bytes are not
+  // its id is left out (its shapes still paste, as placeholders where the file is unknown).
+  const pasteWithFiles = async (content: ClipboardContent): Promise<void> => {
+    try {
+      const { good, bad } = await checkCarriedAssets(content.assets, content.shapes);
+      await addCarriedAssets(options.files, good);
+      pasteShapes(content.shapes);
+      const refused = bad.length + content.refused;
+      if (refused > 0) options.notice.show(`${refused === 1 ? 'An image file' : `${refused} image files`} on the clipboard ${refused === 1 ? 'was' : 'were'} damaged and left out.`, 'error');
+    } catch (error) {
+      console.error('easel: paste failed', error);
+      options.notice.show(`Could not paste: ${(error as Error).message}`, 'error');
+    }
+  };
   const listening = new AbortController();
   const { signal } = listening;
   target.addEventListener('copy', onCopy, { signal });
   target.addEventListener('cut', onCopy, { signal });
   target.addEventListener('paste', onPaste, { signal });
   return {
-    close: () => listening.abort(),
+    close() {
+      listening.abort();
+      selectionFiles.close();
+    },
   };
 }

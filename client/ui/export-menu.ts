@@ -11,6 +11,8 @@ import type { Command } from './keymap.ts';
 import type { Notice } from './notice.ts';
 import { holdsShapes, type Shape } from '../../shared/schema.ts';
 import { FRAME_DEFAULT_NAME } from '../shapes/constants.ts';
+import { exportDataUrls, exportFileBytes, exportPictures, missingFilesMessage, type BoardFiles } from '../export/export-files.ts';
+import { addCarriedAssets, checkCarriedAssets, CarriedAssetMismatchError } from '../assets/carried-assets.ts';
 
 export interface ExportMenuOptions {
   parent: HTMLElement;
@@ -23,6 +25,8 @@ export interface ExportMenuOptions {
   /** The board file carries the title; an imported file names an untitled board. */
   title: Pick<BoardTitle, 'get' | 'rename'>;
   notice: Notice;
+  /** The board's files: exports embed the images' files, the JSON file carries them, an import adds them. */
+  files: BoardFiles;
   /** Takes files dropped on the board that are not board files (images), with where they were dropped, in client pixels. */
   dropFiles?: (files: File[], clientX: number, clientY: number) => void;
 }
@@ -42,10 +46,12 @@ export interface ExportMenu {
  * and its children clipped to it (exportFrame does the same for any frame). An import is all or nothing: a broken file is refused with a message saying why,
  * and the board is left as it was. A good import is one undo step. The JSON file carries the
  * board's title; importing a titled file into an untitled board gives it that title (a board
- * that has one keeps it: an import adds shapes, it does not rename).
+ * that has one keeps it: an import adds shapes, it does not rename). Exports embed the images'
+ * files (client/export/export-files.ts); the JSON file carries them and an import adds them to
+ * this board's room before its shapes, so a board moved to another server keeps its pictures.
  */
 export function createExportMenu(options: ExportMenuOptions): ExportMenu {
-  const { parent, board, selection, room, title, notice, dropTarget } = options;
+  const { parent, board, selection, room, title, notice, dropTarget, files } = options;
   const element = document.createElement('div');
   element.className = 'export-menu panel';
   element.setAttribute('role', 'group');
@@ -59,9 +65,20 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     return frameContent(board, id!).length > 0 ? id! : null;
   };
 
+  // The images' files are fetched first; one that does not come exports as its placeholder.
   const exportPicture = async (format: 'png' | 'svg', shapes: readonly Shape[], name: string, region?: Bounds): Promise<void> => {
-    if (format === 'svg') downloadBlob(new Blob([exportSvg(shapes, { region })], { type: 'image/svg+xml' }), exportName(name, 'svg'));
-    else downloadBlob(await exportPng(shapes, { region }), exportName(name, 'png'));
+    if (format === 'svg') {
+      const urls = await exportDataUrls(files, shapes);
+      downloadBlob(new Blob([exportSvg(shapes, { region, files: urls.files })], { type: 'image/svg+xml' }), exportName(name, 'svg'));
+      tellMissing(urls.missing, 'placeholder');
+    } else {
+      const pictures = await exportPictures(files, shapes);
+      downloadBlob(await exportPng(shapes, { region, images: pictures.files }), exportName(name, 'png'));
+      tellMissing(pictures.missing, 'placeholder');
+    }
+  };
+  const tellMissing = (missing: readonly string[], what: 'placeholder' | 'left out'): void => {
+    if (missing.length > 0) notice.show(missingFilesMessage(missing.length, what), 'error');
   };
 
   const exportFrame = async (frameId: string, format: 'png' | 'svg'): Promise<void> => {
@@ -81,8 +98,11 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     if (frame !== null && format !== 'json') return exportFrame(frame, format);
     const shapes = board.ordered();
     try {
-      if (format === 'json') downloadBlob(new Blob([serializeBoard(shapes, title.get())], { type: 'application/json' }), exportName(room, 'json'));
-      else await exportPicture(format, shapes, room);
+      if (format === 'json') {
+        const carried = await exportFileBytes(files, shapes);
+        downloadBlob(new Blob([serializeBoard(shapes, title.get(), carried.files)], { type: 'application/json' }), exportName(room, 'json'));
+        tellMissing(carried.missing, 'left out');
+      } else await exportPicture(format, shapes, room);
     } catch (error) {
       console.error('easel: export failed', error);
       notice.show(`Export failed: ${(error as Error).message}`, 'error');
@@ -91,12 +111,17 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
 
   const importFile = async (file: File): Promise<void> => {
     try {
-      const { shapes, title: fileTitle } = readBoardFile(await file.text());
+      const { shapes, title: fileTitle, assets = [] } = readBoardFile(await file.text());
+      // All or nothing: a file carrying a picture that is not what its id says is refused whole.
+      const { good, bad } = await checkCarriedAssets(assets, shapes);
+      if (bad.length > 0) throw new CarriedAssetMismatchError(bad);
+      await addCarriedAssets(files, good);
       board.importShapes(shapes);
       if (fileTitle !== '' && title.get() === '') title.rename(fileTitle);
-      notice.show(`Imported ${shapes.length} shape${shapes.length === 1 ? '' : 's'} from ${file.name}`, 'info');
+      const images = good.length === 0 ? '' : ` and ${good.length} image file${good.length === 1 ? '' : 's'}`;
+      notice.show(`Imported ${shapes.length} shape${shapes.length === 1 ? '' : 's'}${images} from ${file.name}`, 'info');
     } catch (error) {
-      if (!(error instanceof BoardFileError)) console.error('easel: import failed', error);
+      if (!(error instanceof BoardFileError || error instanceof CarriedAssetMismatchError)) console.error('easel: import failed', error);
       notice.show(`Could not import ${file.name}: ${(error as Error).message}. Nothing was changed.`, 'error');
     }
   };
