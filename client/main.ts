@@ -68,7 +68,7 @@ import { pngThumbnail } from './export/png-export.ts';
 import { createAssetLibrary } from './assets/create-asset-library.ts';
 import { createImageInserter } from './assets/insert-images.ts';
 import { createImagePicker } from './ui/image-picker.ts';
-import { assetIdsOf } from './shapes/registry.ts';
+import { shapeAssetIds } from '../shared/schema.ts';
 import './styles.css';
 
 function requireElement<T extends HTMLElement>(selector: string, type: new () => T): T {
@@ -114,7 +114,7 @@ const pictures = createAssetLibrary({
   token,
   fetch: (...args) => window.fetch(...args),
   online: { connected: () => connection.status === 'connected', onChange: (listener) => connection.onStatus(() => listener()) },
-  inUse: (assetId) => board.ordered().some((shape) => assetIdsOf(shape).includes(assetId)),
+  inUse: (assetId) => board.ordered().some((shape) => shapeAssetIds(shape).includes(assetId)),
 });
 const stage = createStage(requireElement('#board', HTMLDivElement), camera);
 const grid = createGrid(stage.element, camera);

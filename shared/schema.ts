@@ -75,6 +75,21 @@ export function holdsShapes<T extends { type: string }>(shape: T): shape is Extr
   return DEFS.get(shape.type)?.holdsShapes === true;
 }
 
+/** The files (asset ids) a shape shows: none for most types (ShapeDef.assetIds). */
+export function shapeAssetIds(shape: Shape): readonly string[] {
+  return DEFS.get(shape.type)?.assetIds?.(shape) ?? [];
+}
+
+/**
+ * The distinct files some shapes show, in the order first shown: what an export embeds, a board
+ * file carries and a copy brings along.
+ */
+export function assetIdsOf(shapes: Iterable<Shape>): string[] {
+  const ids = new Set<string>();
+  for (const shape of shapes) for (const id of shapeAssetIds(shape)) ids.add(id);
+  return [...ids];
+}
+
 /** Why a record was refused; the gate returns this instead of throwing. */
 export interface ShapeProblem {
   id: string;

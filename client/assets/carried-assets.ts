@@ -6,8 +6,7 @@
  */
 import { assetIdOf } from '../../shared/assets.ts';
 import type { BoardFileAsset } from '../../shared/board-file.ts';
-import type { Shape } from '../../shared/schema.ts';
-import { assetIdsOf } from '../model/shape-assets.ts';
+import { assetIdsOf, type Shape } from '../../shared/schema.ts';
 import type { AssetLibrary } from './asset-library.ts';
 
 /** Carried files whose bytes are not the SHA-256 their id says. */

@@ -1,4 +1,4 @@
-import { DEFAULT_STYLE } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, shapeAssetIds } from '../../shared/schema.ts';
 import type { ImageShape } from '../../shared/shapes/image.ts';
 import type { Board } from '../model/board.ts';
 import { placeInFrame } from '../model/frames.ts';
@@ -6,7 +6,6 @@ import { newShapeId } from '../model/ids.ts';
 import type { Point } from '../model/plane.ts';
 import type { NewShapeOf } from '../model/shape.ts';
 import type { Selection } from '../model/selection.ts';
-import { assetIdsOf } from '../shapes/registry.ts';
 import type { Notice } from '../ui/notice.ts';
 import { AssetError } from './asset-error.ts';
 import type { AssetLibrary } from './asset-library.ts';
@@ -54,7 +53,7 @@ export function createImageInserter(options: ImageInserterOptions): ImageInserte
       added.delete(refusal.assetId);
       const ids = board
         .ordered()
-        .filter((shape) => (mine === undefined || mine.has(shape.id)) && assetIdsOf(shape).includes(refusal.assetId))
+        .filter((shape) => (mine === undefined || mine.has(shape.id)) && shapeAssetIds(shape).includes(refusal.assetId))
         .map((shape) => shape.id);
       if (ids.length > 0 && options.writable()) board.deleteShapes(ids);
       notice.show(refusal.message, 'error');

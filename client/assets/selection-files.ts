@@ -7,9 +7,8 @@
  */
 import { sniffAssetType } from '../../shared/assets.ts';
 import type { BoardFileAsset } from '../../shared/board-file.ts';
-import type { Shape } from '../../shared/schema.ts';
+import { assetIdsOf, type Shape } from '../../shared/schema.ts';
 import { MAX_CLIPBOARD_CHARS } from '../model/clipboard-data.ts';
-import { assetIdsOf } from '../model/shape-assets.ts';
 import type { AssetLibrary } from './asset-library.ts';
 
 /** Most bytes held: what fits in the clipboard's text once in base64. */

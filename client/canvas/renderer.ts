@@ -1,5 +1,5 @@
 import Konva from 'konva';
-import { holdsShapes, type Shape } from '../../shared/schema.ts';
+import { holdsShapes, shapeAssetIds, type Shape } from '../../shared/schema.ts';
 import { compareShapeOrder } from '../../shared/doc.ts';
 import type { Board, NewShape } from '../model/board.ts';
 import type { Draft } from '../model/draft.ts';
@@ -8,7 +8,6 @@ import type { Bounds } from '../model/plane.ts';
 import { createFrameScheduler, type FrameScheduler } from './frame-scheduler.ts';
 import type { StageLayers } from './stage.ts';
 import { renderShape } from './views/render-shape.ts';
-import { assetIdsOf } from '../shapes/registry.ts';
 import { createSpatialIndex } from './spatial-index.ts';
 import type { ShapeNode, ViewContext } from './views/view.ts';
 
@@ -187,7 +186,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       let found = false;
       for (const id of nodes.keys()) {
         const shape = board.get(id);
-        if (shape === undefined || !assetIdsOf(shape).includes(assetId)) continue;
+        if (shape === undefined || !shapeAssetIds(shape).includes(assetId)) continue;
         dirty.add(id);
         found = true;
       }

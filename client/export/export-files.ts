@@ -7,10 +7,9 @@
  */
 import { sniffAssetType } from '../../shared/assets.ts';
 import { toBase64, type BoardFileAsset } from '../../shared/board-file.ts';
-import type { Shape } from '../../shared/schema.ts';
+import { assetIdsOf, type Shape } from '../../shared/schema.ts';
 import type { AssetLibrary } from '../assets/asset-library.ts';
 import type { ViewContext } from '../canvas/views/view.ts';
-import { assetIdsOf } from '../model/shape-assets.ts';
 import type { SvgContext } from '../shapes/shape-util.ts';
 
 /** What exports, imports and copies need of the board's asset library. */

@@ -38,7 +38,3 @@ export function shapeUtil(shape: Pick<Shape, 'type'>): ShapeUtil {
   return util;
 }
 
-/** The files (asset ids) a shape shows: none for most types (ShapeUtil.assetIds). */
-export function assetIdsOf(shape: Shape): readonly string[] {
-  return UTILS.get(shape.type)?.assetIds?.(shape) ?? [];
-}

@@ -39,12 +39,6 @@ export interface ShapeUtil<S extends Shape = Shape, ToolIdT extends string = str
    * default, where Shift keeps the proportion. The select tool asks this, never the type's name.
    */
   readonly keepsAspect?: true;
-  /**
-   * The files (asset ids, shared/assets.ts) the shape shows, for types that show some: the
-   * renderer redraws the shapes showing a file when its picture arrives, and the asset library
-   * keeps fetching a file while some shape shows it.
-   */
-  assetIds?(shape: NewShapeOf<S>): readonly string[];
   /** How the canvas draws it (a Konva node per shape). */
   readonly view: ShapeView<NewShapeOf<S>>;
   /** The shape as SVG elements in its own frame; the exporter places, turns and fades them. */

@@ -43,19 +43,6 @@ export interface RoomAssets {
   collect(room: string, ids: Iterable<string>): Promise<BoardFileAsset[]>;
 }
 
-/**
- * The asset ids a board's image shapes name (field `assetId` of shapes of type 'image'), each once.
- * Read generically, so any shape that names a file by a valid id is covered.
- */
-export function assetIdsNamed(shapes: ReadonlyArray<{ readonly type: string }>): string[] {
-  const ids = new Set<string>();
-  for (const shape of shapes) {
-    const id = (shape as { assetId?: unknown }).assetId;
-    if (shape.type === 'image' && isAssetId(id)) ids.add(id);
-  }
-  return [...ids];
-}
-
 const mib = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 
 /**

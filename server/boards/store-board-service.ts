@@ -19,7 +19,8 @@ import type { BoardFileData } from '../../shared/board-file.ts';
 import { ensureMeta } from '../../shared/doc.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Archive, BoardRecord } from '../store/archive.ts';
-import { assetIdsNamed, createRoomAssets, type AssetLimits } from '../assets/room-assets.ts';
+import { assetIdsOf } from '../../shared/schema.ts';
+import { createRoomAssets, type AssetLimits } from '../assets/room-assets.ts';
 import type { BoardAssets, BoardService, VersionCapture } from './board-service.ts';
 import { boardFileFromState, docFromState } from './board-state.ts';
 import { readBackup, writeBackup, type BackupBoard } from './backup-format.ts';
@@ -228,7 +229,7 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
       const state = await docs.read(room);
       if (state === null) throw new NotFoundError(`no board "${room}"`);
       const file = boardFileFromState(state);
-      return { ...file, assets: await roomAssets.collect(room, assetIdsNamed(file.shapes)) };
+      return { ...file, assets: await roomAssets.collect(room, assetIdsOf(file.shapes)) };
     },
     replaceBoard(room, file, editor) {
       return replaceWith(room, file, 'import', editor);

@@ -106,6 +106,12 @@ export interface ShapeDef<S extends ShapeBase & { type: string }> {
    * origins are a plain offset from its own.
    */
   readonly holdsShapes?: boolean;
+  /**
+   * Set for types that show files (an image): the asset ids (shared/assets.ts) a shape shows.
+   * Exports, board files, copies, the server's board API and the client's fetches ask this, so
+   * none of them names a type.
+   */
+  assetIds?(shape: Readonly<S>): readonly string[];
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;

@@ -32,5 +32,6 @@ export const imageDef: ShapeDef<ImageShape> = {
     };
     return { assetId: record.assetId, width, height, naturalWidth: natural('naturalWidth', width), naturalHeight: natural('naturalHeight', height) };
   },
+  assetIds: (shape) => [shape.assetId],
   example: { assetId: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', width: 240, height: 160, naturalWidth: 480, naturalHeight: 320 },
 };

@@ -6,10 +6,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { DEFAULT_STYLE, readShape, type Shape } from '../../shared/schema.ts';
+import { assetIdsOf, DEFAULT_STYLE, readShape, type Shape } from '../../shared/schema.ts';
 import { readBoardFile, serializeBoard, type BoardFileAsset } from '../../shared/board-file.ts';
 import { imageDef } from '../../shared/shapes/image.ts';
-import { assetIdsOf } from '../../client/model/shape-assets.ts';
 import { dataUrl, exportDataUrls, exportFileBytes, exportPictures, ExportFileTimeoutError, svgFiles } from '../../client/export/export-files.ts';
 import { exportSvg } from '../../client/export/svg-export.ts';
 import { MAX_CLIPBOARD_CHARS, parseClipboard, parseShapes, serializeClipboard, serializeShapes } from '../../client/model/clipboard-data.ts';

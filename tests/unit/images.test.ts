@@ -12,7 +12,8 @@ import { placeImages, PLACED_GAP, PLACED_MAX_SIDE, redrawnType, scaledSize } fro
 import { MAX_RETRY_AFTER_MS, retryAfterMs, uploadOutcome } from '../../client/assets/upload-outcome.ts';
 import { createUploadQueue, type UploadRefusal } from '../../client/assets/upload-queue.ts';
 import { createMemoryAssetStore } from '../../client/assets/asset-store.ts';
-import { assetIdsOf, shapeUtil } from '../../client/shapes/registry.ts';
+import { shapeUtil } from '../../client/shapes/registry.ts';
+import { shapeAssetIds } from '../../shared/schema.ts';
 import { NO_FILES } from '../../client/shapes/shape-util.ts';
 import { selectionHandles } from '../../client/model/selection-handles.ts';
 import { writeShape } from '../../shared/doc.ts';
@@ -185,8 +186,8 @@ describe('the image util', () => {
   });
 
   test('it names its file, resizes as a box and keeps its aspect by default', () => {
-    assert.deepEqual(assetIdsOf(image()), [ASSET]);
-    assert.deepEqual(assetIdsOf({ ...DEFAULT_STYLE, id: 'r', type: 'rect', x: 0, y: 0, rotation: 0, index: 'a0', locked: false, width: 1, height: 1 } as Shape), []);
+    assert.deepEqual(shapeAssetIds(image()), [ASSET]);
+    assert.deepEqual(shapeAssetIds({ ...DEFAULT_STYLE, id: 'r', type: 'rect', x: 0, y: 0, rotation: 0, index: 'a0', locked: false, width: 1, height: 1 } as Shape), []);
     const resized = util.resize(image(), 2, 0.5) as ImageShape;
     assert.equal(resized.width, 400);
     assert.equal(resized.height, 50);

@@ -47,7 +47,6 @@ export const imageUtil: ShapeUtil<ImageShape, 'image'> = {
   hitTest: imageContains,
   resize: imageResize,
   keepsAspect: true,
-  assetIds: (shape) => [shape.assetId],
   view: imageView,
   toSvg: imageSvg,
   tool: imageTool,
