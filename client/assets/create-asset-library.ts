@@ -1,3 +1,4 @@
+import { authHeaders } from '../sync/access-token.ts';
 import { assetApiPath, assetIdOf, DEFAULT_MAX_ASSET_BYTES, isAssetId, sniffAssetType } from '../../shared/assets.ts';
 import { createEmitter } from '../model/emitter.ts';
 import { createBackoff } from '../sync/backoff.ts';
@@ -72,7 +73,6 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
   const aborts = new AbortController();
   let closed = false;
 
-  const headers = (): Record<string, string> => (options.token === null ? {} : { authorization: `Bearer ${options.token}` });
 
   /** The file from the store (or memory, where the store would not take it), or null. */
   const kept = async (id: string): Promise<StoredFile | null> => {
@@ -100,7 +100,7 @@ export function createAssetLibrary(options: AssetLibraryOptions): BoardAssetLibr
   const download = async (id: string): Promise<Fetched> => {
     let response: Response;
     try {
-      response = await options.fetch(assetApiPath(room, id), { headers: headers(), signal: aborts.signal });
+      response = await options.fetch(assetApiPath(room, id), { headers: authHeaders(options.token), signal: aborts.signal });
     } catch {
       return { kind: 'retry' };
     }

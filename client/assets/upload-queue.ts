@@ -1,3 +1,4 @@
+import { authHeaders } from '../sync/access-token.ts';
 import { assetApiPath } from '../../shared/assets.ts';
 import { createBackoff, type Backoff } from '../sync/backoff.ts';
 import type { AssetStore, StoredFile } from './asset-store.ts';
@@ -72,7 +73,7 @@ export function createUploadQueue(options: UploadQueueOptions): UploadQueue {
     try {
       response = await options.fetch(assetApiPath(options.room, id), {
         method: 'PUT',
-        headers: { 'content-type': file.type, ...(options.token === null ? {} : { authorization: `Bearer ${options.token}` }) },
+        headers: { 'content-type': file.type, ...authHeaders(options.token) },
         body: file.bytes as Uint8Array<ArrayBuffer>,
         signal: aborts.signal,
       });

@@ -9,6 +9,11 @@ export function tokenFromHash(hash: string): string | null {
   return token === null || token === '' ? null : token;
 }
 
+/** The headers that present a link's token to the HTTP API (none without one), as the socket presents it. */
+export function authHeaders(token: string | null): Record<string, string> {
+  return token === null ? {} : { authorization: `Bearer ${token}` };
+}
+
 /**
  * The `role` claim of a JWT, read without checking its signature: only the UI uses it (to show a
  * read-only board at once, before any write is tried); the server verifies every token and

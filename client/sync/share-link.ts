@@ -1,4 +1,5 @@
 import { ACCESS_ROLE, TOKEN_PARAM, boardPath, sharePath, type ShareResponse } from '../../shared/protocol.ts';
+import { authHeaders } from './access-token.ts';
 
 /** What asking the server for a read-only link came to; `message` is for people. */
 export type ShareResult =
@@ -50,7 +51,7 @@ export async function requestViewLink(request: ShareRequest): Promise<ShareResul
   try {
     response = await request.fetch(sharePath(request.room), {
       method: 'POST',
-      headers: request.token === null ? {} : { authorization: `Bearer ${request.token}` },
+      headers: authHeaders(request.token),
     });
   } catch (error) {
     return { kind: 'error', message: `Could not reach the server (${(error as Error).message}). Check the connection and try again.` };

@@ -1,5 +1,6 @@
 import { VERSION_REASONS, versionApiPath, versionsApiPath, type CaptureReason, type CaptureVersionRequest, type VersionInfo } from '../../shared/api.ts';
 import { readBoardFile, type BoardFileData } from '../../shared/board-file.ts';
+import { authHeaders } from './access-token.ts';
 
 /** How to reach the versions API: the page's room and the link's token (null for none). */
 export interface VersionsApiRequest {
@@ -32,7 +33,6 @@ export function readVersionInfo(value: unknown): VersionInfo | null {
   return { id, at, reason: reason as VersionInfo['reason'], editors: editors as string[], shapes, bytes };
 }
 
-const headers = (token: string | null): Record<string, string> => (token === null ? {} : { authorization: `Bearer ${token}` });
 
 async function errorMessage(response: Response): Promise<string | null> {
   try {
@@ -63,7 +63,7 @@ const unreachable = (error: unknown): string => `Could not reach the server (${(
 export async function fetchVersions(request: VersionsApiRequest): Promise<VersionListResult> {
   let response: Response;
   try {
-    response = await request.fetch(versionsApiPath(request.room), { headers: headers(request.token) });
+    response = await request.fetch(versionsApiPath(request.room), { headers: authHeaders(request.token) });
   } catch (error) {
     return { kind: 'error', message: unreachable(error) };
   }
@@ -91,7 +91,7 @@ export async function fetchVersions(request: VersionsApiRequest): Promise<Versio
 export async function fetchVersionBoard(request: VersionsApiRequest, id: string): Promise<VersionBoardResult> {
   let response: Response;
   try {
-    response = await request.fetch(versionApiPath(request.room, id), { headers: headers(request.token) });
+    response = await request.fetch(versionApiPath(request.room, id), { headers: authHeaders(request.token) });
   } catch (error) {
     return { kind: 'error', message: unreachable(error) };
   }
@@ -115,7 +115,7 @@ export async function captureVersion(request: VersionsApiRequest, reason: Captur
     const body: CaptureVersionRequest = { reason };
     response = await request.fetch(versionsApiPath(request.room), {
       method: 'POST',
-      headers: { ...headers(request.token), 'content-type': 'application/json' },
+      headers: { ...authHeaders(request.token), 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
   } catch (error) {
