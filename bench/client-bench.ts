@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { indicesBetween, writeShape } from '../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../shared/origins.ts';
-import { DEFAULT_STYLE, type Shape } from '../shared/schema.ts';
+import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../shared/schema.ts';
 import { chromiumPath } from '../tests/helpers/browser.ts';
 import { connectClient, waitFor } from '../tests/helpers/client.ts';
 import { startTestServer } from '../tests/helpers/server.ts';
@@ -80,13 +80,13 @@ function mixedShapes(count: number, seed: number): Shape[] {
     const h = 20 + Math.round(random() * 60);
     switch (i % 8) {
       case 0:
-        shapes.push({ ...base, type: 'rect', width: w, height: h });
+        shapes.push({ ...base, type: 'rect', ...NO_LABEL, width: w, height: h });
         break;
       case 1:
-        shapes.push({ ...base, type: 'ellipse', width: w, height: h });
+        shapes.push({ ...base, type: 'ellipse', ...NO_LABEL, width: w, height: h });
         break;
       case 2:
-        shapes.push({ ...base, type: 'diamond', width: w, height: h });
+        shapes.push({ ...base, type: 'diamond', ...NO_LABEL, width: w, height: h });
         break;
       case 3: {
         const points: number[] = [];
@@ -95,16 +95,16 @@ function mixedShapes(count: number, seed: number): Shape[] {
         break;
       }
       case 4:
-        shapes.push({ ...base, type: 'line', points: [0, 0, w, h], startBinding: null, endBinding: null, startArrowhead: false, endArrowhead: false });
+        shapes.push({ ...base, type: 'line', points: [0, 0, w, h], startBinding: null, endBinding: null, startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'none' as const });
         break;
       case 5:
-        shapes.push({ ...base, type: 'arrow', points: [0, 0, w, -h], startBinding: null, endBinding: null, startArrowhead: false, endArrowhead: true });
+        shapes.push({ ...base, type: 'arrow', points: [0, 0, w, -h], startBinding: null, endBinding: null, startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'arrow' as const });
         break;
       case 6:
         shapes.push({ ...base, type: 'text', text: `note ${i}`, width: 0, fontSize: 16 });
         break;
       default:
-        shapes.push({ ...base, type: 'sticky', text: `sticky ${i}`, width: 100, height: 80, fillColor: '#ffec99', fillStyle: 'solid' });
+        shapes.push({ ...base, type: 'sticky', textAlign: 'left', verticalAlign: 'top', text: `sticky ${i}`, width: 100, height: 80, fillColor: '#ffec99', fillStyle: 'solid' });
     }
   }
   return shapes;

@@ -5,7 +5,9 @@
  *                         users editing different fields of one shape both keep their change.
  *                         The `text` of a text or sticky shape is a Y.Text (schema version 2), so
  *                         two people typing into one note both keep every character; a plain
- *                         string there (a version 1 board, a bot) is still read.
+ *                         string there (a version 1 board, a bot) is still read. A label (the
+ *                         text of a box, a line or an arrow, version 3) is a Y.Text too, left out
+ *                         while empty: the first keystroke (setShapeText) creates it.
  *                         A shape in a frame (its `frameId` names a shape of a type that holds
  *                         shapes, schema version 2) stores `x`/`y` from the frame's origin, so a
  *                         frame moves with one write and what is drawn into it meanwhile moves
@@ -160,7 +162,10 @@ export function writeShape(doc: Y.Doc, shape: Shape): void {
   const entry = new Y.Map<unknown>();
   const origin = frameOrigin(doc, shape.frameId);
   const stored = origin === BOARD_ORIGIN ? shape : { ...shape, x: shape.x - origin.x, y: shape.y - origin.y };
+  const optionalText = shapeDef(shape.type)?.text?.optional === true;
   for (const [key, value] of Object.entries(shapeFields(stored))) {
+    // An empty label is not stored: a board of plain boxes carries no Y.Text per box.
+    if (key === TEXT_FIELD && optionalText && value === '') continue;
     entry.set(key, key === TEXT_FIELD && hasTextField(shape.type) && typeof value === 'string' ? new Y.Text(value) : value);
   }
   getShapesMap(doc).set(shape.id, entry);
@@ -345,6 +350,8 @@ export function migrateStringTexts(doc: Y.Doc): number {
   getShapesMap(doc).forEach((entry) => {
     if (!(entry instanceof Y.Map) || !hasTextField(entry.get('type'))) return;
     const text = entry.get(TEXT_FIELD);
+    // An empty label needs no Y.Text, as writeShape stores none (ShapeDef.text.optional).
+    if (text === '' && shapeDef(entry.get('type'))?.text?.optional === true) return;
     if (typeof text === 'string' && text.length <= SHAPE_LIMITS.maxTextLength) strings.push(entry);
   });
   const version = readSchemaVersion(doc);

@@ -27,8 +27,14 @@ import { textDef, type TextShape } from './shapes/text.ts';
  * version 1 client skips frames as an unknown type and keeps the fields it does not know.
  * Image shapes (type `image`) did not change the layout, so they left the version at 2: a client
  * that does not know the type skips those shapes and keeps the rest.
+ * 3: labels: rectangles, ellipses, diamonds, lines and arrows may hold a `text` (a Y.Text, left
+ * out while empty), boxes and notes a `textAlign`/`verticalAlign`; a line's or an arrow's
+ * `startArrowhead`/`endArrowhead` is a kind ('none', 'arrow', 'triangle', 'dot', 'bar'; version
+ * 2's boolean still reads: true as 'triangle'), with `arrowKind`, `bend` and the anchors of its
+ * bound ends (`startAnchor`/`endAnchor`). A version 2 client keeps the fields it does not know
+ * and reads a kind it cannot as its default head.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Every shape type, one definition each; a type is added here and in shared/shapes/. */
 export const SHAPE_DEFS = [rectDef, ellipseDef, diamondDef, inkDef, lineDef, arrowDef, textDef, stickyDef, frameDef, imageDef] as const;
@@ -45,7 +51,10 @@ export { DASH_STYLES, DEFAULT_STYLE, FILL_STYLES, isValidShapeId, SHAPE_LIMITS }
 export type { DashStyle, FillStyle, OwnFields, ShapeBase, ShapeDef, ShapeStyle } from './shapes/base.ts';
 export type { ArrowShape, DiamondShape, EllipseShape, FrameShape, ImageShape, InkShape, LineShape, RectShape, StickyShape, TextShape };
 export type { BoxFields } from './shapes/box.ts';
-export type { LinearFields } from './shapes/linear.ts';
+export type { Anchor, Arrowhead, ArrowKind, LinearFields } from './shapes/linear.ts';
+export { ARROW_KINDS, ARROWHEADS } from './shapes/linear.ts';
+export type { LabelFields, TextAlign, TextPlacement, VerticalAlign } from './shapes/label.ts';
+export { NO_LABEL, TEXT_ALIGNS, VERTICAL_ALIGNS } from './shapes/label.ts';
 
 /** Rectangle, ellipse and diamond: a box of `width` × `height` from the origin. */
 export type BoxShape = RectShape | EllipseShape | DiamondShape;

@@ -20,6 +20,12 @@ export interface ShapeUtil<S extends Shape = Shape, ToolIdT extends string = str
    * the bare geometry, nothing drawn around it: the select tool resizes about that box.
    */
   localBounds(shape: NewShapeOf<S>): Bounds;
+  /**
+   * The shape's edge as a closed polygon in its own frame, stroke left out: where a bound arrow's
+   * end meets the shape and what an elbow arrow is routed around. Without it, the box of
+   * `localBounds` at stroke width 0 is the edge.
+   */
+  outline?(shape: NewShapeOf<S>): readonly Point[];
   /** Whether `point`, in the shape's own frame, is on the shape or within `tolerance` of it. */
   hitTest(shape: NewShapeOf<S>, point: Point, tolerance: number): boolean;
   /**

@@ -1,4 +1,4 @@
-import type { BoxShape } from '../../shared/schema.ts';
+import { NO_LABEL, type BoxShape } from '../../shared/schema.ts';
 import type { NewShapeOf } from '../model/shape.ts';
 import { createDragShapeTool } from './drag-shape-tool.ts';
 import { MIN_BOX_PX, roundCoordinate, type BoardPointerEvent, type ShapeToolContext, type Tool } from './tool.ts';
@@ -19,6 +19,7 @@ export function createBoxTool(ctx: ShapeToolContext, id: string, type: BoxShape[
     const x = roundCoordinate(Math.min(origin.x, origin.x + dx));
     const y = roundCoordinate(Math.min(origin.y, origin.y + dy));
     return {
+      ...NO_LABEL,
       ...ctx.style(),
       id: shapeId,
       type,

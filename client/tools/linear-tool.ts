@@ -1,4 +1,4 @@
-import type { LinearShape } from '../../shared/schema.ts';
+import type { Arrowhead, LinearShape } from '../../shared/schema.ts';
 import type { NewShapeOf } from '../model/shape.ts';
 import { createDragShapeTool } from './drag-shape-tool.ts';
 import { HIT_TOLERANCE_PX, MIN_BOX_PX, roundCoordinate, type BoardPointerEvent, type ShapeToolContext, type Tool } from './tool.ts';
@@ -11,8 +11,8 @@ export interface LinearToolOptions {
   type: LinearShape['type'];
   /** Whether ends dropped on a shape are attached to it. */
   bindsEnds: boolean;
-  /** Whether the line drawn has an arrowhead at its end. */
-  endArrowhead: boolean;
+  /** The head the line drawn has at its end unless the style says otherwise. */
+  endArrowhead: Arrowhead;
 }
 
 /**
@@ -51,8 +51,13 @@ export function createLinearTool(ctx: ShapeToolContext, id: string, options: Lin
       points: [0, 0, roundCoordinate(dx), roundCoordinate(dy)],
       startBinding,
       endBinding: endTarget?.id ?? null,
-      startArrowhead: false,
+      startAnchor: null,
+      endAnchor: null,
+      startArrowhead: 'none',
       endArrowhead: options.endArrowhead,
+      arrowKind: 'straight',
+      bend: 0,
+      text: '',
     };
   };
 

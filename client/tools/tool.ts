@@ -1,4 +1,5 @@
-import type { Shape, ShapeStyle } from '../../shared/schema.ts';
+import type { Shape } from '../../shared/schema.ts';
+import type { ToolStyle } from '../model/style-state.ts';
 import type { Board } from '../model/board.ts';
 import type { Camera } from '../model/camera.ts';
 import type { Laser } from '../model/laser.ts';
@@ -42,7 +43,7 @@ export interface ToolContext {
   /** The laser pointer's trail (never stored). */
   laser: Laser;
   /** The style new shapes get (set from the style panel). */
-  style(): ShapeStyle;
+  style(): ToolStyle;
   /**
    * Opens the page's file picker for images, inserted in the middle of the view once chosen
    * (client/ui/image-picker.ts); absent where there is no page (tests): the image tool then does nothing.

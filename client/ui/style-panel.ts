@@ -1,7 +1,6 @@
-import type { ShapeStyle } from '../../shared/schema.ts';
 import type { Board } from '../model/board.ts';
 import type { Selection } from '../model/selection.ts';
-import type { StyleState } from '../model/style-state.ts';
+import type { StylePatch, StyleState, ToolStyle } from '../model/style-state.ts';
 import { restyleSelection } from '../tools/actions/restyle.ts';
 import { createButton, createGroup, mount } from './dom.ts';
 
@@ -17,7 +16,7 @@ export interface StylePanel {
   close(): void;
 }
 
-type ChoiceKey = Exclude<keyof ShapeStyle, 'opacity'>;
+type ChoiceKey = Exclude<keyof ToolStyle, 'opacity'>;
 
 type Choice = { key: ChoiceKey; label: string; options: ReadonlyArray<{ value: string | number; label: string }> };
 
@@ -36,7 +35,15 @@ const CHOICES: readonly Choice[] = [
   choice('strokeWidth', 'Width', [[1, 'Thin'], [2, 'Medium'], [4, 'Bold'], [8, 'Extra bold']]),
   choice('dash', 'Dash', [['solid', 'Solid'], ['dashed', 'Dashed'], ['dotted', 'Dotted']]),
   choice('fontSize', 'Font size', [[16, 'S'], [20, 'M'], [28, 'L'], [40, 'XL']]),
+  choice('textAlign', 'Text align', [['left', 'Left'], ['center', 'Center'], ['right', 'Right']]),
+  choice('verticalAlign', 'Vertical align', [['top', 'Top'], ['middle', 'Middle'], ['bottom', 'Bottom']]),
+  choice('arrowKind', 'Arrow type', [['straight', 'Straight'], ['curved', 'Curved'], ['elbow', 'Elbow']]),
+  choice('startArrowhead', 'Start', [['none', 'None'], ['arrow', 'Arrow'], ['triangle', 'Triangle'], ['dot', 'Dot'], ['bar', 'Bar']]),
+  choice('endArrowhead', 'End', [['none', 'None'], ['arrow', 'Arrow'], ['triangle', 'Triangle'], ['dot', 'Dot'], ['bar', 'Bar']]),
 ];
+
+/** Fields every shape has: their rows always show. The others show for a selection of shapes that have them. */
+const EVERY_SHAPE: ReadonlySet<string> = new Set<keyof ToolStyle>(['strokeColor', 'fillStyle', 'fillColor', 'strokeWidth', 'dash', 'fontSize', 'opacity']);
 
 /** A labelled row of the panel: a `div`, or a `label` when it holds a single input. */
 function styleRow(tag: 'div' | 'label', text: string): HTMLElement {
@@ -58,18 +65,19 @@ export function createStylePanel(options: StylePanelOptions): StylePanel {
   const { parent, board, selection, style } = options;
   const element = createGroup('style-panel panel', 'Style');
 
-  const apply = (patch: Partial<ShapeStyle>): void => {
+  const apply = (patch: StylePatch): void => {
     style.set(patch);
     restyleSelection({ board, selection }, patch);
     show();
   };
 
   const buttons: Array<{ key: ChoiceKey; value: string | number; button: HTMLButtonElement }> = [];
+  const rows: Array<{ key: ChoiceKey; row: HTMLElement }> = [];
   for (const choice of CHOICES) {
     const row = styleRow('div', choice.label);
     const group = createGroup('style-options', choice.label, 'radiogroup');
     for (const option of choice.options) {
-      const run = (): void => apply({ [choice.key]: option.value } as Partial<ShapeStyle>);
+      const run = (): void => apply({ [choice.key]: option.value } as StylePatch);
       const button = createButton('style-option', `${choice.label}: ${option.label}`, run, option.label);
       button.dataset.style = choice.key;
       button.dataset.value = String(option.value);
@@ -88,6 +96,8 @@ export function createStylePanel(options: StylePanelOptions): StylePanel {
       group.append(button);
     }
     row.append(group);
+    row.dataset.styleRow = choice.key;
+    rows.push({ key: choice.key, row });
     element.append(row);
   }
 
@@ -104,21 +114,24 @@ export function createStylePanel(options: StylePanelOptions): StylePanel {
   opacityRow.append(opacity);
   element.append(opacityRow);
 
-  const shown = (): ShapeStyle => {
-    for (const id of selection.ids()) {
-      const shape = board.get(id);
-      if (shape !== undefined) return shape;
-    }
-    return style.get();
-  };
+  const selected = () => [...selection.ids()].map((id) => board.get(id)).filter((shape) => shape !== undefined);
   function show(): void {
-    const current = shown();
+    const shapes = selected();
+    const defaults = style.get();
+    // A field shows as the first selected shape that has it has it, or as new shapes get it.
+    const valueOf = (key: keyof ToolStyle): unknown => {
+      const owner = shapes.find((shape) => key in shape);
+      return owner !== undefined ? (owner as unknown as Record<string, unknown>)[key] : defaults[key];
+    };
+    // With nothing selected every row shows (it sets what new shapes get); with a selection, the
+    // rows of fields no selected shape has are hidden.
+    for (const { key, row } of rows) row.hidden = !EVERY_SHAPE.has(key) && shapes.length > 0 && !shapes.some((shape) => key in shape);
     for (const { key, value, button } of buttons) {
-      const on = String(current[key]) === String(value);
+      const on = String(valueOf(key)) === String(value);
       button.classList.toggle('is-active', on);
       button.setAttribute('aria-checked', String(on));
     }
-    opacity.value = String(Math.round(current.opacity * 100));
+    opacity.value = String(Math.round(Number(valueOf('opacity')) * 100));
   }
   show();
   const offs = [

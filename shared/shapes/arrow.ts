@@ -1,4 +1,5 @@
 import type { ShapeBase, ShapeDef } from './base.ts';
+import { LABEL_TEXT } from './label.ts';
 import { readLinear, type LinearFields } from './linear.ts';
 
 /** An arrow: a line whose end has an arrowhead unless a record says otherwise. */
@@ -10,6 +11,7 @@ export const arrowDef: ShapeDef<ArrowShape> = {
   type: 'arrow',
   pointStride: 2,
   boundEnds: true,
-  read: (record) => readLinear(record, true),
-  example: { points: [0, 0, 80, 50, 160, 10], startBinding: null, endBinding: null, startArrowhead: false, endArrowhead: true },
+  text: LABEL_TEXT,
+  read: (record) => readLinear(record, 'arrow'),
+  example: { points: [0, 0, 80, 50, 160, 10], startBinding: null, endBinding: null, startAnchor: null, endAnchor: null, startArrowhead: 'none', endArrowhead: 'arrow', arrowKind: 'straight', bend: 0, text: 'yes' },
 };

@@ -95,7 +95,14 @@ export interface ShapeDef<S extends ShapeBase & { type: string }> {
    * `keepBlank` says whether a shape whose text is blank still shows something (a note's card),
    * or is nothing (a text), which editors then delete rather than leave on the board.
    */
-  readonly text?: { readonly keepBlank: boolean };
+  readonly text?: {
+    readonly keepBlank: boolean;
+    /**
+     * True for a label (rectangle, ellipse, diamond, line, arrow: schema version 3): a record may
+     * leave the text out (read as empty), and an empty one is not written to the document.
+     */
+    readonly optional?: boolean;
+  };
   /** Set for types whose `points` is a flat array: how many numbers make one point. */
   readonly pointStride?: number;
   /** True for types whose ends can be attached to shapes (`startBinding`, `endBinding`). */

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { indexAbove, writeShape } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../../shared/schema.ts';
 import { createAuth } from '../../server/auth.ts';
 import { poll } from '../helpers/client.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -108,7 +108,7 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
     const remote: Shape = {
       ...DEFAULT_STYLE,
       id: 'remote-rect',
-      type: 'rect',
+      type: 'rect', ...NO_LABEL,
       x: 600,
       y: 300,
       width: 200,
@@ -137,7 +137,7 @@ describe('drawing in the browser', { timeout: 120_000 }, () => {
     const solid = (id: string, color: string, index: string, x: number, y: number): Shape => ({
       ...DEFAULT_STYLE,
       id,
-      type: 'rect',
+      type: 'rect', ...NO_LABEL,
       x,
       y,
       width: 200,

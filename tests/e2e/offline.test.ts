@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, WebSocketRoute } from 'playwright-core';
 import { indexAbove, readAllShapes, updateShape, writeShape } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../../shared/schema.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -20,7 +20,7 @@ const STROKE: Probe[] = [[200, 400], [300, 480], [400, 400]];
 const STROKE_PROBES: Probe[] = [[250, 440], [350, 440]];
 
 function rect(doc: TestClient['doc'], id: string): Shape {
-  return { ...DEFAULT_STYLE, id, type: 'rect', x: 600, y: 300, width: 200, height: 150, rotation: 0, locked: false, index: indexAbove(readAllShapes(doc)) };
+  return { ...DEFAULT_STYLE, id, type: 'rect', ...NO_LABEL, x: 600, y: 300, width: 200, height: 150, rotation: 0, locked: false, index: indexAbove(readAllShapes(doc)) };
 }
 
 describe('offline first', { timeout: 180_000 }, () => {

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { indexAbove, readAllShapes, writeShape } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 import { writePresence, type Presence } from '../../shared/presence.ts';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../../shared/schema.ts';
 import { poll } from '../helpers/client.ts';
 import { boardSuite, drag, TIMEOUT, waitForPixels, type Probe } from '../helpers/board-page.ts';
 
@@ -110,7 +110,7 @@ describe('presence in the browser', { timeout: 120_000 }, () => {
   test('B follows A: when A pans, B\'s view moves; when B pans, following stops', async () => {
     const room = `e2e-follow-pan-${Date.now()}`;
     const { observer, pageA, pageB, errors } = await openRoom(room);
-    const shape: Shape = { ...DEFAULT_STYLE, id: 'landmark', type: 'rect', x: 100, y: 100, width: 200, height: 200, rotation: 0, locked: false, index: indexAbove(readAllShapes(observer.doc)) };
+    const shape: Shape = { ...DEFAULT_STYLE, id: 'landmark', type: 'rect', ...NO_LABEL, x: 100, y: 100, width: 200, height: 200, rotation: 0, locked: false, index: indexAbove(readAllShapes(observer.doc)) };
     observer.doc.transact(() => writeShape(observer.doc, shape), LOCAL_ORIGIN);
     const at = (dx: number, dy: number) => ({ on: [[100 + dx, 200 + dy], [300 + dx, 200 + dy]] as Probe[], off: [[200 + dx, 200 + dy]] as Probe[] });
     await waitForPixels(pageB, 'shapes', at(0, 0), 'the landmark at home in B');
@@ -145,7 +145,7 @@ describe('presence in the browser', { timeout: 120_000 }, () => {
   test("following another user's viewport moves the view with theirs until unfollowed", async () => {
     const room = `e2e-follow-${Date.now()}`;
     const { observer, pageB, errors } = await openRoom(room);
-    const shape: Shape = { ...DEFAULT_STYLE, id: 'landmark', type: 'rect', x: 100, y: 100, width: 200, height: 200, rotation: 0, locked: false, index: indexAbove(readAllShapes(observer.doc)) };
+    const shape: Shape = { ...DEFAULT_STYLE, id: 'landmark', type: 'rect', ...NO_LABEL, x: 100, y: 100, width: 200, height: 200, rotation: 0, locked: false, index: indexAbove(readAllShapes(observer.doc)) };
     observer.doc.transact(() => writeShape(observer.doc, shape), LOCAL_ORIGIN);
     const at = (dx: number, dy: number) => ({ on: [[100 + dx, 200 + dy], [300 + dx, 200 + dy]] as Array<[number, number]>, off: [[200 + dx, 200 + dy]] as Array<[number, number]> });
     await waitForPixels(pageB, 'shapes', at(0, 0), 'the landmark at home');

@@ -49,7 +49,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 /** A note as a bot or an older Easel writes it: every field plain, the text a string. */
 function writeStringNote(doc: Y.Doc, id: string, x: number, y: number, text: string, index: string): void {
-  const note: Omit<StickyShape, 'id'> = { ...DEFAULT_STYLE, type: 'sticky', x, y, rotation: 0, index, locked: false, text, width: 200, height: 200, fillColor: '#ffec99', fillStyle: 'solid' };
+  const note: Omit<StickyShape, 'id'> = { ...DEFAULT_STYLE, type: 'sticky', textAlign: 'left', verticalAlign: 'top', x, y, rotation: 0, index, locked: false, text, width: 200, height: 200, fillColor: '#ffec99', fillStyle: 'solid' };
   const entry = new Y.Map<unknown>();
   for (const [key, value] of Object.entries(note)) entry.set(key, value);
   getShapesMap(doc).set(id, entry);

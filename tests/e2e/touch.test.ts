@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { indexAbove, readAllShapes, writeShape } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../../shared/schema.ts';
 import { poll, waitFor } from '../helpers/client.ts';
 import { boardSuite, openBoard, painted, TIMEOUT, waitForPixels, type Probe } from '../helpers/board-page.ts';
 import { createTouchscreen, type Touchscreen } from '../helpers/touchscreen.ts';
@@ -121,7 +121,7 @@ describe('touch in the browser', { timeout: 180_000 }, () => {
     const square = (id: string, [x, y]: Probe, side: number): Shape => ({
       ...DEFAULT_STYLE,
       id,
-      type: 'rect',
+      type: 'rect', ...NO_LABEL,
       x: x - side / 2,
       y: y - side / 2,
       width: side,

@@ -6,7 +6,7 @@
  */
 import type * as Y from 'yjs';
 import { deleteShape, indexAbove, indexBetween, readAllShapes, updateShape, writeShape } from '../../shared/doc.ts';
-import { DASH_STYLES, DEFAULT_STYLE, FILL_STYLES, SHAPE_TYPES, type Shape, type ShapeBase, type ShapeStyle } from '../../shared/schema.ts';
+import { DASH_STYLES, DEFAULT_STYLE, FILL_STYLES, SHAPE_TYPES, type Shape, type ShapeBase, type ShapeStyle, NO_LABEL } from '../../shared/schema.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 
 export const EDIT_KINDS = ['create', 'move', 'restyle', 'reorder', 'delete', 'frame', 'group'] as const;
@@ -111,7 +111,7 @@ function randomShape(pick: Picker, id: string, index: string, existing: readonly
     case 'rect':
     case 'ellipse':
     case 'diamond':
-      return { ...base, type, width: pick.int(0, 500), height: pick.int(0, 500) };
+      return { ...base, type, ...NO_LABEL, width: pick.int(0, 500), height: pick.int(0, 500) };
     case 'ink':
       return { ...base, type, points: points(pick, 3) };
     case 'line':
@@ -123,14 +123,14 @@ function randomShape(pick: Picker, id: string, index: string, existing: readonly
         points: points(pick, 2),
         startBinding: binding(),
         endBinding: binding(),
-        startArrowhead: pick.chance(0.2),
-        endArrowhead: type === 'arrow',
+        startAnchor: null, endAnchor: null, startArrowhead: pick.chance(0.2) ? ('triangle' as const) : ('none' as const), arrowKind: 'straight' as const, bend: 0, text: '',
+        endArrowhead: type === 'arrow' ? ('arrow' as const) : ('none' as const),
       };
     }
     case 'text':
       return { ...base, type, text: pick.one(WORDS), width: pick.chance(0.5) ? 0 : pick.int(20, 400) };
     case 'sticky':
-      return { ...base, type, text: pick.one(WORDS), width: pick.int(50, 300), height: pick.int(50, 300) };
+      return { ...base, type, textAlign: 'left' as const, verticalAlign: 'top' as const, text: pick.one(WORDS), width: pick.int(50, 300), height: pick.int(50, 300) };
     case 'frame':
       return { ...base, type, rotation: 0, width: pick.int(0, 800), height: pick.int(0, 800), name: pick.one(WORDS) };
     case 'image': {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../../shared/schema.ts';
 import { createBoard, type Board } from '../../client/model/board.ts';
 import { createSelection } from '../../client/model/selection.ts';
 import { createDraft } from '../../client/model/draft.ts';
@@ -94,7 +94,7 @@ export type ToolHarness = ReturnType<typeof createToolHarness>;
 
 /** Adds an unrotated, unlocked rectangle in the default style. */
 export function addRect(board: Board, id: string, x: number, y: number, width = 100, height = 80): Shape {
-  return board.addShape({ ...DEFAULT_STYLE, id, type: 'rect', x, y, width, height, rotation: 0, locked: false });
+  return board.addShape({ ...DEFAULT_STYLE, id, type: 'rect', ...NO_LABEL, x, y, width, height, rotation: 0, locked: false });
 }
 
 /** The one shape on the board; fails unless there is exactly one. */

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readAllShapes, writeShape } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
-import { DEFAULT_STYLE, holdsShapes, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, holdsShapes, type Shape, NO_LABEL } from '../../shared/schema.ts';
 import { FRAME_TITLE_BAND } from '../../client/shapes/constants.ts';
 import { connectClient, waitFor, type TestClient } from '../helpers/client.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -44,7 +44,7 @@ function frame(id: string, x: number, y: number, index: string): Shape {
 }
 
 function rect(id: string, x: number, y: number, index: string): Shape {
-  return { ...DEFAULT_STYLE, id, type: 'rect', x, y, width: 100, height: 80, rotation: 0, index, locked: false };
+  return { ...DEFAULT_STYLE, id, type: 'rect', ...NO_LABEL, x, y, width: 100, height: 80, rotation: 0, index, locked: false };
 }
 
 /** Writes `shapes` from `client` and waits until every other client has them. */

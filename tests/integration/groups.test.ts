@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
-import { DEFAULT_STYLE, readShape, SHAPE_LIMITS } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, readShape, SHAPE_LIMITS, NO_LABEL } from '../../shared/schema.ts';
 import { getShapesMap } from '../../shared/doc.ts';
 import { createBoard, type Board } from '../../client/model/board.ts';
 import { createSelection, type Selection } from '../../client/model/selection.ts';
@@ -83,7 +83,7 @@ async function twoUsers(room: string, count: number): Promise<[User, User]> {
   const a = await join(room);
   const b = await join(room);
   for (let i = 1; i <= count; i++) {
-    a.board.addShape({ ...DEFAULT_STYLE, id: `r${i}`, type: 'rect', x: (i - 1) * 100, y: 0, width: 80, height: 80, rotation: 0, locked: false });
+    a.board.addShape({ ...DEFAULT_STYLE, id: `r${i}`, type: 'rect', ...NO_LABEL, x: (i - 1) * 100, y: 0, width: 80, height: 80, rotation: 0, locked: false });
   }
   await waitFor(() => b.board.size === count, { doc: b.client.doc }, 'B sees the shapes');
   return [a, b];

@@ -15,7 +15,7 @@ import { getShapesMap, indicesBetween, readAllShapes, writeShape } from '../../s
 import { openLevelStore } from '../../server/store/level-store.ts';
 import { wrapStore } from '../../server/store/store.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../../shared/schema.ts';
 
 let server: TestServer;
 
@@ -34,7 +34,7 @@ after(async () => {
 });
 
 function rect(id: string, x: number, index: string): Shape {
-  return { ...DEFAULT_STYLE, id, type: 'rect', x, y: 10, rotation: 0, index, locked: false, width: 100, height: 50 };
+  return { ...DEFAULT_STYLE, id, type: 'rect', ...NO_LABEL, x, y: 10, rotation: 0, index, locked: false, width: 100, height: 50 };
 }
 
 test('two stock providers converge both ways', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { getShapesMap } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN, REMOTE_ORIGIN } from '../../shared/origins.ts';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../../shared/schema.ts';
 import { createBoard, InvalidShapeError, type BoardChange, type NewShape } from '../../client/model/board.ts';
 import { createSelection } from '../../client/model/selection.ts';
 import { hitShape, shapeBounds } from '../../client/model/geometry.ts';
@@ -149,13 +149,13 @@ describe('geometry', () => {
   const base = { ...DEFAULT_STYLE, id: 'g', rotation: 0, locked: false, index: 'a0' };
 
   test('an ellipse is not hit in the corners of its box', () => {
-    const ellipse: Shape = { ...base, type: 'ellipse', x: 0, y: 0, width: 100, height: 100 };
+    const ellipse: Shape = { ...base, type: 'ellipse', ...NO_LABEL, x: 0, y: 0, width: 100, height: 100 };
     assert.equal(hitShape(ellipse, { x: 50, y: 50 }, 0), true);
     assert.equal(hitShape(ellipse, { x: 3, y: 3 }, 0), false);
   });
 
   test('rotation turns the hit area and the bounds about the origin', () => {
-    const bar: Shape = { ...base, type: 'rect', x: 0, y: 0, width: 100, height: 10, rotation: 90, strokeWidth: 0 };
+    const bar: Shape = { ...base, type: 'rect', ...NO_LABEL, x: 0, y: 0, width: 100, height: 10, rotation: 90, strokeWidth: 0 };
     assert.equal(hitShape(bar, { x: 50, y: 5 }, 0), false, 'where it was before rotating');
     assert.equal(hitShape(bar, { x: -5, y: 50 }, 0), true, 'rotated 90° clockwise about (0, 0)');
     const bounds = shapeBounds(bar);

@@ -1,14 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { DEFAULT_STYLE } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, NO_LABEL } from '../../shared/schema.ts';
 import { REMOTE_ORIGIN } from '../../shared/origins.ts';
 import { createBoard, type Board } from '../../client/model/board.ts';
 import { createHistory } from '../../client/model/history.ts';
 import { createCamera } from '../../client/model/camera.ts';
 
 function addRect(board: Board, id: string, x = 0, y = 0) {
-  return board.addShape({ ...DEFAULT_STYLE, id, type: 'rect', x, y, width: 100, height: 80, rotation: 0, locked: false });
+  return board.addShape({ ...DEFAULT_STYLE, id, type: 'rect', ...NO_LABEL, x, y, width: 100, height: 80, rotation: 0, locked: false });
 }
 
 /** Two users on two docs, synced by hand the way the provider would (remote origin on arrival). */

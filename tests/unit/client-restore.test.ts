@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import type { BoardFileData } from '../../shared/board-file.ts';
 import { readAllShapes, readBoardTitle } from '../../shared/doc.ts';
 import { REMOTE_ORIGIN } from '../../shared/origins.ts';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../../shared/schema.ts';
 import { createBoard, ReadOnlyError, type Board, type NewShape } from '../../client/model/board.ts';
 import { createHistory } from '../../client/model/history.ts';
 import { restoreVersion } from '../../client/model/restore-version.ts';
@@ -25,8 +25,8 @@ import { formatVersionTime } from '../../client/ui/version-time.ts';
 import { createToolHarness } from '../helpers/tool-harness.ts';
 
 const base = { ...DEFAULT_STYLE, rotation: 0, locked: false };
-const rect = (id: string, x: number, y = 0): NewShape => ({ ...base, id, type: 'rect', x, y, width: 50, height: 40 });
-const note = (id: string, text: string): NewShape => ({ ...base, id, type: 'sticky', x: 0, y: 300, width: 200, height: 200, text });
+const rect = (id: string, x: number, y = 0): NewShape => ({ ...base, id, type: 'rect', ...NO_LABEL, x, y, width: 50, height: 40 });
+const note = (id: string, text: string): NewShape => ({ ...base, id, type: 'sticky', textAlign: 'left', verticalAlign: 'top', x: 0, y: 300, width: 200, height: 200, text });
 
 /** Two users on two docs, synced by hand the way the provider would (remote origin on arrival). */
 function twoUsers() {

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { DEFAULT_STYLE, SCHEMA_VERSION, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, SCHEMA_VERSION, type Shape, NO_LABEL } from '../../shared/schema.ts';
 import { readAllShapes } from '../../shared/doc.ts';
 import { createBoard, type NewShape } from '../../client/model/board.ts';
 import { createHistory } from '../../client/model/history.ts';
@@ -15,14 +15,14 @@ function knownBoard() {
   const doc = new Y.Doc();
   const board = createBoard(doc);
   const inputs: NewShape[] = [
-    { ...base, id: 'r1', type: 'rect', x: 10, y: 20, width: 100, height: 50, fillStyle: 'solid', fillColor: '#ffc9c9', strokeColor: '#e03131' },
-    { ...base, id: 'e1', type: 'ellipse', x: 200, y: 20, width: 80, height: 40, dash: 'dashed' },
-    { ...base, id: 'd1', type: 'diamond', x: 300, y: 20, width: 60, height: 60, fillStyle: 'semi', rotation: 30 },
+    { ...base, id: 'r1', type: 'rect', ...NO_LABEL, x: 10, y: 20, width: 100, height: 50, fillStyle: 'solid', fillColor: '#ffc9c9', strokeColor: '#e03131' },
+    { ...base, id: 'e1', type: 'ellipse', ...NO_LABEL, x: 200, y: 20, width: 80, height: 40, dash: 'dashed' },
+    { ...base, id: 'd1', type: 'diamond', ...NO_LABEL, x: 300, y: 20, width: 60, height: 60, fillStyle: 'semi', rotation: 30 },
     { ...base, id: 'i1', type: 'ink', x: 10, y: 200, points: [0, 0, 0.5, 20, 10, 0.6, 40, 0, 0.5] },
-    { ...base, id: 'l1', type: 'line', x: 100, y: 200, points: [0, 0, 50, 50], startBinding: null, endBinding: null, startArrowhead: false, endArrowhead: false },
-    { ...base, id: 'a1', type: 'arrow', x: 200, y: 200, points: [0, 0, 80, 0], startBinding: 'r1', endBinding: 'e1', startArrowhead: false, endArrowhead: true },
+    { ...base, id: 'l1', type: 'line', x: 100, y: 200, points: [0, 0, 50, 50], startBinding: null, endBinding: null, startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'none' as const },
+    { ...base, id: 'a1', type: 'arrow', x: 200, y: 200, points: [0, 0, 80, 0], startBinding: 'r1', endBinding: 'e1', startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'arrow' as const },
     { ...base, id: 't1', type: 'text', x: 10, y: 300, text: 'Hello <board> & "all"\nsecond line', width: 0, fontSize: 28 },
-    { ...base, id: 's1', type: 'sticky', x: 300, y: 300, text: 'a note', width: 200, height: 200, fillColor: '#ffec99', fillStyle: 'solid' },
+    { ...base, id: 's1', type: 'sticky', textAlign: 'left', verticalAlign: 'top', x: 300, y: 300, text: 'a note', width: 200, height: 200, fillColor: '#ffec99', fillStyle: 'solid' },
   ];
   for (const input of inputs) board.addShape(input);
   return { doc, board };

@@ -7,7 +7,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_STYLE, type FrameShape, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, NO_LABEL, type FrameShape, type Shape } from '../../shared/schema.ts';
 import type { Board } from '../../client/model/board.ts';
 import { createHistory } from '../../client/model/history.ts';
 import { dropIntoFrames, frameFor, placeInFrame, withChildren } from '../../client/model/frames.ts';
@@ -22,7 +22,7 @@ function addFrame(board: Board, id: string, x: number, y: number, width = 400, h
 }
 
 function rectAt(id: string, x: number, y: number, width = 100, height = 80) {
-  return { ...DEFAULT_STYLE, id, type: 'rect' as const, x, y, width, height, rotation: 0, locked: false };
+  return { ...DEFAULT_STYLE, id, type: 'rect' as const, ...NO_LABEL, x, y, width, height, rotation: 0, locked: false };
 }
 
 describe('the membership rule', () => {

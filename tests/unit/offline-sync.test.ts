@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { readAllShapes, writeShape, indexAbove } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN, OFFLINE_ORIGIN } from '../../shared/origins.ts';
-import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../../shared/schema.ts';
 import { createConnection } from '../../client/sync/connection.ts';
 import { ackedKey, createPendingChanges } from '../../client/sync/offline-pending.ts';
 import { createTabSync } from '../../client/sync/broadcast.ts';
@@ -14,7 +14,7 @@ import { startTestServer } from '../helpers/server.ts';
 const NodeWebSocket = WebSocket as unknown as typeof globalThis.WebSocket;
 
 function rect(id: string, doc: Y.Doc, x = 0): Shape {
-  return { ...DEFAULT_STYLE, id, type: 'rect', x, y: 0, width: 10, height: 10, rotation: 0, locked: false, index: indexAbove(readAllShapes(doc)) };
+  return { ...DEFAULT_STYLE, id, type: 'rect', ...NO_LABEL, x, y: 0, width: 10, height: 10, rotation: 0, locked: false, index: indexAbove(readAllShapes(doc)) };
 }
 
 function draw(doc: Y.Doc, id: string): void {

@@ -24,7 +24,7 @@ import {
   writeShape,
 } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN, MIGRATION_ORIGIN, REMOTE_ORIGIN } from '../../shared/origins.ts';
-import { DEFAULT_STYLE, SCHEMA_VERSION, SHAPE_LIMITS, type Shape, type StickyShape, type TextShape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, SCHEMA_VERSION, SHAPE_LIMITS, type Shape, type StickyShape, type TextShape, NO_LABEL } from '../../shared/schema.ts';
 import { createBoard } from '../../client/model/board.ts';
 import { createHistory } from '../../client/model/history.ts';
 import { createSelection } from '../../client/model/selection.ts';
@@ -32,7 +32,7 @@ import { duplicateSelection } from '../../client/tools/actions/duplicate.ts';
 import { parseShapes, serializeShapes } from '../../client/model/clipboard-data.ts';
 import { mapIndexThroughDelta, type TextDelta } from '../../client/model/text-delta.ts';
 
-const note = (id: string, text: string, index = 'a0'): StickyShape => ({ ...DEFAULT_STYLE, id, type: 'sticky', x: 0, y: 0, rotation: 0, index, locked: false, text, width: 200, height: 200 });
+const note = (id: string, text: string, index = 'a0'): StickyShape => ({ ...DEFAULT_STYLE, id, type: 'sticky', textAlign: 'left', verticalAlign: 'top', x: 0, y: 0, rotation: 0, index, locked: false, text, width: 200, height: 200 });
 const label = (id: string, text: string, index = 'a1'): TextShape => ({ ...DEFAULT_STYLE, id, type: 'text', x: 0, y: 0, rotation: 0, index, locked: false, text, width: 0 });
 
 /** Exchanges what each doc lacks, as the provider would. */
@@ -111,7 +111,7 @@ describe('migration to schema version 2', () => {
       getMetaMap(doc).set('schemaVersion', 1);
       writeLegacy(doc, note('n', 'old note'));
       writeLegacy(doc, label('t', 'old label'));
-      writeLegacy(doc, { ...DEFAULT_STYLE, id: 'r', type: 'rect', x: 0, y: 0, rotation: 0, index: 'a2', locked: false, width: 1, height: 1 });
+      writeLegacy(doc, { ...DEFAULT_STYLE, id: 'r', type: 'rect', ...NO_LABEL, x: 0, y: 0, rotation: 0, index: 'a2', locked: false, width: 1, height: 1 });
     }, REMOTE_ORIGIN);
     const before = readAllShapes(doc);
     const history = createHistory(doc);
@@ -121,7 +121,7 @@ describe('migration to schema version 2', () => {
     assert.deepEqual(origins, [MIGRATION_ORIGIN], 'one transaction');
     assert.ok(shapeText(doc, 'n') instanceof Y.Text && shapeText(doc, 't') instanceof Y.Text);
     assert.equal(readSchemaVersion(doc), SCHEMA_VERSION);
-    assert.equal(SCHEMA_VERSION, 2);
+    assert.equal(SCHEMA_VERSION, 3);
     assert.deepEqual(readAllShapes(doc), before, 'the board reads the same');
     assert.equal(history.canUndo, false, 'a migration is not the user’s to undo');
     assert.equal(migrateStringTexts(doc), 0);
@@ -218,7 +218,7 @@ describe('copies get a text of their own', () => {
     const doc = new Y.Doc();
     const board = createBoard(doc);
     const selection = createSelection(board);
-    board.addShape({ ...DEFAULT_STYLE, id: 'n', type: 'sticky', x: 0, y: 0, rotation: 0, locked: false, text: 'original', width: 200, height: 200 });
+    board.addShape({ ...DEFAULT_STYLE, id: 'n', type: 'sticky', textAlign: 'left', verticalAlign: 'top', x: 0, y: 0, rotation: 0, locked: false, text: 'original', width: 200, height: 200 });
     selection.set(['n']);
     duplicateSelection({ board, selection });
     const [duplicate] = [...selection.ids()];

@@ -13,7 +13,7 @@ import { createBoard, type Board } from '../../client/model/board.ts';
 import { createHistory, TYPING_BURST_PAUSE_MS, type History } from '../../client/model/history.ts';
 import { createTextEditing, type OutsideTextChange, type TextEditing } from '../../client/model/text-editing.ts';
 
-const NOTE: Omit<StickyShape, 'index'> = { ...DEFAULT_STYLE, id: 'n', type: 'sticky', x: 0, y: 0, rotation: 0, locked: false, text: 'note', width: 200, height: 200 };
+const NOTE: Omit<StickyShape, 'index'> = { ...DEFAULT_STYLE, id: 'n', type: 'sticky', textAlign: 'left', verticalAlign: 'top', x: 0, y: 0, rotation: 0, locked: false, text: 'note', width: 200, height: 200 };
 
 interface User {
   doc: Y.Doc;

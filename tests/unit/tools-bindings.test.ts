@@ -51,8 +51,8 @@ function boundArrow(t: ReturnType<typeof setup>, end: Point = { x: 350, y: 40 },
     points: [0, 0, ...local.flatMap((p) => [round(p.x), round(p.y)])],
     startBinding: 'from',
     endBinding: 'to',
-    startArrowhead: false,
-    endArrowhead: true,
+    startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '',
+    endArrowhead: 'arrow' as const,
   });
   assert.ok(arrow.type === 'arrow');
   t.transactions.length = 0;

@@ -61,7 +61,7 @@ describe('diamond, line and arrow tools', () => {
     const line = onlyShape(t.board);
     assert.ok(line.type === 'line');
     assert.deepEqual([line.x, line.y, line.points], [100, 100, [0, 0, 100, 10]]);
-    assert.equal(line.endArrowhead, false);
+    assert.equal(line.endArrowhead, 'none');
     t.board.deleteShapes([line.id]);
     t.gesture([[0, 0], [100, 8]], { shiftKey: true });
     const snapped = onlyShape(t.board);
@@ -77,7 +77,7 @@ describe('diamond, line and arrow tools', () => {
     t.gesture([[50, 40], [200, 40], [350, 40]]);
     const arrow = t.board.ordered().find((s) => s.type === 'arrow');
     assert.ok(arrow && arrow.type === 'arrow');
-    assert.deepEqual([arrow.startBinding, arrow.endBinding, arrow.endArrowhead], ['from', 'to', true]);
+    assert.deepEqual([arrow.startBinding, arrow.endBinding, arrow.endArrowhead], ['from', 'to', 'arrow']);
 
     t.toolbox.setTool('select');
     t.selection.set(['to']);

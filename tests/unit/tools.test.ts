@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { DEFAULT_STYLE } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, NO_LABEL } from '../../shared/schema.ts';
 import { LOCAL_ORIGIN, REMOTE_ORIGIN } from '../../shared/origins.ts';
 import { createBoard } from '../../client/model/board.ts';
 import type { ToolId } from '../../client/tools/toolbox.ts';
@@ -350,7 +350,7 @@ describe('select tool', () => {
 
   test('locked shapes cannot be picked', () => {
     const t = setup('select');
-    t.board.addShape({ ...DEFAULT_STYLE, id: 'locked', type: 'rect', x: 0, y: 0, width: 50, height: 50, rotation: 0, locked: true });
+    t.board.addShape({ ...DEFAULT_STYLE, id: 'locked', type: 'rect', ...NO_LABEL, x: 0, y: 0, width: 50, height: 50, rotation: 0, locked: true });
     t.gesture([[10, 10], [40, 40]]);
     assert.equal(t.selection.size, 0);
     assert.deepEqual([t.board.get('locked')?.x, t.board.get('locked')?.y], [0, 0]);

@@ -8,5 +8,5 @@ export const arrowTool: ShapeTool<'arrow'> = {
   key: 'a',
   icon: '<path d="M5 19L19 5"/><path d="M10 5h9v9"/>',
   cursor: 'crosshair',
-  create: (ctx) => createLinearTool(ctx, 'arrow', { type: 'arrow', bindsEnds: true, endArrowhead: true }),
+  create: (ctx) => createLinearTool(ctx, 'arrow', { type: 'arrow', bindsEnds: true, endArrowhead: 'arrow' }),
 };

@@ -13,6 +13,12 @@ export const diamondUtil: ShapeUtil<DiamondShape, 'diamond'> = {
     const pad = shape.strokeWidth / 2 + tolerance;
     return Math.abs(p.x - shape.width / 2) / (shape.width / 2 + pad) + Math.abs(p.y - shape.height / 2) / (shape.height / 2 + pad) <= 1;
   },
+  outline: (shape) => [
+    { x: shape.width / 2, y: 0 },
+    { x: shape.width, y: shape.height / 2 },
+    { x: shape.width / 2, y: shape.height },
+    { x: 0, y: shape.height / 2 },
+  ],
   resize: boxResize,
   view: diamondView,
   toSvg: (shape) => `<polygon points="${diamondCorners(shape).map(svgNumber).join(' ')}" ${svgStroke(shape)} ${svgFill(shape)}/>`,

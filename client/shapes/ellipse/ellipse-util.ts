@@ -15,6 +15,11 @@ export const ellipseUtil: ShapeUtil<EllipseShape, 'ellipse'> = {
     const ny = (p.y - shape.height / 2) / (shape.height / 2 + pad);
     return nx * nx + ny * ny <= 1;
   },
+  // Enough sides that an arrow's end sits on the drawn curve to within a pixel at ordinary sizes.
+  outline: (shape) => Array.from({ length: 48 }, (_, i) => {
+    const angle = (i / 48) * 2 * Math.PI;
+    return { x: (shape.width / 2) * (1 + Math.cos(angle)), y: (shape.height / 2) * (1 + Math.sin(angle)) };
+  }),
   resize: boxResize,
   view: ellipseView,
   toSvg(shape) {

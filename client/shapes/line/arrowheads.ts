@@ -19,7 +19,7 @@ export type Arrowhead = readonly [Point, Point, Point];
  */
 export function drawnHeads(shape: Linear): { start: boolean; end: boolean } {
   const drawn = shape.strokeWidth > 0 && shape.points.length >= 4;
-  return { start: drawn && shape.startArrowhead, end: drawn && shape.endArrowhead };
+  return { start: drawn && shape.startArrowhead !== 'none', end: drawn && shape.endArrowhead !== 'none' };
 }
 
 /**

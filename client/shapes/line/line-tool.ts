@@ -8,5 +8,5 @@ export const lineTool: ShapeTool<'line'> = {
   key: 'l',
   icon: '<path d="M5 19L19 5"/>',
   cursor: 'crosshair',
-  create: (ctx) => createLinearTool(ctx, 'line', { type: 'line', bindsEnds: false, endArrowhead: false }),
+  create: (ctx) => createLinearTool(ctx, 'line', { type: 'line', bindsEnds: false, endArrowhead: 'none' }),
 };

@@ -19,6 +19,9 @@ export function createStickyTool(ctx: ShapeToolContext): Tool {
     ctx.editing.begin({
       isNew: true,
       shape: ctx.placeInFrame({
+        // A note's text starts at its top left, unless a placement was chosen in the panel.
+        textAlign: style.textAlign ?? 'left',
+        verticalAlign: style.verticalAlign ?? 'top',
         ...style,
         // A note's card always shows: "no fill" in the panel still gets the note colour.
         fillColor: style.fillStyle === 'none' ? STICKY_COLOR : style.fillColor,
