@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { assetIdsOf, DEFAULT_STYLE, readShape, type Shape } from '../../shared/schema.ts';
+import { assetIdsOf, DEFAULT_STYLE, NO_LABEL, readShape, type Shape } from '../../shared/schema.ts';
 import { readBoardFile, serializeBoard, type BoardFileAsset } from '../../shared/board-file.ts';
 import { imageDef } from '../../shared/shapes/image.ts';
 import { dataUrl, exportDataUrls, exportFileBytes, exportPictures, ExportFileTimeoutError, svgFiles } from '../../client/export/export-files.ts';
@@ -22,7 +22,7 @@ const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).di
 const file = (bytes: Uint8Array): BoardFileAsset => ({ id: sha(bytes), type: 'image/png', bytes });
 
 const base = { ...DEFAULT_STYLE, rotation: 0, locked: false, index: 'a0' };
-const rect = (id: string): Shape => ({ ...base, id, type: 'rect', x: 0, y: 0, width: 10, height: 10 }) as Shape;
+const rect = (id: string): Shape => ({ ...base, id, type: 'rect', ...NO_LABEL, x: 0, y: 0, width: 10, height: 10 }) as Shape;
 /** An image shape, through the schema gate. */
 function image(id: string, assetId: string): Shape {
   const read = readShape(id, { ...base, type: imageDef.type, x: 10, y: 20, width: 40, height: 30, assetId, naturalWidth: 80, naturalHeight: 60 });
