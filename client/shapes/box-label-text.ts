@@ -2,7 +2,7 @@ import type Konva from 'konva';
 import type { BoxFields, LabelFields, ShapeStyle, Shape } from '../../shared/schema.ts';
 import { svgText, type SvgTextAnchor } from '../export/svg-markup.ts';
 import type { NewShapeOf } from '../model/shape.ts';
-import { fitLabel, labelAnchorX, labelArea, labelTop, linesHeight, wrapLabel, type LabelInset } from './box-label.ts';
+import { fitLabel, labelAnchorX, labelArea, labelLinesFitting, labelTop, linesHeight, wrapLabel, type LabelInset } from './box-label.ts';
 import { FONT_FAMILY, LINE_HEIGHT } from './constants.ts';
 import type { EditorBox, ShapeText } from './shape-util.ts';
 
@@ -34,11 +34,17 @@ export function labelLayoutAttrs(shape: LabeledBox, inset: LabelInset): Konva.Te
 
 const ANCHOR = { left: 'start', center: 'middle', right: 'end' } as const satisfies Record<LabelFields['textAlign'], SvgTextAnchor>;
 
-/** A box's label as SVG: wrapped by estimate, aligned in its text area as the canvas aligns it; '' when empty. */
+/**
+ * A box's label as SVG: wrapped by estimate, aligned in its text area as the canvas aligns it; ''
+ * when empty. Lines past the text area's height are left out, as Konva leaves them out on the
+ * canvas (a box grows as its label is typed, so only a box made smaller than its label has any).
+ */
 export function labelSvg(shape: LabeledBox, inset: LabelInset): string {
   if (shape.text === '') return '';
   const area = labelArea(shape, inset);
-  const lines = wrapLabel(shape.text, area.width, shape.fontSize);
+  const fitting = labelLinesFitting(area.height, shape.fontSize);
+  const lines = wrapLabel(shape.text, area.width, shape.fontSize).slice(0, fitting);
+  if (lines.length === 0) return '';
   const top = labelTop(area, linesHeight(lines.length, shape.fontSize), shape.verticalAlign);
   return svgText(lines, labelAnchorX(area, shape.textAlign), top, shape.fontSize, shape.strokeColor, ANCHOR[shape.textAlign]);
 }

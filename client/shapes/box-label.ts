@@ -71,6 +71,12 @@ export function linesHeight(lines: number, fontSize: number): number {
   return lines * LINE_HEIGHT * fontSize;
 }
 
+/** How many whole lines a text area of this height holds: the canvas draws no more (Konva drops the rest). */
+export function labelLinesFitting(height: number, fontSize: number): number {
+  // A hair of slack, so that a box grown to exactly its lines' height is not a line short by rounding.
+  return Math.floor((height + 1e-6) / (LINE_HEIGHT * fontSize));
+}
+
 /** Share of the spare room above the text for each vertical alignment. */
 const ABOVE: Readonly<Record<VerticalAlign, number>> = { top: 0, middle: 0.5, bottom: 1 };
 

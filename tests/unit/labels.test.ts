@@ -25,6 +25,7 @@ import {
   fitLabel,
   labelAnchorX,
   labelArea,
+  labelLinesFitting,
   labelNeededHeight,
   labelTop,
   linesHeight,
@@ -156,6 +157,14 @@ describe('SVG export of labels', () => {
     const diamond = svgOf({ ...rect({ text: 'D', textAlign: 'left', verticalAlign: 'top' }), type: 'diamond' } as NewShape);
     assert.match(diamond, /<tspan x="54" y="41.5">D<\/tspan>/);
     assert.doesNotMatch(svgOf(rect()), /<text/);
+  });
+
+  test('lines past the text area of a box made smaller than its label are left out, as the canvas leaves them out', () => {
+    // 84 px of text area holds 3 lines of 25 px; the label wraps to 4.
+    assert.equal(labelLinesFitting(84, 20), 3);
+    assert.equal(labelLinesFitting(75, 20), 3, 'a box grown to exactly its lines holds them all');
+    const svg = svgOf(rect({ text: 'one two three four five six seven eight', width: 136, height: 100 }));
+    assert.deepEqual([...svg.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((m) => m[1]), ['one two', 'three four', 'five six']);
   });
 
   test('a note keeps its text at its top left by default, and honours its alignment', () => {
