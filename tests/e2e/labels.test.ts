@@ -69,6 +69,12 @@ describe('labels in boxes in the browser', { timeout: 120_000 }, () => {
     await until((s) => rects(s)[0]?.text === 'Hello', 'the server has the label');
     await poll(async () => (await inkIn(pageB, middle)) > blank + 30, 'page B draws Hello in the middle of the rectangle', TIMEOUT);
     assert.equal(await editor.isVisible(), true, 'A is still typing');
+    // B shows A's caret after Hello, on the label's centred line.
+    const nameOfA = await pageA.locator('.avatar[data-self="true"]').getAttribute('data-name');
+    const caret = pageB.locator(`.remote-caret[data-name="${nameOfA}"]`);
+    await poll(async () => (await caret.getAttribute('data-index')) === '5', 'B shows A’s caret after Hello', TIMEOUT);
+    const bar = await caret.locator('.remote-caret-bar').boundingBox();
+    assert.ok(bar && bar.x > 410 && bar.x < 470 && bar.y > 235 && bar.y < 265, `the caret sits after the centred Hello: ${JSON.stringify(bar)}`);
     // Centred: the label's ink is about as much left of the middle as right of it.
     const [left, right] = [await inkIn(pageB, [340, 245, 400, 275]), await inkIn(pageB, [400, 245, 460, 275])];
     assert.ok(left > 10 && right > 10 && Math.abs(left - right) < Math.max(left, right) * 0.6, `centred: ${left} left of the middle, ${right} right of it`);
