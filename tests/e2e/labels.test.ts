@@ -102,6 +102,37 @@ describe('labels in boxes in the browser', { timeout: 120_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('an ellipse and a diamond keep a long label inside their outline, growing for it', async () => {
+    const { pageA, pageB, shapes, until, errors } = await suite.openRoom(`e2e-labels-curved-${Date.now()}`);
+    const label = 'a label long enough to wrap onto several lines';
+    for (const [key, left] of [
+      ['o', 300],
+      ['d', 600],
+    ] as const) {
+      await pageA.keyboard.press(key);
+      await drag(pageA, [
+        [left, 150],
+        [left + 200, 270],
+      ]);
+      await pageA.keyboard.press('v');
+      await pageA.mouse.dblclick(left + 100, 210);
+      await pageA.locator('.text-editor:visible').waitFor({ state: 'visible', timeout: TIMEOUT });
+      await pageA.keyboard.type(label);
+      await pageA.keyboard.press('Enter');
+    }
+    const boxes = (s: Shape[]) => s.filter((shape) => shape.type === 'ellipse' || shape.type === 'diamond') as unknown as RectShape[];
+    await until((s) => boxes(s).length === 2 && boxes(s).every((box) => box.text === label && box.height > 120), 'both grew for their labels');
+    for (const box of boxes(shapes())) {
+      // The box's corners, outside the outline, stay clear of text; its middle has some.
+      const corner: Area = [box.x + 4, box.y + 4, box.x + 30, box.y + 20];
+      const middle: Area = [box.x + 50, box.y + box.height / 2 - 15, box.x + 150, box.y + box.height / 2 + 15];
+      for (const page of [pageA, pageB]) await poll(async () => (await inkIn(page, middle)) > 30, `${box.type}: the label is drawn in its middle`, TIMEOUT);
+      assert.equal(await inkIn(pageB, corner), 0, `${box.type}: nothing is drawn in the corner outside the outline`);
+    }
+    await screenshot(pageB, 'labels-curved-B');
+    assert.deepEqual(errors, []);
+  });
+
   test('choosing Left and Top in the style panel moves the drawn label to the top left, in both pages', async () => {
     const { pageA, pageB, shapes, until, errors } = await suite.openRoom(`e2e-labels-align-${Date.now()}`);
     await pageA.keyboard.press('r');
