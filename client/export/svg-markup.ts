@@ -33,8 +33,13 @@ export function svgFill(style: ShapeStyle): string {
   }
 }
 
-/** Lines of text from (x, y) down, one line height apart, in the board's font. */
-export function svgText(lines: readonly string[], x: number, y: number, fontSize: number, color: string): string {
+/** Which point of each line sits at x: its start (left), middle or end (right). */
+export type SvgTextAnchor = 'start' | 'middle' | 'end';
+
+/** Lines of text from (x, y) down, one line height apart, in the board's font, each anchored at x by `anchor`. */
+export function svgText(lines: readonly string[], x: number, y: number, fontSize: number, color: string, anchor: SvgTextAnchor = 'start'): string {
   const spans = lines.map((line, i) => `<tspan x="${svgNumber(x)}" y="${svgNumber(y + (i + 0.5) * LINE_HEIGHT * fontSize)}">${escapeXml(line)}</tspan>`).join('');
-  return `<text font-family="${FONT_FAMILY}" font-size="${svgNumber(fontSize)}" fill="${color}" dominant-baseline="central" xml:space="preserve">${spans}</text>`;
+  // 'start' is SVG's default: text and notes exported before alignment stay byte for byte the same.
+  const anchored = anchor === 'start' ? '' : ` text-anchor="${anchor}"`;
+  return `<text font-family="${FONT_FAMILY}" font-size="${svgNumber(fontSize)}" fill="${color}"${anchored} dominant-baseline="central" xml:space="preserve">${spans}</text>`;
 }

@@ -5,7 +5,7 @@ import { hasText, shapeDef, type Shape } from '../../shared/schema.ts';
 import { ReadOnlyError, type Board } from './board.ts';
 import { createEmitter } from './emitter.ts';
 import { markTyping } from './history.ts';
-import type { NewTextShape } from './shape.ts';
+import type { NewTextShape, ShapePatch } from './shape.ts';
 import { mapIndexThroughDelta, type TextDelta } from './text-delta.ts';
 
 /** A shape with text being typed into: a new one (not in the document yet) or an existing one. */
@@ -65,7 +65,20 @@ export interface TextEditing {
   close(): void;
 }
 
-export function createTextEditing(board: Board): TextEditing {
+/**
+ * What a shape changes so that `text` fits in it (a box grows taller), or null when it fits: the
+ * shape utils answer it (ShapeText.fit), and the composition root hands it in, as this model sits
+ * below the registry.
+ */
+export type FitText = (shape: NewTextShape, text: string) => ShapePatch | null;
+
+export interface TextEditingOptions {
+  /** Applied with every keystroke, in its transaction; without it shapes keep their size. */
+  fit?: FitText;
+}
+
+export function createTextEditing(board: Board, options: TextEditingOptions = {}): TextEditing {
+  const fit: FitText = options.fit ?? (() => null);
   const doc = board.doc;
   let target: EditTarget | null = null;
   // Identifies this editing session to the history: typing in one session is merged in bursts,
@@ -169,6 +182,7 @@ export function createTextEditing(board: Board): TextEditing {
     editing.shape.text = text;
     if (editing.isNew) {
       if (text.trim() === '' && !keepsBlank(editing.shape)) return;
+      Object.assign(editing.shape, fit(editing.shape, text));
       // The first keystroke adds the shape, and is the start of the first burst: one undo takes
       // back the shape with what was typed in that burst.
       if (!type(() => board.addShape({ ...editing.shape, text }))) return set(null);
@@ -177,8 +191,18 @@ export function createTextEditing(board: Board): TextEditing {
       return;
     }
     if (!board.has(editing.shape.id)) return;
+    const id = editing.shape.id;
+    const grow = (): void => {
+      const stored = board.get(id);
+      const patch = stored !== undefined && hasText(stored) ? fit(stored, text) : null;
+      if (patch === null) return;
+      // The same transaction as the keystroke: one undo takes back the typing and the growth.
+      board.updateShapes(new Map([[id, patch]]));
+      // The editor is laid over the shape as it is now.
+      Object.assign(editing.shape, patch);
+    };
     // The server refused this page's writes (it is view only now): nothing typed can be kept.
-    if (!type(() => setShapeText(doc, editing.shape.id, text, caret))) return set(null);
+    if (!type(() => (setShapeText(doc, id, text, caret), grow()))) return set(null);
     // A plain string (a bot's, not migrated) became a Y.Text with this keystroke.
     watch();
   };

@@ -1,5 +1,5 @@
 import type Konva from 'konva';
-import type { Shape, ShapeStyle } from '../../shared/schema.ts';
+import type { Shape, ShapeStyle, TextAlign, VerticalAlign } from '../../shared/schema.ts';
 import type { Bounds, Point } from '../model/plane.ts';
 import type { NewShapeOf } from '../model/shape.ts';
 import type { ShapeView } from '../canvas/views/view.ts';
@@ -87,6 +87,14 @@ export interface EditorBox {
   padding: number;
   /** A CSS background, or '' for none. */
   background: string;
+  /**
+   * For a label in a box: the space between the box's edges and its text area, per side, in
+   * screen pixels, in place of `padding`; the editor puts the typed lines where the canvas draws
+   * them with `align` and `verticalAlign`.
+   */
+  inset?: { top: number; right: number; bottom: number; left: number };
+  align?: TextAlign;
+  verticalAlign?: VerticalAlign;
 }
 
 /** The text of a type that has some. */
@@ -98,4 +106,10 @@ export interface ShapeText<S extends Shape> {
   layout(shape: NewShapeOf<S>): Konva.TextConfig;
   /** The editor's box at zoom `scale` while `value` is typed into the shape. */
   editorBox(shape: NewShapeOf<S>, value: string, scale: number): EditorBox;
+  /**
+   * Set for types that make room for their text: the fields that change so that `text` fits (a
+   * box grows taller, its top edge staying), or null when it fits already. Applied in the same
+   * transaction as the typing, so one undo takes back both.
+   */
+  fit?(shape: NewShapeOf<S>, text: string): Partial<NewShapeOf<S>> | null;
 }

@@ -50,10 +50,27 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
     const box = shapeUtil(shape).text?.editorBox(shape, area.value, scale);
     if (box === undefined) return;
     style.width = `${box.width}px`;
-    style.height = `${box.height}px`;
-    style.padding = box.padding === 0 ? '0' : `${box.padding}px`;
     style.background = box.background;
     area.dataset.kind = shape.type;
+    style.textAlign = box.align ?? '';
+    // A label wraps in its text area as the canvas wraps it; a text runs on until a new line.
+    style.whiteSpace = box.inset !== undefined ? 'pre-wrap' : '';
+    if (box.inset === undefined) {
+      style.height = `${box.height}px`;
+      style.padding = box.padding === 0 ? '0' : `${box.padding}px`;
+      return;
+    }
+    const { top, right, bottom, left } = box.inset;
+    style.padding = `0 ${right}px 0 ${left}px`;
+    // A textarea cannot centre its lines vertically: the typed lines' height, measured with no
+    // height and no vertical padding, says how much of the text area's spare room goes above them.
+    style.height = '0';
+    const lines = area.scrollHeight;
+    const spare = Math.max(0, box.height - top - bottom - lines);
+    const above = box.verticalAlign === 'middle' ? spare / 2 : box.verticalAlign === 'bottom' ? spare : 0;
+    style.paddingTop = `${top + above}px`;
+    style.paddingBottom = `${Math.max(0, box.height - top - above - lines)}px`;
+    style.height = `${box.height}px`;
   };
 
   const show = (target: EditTarget | null): void => {

@@ -1,6 +1,7 @@
 /**
  * Schema versions meeting: boards written by version 1 opened by this version, and boards written
- * by this version (frames, groups, Y.Text texts) opened by a page still running version 1. The
+ * by this version (frames, groups, Y.Text texts, labels, arrowhead kinds, arrow kinds and anchors)
+ * opened by a page still running version 1. The
  * version 1 side is Easel's own document layer and board model as they were
  * (tests/fixtures/easel-v1/), so these are real documents written and read by real code.
  */
@@ -9,7 +10,7 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { getShapesMap, migrateStringTexts, readAllShapes, readSchemaVersion } from '../../shared/doc.ts';
 import { REMOTE_ORIGIN } from '../../shared/origins.ts';
-import { DEFAULT_STYLE, SCHEMA_VERSION, type Shape } from '../../shared/schema.ts';
+import { DEFAULT_STYLE, NO_LABEL, SCHEMA_VERSION, type Shape } from '../../shared/schema.ts';
 import { createBoard, type NewShape } from '../../client/model/board.ts';
 import * as v1Board from '../fixtures/easel-v1/client/model/board.ts';
 import * as v1Doc from '../fixtures/easel-v1/shared/doc.ts';
@@ -29,10 +30,64 @@ const V1_SHAPES = [
   { ...base, id: 's', type: 'sticky', x: 200, y: 400, text: 'A note', width: 200, height: 200, fillColor: '#ffec99' },
 ] as v1Board.NewShape[];
 
-/** What version 1 knows of a shape: every field but those added since. */
+/**
+ * What version 1 reads of a shape: every field but those added since (frames, groups; a box's
+ * label and its alignment, a note's alignment; a line's or an arrow's label, kind, bend and
+ * anchors). Arrowheads are named kinds now, strings version 1 does not take: it reads its own
+ * default for them (none at the start; at the end, an arrowhead on an arrow and none on a line),
+ * whatever kind was chosen.
+ */
 const asV1 = (shape: Shape): Record<string, unknown> => {
   const { frameId: _frame, groupIds: _groups, ...rest } = shape;
-  return rest;
+  switch (rest.type) {
+    case 'rect':
+    case 'ellipse':
+    case 'diamond': {
+      const { text: _text, textAlign: _align, verticalAlign: _vertical, ...box } = rest;
+      return box;
+    }
+    case 'sticky': {
+      const { textAlign: _align, verticalAlign: _vertical, ...note } = rest;
+      return note;
+    }
+    case 'line':
+    case 'arrow': {
+      const { text: _text, arrowKind: _kind, bend: _bend, startAnchor: _start, endAnchor: _end, ...linear } = rest;
+      return { ...linear, startArrowhead: false, endArrowhead: rest.type === 'arrow' };
+    }
+    default:
+      return rest;
+  }
+};
+
+/**
+ * How this version reads a shape version 1 wrote: the fields added since take their defaults (no
+ * label, centred; a note's text at its top left as before; a straight line or arrow with no
+ * anchors), and an arrowhead that was on is a triangle.
+ */
+const asCurrent = (shape: v1Schema.Shape): Record<string, unknown> => {
+  switch (shape.type) {
+    case 'rect':
+    case 'ellipse':
+    case 'diamond':
+      return { ...shape, ...NO_LABEL };
+    case 'sticky':
+      return { ...shape, textAlign: 'left', verticalAlign: 'top' };
+    case 'line':
+    case 'arrow':
+      return {
+        ...shape,
+        startArrowhead: shape.startArrowhead ? 'triangle' : 'none',
+        endArrowhead: shape.endArrowhead ? 'triangle' : 'none',
+        arrowKind: 'straight',
+        bend: 0,
+        startAnchor: null,
+        endAnchor: null,
+        text: '',
+      };
+    default:
+      return { ...shape };
+  }
 };
 
 function quietly<T>(fn: () => T): { result: T; warnings: string[] } {
@@ -63,10 +118,11 @@ describe('a version 1 board opened by this version', () => {
 
     const doc = received(old);
     const board = createBoard(doc);
-    assert.deepEqual(board.ordered(), written);
-    assert.deepEqual(readAllShapes(doc), written);
-    assert.equal(migrateStringTexts(doc), 2, 'the text and the note become Y.Texts');
-    assert.deepEqual(board.ordered(), written, 'the migration changes no shape');
+    const expected = written.map(asCurrent);
+    assert.deepEqual(board.ordered(), expected);
+    assert.deepEqual(readAllShapes(doc), expected);
+    assert.equal(migrateStringTexts(doc), 2, 'the text and the note become Y.Texts; the boxes get no label');
+    assert.deepEqual(board.ordered(), expected, 'the migration changes no shape');
     assert.equal(readSchemaVersion(doc), SCHEMA_VERSION);
     board.close();
     oldBoard.close();
@@ -74,7 +130,11 @@ describe('a version 1 board opened by this version', () => {
 });
 
 describe('a board written by this version opened by a version 1 page', () => {
-  /** A board with a frame holding two shapes, a group of three (one nested pair), and texts as Y.Texts. */
+  /**
+   * A board with a frame holding two shapes, a group of three (one nested pair), texts as Y.Texts,
+   * a labelled rectangle aligned to its top left, a note aligned to its middle, and lines and
+   * arrows of this version's kinds.
+   */
   function current(): { doc: Y.Doc; shapes: Shape[] } {
     const doc = new Y.Doc();
     const board = createBoard(doc);
@@ -85,7 +145,14 @@ describe('a board written by this version opened by a version 1 page', () => {
     add({ id: 'g1', type: 'ellipse', x: 0, y: 0, width: 50, height: 50, groupIds: ['inner', 'outer'] });
     add({ id: 'g2', type: 'rect', x: 60, y: 0, width: 50, height: 50, groupIds: ['inner', 'outer'] });
     add({ id: 'g3', type: 'text', x: 0, y: 80, text: 'Grouped words', width: 0, groupIds: ['outer'] });
-    add({ id: 'plain', type: 'arrow', x: 300, y: 300, points: [0, 0, 100, 0], startBinding: 'g1', endBinding: 'inFrame', startArrowhead: false, endArrowhead: true });
+    add({ id: 'plain', type: 'arrow', x: 300, y: 300, points: [0, 0, 100, 0], startBinding: 'g1', endBinding: 'inFrame', startArrowhead: 'none', endArrowhead: 'triangle' });
+    add({ id: 'labelled', type: 'rect', x: 500, y: 0, width: 160, height: 100, text: 'A label', textAlign: 'left', verticalAlign: 'top' });
+    add({ id: 'middleNote', type: 'sticky', x: 700, y: 0, text: 'Centred', width: 200, height: 200, textAlign: 'center', verticalAlign: 'middle' });
+    add({
+      ...{ id: 'curved', type: 'arrow', x: 300, y: 500, points: [0, 0, 100, 0], startBinding: 'labelled', endBinding: null },
+      ...{ startAnchor: { x: 0.5, y: 1 }, endAnchor: null, startArrowhead: 'dot', endArrowhead: 'bar', arrowKind: 'curved', bend: 40, text: 'yes' },
+    });
+    add({ id: 'dotted', type: 'line', x: 300, y: 600, points: [0, 0, 100, 0], startBinding: null, endBinding: null, startArrowhead: 'arrow', endArrowhead: 'dot', arrowKind: 'elbow', bend: 0, text: '' });
     const shapes = [...board.ordered()];
     board.close();
     return { doc, shapes };
@@ -108,15 +175,22 @@ describe('a board written by this version opened by a version 1 page', () => {
     old.close();
   });
 
-  test('its edits lose nothing of what it does not know: frames, frame membership, groups and texts survive', () => {
+  test('its edits lose nothing of what it does not know: frames, frame membership, groups, texts, labels and arrow kinds survive', () => {
     const { doc, shapes } = current();
     const oldDoc = received(doc);
     const { result: old } = quietly(() => v1Board.createBoard(oldDoc));
     // A version 1 user moves a child and a grouped shape, restyles the grouped text, retypes the
-    // note in the frame (version 1 writes a plain string), and deletes the plain arrow.
+    // note in the frame (version 1 writes a plain string), moves the labelled box, recolours the
+    // curved arrow, and deletes the plain arrow.
     quietly(() => {
-      old.moveShapes(['inFrame', 'g2'], 15, 25);
-      old.updateShapes(new Map<string, v1Board.ShapePatch>([['g3', { strokeColor: '#e03131' }], ['noteInFrame', { text: 'Inside, retyped' }]]));
+      old.moveShapes(['inFrame', 'g2', 'labelled'], 15, 25);
+      old.updateShapes(
+        new Map<string, v1Board.ShapePatch>([
+          ['g3', { strokeColor: '#e03131' }],
+          ['noteInFrame', { text: 'Inside, retyped' }],
+          ['curved', { strokeColor: '#2f9e44' }],
+        ]),
+      );
       old.deleteShapes(['plain']);
     });
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(oldDoc, Y.encodeStateVector(doc)), REMOTE_ORIGIN);
@@ -129,9 +203,12 @@ describe('a board written by this version opened by a version 1 page', () => {
         switch (s.id) {
           case 'inFrame':
           case 'g2':
+          case 'labelled':
             return { ...s, x: s.x + 15, y: s.y + 25 };
           case 'g3':
             return { ...s, strokeColor: '#e03131' };
+          case 'curved':
+            return { ...s, strokeColor: '#2f9e44' };
           case 'noteInFrame':
             return { ...s, text: 'Inside, retyped' } as Shape;
           default:

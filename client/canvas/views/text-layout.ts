@@ -54,13 +54,23 @@ function layoutNode(node: TextNode): TextLayout {
     while (n + 1 < starts.length && starts[n + 1]! <= index) n++;
     return n;
   };
+  // Where Konva puts each line: the node's own place, then its alignment in the node's box (a
+  // label is centred in its box unless aligned otherwise), as Konva.Text draws it.
+  const inner = node.width() - padding * 2;
+  const spare = node.height() - padding * 2 - lines.length * lineHeight;
+  const align = node.align();
+  const verticalAlign = node.verticalAlign();
+  const top = node.y() + padding + (verticalAlign === 'middle' ? spare / 2 : verticalAlign === 'bottom' ? spare : 0);
+  const lineLeft = (width: number): number =>
+    node.x() + padding + (align === 'right' ? inner - width : align === 'center' ? (inner - width) / 2 : 0);
   const xOf = (n: number, index: number): number => {
     const line = lines[n];
-    if (line === undefined) return padding;
+    // An empty text has no line: the caret sits where the first line would start.
+    if (line === undefined) return lineLeft(0);
     const column = Math.max(0, Math.min(line.text.length, index - starts[n]!));
-    return padding + (column === 0 ? 0 : node.measureSize(line.text.slice(0, column)).width);
+    return lineLeft(line.width) + (column === 0 ? 0 : node.measureSize(line.text.slice(0, column)).width);
   };
-  const yOf = (n: number): number => padding + n * lineHeight;
+  const yOf = (n: number): number => top + n * lineHeight;
   const clamp = (index: number): number => Math.max(0, Math.min(text.length, index));
 
   return {

@@ -1,6 +1,8 @@
 import type { DiamondShape } from '../../../shared/schema.ts';
 import { svgFill, svgNumber, svgStroke } from '../../export/svg-markup.ts';
 import { boxBounds, boxResize } from '../box.ts';
+import { DIAMOND_INSET } from '../box-label.ts';
+import { boxLabelText, labelSvg } from '../box-label-text.ts';
 import type { ShapeUtil } from '../shape-util.ts';
 import { diamondTool } from './diamond-tool.ts';
 import { diamondCorners, diamondView } from './diamond-view.ts';
@@ -21,6 +23,7 @@ export const diamondUtil: ShapeUtil<DiamondShape, 'diamond'> = {
   ],
   resize: boxResize,
   view: diamondView,
-  toSvg: (shape) => `<polygon points="${diamondCorners(shape).map(svgNumber).join(' ')}" ${svgStroke(shape)} ${svgFill(shape)}/>`,
+  toSvg: (shape) => `<polygon points="${diamondCorners(shape).map(svgNumber).join(' ')}" ${svgStroke(shape)} ${svgFill(shape)}/>` + labelSvg(shape, DIAMOND_INSET),
+  text: boxLabelText(DIAMOND_INSET),
   tool: diamondTool,
 };

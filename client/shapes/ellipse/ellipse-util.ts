@@ -1,6 +1,8 @@
 import type { EllipseShape } from '../../../shared/schema.ts';
 import { svgFill, svgNumber, svgStroke } from '../../export/svg-markup.ts';
 import { boxBounds, boxResize } from '../box.ts';
+import { ELLIPSE_INSET } from '../box-label.ts';
+import { boxLabelText, labelSvg } from '../box-label-text.ts';
 import type { ShapeUtil } from '../shape-util.ts';
 import { ellipseTool } from './ellipse-tool.ts';
 import { ellipseView } from './ellipse-view.ts';
@@ -24,7 +26,8 @@ export const ellipseUtil: ShapeUtil<EllipseShape, 'ellipse'> = {
   view: ellipseView,
   toSvg(shape) {
     const [rx, ry] = [svgNumber(shape.width / 2), svgNumber(shape.height / 2)];
-    return `<ellipse cx="${rx}" cy="${ry}" rx="${rx}" ry="${ry}" ${svgStroke(shape)} ${svgFill(shape)}/>`;
+    return `<ellipse cx="${rx}" cy="${ry}" rx="${rx}" ry="${ry}" ${svgStroke(shape)} ${svgFill(shape)}/>` + labelSvg(shape, ELLIPSE_INSET);
   },
+  text: boxLabelText(ELLIPSE_INSET),
   tool: ellipseTool,
 };
