@@ -5,9 +5,10 @@ import type { NewShape, ShapePatch, ShapeSource } from './shape.ts';
 /**
  * Arrows bound to shapes follow them. When shapes change (moved, resized, rotated), each bound end
  * keeps its place relative to the shape: its position in the shape's own unrotated frame, as a
- * share of the width and height, is carried over to the changed shape. The select tool shows the
- * followed arrows in its draft while a gesture runs and writes them in the transaction that
- * writes the gesture, so the move and the arrows are one undo step and reach others together.
+ * share of the width and height, is carried over to the changed shape. The board derives bound
+ * ends from the shapes (bound-ends.ts), so a gesture writes only the shapes it changed; the select
+ * tool and the presence of others use followedShapes to show the arrows following while the
+ * gesture runs, before anything is written.
  */
 
 /** Ids of the lines and arrows with an end bound to one of `ids`, leaving out those among `ids`. */
@@ -22,19 +23,10 @@ export function boundLinearIds(board: Pick<ShapeSource, 'ordered'>, ids: Readonl
 }
 
 /**
- * Patches that carry the lines and arrows bound to the `changed` shapes along with them. Only the
- * `candidates` are looked at when given (from boundLinearIds, so a gesture does not scan the
- * board on every pointer move); otherwise every shape on the board is.
+ * The lines and arrows bound to the `changed` shapes as they are once they follow them, by id.
+ * Only the `candidates` are looked at when given (from boundLinearIds, so a gesture does not scan
+ * the board on every pointer move); otherwise every shape on the board is.
  */
-export function followBindings(board: ShapeSource, changed: ReadonlyMap<string, NewShape>, candidates?: Iterable<string>): Map<string, ShapePatch> {
-  const patches = new Map<string, ShapePatch>();
-  for (const [id, shape] of followedShapes(board, changed, candidates)) {
-    patches.set(id, { x: shape.x, y: shape.y, points: shape.points });
-  }
-  return patches;
-}
-
-/** The lines and arrows bound to the `changed` shapes as they are once they follow them, by id. */
 export function followedShapes(board: ShapeSource, changed: ReadonlyMap<string, NewShape>, candidates?: Iterable<string>): Map<string, LinearShape> {
   const followed = new Map<string, LinearShape>();
   if (changed.size === 0) return followed;
@@ -62,7 +54,8 @@ export function followedShapes(board: ShapeSource, changed: ReadonlyMap<string, 
 }
 
 /**
- * Patches that detach lines and arrows from the shapes in `deleted`: they stay where they are and
+ * Patches that detach lines and arrows from the shapes in `deleted`: they stay where they are
+ * (`shapes` are the board's, ends resolved: the patch writes them, as the end was derived) and
  * lose the binding, which would otherwise point at nothing until a shape with that id came back
  * some other way (an imported file keeps ids). Written with the delete, an undo restores both.
  * Lines and arrows that are themselves deleted are left alone.
@@ -82,7 +75,8 @@ export function detachBindings(shapes: Iterable<Shape>, deleted: ReadonlySet<str
  * Patches that detach the lines and arrows among `changed` from shapes not changed with them: an
  * arrow moved, resized or rotated on its own no longer ends at its shape, and would jump back to
  * it at that shape's next move (Excalidraw and tldraw unbind it too). Ends bound to shapes changed
- * in the same gesture keep their binding.
+ * in the same gesture keep their binding. The patch writes the arrow's points as `changed` has
+ * them: a bound end's stored point may be stale (derived ends are not written back).
  */
 export function releasedBindings(changed: ReadonlyMap<string, NewShape>): Map<string, ShapePatch> {
   const patches = new Map<string, ShapePatch>();
@@ -97,11 +91,11 @@ export function releasedBindings(changed: ReadonlyMap<string, NewShape>): Map<st
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 /** The patch that unbinds the ends of `shape` bound to a shape `letsGo` picks; null if none is. */
-function unbindPatch(shape: Pick<LinearShape, 'startBinding' | 'endBinding'>, letsGo: (id: string) => boolean): ShapePatch | null {
-  const patch: Partial<Pick<LinearShape, 'startBinding' | 'endBinding'>> = {};
-  if (shape.startBinding !== null && letsGo(shape.startBinding)) patch.startBinding = null;
-  if (shape.endBinding !== null && letsGo(shape.endBinding)) patch.endBinding = null;
-  return Object.keys(patch).length > 0 ? patch : null;
+function unbindPatch(shape: Pick<LinearShape, 'startBinding' | 'endBinding' | 'x' | 'y' | 'points'>, letsGo: (id: string) => boolean): ShapePatch | null {
+  const patch: Partial<Pick<LinearShape, 'startBinding' | 'endBinding' | 'startAnchor' | 'endAnchor'>> = {};
+  if (shape.startBinding !== null && letsGo(shape.startBinding)) Object.assign(patch, { startBinding: null, startAnchor: null });
+  if (shape.endBinding !== null && letsGo(shape.endBinding)) Object.assign(patch, { endBinding: null, endAnchor: null });
+  return Object.keys(patch).length > 0 ? { ...patch, x: shape.x, y: shape.y, points: [...shape.points] } : null;
 }
 
 function absolutePoints(shape: LinearShape): Point[] {

@@ -1,6 +1,6 @@
 import { hasText, holdsShapes, type Shape } from '../../shared/schema.ts';
 import type { NewShape, ShapePatch } from '../model/board.ts';
-import { boundLinearIds, followBindings, followedShapes, releasedBindings } from '../model/bindings.ts';
+import { boundLinearIds, followedShapes, releasedBindings } from '../model/bindings.ts';
 import { shapeBounds } from '../model/geometry.ts';
 import type { Bounds, Point } from '../model/plane.ts';
 import { shapeAt } from '../model/shape-at.ts';
@@ -54,7 +54,6 @@ export function createSelectTool(ctx: ToolContext): Tool {
       const before = ctx.board.get(id);
       if (before !== undefined) patches.set(id, diffShape(before, shape));
     }
-    for (const [id, patch] of followBindings(ctx.board, after)) patches.set(id, patch);
     for (const [id, patch] of releasedBindings(after)) patches.set(id, { ...patches.get(id), ...patch });
     // A frame resized from a top or left handle moves its origin; what is in it stays put.
     for (const [id, patch] of childrenKeptInPlace(ctx.board, patches)) patches.set(id, patch);
@@ -245,12 +244,10 @@ export function createSelectTool(ctx: ToolContext): Tool {
           // moveShapes adds the delta to where the shapes are now, so a concurrent move is kept.
           // The whole board is searched for bound arrows: one may have been drawn meanwhile.
           const moved = dragged(previous.ids, dx, dy);
-          const follow = followBindings(ctx.board, moved);
           // Each shape dropped lands in the frame under it, or leaves its frame: same undo step.
           const framed = dropIntoFrames(ctx.board, previous.ids, dx, dy);
           ctx.board.batch(() => {
             ctx.board.moveShapes(previous.ids, dx, dy);
-            ctx.board.updateShapes(follow);
             ctx.board.updateShapes(releasedBindings(moved));
             ctx.board.updateShapes(framed);
           });
