@@ -70,6 +70,8 @@ export interface BoardOptions {
  */
 export interface Board extends ShapeSource {
   readonly doc: Y.Doc;
+  /** Where bound ends stop on a shape (BoardOptions.outlineOf); undefined: its box. */
+  readonly outlineOf: OutlineOf | undefined;
   /** The shape with this id if it exists and passes the gate. */
   get(id: string): Shape | undefined;
   has(id: string): boolean;
@@ -233,6 +235,7 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
 
   return {
     doc,
+    outlineOf: options.outlineOf,
     get: (id) => cache.get(id),
     has: (id) => cache.has(id),
     ordered() {
