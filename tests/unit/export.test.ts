@@ -20,7 +20,7 @@ function knownBoard() {
     { ...base, id: 'd1', type: 'diamond', ...NO_LABEL, x: 300, y: 20, width: 60, height: 60, fillStyle: 'semi', rotation: 30 },
     { ...base, id: 'i1', type: 'ink', x: 10, y: 200, points: [0, 0, 0.5, 20, 10, 0.6, 40, 0, 0.5] },
     { ...base, id: 'l1', type: 'line', x: 100, y: 200, points: [0, 0, 50, 50], startBinding: null, endBinding: null, startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'none' as const },
-    { ...base, id: 'a1', type: 'arrow', x: 200, y: 200, points: [0, 0, 80, 0], startBinding: 'r1', endBinding: 'e1', startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'arrow' as const },
+    { ...base, id: 'a1', type: 'arrow', x: 200, y: 200, points: [0, 0, 80, 0], startBinding: null, endBinding: null, startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'arrow' as const },
     { ...base, id: 't1', type: 'text', x: 10, y: 300, text: 'Hello <board> & "all"\nsecond line', width: 0, fontSize: 28 },
     { ...base, id: 's1', type: 'sticky', textAlign: 'left', verticalAlign: 'top', x: 300, y: 300, text: 'a note', width: 200, height: 200, fillColor: '#ffec99', fillStyle: 'solid' },
   ];
