@@ -1,6 +1,7 @@
 import type { Anchor } from '../../shared/shapes/linear.ts';
 import { hasBoundEnds, type LinearShape, type Shape } from '../../shared/schema.ts';
-import { rotate, type Point } from './plane.ts';
+import { elbowRoute } from './elbow-route.ts';
+import { rotate, type Bounds, type Point } from './plane.ts';
 
 /**
  * Bound ends are derived, not stored: a line's or an arrow's end bound to a shape is placed from
@@ -112,6 +113,17 @@ export function attachedEnd(target: Shape, anchor: Anchor, neighbour: Point, gap
   return toBoard(target, { x: from.x + dx * s, y: from.y + dy * s });
 }
 
+/** The board box around a shape's own box as it is turned and placed; null without a size. */
+function boardBox(shape: Shape): Bounds | null {
+  const corners = boxOutline(shape)?.map((p) => toBoard(shape, p));
+  if (corners === undefined) return null;
+  const xs = corners.map((p) => p.x);
+  const ys = corners.map((p) => p.y);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+}
+
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 /**
@@ -142,7 +154,12 @@ export function resolveBoundEnds<S extends LinearShape>(shape: S, lookup: (id: s
   const start = startTarget !== undefined && startAnchor !== null ? attachedEnd(startTarget, startAnchor, startNeighbour, gap, outlineOf) : null;
   const end = endTarget !== undefined && endAnchor !== null ? attachedEnd(endTarget, endAnchor, endNeighbour, gap, outlineOf) : null;
   if (start === null && end === null) return shape;
-  const moved = points.map((p, i) => (i === 0 && start !== null ? start : i === last && end !== null ? end : p));
+  const ends = points.map((p, i) => (i === 0 && start !== null ? start : i === last && end !== null ? end : p));
+  // An elbow arrow is routed again from its resolved ends around its bound shapes' boxes.
+  const moved =
+    shape.arrowKind === 'elbow'
+      ? elbowRoute({ point: ends[0]!, box: startTarget !== undefined ? boardBox(startTarget) : null }, { point: ends[last]!, box: endTarget !== undefined ? boardBox(endTarget) : null })
+      : ends;
   // The origin stays at the first point, so the stored frame (rotation included) is kept.
   const origin = moved[0]!;
   const flat = moved.flatMap((p) => {

@@ -104,6 +104,19 @@ describe('resolving bound ends', () => {
     assert.ok(end.y < 40 && end.y > -100, `the end stops above the middle: ${end.y}`);
   });
 
+  test('an elbow arrow is routed from its resolved ends, in horizontal and vertical segments, again when a shape moves', () => {
+    const elbow = arrow(0, 0, 0, 0, { arrowKind: 'elbow', startBinding: 'from', endBinding: 'to', startAnchor: { x: 0.5, y: 0.5 }, endAnchor: { x: 0.5, y: 0.5 } });
+    const moved = new Map([...shapes, ['to', rect('to', 300, 250)]]);
+    for (const look of [lookup, (id: string) => moved.get(id)]) {
+      const resolved = resolveBoundEnds(elbow, look);
+      assert.deepEqual(resolveBoundEnds(resolved, look), resolved, 'idempotent');
+      const p = resolved.points;
+      for (let i = 2; i + 1 < p.length; i += 2) assert.ok(p[i] === p[i - 2] || p[i + 1] === p[i - 1], `orthogonal: ${JSON.stringify(p)}`);
+    }
+    assert.equal(resolveBoundEnds(elbow, lookup).points.length, 4, 'side by side: one straight run');
+    assert.ok(resolveBoundEnds(elbow, (id) => moved.get(id)).points.length > 4, 'moved below: it bends');
+  });
+
   test('an end bound to a missing shape stays as stored', () => {
     const stored = arrow(10, 20, 30, 40, { endBinding: 'gone', endAnchor: { x: 0.5, y: 0.5 } });
     assert.equal(resolveBoundEnds(stored, lookup), stored);

@@ -2,6 +2,7 @@ import type { LinearShape } from '../../../shared/schema.ts';
 import type { NewShapeOf } from '../../model/shape.ts';
 import { distanceToPolyline, type Point } from '../../model/plane.ts';
 import { arrowheadSize } from '../constants.ts';
+import { linearPath } from './linear-path.ts';
 
 /**
  * Where a line's arrowheads are, as Konva.Arrow draws them: one place for the view's switches, the
@@ -47,8 +48,9 @@ export function arrowheads(shape: Linear): Arrowhead[] {
   const heads = drawnHeads(shape);
   const size = arrowheadSize(shape.strokeWidth);
   const out: Arrowhead[] = [];
-  if (heads.end) out.push(headAt(shape.points, false, size));
-  if (heads.start) out.push(headAt(shape.points, true, size));
+  const path = linearPath(shape);
+  if (heads.end) out.push(headAt(path, false, size));
+  if (heads.start) out.push(headAt(path, true, size));
   return out;
 }
 

@@ -3,6 +3,7 @@ import type { LinearShape } from '../../../shared/schema.ts';
 import type { NewShapeOf } from '../../model/shape.ts';
 import { arrowheadSize } from '../constants.ts';
 import { drawnHeads } from './arrowheads.ts';
+import { linearPath } from './linear-path.ts';
 import { NODE_DEFAULTS, strokeAttrs } from '../../canvas/views/style.ts';
 import { placement, type ShapeView } from '../../canvas/views/view.ts';
 
@@ -13,7 +14,8 @@ const attrs = (shape: Linear) => ({
   ...strokeAttrs(shape),
   // Arrowheads are filled with the line colour.
   fill: shape.strokeColor,
-  points: shape.points,
+  // The drawn path: a curved or elbow arrow's points are not all of it (linear-path.ts).
+  points: linearPath(shape),
   pointerAtBeginning: drawnHeads(shape).start,
   pointerAtEnding: drawnHeads(shape).end,
   pointerLength: arrowheadSize(shape.strokeWidth),

@@ -1,0 +1,57 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_STYLE, type ArrowShape } from '../../shared/schema.ts';
+import { bendThrough, curveMiddle, linearPath } from '../../client/shapes/line/linear-path.ts';
+import { arrowUtil } from '../../client/shapes/arrow/arrow-util.ts';
+import type { NewShapeOf } from '../../client/model/shape.ts';
+
+function arrow(fields: Partial<ArrowShape>): NewShapeOf<ArrowShape> {
+  return {
+    ...DEFAULT_STYLE,
+    id: 'a',
+    type: 'arrow',
+    x: 0,
+    y: 0,
+    rotation: 0,
+    locked: false,
+    points: [0, 0, 200, 0],
+    startBinding: null,
+    endBinding: null,
+    startAnchor: null,
+    endAnchor: null,
+    startArrowhead: 'none',
+    endArrowhead: 'arrow',
+    arrowKind: 'straight',
+    bend: 0,
+    text: '',
+    ...fields,
+  };
+}
+
+describe('arrow paths', () => {
+  test('straight: the points themselves', () => {
+    assert.deepEqual(linearPath(arrow({ points: [0, 0, 50, 50, 100, 0] })), [0, 0, 50, 50, 100, 0]);
+  });
+
+  test('curved: from end to end through the middle that stands `bend` to the left of start→end', () => {
+    const path = linearPath(arrow({ arrowKind: 'curved', bend: 60 }));
+    assert.deepEqual(path.slice(0, 2), [0, 0]);
+    assert.deepEqual(path.slice(-2), [200, 0]);
+    const half = path.length / 2 - 1;
+    assert.ok(Math.abs(path[half]! - 100) < 1e-9 && Math.abs(path[half + 1]! + 60) < 1e-9, `the middle is 60 above (left of rightwards): ${path[half]}, ${path[half + 1]}`);
+    assert.deepEqual(curveMiddle({ x: 0, y: 0 }, { x: 200, y: 0 }, 60), { x: 100, y: -60 });
+    assert.equal(bendThrough({ x: 0, y: 0 }, { x: 200, y: 0 }, { x: 130, y: -60 }), 60, 'the handle dragged there gives the bend back');
+    const bounds = arrowUtil.localBounds(arrow({ arrowKind: 'curved', bend: 60 }));
+    assert.ok(bounds.y <= -60 - DEFAULT_STYLE.strokeWidth / 2 + 1e-9, 'the bounds hold the curve');
+    assert.ok(arrowUtil.hitTest(arrow({ arrowKind: 'curved', bend: 60 }), { x: 100, y: -60 }, 1), 'the curve is hit where it is drawn');
+    assert.ok(!arrowUtil.hitTest(arrow({ arrowKind: 'curved', bend: 60 }), { x: 100, y: 0 }, 1), 'not along the chord');
+    assert.match(arrowUtil.toSvg(arrow({ arrowKind: 'curved', bend: 60 }), { assetUrl: () => null }), /polyline points="0 0 [^"]* 100 -60 [^"]*200 0"/, 'the SVG draws the same curve');
+  });
+
+  test('elbow: a free arrow runs as a plain L between its ends; an orthogonal route is kept', () => {
+    const path = linearPath(arrow({ arrowKind: 'elbow', points: [0, 0, 200, 100] }));
+    assert.equal(path.length, 6);
+    assert.deepEqual([path.slice(0, 2), path.slice(-2)], [[0, 0], [200, 100]]);
+    assert.deepEqual(linearPath(arrow({ arrowKind: 'elbow', points: [0, 0, 0, 50, 200, 50, 200, 100] })), [0, 0, 0, 50, 200, 50, 200, 100]);
+  });
+});
