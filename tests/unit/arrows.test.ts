@@ -55,3 +55,27 @@ describe('arrow paths', () => {
     assert.deepEqual(linearPath(arrow({ arrowKind: 'elbow', points: [0, 0, 0, 50, 200, 50, 200, 100] })), [0, 0, 0, 50, 200, 50, 200, 100]);
   });
 });
+
+describe('labels on lines and arrows', () => {
+  test('the label sits at the path middle: laid out, bounded, hit and exported there', () => {
+    const labelled = arrow({ points: [0, 0, 400, 0], text: 'hello' });
+    const layout = arrowUtil.text!.layout(labelled);
+    const cx = (layout.x as number) + (layout.width as number) / 2;
+    const cy = (layout.y as number) + (layout.height as number) / 2;
+    assert.deepEqual([cx, cy], [200, 0], 'centred on the middle of the path');
+    const plain = arrowUtil.localBounds(arrow({ points: [0, 0, 400, 0] }));
+    const bounds = arrowUtil.localBounds(labelled);
+    assert.ok(bounds.height > plain.height && bounds.y <= (layout.y as number), 'the bounds hold the label');
+    assert.ok(arrowUtil.hitTest(labelled, { x: 200, y: (layout.y as number) + 1 }, 0), 'the label is hit');
+    assert.ok(!arrowUtil.hitTest(arrow({ points: [0, 0, 400, 0] }), { x: 200, y: (layout.y as number) + 1 }, 0), 'not without it');
+    assert.match(arrowUtil.toSvg(labelled, { assetUrl: () => null }), /<text [^>]*text-anchor="middle"[^>]*><tspan x="200"[^>]*>hello<\/tspan><\/text>/);
+    const curved = arrowUtil.text!.layout(arrow({ points: [0, 0, 400, 0], arrowKind: 'curved', bend: 100, text: 'hi' }));
+    assert.ok(Math.abs((curved.y as number) + (curved.height as number) / 2 + 100) < 1e-6, 'on a curve, at the curve middle');
+  });
+
+  test('a long label wraps at about 240 units', () => {
+    const layout = arrowUtil.text!.layout(arrow({ text: 'a label long enough that it has to wrap onto more than one line of text' }));
+    assert.ok((layout.width as number) <= 240 + 8 + 1e-9);
+    assert.ok((layout.height as number) > 2 * 20, 'several lines');
+  });
+});

@@ -1,11 +1,13 @@
 import type { LinearShape, LineShape } from '../../../shared/schema.ts';
-import { svgNumber, svgStroke } from '../../export/svg-markup.ts';
-import { distanceToPolyline, pointsBounds, roundCoordinate } from '../../model/plane.ts';
+import { escapeXml, svgNumber, svgStroke } from '../../export/svg-markup.ts';
+import { distanceToPolyline, pointsBounds, roundCoordinate, type Bounds } from '../../model/plane.ts';
+import { FONT_FAMILY, LINE_HEIGHT } from '../constants.ts';
 import type { ShapeTool, ShapeUtil } from '../shape-util.ts';
 import { arrowheads, distanceToArrowhead, type Arrowhead } from './arrowheads.ts';
 import { lineTool } from './line-tool.ts';
 import { lineView } from './line-view.ts';
 import { linearPath } from './linear-path.ts';
+import { drawnLabelBox, labelBox, labelLines, linearLabelLayout, LABEL_PADDING } from './linear-label.ts';
 
 /**
  * A head as the canvas draws it: filled and outlined in the line's colour and width (round joins),
@@ -16,6 +18,17 @@ function arrowheadSvg(head: Arrowhead, shape: Pick<LinearShape, 'strokeColor' | 
   return `<polygon points="${points}" fill="${shape.strokeColor}" stroke="${shape.strokeColor}" stroke-width="${svgNumber(shape.strokeWidth)}" stroke-linejoin="round"/>`;
 }
 
+/** The label as SVG: its lines centred in its box, as the canvas lays them out. */
+function labelSvg(shape: Pick<LinearShape, 'text' | 'fontSize' | 'strokeColor'>, box: Bounds): string {
+  const lines = labelLines(shape.text, shape.fontSize);
+  const cx = box.x + box.width / 2;
+  const top = box.y + LABEL_PADDING;
+  const spans = lines.map((line, i) => `<tspan x="${svgNumber(cx)}" y="${svgNumber(top + (i + 0.5) * LINE_HEIGHT * shape.fontSize)}">${escapeXml(line)}</tspan>`).join('');
+  return `<text font-family="${FONT_FAMILY}" font-size="${svgNumber(shape.fontSize)}" fill="${shape.strokeColor}" text-anchor="middle" dominant-baseline="central" xml:space="preserve">${spans}</text>`;
+}
+
+const boxCorners = (box: Bounds | null): number[] => (box === null ? [] : [box.x, box.y, box.x + box.width, box.y + box.height]);
+
 /**
  * The util of a line-like type (an arrow is a line with a head at its end: see arrow-util.ts): a
  * polyline along its path (linear-path.ts: straight, curved or elbow), with an arrowhead at either end where the record asks for one.
@@ -25,18 +38,31 @@ export function createLinearUtil<S extends LinearShape, ToolId extends string>(t
     type,
     tool,
     // The heads' corners reach past the points, and the stroke half its width past everything.
-    localBounds: (shape) => pointsBounds([...linearPath(shape), ...arrowheads(shape).flatMap((head) => head.flatMap((p) => [p.x, p.y]))], 2, shape.strokeWidth / 2),
+    // The label's box is inside the bounds too (grown by the half stroke like the rest: a little room).
+    localBounds: (shape) => pointsBounds([...linearPath(shape), ...arrowheads(shape).flatMap((head) => head.flatMap((p) => [p.x, p.y])), ...boxCorners(drawnLabelBox(shape))], 2, shape.strokeWidth / 2),
     // A press on a head selects its line, wings included, as it does on the line itself.
     hitTest: (shape, p, tolerance) => {
       const reach = shape.strokeWidth / 2 + tolerance;
-      return distanceToPolyline(p, linearPath(shape), 2) <= reach || arrowheads(shape).some((head) => distanceToArrowhead(p, head) <= reach);
+      const label = drawnLabelBox(shape);
+      const onLabel = label !== null && p.x >= label.x && p.x <= label.x + label.width && p.y >= label.y && p.y <= label.y + label.height;
+      return onLabel || distanceToPolyline(p, linearPath(shape), 2) <= reach || arrowheads(shape).some((head) => distanceToArrowhead(p, head) <= reach);
     },
     resize: (shape, sx, sy) => ({ ...shape, points: shape.points.map((n, i) => roundCoordinate(i % 2 === 0 ? n * sx : n * sy)) }),
     view: lineView,
     toSvg(shape) {
       const points = linearPath(shape);
       const line = `<polyline points="${points.map(svgNumber).join(' ')}" ${svgStroke(shape)} fill="none"/>`;
-      return line + arrowheads(shape).map((head) => arrowheadSvg(head, shape)).join('');
+      const label = drawnLabelBox(shape);
+      return line + arrowheads(shape).map((head) => arrowheadSvg(head, shape)).join('') + (label === null ? '' : labelSvg(shape, label));
+    },
+    text: {
+      layout: linearLabelLayout,
+      // The editor opens at the shape's origin (the start): it reaches over the label's box there,
+      // grown as the label is typed.
+      editorBox: (shape, value, scale) => {
+        const box = labelBox(shape, value === '' ? ' ' : value);
+        return { width: box.width * scale, height: box.height * scale, padding: LABEL_PADDING * scale, background: '' };
+      },
     },
   };
 }
