@@ -79,3 +79,22 @@ describe('labels on lines and arrows', () => {
     assert.ok((layout.height as number) > 2 * 20, 'several lines');
   });
 });
+
+describe('arrowheads', () => {
+  test('each kind is exported, bounded and hit where it is drawn', () => {
+    const svgOf: Record<string, RegExp> = { arrow: /<polyline points="[^"]+" fill="none"[^>]*\/>$/, triangle: /<polygon [^>]*\/>$/, dot: /<circle [^>]*\/>$/, bar: /<line [^>]*\/>$/ };
+    for (const kind of ['arrow', 'triangle', 'dot', 'bar'] as const) {
+      const shape = arrow({ endArrowhead: kind });
+      assert.match(arrowUtil.toSvg(shape, { assetUrl: () => null }), svgOf[kind]!, kind);
+      const bounds = arrowUtil.localBounds(shape);
+      assert.ok(bounds.x + bounds.width >= 200, `${kind}: the bounds reach the tip`);
+      assert.ok(arrowUtil.hitTest(shape, { x: 199, y: 0 }, 0), `${kind}: hit at the tip`);
+    }
+    const none = arrowUtil.localBounds(arrow({ endArrowhead: 'none' }));
+    const bar = arrowUtil.localBounds(arrow({ endArrowhead: 'bar' }));
+    assert.ok(bar.height > none.height, 'a bar is as wide as a head');
+    assert.ok(arrowUtil.hitTest(arrow({ endArrowhead: 'bar' }), { x: 200, y: bar.y + bar.height / 2 - 6 }, 0.5), 'the bar is hit across the end');
+    const both = arrowUtil.toSvg(arrow({ startArrowhead: 'dot', endArrowhead: 'arrow' }), { assetUrl: () => null });
+    assert.match(both, /<circle cx="[\d.]+" cy="0"/, 'a dot at the start, inside the line');
+  });
+});

@@ -3,19 +3,33 @@ import { escapeXml, svgNumber, svgStroke } from '../../export/svg-markup.ts';
 import { distanceToPolyline, pointsBounds, roundCoordinate, type Bounds } from '../../model/plane.ts';
 import { FONT_FAMILY, LINE_HEIGHT } from '../constants.ts';
 import type { ShapeTool, ShapeUtil } from '../shape-util.ts';
-import { arrowheads, distanceToArrowhead, type Arrowhead } from './arrowheads.ts';
+import { arrowheads, barOf, distanceToArrowhead, dotOf, headExtent, type Arrowhead } from './arrowheads.ts';
 import { lineTool } from './line-tool.ts';
 import { lineView } from './line-view.ts';
 import { linearPath } from './linear-path.ts';
 import { drawnLabelBox, labelBox, labelLines, linearLabelLayout, LABEL_PADDING } from './linear-label.ts';
 
 /**
- * A head as the canvas draws it: filled and outlined in the line's colour and width (round joins),
- * never dashed.
+ * A head as the canvas draws it, in the line's colour and width (round joins), never dashed: the
+ * triangle and the dot filled, the chevron and the bar stroked.
  */
 function arrowheadSvg(head: Arrowhead, shape: Pick<LinearShape, 'strokeColor' | 'strokeWidth'>): string {
-  const points = head.flatMap((p) => [p.x, p.y]).map(svgNumber).join(' ');
-  return `<polygon points="${points}" fill="${shape.strokeColor}" stroke="${shape.strokeColor}" stroke-width="${svgNumber(shape.strokeWidth)}" stroke-linejoin="round"/>`;
+  const n = svgNumber;
+  const stroke = `stroke="${shape.strokeColor}" stroke-width="${n(shape.strokeWidth)}" stroke-linecap="round" stroke-linejoin="round"`;
+  switch (head.kind) {
+    case 'triangle':
+      return `<polygon points="${[head.tip, head.left, head.right].flatMap((p) => [p.x, p.y]).map(n).join(' ')}" fill="${shape.strokeColor}" ${stroke}/>`;
+    case 'arrow':
+      return `<polyline points="${[head.left, head.tip, head.right].flatMap((p) => [p.x, p.y]).map(n).join(' ')}" fill="none" ${stroke}/>`;
+    case 'dot': {
+      const { center, radius } = dotOf(head);
+      return `<circle cx="${n(center.x)}" cy="${n(center.y)}" r="${n(radius)}" fill="${shape.strokeColor}" ${stroke}/>`;
+    }
+    case 'bar': {
+      const [u, v] = barOf(head);
+      return `<line x1="${n(u.x)}" y1="${n(u.y)}" x2="${n(v.x)}" y2="${n(v.y)}" fill="none" ${stroke}/>`;
+    }
+  }
 }
 
 /** The label as SVG: its lines centred in its box, as the canvas lays them out. */
@@ -39,7 +53,7 @@ export function createLinearUtil<S extends LinearShape, ToolId extends string>(t
     tool,
     // The heads' corners reach past the points, and the stroke half its width past everything.
     // The label's box is inside the bounds too (grown by the half stroke like the rest: a little room).
-    localBounds: (shape) => pointsBounds([...linearPath(shape), ...arrowheads(shape).flatMap((head) => head.flatMap((p) => [p.x, p.y])), ...boxCorners(drawnLabelBox(shape))], 2, shape.strokeWidth / 2),
+    localBounds: (shape) => pointsBounds([...linearPath(shape), ...arrowheads(shape).flatMap((head) => headExtent(head).flatMap((p) => [p.x, p.y])), ...boxCorners(drawnLabelBox(shape))], 2, shape.strokeWidth / 2),
     // A press on a head selects its line, wings included, as it does on the line itself.
     hitTest: (shape, p, tolerance) => {
       const reach = shape.strokeWidth / 2 + tolerance;

@@ -1,8 +1,7 @@
 import Konva from 'konva';
 import type { LinearShape } from '../../../shared/schema.ts';
 import type { NewShapeOf } from '../../model/shape.ts';
-import { arrowheadSize } from '../constants.ts';
-import { drawnHeads } from './arrowheads.ts';
+import { arrowheads, barOf, dotOf, type Arrowhead } from './arrowheads.ts';
 import { linearPath } from './linear-path.ts';
 import { linearLabelLayout } from './linear-label.ts';
 import { NODE_DEFAULTS, strokeAttrs } from '../../canvas/views/style.ts';
@@ -11,33 +10,74 @@ import { placement, type ShapeView } from '../../canvas/views/view.ts';
 
 type Linear = NewShapeOf<LinearShape>;
 
-const arrowAttrs = (shape: Linear) => ({
+const pathAttrs = (shape: Linear) => ({
   ...strokeAttrs(shape),
-  // Arrowheads are filled with the line colour.
-  fill: shape.strokeColor,
   // The drawn path: a curved or elbow arrow's points are not all of it (linear-path.ts).
   points: linearPath(shape),
-  pointerAtBeginning: drawnHeads(shape).start,
-  pointerAtEnding: drawnHeads(shape).end,
-  pointerLength: arrowheadSize(shape.strokeWidth),
-  pointerWidth: arrowheadSize(shape.strokeWidth),
+});
+
+/** Draws the heads as arrowheads.ts places them: filled triangles and dots, stroked chevrons and bars. */
+function drawHeads(context: Konva.Context, node: Konva.Shape): void {
+  const heads = (node.getAttr('heads') ?? []) as Arrowhead[];
+  for (const head of heads) {
+    context.beginPath();
+    switch (head.kind) {
+      case 'triangle':
+        context.moveTo(head.tip.x, head.tip.y);
+        context.lineTo(head.left.x, head.left.y);
+        context.lineTo(head.right.x, head.right.y);
+        context.closePath();
+        context.fillStrokeShape(node);
+        break;
+      case 'dot': {
+        const { center, radius } = dotOf(head);
+        context.arc(center.x, center.y, radius, 0, Math.PI * 2, false);
+        context.fillStrokeShape(node);
+        break;
+      }
+      case 'arrow':
+        context.moveTo(head.left.x, head.left.y);
+        context.lineTo(head.tip.x, head.tip.y);
+        context.lineTo(head.right.x, head.right.y);
+        context.strokeShape(node);
+        break;
+      case 'bar': {
+        const [u, v] = barOf(head);
+        context.moveTo(u.x, u.y);
+        context.lineTo(v.x, v.y);
+        context.strokeShape(node);
+        break;
+      }
+    }
+  }
+}
+
+const headAttrs = (shape: Linear) => ({
+  heads: arrowheads(shape),
+  fill: shape.strokeColor,
+  stroke: shape.strokeColor,
+  strokeWidth: shape.strokeWidth,
+  lineCap: 'round' as const,
+  lineJoin: 'round' as const,
 });
 
 /**
- * Lines and arrows: a Konva.Arrow (heads simply off for a plain line) and the label at the path's
- * middle, as one group so they move, turn and fade as one.
+ * Lines and arrows: the path, the heads (arrowheads.ts) and the label at the path's middle, as
+ * one group so they move, turn and fade as one.
  */
 export const lineView: ShapeView<Linear, Konva.Group> = {
   create(shape, mode, ctx) {
     const group = new Konva.Group({ listening: false });
-    group.add(new Konva.Arrow({ ...NODE_DEFAULTS, name: 'path', points: [] }));
+    group.add(new Konva.Line({ ...NODE_DEFAULTS, name: 'path', points: [] }));
+    group.add(new Konva.Shape({ ...NODE_DEFAULTS, name: 'heads', sceneFunc: drawHeads }));
     group.add(new TextNode({ ...NODE_DEFAULTS, name: 'label' }));
     this.update(group, shape, mode, ctx);
     return group;
   },
   update(group, shape) {
     group.setAttrs({ ...placement(shape), opacity: shape.opacity });
-    group.findOne('.path')?.setAttrs({ ...arrowAttrs(shape), opacity: 1 });
+    group.findOne('.path')?.setAttrs({ ...pathAttrs(shape), opacity: 1 });
+    group.findOne('.heads')?.setAttrs(headAttrs(shape));
     const label = group.findOne('.label');
     label?.visible(shape.text !== '');
     if (shape.text !== '') label?.setAttrs({ ...linearLabelLayout(shape), fill: shape.strokeColor });
