@@ -10,7 +10,7 @@ import { applyTransform, diffShape, unionBounds } from '../model/transform.ts';
 import type { GestureTransform } from '../../shared/presence.ts';
 import { deleteSelection } from './delete-selection.ts';
 import { shapeUtil } from '../shapes/registry.ts';
-import { selectionHandles, handleAt, type HandleName } from '../model/selection-handles.ts';
+import { bendHandle, bentThrough, nearHandle, selectionHandles, handleAt, type HandleName } from '../model/selection-handles.ts';
 import { DRAG_THRESHOLD_PX, HIT_TOLERANCE_PX, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
 
 /** What a press that ends without a drag does to the selection (decided on release, so a drag of a multi-selection keeps it). */
@@ -22,7 +22,8 @@ type SelectState =
   | { name: 'dragging'; origin: BoardPointerEvent; ids: ReadonlySet<string>; bound: readonly string[] }
   | { name: 'marquee'; origin: BoardPointerEvent; base: ReadonlySet<string> }
   | { name: 'resizing'; handle: Exclude<HandleName, 'rotate'>; bounds: Bounds; shapes: ReadonlyMap<string, Shape>; bound: readonly string[]; keepsAspect: boolean }
-  | { name: 'rotating'; center: Point; startAngle: number; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] };
+  | { name: 'rotating'; center: Point; startAngle: number; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] }
+  | { name: 'bending'; shape: Shape };
 
 /** Two clicks on one shape within this many milliseconds are a double-click (enter its group, or edit its text). */
 const DOUBLE_CLICK_MS = 500;
@@ -134,6 +135,12 @@ export function createSelectTool(ctx: ToolContext): Tool {
 
   const startHandleGesture = (event: BoardPointerEvent): boolean => {
     const shapes = editable();
+    // A lone curved arrow's bend handle, at its curve's middle, comes before the box's handles.
+    const bend = bendHandle(shapes);
+    if (bend !== null && nearHandle(bend, event, event.scale)) {
+      state = { name: 'bending', shape: shapes[0]! };
+      return true;
+    }
     const handles = selectionHandles(shapes, event.scale);
     if (handles === null) return false;
     const handle = handleAt(handles, event, event.scale);
@@ -231,6 +238,9 @@ export function createSelectTool(ctx: ToolContext): Tool {
         case 'rotating':
           previewTransform(state.shapes, state.bound, rotationOf(state, event));
           return;
+        case 'bending':
+          ctx.draft.setOverrides(new Map([[state.shape.id, bentThrough(state.shape, event)]]));
+          return;
       }
     },
     pointerUp(event) {
@@ -268,6 +278,12 @@ export function createSelectTool(ctx: ToolContext): Tool {
         case 'rotating':
           commit(transformed(previous.shapes, rotationOf(previous, event)));
           return;
+        case 'bending': {
+          // Only the bend is written (one undo step): bending keeps the arrow's ends and bindings.
+          const bent = bentThrough(previous.shape, event);
+          if ('bend' in bent && 'bend' in previous.shape && bent.bend !== previous.shape.bend) ctx.board.updateShapes(new Map([[bent.id, { bend: bent.bend }]]));
+          return;
+        }
         default:
           return;
       }

@@ -4,6 +4,10 @@ import { DEFAULT_STYLE, type ArrowShape } from '../../shared/schema.ts';
 import { bendThrough, curveMiddle, linearPath } from '../../client/shapes/line/linear-path.ts';
 import { arrowUtil } from '../../client/shapes/arrow/arrow-util.ts';
 import type { NewShapeOf } from '../../client/model/shape.ts';
+import { bendHandle } from '../../client/model/selection-handles.ts';
+import { createHistory } from '../../client/model/history.ts';
+import { LOCAL_ORIGIN } from '../../shared/origins.ts';
+import { addRect, createToolHarness } from '../helpers/tool-harness.ts';
 
 function arrow(fields: Partial<ArrowShape>): NewShapeOf<ArrowShape> {
   return {
@@ -96,5 +100,44 @@ describe('arrowheads', () => {
     assert.ok(arrowUtil.hitTest(arrow({ endArrowhead: 'bar' }), { x: 200, y: bar.y + bar.height / 2 - 6 }, 0.5), 'the bar is hit across the end');
     const both = arrowUtil.toSvg(arrow({ startArrowhead: 'dot', endArrowhead: 'arrow' }), { assetUrl: () => null });
     assert.match(both, /<circle cx="[\d.]+" cy="0"/, 'a dot at the start, inside the line');
+  });
+});
+
+describe('the bend handle', () => {
+  test('a straight arrow switched to curved shows the handle on its middle; dragging it bends the arrow live, one undo step, bindings kept', () => {
+    const t = createToolHarness('select');
+    const history = createHistory(t.doc);
+    addRect(t.board, 'to', 300, -40);
+    const { id: _id, ...fields } = arrow({ points: [0, 0, 200, 0], endBinding: 'to', endAnchor: { x: 0.5, y: 0.5 } });
+    t.board.addShape({ ...fields, id: 'a' });
+    const seen = t.board.get('a')!;
+    assert.equal(bendHandle([seen]), null, 'a straight arrow has no bend handle');
+    t.board.updateShapes(new Map([['a', { arrowKind: 'curved' }]]));
+    const curved = t.board.get('a')!;
+    assert.ok(curved.type === 'arrow');
+    const end = { x: curved.x + curved.points[2]!, y: curved.y + curved.points[3]! };
+    const handle = bendHandle([curved])!;
+    assert.deepEqual(handle, { x: (curved.x + end.x) / 2, y: (curved.y + end.y) / 2 }, 'on the middle of the chord at bend 0');
+
+    t.selection.set(['a']);
+    t.transactions.length = 0;
+    t.toolbox.pointerDown(t.event(handle.x, handle.y));
+    t.toolbox.pointerMove(t.event(handle.x, handle.y - 30));
+    assert.equal(t.toolbox.tool().state, 'bending');
+    const shown = t.shown('a');
+    assert.ok(shown?.type === 'arrow' && Math.abs(shown.bend - 30) < 0.01, 'bent live in the draft');
+    t.toolbox.pointerMove(t.event(handle.x, handle.y - 50));
+    t.toolbox.pointerUp(t.event(handle.x, handle.y - 50));
+    assert.deepEqual(t.transactions, [LOCAL_ORIGIN], 'one transaction');
+    const bent = t.board.get('a');
+    assert.ok(bent?.type === 'arrow');
+    assert.ok(Math.abs(bent.bend - 50) < 0.01, `bent by 50: ${bent.bend}`);
+    assert.deepEqual([bent.endBinding, bent.x, bent.y], ['to', curved.x, curved.y], 'still bound, ends kept');
+    const middle = bendHandle([bent])!;
+    assert.ok(Math.abs(middle.y - (handle.y - 50)) < 0.01, 'the handle follows the curve');
+    assert.ok(history.undo());
+    assert.equal((t.board.get('a') as ArrowShape).bend, 0, 'one undo unbends it');
+    history.close();
+    t.close();
   });
 });
