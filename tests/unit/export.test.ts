@@ -38,7 +38,8 @@ describe('SVG export', () => {
     assert.match(svg, /data-id="d1"[^>]*transform="translate\(300 20\) rotate\(30\)"[^>]*><polygon points="30 0 60 30 30 60 0 30"[^>]*fill-opacity="0.5"/);
     assert.match(svg, /data-id="i1"[^>]*><path d="M[^"]+Z" fill="#1e1e1e"\/>/);
     assert.match(svg, /data-id="l1"[^>]*><polyline points="0 0 50 50"[^>]*fill="none"\/><\/g>/, 'a line has no arrowhead');
-    assert.match(svg, /data-id="a1"[^>]*><polyline points="0 0 80 0"[^>]*\/><polygon points="80 0 /, 'an arrow has its head at the end');
+    // An 'arrow' head is an open chevron whose tip is the end.
+    assert.match(svg, /data-id="a1"[^>]*><polyline points="0 0 80 0"[^>]*\/><polyline points="[\d.-]+ [\d.-]+ 80 0 [^"]+" fill="none"/, 'an arrow has its head at the end');
     assert.match(svg, /<tspan x="0" y="17.5">Hello &lt;board&gt; &amp; &quot;all&quot;<\/tspan><tspan x="0" y="52.5">second line<\/tspan>/);
     assert.match(svg, /data-id="s1"[^>]*><rect width="200" height="200" rx="4" fill="#ffec99"\/><text[^>]*><tspan x="12" y="24.5">a note<\/tspan>/);
     const order = [...svg.matchAll(/data-id="(\w+)"/g)].map((m) => m[1]);
