@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_STYLE, type ArrowShape } from '../../shared/schema.ts';
 import { bendThrough, curveMiddle, linearPath } from '../../client/shapes/line/linear-path.ts';
+import { pathPieces } from '../../client/shapes/line/linear-label.ts';
 import { arrowUtil } from '../../client/shapes/arrow/arrow-util.ts';
 import type { NewShapeOf } from '../../client/model/shape.ts';
 import { bendHandle } from '../../client/model/selection-handles.ts';
@@ -139,5 +140,17 @@ describe('the bend handle', () => {
     assert.equal((t.board.get('a') as ArrowShape).bend, 0, 'one undo unbends it');
     history.close();
     t.close();
+  });
+});
+
+describe('the gap for a label', () => {
+  test('the path is cut where the label sits, in the SVG as on the canvas (pathPieces)', () => {
+    const box = { x: 90, y: -10, width: 20, height: 20 };
+    assert.deepEqual(pathPieces([0, 0, 200, 0], box), [[0, 0, 90, 0], [110, 0, 200, 0]]);
+    assert.deepEqual(pathPieces([0, 0, 200, 0], null), [[0, 0, 200, 0]]);
+    assert.deepEqual(pathPieces([0, 50, 200, 50], box), [[0, 50, 200, 50]], 'a path that misses the box is whole');
+    const svg = arrowUtil.toSvg(arrow({ points: [0, 0, 400, 0], text: 'hi' }), { assetUrl: () => null });
+    assert.equal(svg.match(/<polyline points="0 0 /g)?.length, 1);
+    assert.match(svg, /<polyline points="0 0 1[\d.]+ 0"[^>]*\/><polyline points="2[\d.]+ 0 400 0"/, 'two pieces around the label');
   });
 });

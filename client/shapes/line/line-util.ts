@@ -7,7 +7,7 @@ import { arrowheads, barOf, distanceToArrowhead, dotOf, headExtent, type Arrowhe
 import { lineTool } from './line-tool.ts';
 import { lineView } from './line-view.ts';
 import { linearPath } from './linear-path.ts';
-import { drawnLabelBox, labelBox, labelLines, linearLabelLayout, LABEL_PADDING } from './linear-label.ts';
+import { drawnLabelBox, labelBox, labelLines, linearLabelLayout, pathPieces, LABEL_PADDING } from './linear-label.ts';
 
 /**
  * A head as the canvas draws it, in the line's colour and width (round joins), never dashed: the
@@ -64,9 +64,11 @@ export function createLinearUtil<S extends LinearShape, ToolId extends string>(t
     resize: (shape, sx, sy) => ({ ...shape, points: shape.points.map((n, i) => roundCoordinate(i % 2 === 0 ? n * sx : n * sy)) }),
     view: lineView,
     toSvg(shape) {
-      const points = linearPath(shape);
-      const line = `<polyline points="${points.map(svgNumber).join(' ')}" ${svgStroke(shape)} fill="none"/>`;
+      // The line leaves a gap for its label, as the canvas draws it.
       const label = drawnLabelBox(shape);
+      const line = pathPieces(linearPath(shape), label)
+        .map((piece) => `<polyline points="${piece.map(svgNumber).join(' ')}" ${svgStroke(shape)} fill="none"/>`)
+        .join('');
       return line + arrowheads(shape).map((head) => arrowheadSvg(head, shape)).join('') + (label === null ? '' : labelSvg(shape, label));
     },
     text: {

@@ -3,18 +3,24 @@ import type { LinearShape } from '../../../shared/schema.ts';
 import type { NewShapeOf } from '../../model/shape.ts';
 import { arrowheads, barOf, dotOf, type Arrowhead } from './arrowheads.ts';
 import { linearPath } from './linear-path.ts';
-import { linearLabelLayout } from './linear-label.ts';
+import { drawnLabelBox, linearLabelLayout, pathPieces } from './linear-label.ts';
 import { NODE_DEFAULTS, strokeAttrs } from '../../canvas/views/style.ts';
 import { TextNode } from '../../canvas/views/text-node.ts';
 import { placement, type ShapeView } from '../../canvas/views/view.ts';
 
 type Linear = NewShapeOf<LinearShape>;
 
-const pathAttrs = (shape: Linear) => ({
-  ...strokeAttrs(shape),
-  // The drawn path: a curved or elbow arrow's points are not all of it (linear-path.ts).
-  points: linearPath(shape),
-});
+/**
+ * The drawn path (a curved or elbow arrow's points are not all of it: linear-path.ts) as one
+ * Konva.Line per piece: a label leaves a gap in it.
+ */
+function updatePath(pieces: Konva.Group, shape: Linear): void {
+  const parts = pathPieces(linearPath(shape), drawnLabelBox(shape));
+  const extra = pieces.getChildren().slice(parts.length);
+  for (const line of extra) line.destroy();
+  for (let i = pieces.getChildren().length; i < parts.length; i++) pieces.add(new Konva.Line({ ...NODE_DEFAULTS }));
+  (pieces.getChildren() as Konva.Line[]).forEach((line, i) => line.setAttrs({ ...strokeAttrs(shape), opacity: 1, points: parts[i] }));
+}
 
 /** Draws the heads as arrowheads.ts places them: filled triangles and dots, stroked chevrons and bars. */
 function drawHeads(context: Konva.Context, node: Konva.Shape): void {
@@ -68,7 +74,7 @@ const headAttrs = (shape: Linear) => ({
 export const lineView: ShapeView<Linear, Konva.Group> = {
   create(shape, mode, ctx) {
     const group = new Konva.Group({ listening: false });
-    group.add(new Konva.Line({ ...NODE_DEFAULTS, name: 'path', points: [] }));
+    group.add(new Konva.Group({ name: 'path', listening: false }));
     group.add(new Konva.Shape({ ...NODE_DEFAULTS, name: 'heads', sceneFunc: drawHeads }));
     group.add(new TextNode({ ...NODE_DEFAULTS, name: 'label' }));
     this.update(group, shape, mode, ctx);
@@ -76,7 +82,8 @@ export const lineView: ShapeView<Linear, Konva.Group> = {
   },
   update(group, shape) {
     group.setAttrs({ ...placement(shape), opacity: shape.opacity });
-    group.findOne('.path')?.setAttrs({ ...pathAttrs(shape), opacity: 1 });
+    const path = group.findOne<Konva.Group>('.path');
+    if (path !== undefined) updatePath(path, shape);
     group.findOne('.heads')?.setAttrs(headAttrs(shape));
     const label = group.findOne('.label');
     label?.visible(shape.text !== '');

@@ -79,3 +79,71 @@ export function linearLabelLayout(shape: Linear) {
     wrap: 'word',
   };
 }
+
+/**
+ * The path in pieces that leave a gap for the label's box: each segment clipped to the part
+ * outside the box (Liang–Barsky). Without a label, the path itself, whole.
+ */
+export function pathPieces(path: readonly number[], box: Bounds | null): number[][] {
+  if (box === null) return [[...path]];
+  const pieces: number[][] = [];
+  let current: number[] = [];
+  const flush = (): void => {
+    if (current.length >= 4) pieces.push(current);
+    current = [];
+  };
+  const add = (x: number, y: number): void => {
+    const n = current.length;
+    if (n >= 2 && current[n - 2] === x && current[n - 1] === y) return;
+    current.push(x, y);
+  };
+  for (let i = 2; i + 1 < path.length; i += 2) {
+    const [x0, y0, x1, y1] = [path[i - 2]!, path[i - 1]!, path[i]!, path[i + 1]!];
+    const inside = clipToBox(x0, y0, x1, y1, box);
+    if (inside === null) {
+      add(x0, y0);
+      add(x1, y1);
+      continue;
+    }
+    const [t0, t1] = inside;
+    // Rounded to hundredths, as every stored coordinate is.
+    const round = (n: number): number => Math.round(n * 100) / 100;
+    const at = (t: number): [number, number] => [round(x0 + (x1 - x0) * t), round(y0 + (y1 - y0) * t)];
+    if (t0 > 0) {
+      add(x0, y0);
+      add(...at(t0));
+    }
+    flush();
+    if (t1 < 1) {
+      add(...at(t1));
+      add(x1, y1);
+    }
+  }
+  flush();
+  return pieces;
+}
+
+/** The share [t0, t1] of the segment inside the box, or null if it misses it. */
+function clipToBox(x0: number, y0: number, x1: number, y1: number, box: Bounds): [number, number] | null {
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  let t0 = 0;
+  let t1 = 1;
+  const edges: Array<[number, number]> = [
+    [-dx, x0 - box.x],
+    [dx, box.x + box.width - x0],
+    [-dy, y0 - box.y],
+    [dy, box.y + box.height - y0],
+  ];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return null;
+      continue;
+    }
+    const r = q / p;
+    if (p < 0) t0 = Math.max(t0, r);
+    else t1 = Math.min(t1, r);
+    if (t0 > t1) return null;
+  }
+  return t1 > t0 ? [t0, t1] : null;
+}
