@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { BOUND_END_GAP } from '../../client/model/bound-ends.ts';
+import { shapeText } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 import { createHistory } from '../../client/model/history.ts';
 import { arrangeSelection } from '../../client/tools/actions/arrange.ts';
@@ -158,6 +159,23 @@ describe('text and sticky tools', () => {
     t.editing.finish('second');
     assert.equal(t.board.get(text.id)?.type === 'text' && (t.board.get(text.id) as { text: string }).text, 'second');
     assert.deepEqual(t.transactions, [LOCAL_ORIGIN]);
+    t.close();
+  });
+
+  test('double-click on an arrow edits its label; the first keystroke stores the text, which moves with the arrow', () => {
+    const t = setup('arrow');
+    t.gesture([[100, 100], [200, 100], [300, 100]]);
+    const drawn = onlyShape(t.board);
+    assert.ok(drawn.type === 'arrow');
+    assert.equal(shapeText(t.doc, drawn.id), null, 'no Y.Text for an unlabelled arrow');
+    t.toolbox.setTool('select');
+    t.gesture([[200, 100]]);
+    t.gesture([[200, 100]]);
+    assert.equal(t.editing.target?.shape.id, drawn.id, 'the editor opened on the arrow');
+    t.editing.setText('label');
+    assert.equal(shapeText(t.doc, drawn.id)?.toString(), 'label', 'the first keystroke made the Y.Text');
+    assert.equal((t.board.get(drawn.id) as { text: string }).text, 'label');
+    t.editing.finish('label');
     t.close();
   });
 
