@@ -72,4 +72,28 @@ describe('arrows between two pages', { timeout: 120_000 }, () => {
     await screenshot(pageB, 'moved');
     assert.deepEqual(errors, []);
   });
+
+  test('a curved arrow with a dot at its start and a typed label: page B draws the curve, the heads and the label with a gap', async () => {
+    const { pageA, pageB, errors, shapes, until } = await suite.openRoom(`e2e-arrows-label-${Date.now()}`);
+    await pageA.keyboard.press('a');
+    await drag(pageA, [[200, 500], [500, 500], [800, 500]]);
+    await until((s) => s.some((shape) => shape.type === 'arrow'), 'the arrow is in the document');
+    await pageA.keyboard.press('v');
+    await pageA.mouse.click(500, 500);
+    await pageA.click('[data-style="arrowKind"][data-value="curved"]');
+    await pageA.click('[data-style="startArrowhead"][data-value="dot"]');
+    await until((s) => s.some((shape) => shape.type === 'arrow' && shape.arrowKind === 'curved' && shape.startArrowhead === 'dot'), 'curved, with a dot');
+    // The bend handle sits on the middle: drag it up by 100.
+    await drag(pageA, [[500, 500], [500, 450], [500, 400]]);
+    await until((s) => s.some((shape) => shape.type === 'arrow' && Math.abs(shape.bend - 100) < 1), 'bent by 100');
+    // Double-click the curve away from the bend handle (a press on the handle bends).
+    await pageA.mouse.dblclick(350, 425);
+    await pageA.keyboard.type('hello');
+    await until((s) => s.some((shape) => shape.type === 'arrow' && shape.text === 'hello'), 'the label is in the document');
+    await pageA.keyboard.press('Escape');
+    // The curve passes a quarter of the way along at 75 above the chord; the label covers its middle.
+    await waitForPixels(pageB, 'shapes', { on: [[350, 425], [200, 500]], off: [[500, 500]] }, 'page B draws the curve and the dot');
+    await screenshot(pageB, 'label');
+    assert.deepEqual(errors, []);
+  });
 });
