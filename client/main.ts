@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import { PATHS } from '../shared/protocol.ts';
 import { createBoard } from './model/board.ts';
+import { shapeUtil } from './shapes/registry.ts';
 import { createDraft, draftGesture } from './model/draft.ts';
 import { createSelection } from './model/selection.ts';
 import { createCamera } from './model/camera.ts';
@@ -90,7 +91,8 @@ const preview = createVersionPreview();
 const writable = (): boolean => !access.readOnly && !preview.active;
 
 const doc = new Y.Doc();
-const board = createBoard(doc, { writable });
+// Bound arrow ends stop at each shape's own outline (an ellipse's curve, a diamond's edges).
+const board = createBoard(doc, { writable, outlineOf: (shape) => shapeUtil(shape).outline?.(shape as never) ?? null });
 const selection = createSelection(board);
 const draft = createDraft();
 const camera = createCamera();

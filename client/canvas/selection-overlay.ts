@@ -5,7 +5,7 @@ import { shapeBounds } from '../model/geometry.ts';
 import { groupMembers, inGroup, selectionUnits } from '../model/groups.ts';
 import { unionBounds } from '../model/transform.ts';
 import type { Selection } from '../model/selection.ts';
-import { SELECTION_PADDING_PX, selectionHandles } from '../model/selection-handles.ts';
+import { SELECTION_PADDING_PX, bendHandle, selectionHandles } from '../model/selection-handles.ts';
 import type { Shape } from '../../shared/schema.ts';
 import { createFrameScheduler, type FrameScheduler } from './frame-scheduler.ts';
 import type { Viewport } from './stage.ts';
@@ -83,6 +83,11 @@ export function createSelectionOverlay(options: SelectionOverlayOptions): Select
         const attrs = { fill: '#ffffff', stroke: SELECTION_COLOR, strokeWidth: 1.5, strokeScaleEnabled: false, listening: false, perfectDrawEnabled: false };
         group.add(name === 'rotate' ? new Konva.Circle({ ...attrs, x: p.x, y: p.y, radius: side / 2 + 0.5 / scale }) : new Konva.Rect({ ...attrs, x: p.x - side / 2, y: p.y - side / 2, width: side, height: side }));
       }
+    }
+    const bend = draft.marquee === null ? bendHandle(editable) : null;
+    if (bend !== null) {
+      // A curved arrow's bend handle: a filled dot at its curve's middle.
+      group.add(new Konva.Circle({ x: bend.x, y: bend.y, radius: HANDLE_PX / scale / 2 + 1 / scale, fill: SELECTION_COLOR, stroke: '#ffffff', strokeWidth: 1.5, strokeScaleEnabled: false, listening: false, perfectDrawEnabled: false }));
     }
     const marquee = draft.marquee;
     if (marquee !== null) {

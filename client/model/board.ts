@@ -12,8 +12,9 @@ import {
   type ShapeMap,
 } from '../../shared/doc.ts';
 import { IMPORT_ORIGIN, LOCAL_ORIGIN, originKind, type OriginKind } from '../../shared/origins.ts';
-import { holdsShapes, isValidIndex, readShape, shapeFields, type Shape } from '../../shared/schema.ts';
+import { hasBoundEnds, holdsShapes, isValidIndex, readShape, shapeFields, type LinearShape, type Shape } from '../../shared/schema.ts';
 import { detachBindings } from './bindings.ts';
+import { resolveBoundEnds, type OutlineOf } from './bound-ends.ts';
 import { createEmitter } from './emitter.ts';
 import type { NewShape, ShapePatch, ShapeSource } from './shape.ts';
 
@@ -58,6 +59,8 @@ export interface BoardOptions {
    * before touching the doc, so no local edit exists that the server would drop.
    */
   writable?: () => boolean;
+  /** The edge of a shape in its own frame, where bound ends stop (the box when absent or null). */
+  outlineOf?: OutlineOf;
 }
 
 /**
@@ -67,6 +70,8 @@ export interface BoardOptions {
  */
 export interface Board extends ShapeSource {
   readonly doc: Y.Doc;
+  /** Where bound ends stop on a shape (BoardOptions.outlineOf); undefined: its box. */
+  readonly outlineOf: OutlineOf | undefined;
   /** The shape with this id if it exists and passes the gate. */
   get(id: string): Shape | undefined;
   has(id: string): boolean;
@@ -119,6 +124,34 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
   const frameOf = new Map<string, string>();
   const children = new Map<string, Set<string>>();
   const NO_CHILDREN: ReadonlySet<string> = new Set();
+  // Bound ends are derived from the shapes they are bound to (bound-ends.ts): the lines and arrows
+  // as stored, and which of them each shape holds, so a change to a shape re-resolves its arrows
+  // whoever made it (a remote user, an undo, a bot writing only the shape).
+  const storedLinear = new Map<string, LinearShape>();
+  const boundTo = new Map<string, Set<string>>();
+  const targetsOf = new Map<string, readonly string[]>();
+
+  const linkBindings = (id: string, shape: LinearShape | undefined): void => {
+    for (const target of targetsOf.get(id) ?? []) {
+      boundTo.get(target)?.delete(id);
+      if (boundTo.get(target)?.size === 0) boundTo.delete(target);
+    }
+    targetsOf.delete(id);
+    if (shape === undefined) return;
+    const targets = [shape.startBinding, shape.endBinding].filter((target): target is string => target !== null);
+    if (targets.length === 0) return;
+    targetsOf.set(id, targets);
+    for (const target of targets) {
+      let set = boundTo.get(target);
+      if (set === undefined) boundTo.set(target, (set = new Set()));
+      set.add(id);
+    }
+  };
+
+  const resolve = (id: string): void => {
+    const stored = storedLinear.get(id);
+    if (stored !== undefined) cache.set(id, resolveBoundEnds(stored, (target) => (target === id ? undefined : cache.get(target)), options.outlineOf));
+  };
 
   const linkFrame = (id: string): void => {
     const before = frameOf.get(id);
@@ -144,15 +177,20 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
 
   const refresh = (id: string): void => {
     linkFrame(id);
+    storedLinear.delete(id);
     if (!shapesMap.has(id)) {
+      linkBindings(id, undefined);
       cache.delete(id);
       return;
     }
     const result = readShapeFromDoc(doc, id);
     if (result.ok) {
       cache.set(id, result.shape);
+      if (hasBoundEnds(result.shape)) storedLinear.set(id, result.shape);
+      linkBindings(id, hasBoundEnds(result.shape) ? result.shape : undefined);
       return;
     }
+    linkBindings(id, undefined);
     cache.delete(id);
     if (!warned.has(id)) {
       warned.add(id);
@@ -161,12 +199,15 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
   };
 
   shapesMap.forEach((_entry, id) => refresh(id));
+  for (const id of storedLinear.keys()) resolve(id);
 
   const onDeep = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction): void => {
     const ids = changedShapeIds(shapesMap, events);
     if (ids.size === 0) return;
     for (const id of [...ids]) for (const child of children.get(id) ?? NO_CHILDREN) ids.add(child);
     for (const id of ids) refresh(id);
+    for (const id of [...ids]) for (const linear of boundTo.get(id) ?? NO_CHILDREN) ids.add(linear);
+    for (const id of ids) resolve(id);
     orderedCache = null;
     const origin = originKind(transaction.origin);
     changes.emit({ ids, origin, local: origin === 'local' });
@@ -194,6 +235,7 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
 
   return {
     doc,
+    outlineOf: options.outlineOf,
     get: (id) => cache.get(id),
     has: (id) => cache.has(id),
     ordered() {
@@ -270,6 +312,9 @@ export function createBoard(doc: Y.Doc, options: BoardOptions = {}): Board {
       cache.clear();
       frameOf.clear();
       children.clear();
+      storedLinear.clear();
+      boundTo.clear();
+      targetsOf.clear();
       orderedCache = null;
     },
   };

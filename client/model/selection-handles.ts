@@ -1,5 +1,7 @@
 import type { NewShape } from './board.ts';
-import type { Bounds, Point } from './plane.ts';
+import { hasBoundEnds } from '../../shared/schema.ts';
+import { bendThrough, curveMiddle } from '../shapes/line/linear-path.ts';
+import { rotate, type Bounds, type Point } from './plane.ts';
 import { unionBounds } from './transform.ts';
 
 export type HandleName = 'nw' | 'ne' | 'sw' | 'se' | 'rotate';
@@ -45,4 +47,35 @@ export function handleAt(handles: SelectionHandles, point: Point, scale: number)
     if (Math.abs(point.x - p.x) <= reach && Math.abs(point.y - p.y) <= reach) return name;
   }
   return null;
+}
+
+/**
+ * The bend handle of a lone, unlocked curved line or arrow: the middle of its curve, in board
+ * units (on the chord's middle while it is straight, bend 0); null for anything else.
+ */
+export function bendHandle(shapes: readonly NewShape[]): Point | null {
+  if (shapes.length !== 1) return null;
+  const shape = shapes[0]!;
+  if (!hasBoundEnds(shape) || shape.arrowKind !== 'curved' || shape.locked) return null;
+  const p = shape.points;
+  const n = p.length;
+  if (n < 4) return null;
+  const local = rotate(curveMiddle({ x: p[0]!, y: p[1]! }, { x: p[n - 2]!, y: p[n - 1]! }, shape.bend), shape.rotation);
+  return { x: shape.x + local.x, y: shape.y + local.y };
+}
+
+/** Whether `point` is near enough `handle` to grab it. */
+export function nearHandle(handle: Point, point: Point, scale: number): boolean {
+  const reach = HANDLE_REACH_PX / scale;
+  return Math.abs(point.x - handle.x) <= reach && Math.abs(point.y - handle.y) <= reach;
+}
+
+/** `shape` (a curved line or arrow) bent so that its curve's middle is nearest `point` (board units). */
+export function bentThrough<S extends NewShape>(shape: S, point: Point): S {
+  if (!hasBoundEnds(shape)) return shape;
+  const p = shape.points;
+  const n = p.length;
+  const local = rotate({ x: point.x - shape.x, y: point.y - shape.y }, -shape.rotation);
+  const bend = Math.round(bendThrough({ x: p[0]!, y: p[1]! }, { x: p[n - 2]!, y: p[n - 1]! }, local) * 100) / 100;
+  return { ...shape, bend };
 }

@@ -1,4 +1,5 @@
 import type { Arrowhead, LinearShape } from '../../shared/schema.ts';
+import { anchorFor } from '../model/bound-ends.ts';
 import type { NewShapeOf } from '../model/shape.ts';
 import { createDragShapeTool } from './drag-shape-tool.ts';
 import { HIT_TOLERANCE_PX, MIN_BOX_PX, roundCoordinate, type BoardPointerEvent, type ShapeToolContext, type Tool } from './tool.ts';
@@ -38,10 +39,16 @@ export function createLinearTool(ctx: ShapeToolContext, id: string, options: Lin
     const { dx, dy } = endPoint(origin, event);
     const tolerance = HIT_TOLERANCE_PX / event.scale;
     const bind = final && options.bindsEnds;
-    const startBinding = bind ? (ctx.shapeAt(origin, tolerance)?.id ?? null) : null;
-    const endTarget = bind ? ctx.shapeAt({ x: origin.x + dx, y: origin.y + dy }, tolerance) : null;
+    const end = { x: origin.x + dx, y: origin.y + dy };
+    const startTarget = bind ? ctx.shapeAt(origin, tolerance) : null;
+    const endTarget = bind ? ctx.shapeAt(end, tolerance) : null;
+    // A bound end keeps where the pointer was on its shape (shares of the shape's own box): the
+    // board derives the end from the shape and this anchor from then on.
+    const startAnchor = startTarget ? anchorFor(startTarget, origin) : null;
+    const endAnchor = endTarget ? anchorFor(endTarget, end) : null;
+    const style = ctx.style();
     return {
-      ...ctx.style(),
+      ...style,
       id: shapeId,
       type,
       x: roundCoordinate(origin.x),
@@ -49,13 +56,13 @@ export function createLinearTool(ctx: ShapeToolContext, id: string, options: Lin
       rotation: 0,
       locked: false,
       points: [0, 0, roundCoordinate(dx), roundCoordinate(dy)],
-      startBinding,
-      endBinding: endTarget?.id ?? null,
-      startAnchor: null,
-      endAnchor: null,
-      startArrowhead: 'none',
-      endArrowhead: options.endArrowhead,
-      arrowKind: 'straight',
+      startBinding: startAnchor !== null ? startTarget!.id : null,
+      endBinding: endAnchor !== null ? endTarget!.id : null,
+      startAnchor,
+      endAnchor,
+      startArrowhead: style.startArrowhead ?? 'none',
+      endArrowhead: style.endArrowhead ?? options.endArrowhead,
+      arrowKind: style.arrowKind ?? 'straight',
       bend: 0,
       text: '',
     };

@@ -1,6 +1,6 @@
 import { hasText, holdsShapes, type Shape } from '../../shared/schema.ts';
 import type { NewShape, ShapePatch } from '../model/board.ts';
-import { boundLinearIds, followBindings, followedShapes, releasedBindings } from '../model/bindings.ts';
+import { boundLinearIds, followedShapes, releasedBindings } from '../model/bindings.ts';
 import { shapeBounds } from '../model/geometry.ts';
 import type { Bounds, Point } from '../model/plane.ts';
 import { shapeAt } from '../model/shape-at.ts';
@@ -10,7 +10,7 @@ import { applyTransform, diffShape, unionBounds } from '../model/transform.ts';
 import type { GestureTransform } from '../../shared/presence.ts';
 import { deleteSelection } from './delete-selection.ts';
 import { shapeUtil } from '../shapes/registry.ts';
-import { selectionHandles, handleAt, type HandleName } from '../model/selection-handles.ts';
+import { bendHandle, bentThrough, nearHandle, selectionHandles, handleAt, type HandleName } from '../model/selection-handles.ts';
 import { DRAG_THRESHOLD_PX, HIT_TOLERANCE_PX, type BoardPointerEvent, type Tool, type ToolContext } from './tool.ts';
 
 /** What a press that ends without a drag does to the selection (decided on release, so a drag of a multi-selection keeps it). */
@@ -22,7 +22,8 @@ type SelectState =
   | { name: 'dragging'; origin: BoardPointerEvent; ids: ReadonlySet<string>; bound: readonly string[] }
   | { name: 'marquee'; origin: BoardPointerEvent; base: ReadonlySet<string> }
   | { name: 'resizing'; handle: Exclude<HandleName, 'rotate'>; bounds: Bounds; shapes: ReadonlyMap<string, Shape>; bound: readonly string[]; keepsAspect: boolean }
-  | { name: 'rotating'; center: Point; startAngle: number; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] };
+  | { name: 'rotating'; center: Point; startAngle: number; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] }
+  | { name: 'bending'; shape: Shape };
 
 /** Two clicks on one shape within this many milliseconds are a double-click (enter its group, or edit its text). */
 const DOUBLE_CLICK_MS = 500;
@@ -54,7 +55,6 @@ export function createSelectTool(ctx: ToolContext): Tool {
       const before = ctx.board.get(id);
       if (before !== undefined) patches.set(id, diffShape(before, shape));
     }
-    for (const [id, patch] of followBindings(ctx.board, after)) patches.set(id, patch);
     for (const [id, patch] of releasedBindings(after)) patches.set(id, { ...patches.get(id), ...patch });
     // A frame resized from a top or left handle moves its origin; what is in it stays put.
     for (const [id, patch] of childrenKeptInPlace(ctx.board, patches)) patches.set(id, patch);
@@ -135,6 +135,12 @@ export function createSelectTool(ctx: ToolContext): Tool {
 
   const startHandleGesture = (event: BoardPointerEvent): boolean => {
     const shapes = editable();
+    // A lone curved arrow's bend handle, at its curve's middle, comes before the box's handles.
+    const bend = bendHandle(shapes);
+    if (bend !== null && nearHandle(bend, event, event.scale)) {
+      state = { name: 'bending', shape: shapes[0]! };
+      return true;
+    }
     const handles = selectionHandles(shapes, event.scale);
     if (handles === null) return false;
     const handle = handleAt(handles, event, event.scale);
@@ -232,6 +238,9 @@ export function createSelectTool(ctx: ToolContext): Tool {
         case 'rotating':
           previewTransform(state.shapes, state.bound, rotationOf(state, event));
           return;
+        case 'bending':
+          ctx.draft.setOverrides(new Map([[state.shape.id, bentThrough(state.shape, event)]]));
+          return;
       }
     },
     pointerUp(event) {
@@ -245,12 +254,10 @@ export function createSelectTool(ctx: ToolContext): Tool {
           // moveShapes adds the delta to where the shapes are now, so a concurrent move is kept.
           // The whole board is searched for bound arrows: one may have been drawn meanwhile.
           const moved = dragged(previous.ids, dx, dy);
-          const follow = followBindings(ctx.board, moved);
           // Each shape dropped lands in the frame under it, or leaves its frame: same undo step.
           const framed = dropIntoFrames(ctx.board, previous.ids, dx, dy);
           ctx.board.batch(() => {
             ctx.board.moveShapes(previous.ids, dx, dy);
-            ctx.board.updateShapes(follow);
             ctx.board.updateShapes(releasedBindings(moved));
             ctx.board.updateShapes(framed);
           });
@@ -271,6 +278,12 @@ export function createSelectTool(ctx: ToolContext): Tool {
         case 'rotating':
           commit(transformed(previous.shapes, rotationOf(previous, event)));
           return;
+        case 'bending': {
+          // Only the bend is written (one undo step): bending keeps the arrow's ends and bindings.
+          const bent = bentThrough(previous.shape, event);
+          if ('bend' in bent && 'bend' in previous.shape && bent.bend !== previous.shape.bend) ctx.board.updateShapes(new Map([[bent.id, { bend: bent.bend }]]));
+          return;
+        }
         default:
           return;
       }

@@ -20,7 +20,7 @@ function knownBoard() {
     { ...base, id: 'd1', type: 'diamond', ...NO_LABEL, x: 300, y: 20, width: 60, height: 60, fillStyle: 'semi', rotation: 30 },
     { ...base, id: 'i1', type: 'ink', x: 10, y: 200, points: [0, 0, 0.5, 20, 10, 0.6, 40, 0, 0.5] },
     { ...base, id: 'l1', type: 'line', x: 100, y: 200, points: [0, 0, 50, 50], startBinding: null, endBinding: null, startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'none' as const },
-    { ...base, id: 'a1', type: 'arrow', x: 200, y: 200, points: [0, 0, 80, 0], startBinding: 'r1', endBinding: 'e1', startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'arrow' as const },
+    { ...base, id: 'a1', type: 'arrow', x: 200, y: 200, points: [0, 0, 80, 0], startBinding: null, endBinding: null, startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'arrow' as const },
     { ...base, id: 't1', type: 'text', x: 10, y: 300, text: 'Hello <board> & "all"\nsecond line', width: 0, fontSize: 28 },
     { ...base, id: 's1', type: 'sticky', textAlign: 'left', verticalAlign: 'top', x: 300, y: 300, text: 'a note', width: 200, height: 200, fillColor: '#ffec99', fillStyle: 'solid' },
   ];
@@ -38,7 +38,8 @@ describe('SVG export', () => {
     assert.match(svg, /data-id="d1"[^>]*transform="translate\(300 20\) rotate\(30\)"[^>]*><polygon points="30 0 60 30 30 60 0 30"[^>]*fill-opacity="0.5"/);
     assert.match(svg, /data-id="i1"[^>]*><path d="M[^"]+Z" fill="#1e1e1e"\/>/);
     assert.match(svg, /data-id="l1"[^>]*><polyline points="0 0 50 50"[^>]*fill="none"\/><\/g>/, 'a line has no arrowhead');
-    assert.match(svg, /data-id="a1"[^>]*><polyline points="0 0 80 0"[^>]*\/><polygon points="80 0 /, 'an arrow has its head at the end');
+    // An 'arrow' head is an open chevron whose tip is the end.
+    assert.match(svg, /data-id="a1"[^>]*><polyline points="0 0 80 0"[^>]*\/><polyline points="[\d.-]+ [\d.-]+ 80 0 [^"]+" fill="none"/, 'an arrow has its head at the end');
     assert.match(svg, /<tspan x="0" y="17.5">Hello &lt;board&gt; &amp; &quot;all&quot;<\/tspan><tspan x="0" y="52.5">second line<\/tspan>/);
     assert.match(svg, /data-id="s1"[^>]*><rect width="200" height="200" rx="4" fill="#ffec99"\/><text[^>]*><tspan x="12" y="24.5">a note<\/tspan>/);
     const order = [...svg.matchAll(/data-id="(\w+)"/g)].map((m) => m[1]);

@@ -1,5 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { BOUND_END_GAP } from '../../client/model/bound-ends.ts';
+import { shapeText } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 import { createHistory } from '../../client/model/history.ts';
 import { arrangeSelection } from '../../client/tools/actions/arrange.ts';
@@ -70,7 +72,7 @@ describe('diamond, line and arrow tools', () => {
     t.close();
   });
 
-  test('arrow: ends dropped on shapes bind to them; the arrow follows a moved shape in the same transaction (one undo step)', () => {
+  test('arrow: ends dropped on shapes bind to them where the pointer was; a moved shape takes the end along in one transaction (one undo step)', () => {
     const t = setup('arrow');
     addRect(t.board, 'from', 0, 0);
     addRect(t.board, 'to', 300, 0);
@@ -78,15 +80,26 @@ describe('diamond, line and arrow tools', () => {
     const arrow = t.board.ordered().find((s) => s.type === 'arrow');
     assert.ok(arrow && arrow.type === 'arrow');
     assert.deepEqual([arrow.startBinding, arrow.endBinding, arrow.endArrowhead], ['from', 'to', 'arrow']);
+    assert.deepEqual([arrow.startAnchor, arrow.endAnchor], [{ x: 0.5, y: 0.5 }, { x: 0.5, y: 0.5 }], 'anchored where the pointer was');
+    // The board derives the ends from the anchors: each stops a gap short of its shape's edge.
+    const gap = BOUND_END_GAP + arrow.strokeWidth / 2;
+    assert.deepEqual([arrow.x, arrow.y, arrow.points], [100 + gap, 40, [0, 0, 200 - 2 * gap, 0]]);
 
     t.toolbox.setTool('select');
     t.selection.set(['to']);
     t.transactions.length = 0;
     t.gesture([[350, 20], [400, 70], [450, 120]]);
-    assert.deepEqual(t.transactions, [LOCAL_ORIGIN], 'move and arrow in one transaction');
+    assert.deepEqual(t.transactions, [LOCAL_ORIGIN], 'one transaction');
     const moved = t.board.get(arrow.id);
     assert.ok(moved?.type === 'arrow');
-    assert.deepEqual([moved.x, moved.y, moved.points], [50, 40, [0, 0, 400, 100]], 'the end followed, the start stayed');
+    // From anchor (50, 40) to anchor (450, 140): the ends meet the right edge of 'from' and the
+    // left edge of 'to', a gap short.
+    const [cos, sin] = [400 / Math.hypot(400, 100), 100 / Math.hypot(400, 100)];
+    const start = { x: 100 + gap * cos, y: 52.5 + gap * sin };
+    const end = { x: 400 - gap * cos, y: 127.5 - gap * sin };
+    const near = (a: number, b: number): boolean => Math.abs(a - b) < 0.02;
+    assert.ok(near(moved.x, start.x) && near(moved.y, start.y), `the start turned on its shape: ${moved.x}, ${moved.y}`);
+    assert.ok(near(moved.x + moved.points[2]!, end.x) && near(moved.y + moved.points[3]!, end.y), `the end followed: ${JSON.stringify(moved.points)}`);
     t.history.undo();
     assert.deepEqual(t.board.get(arrow.id)?.type === 'arrow' && t.board.get(arrow.id), arrow, 'one undo puts both back');
     assert.equal(t.board.get('to')?.x, 300);
@@ -146,6 +159,23 @@ describe('text and sticky tools', () => {
     t.editing.finish('second');
     assert.equal(t.board.get(text.id)?.type === 'text' && (t.board.get(text.id) as { text: string }).text, 'second');
     assert.deepEqual(t.transactions, [LOCAL_ORIGIN]);
+    t.close();
+  });
+
+  test('double-click on an arrow edits its label; the first keystroke stores the text, which moves with the arrow', () => {
+    const t = setup('arrow');
+    t.gesture([[100, 100], [200, 100], [300, 100]]);
+    const drawn = onlyShape(t.board);
+    assert.ok(drawn.type === 'arrow');
+    assert.equal(shapeText(t.doc, drawn.id), null, 'no Y.Text for an unlabelled arrow');
+    t.toolbox.setTool('select');
+    t.gesture([[200, 100]]);
+    t.gesture([[200, 100]]);
+    assert.equal(t.editing.target?.shape.id, drawn.id, 'the editor opened on the arrow');
+    t.editing.setText('label');
+    assert.equal(shapeText(t.doc, drawn.id)?.toString(), 'label', 'the first keystroke made the Y.Text');
+    assert.equal((t.board.get(drawn.id) as { text: string }).text, 'label');
+    t.editing.finish('label');
     t.close();
   });
 
