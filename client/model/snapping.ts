@@ -1,6 +1,6 @@
 import { shapeBounds } from './geometry.ts';
 import { roundCoordinate, type Bounds, type Point } from './plane.ts';
-import type { ShapeSource } from './shape.ts';
+import type { NewShape, ShapeSource } from './shape.ts';
 
 /**
  * Snapping of a moved or resized selection, as pure functions of boxes: to the edges and centres
@@ -47,13 +47,21 @@ export function grow(box: Bounds, margin: number): Bounds {
   return { x: box.x - margin, y: box.y - margin, width: box.width + 2 * margin, height: box.height + 2 * margin };
 }
 
+/**
+ * The box snapping lines up: the shape's geometry without its stroke, as the resize handles scale
+ * it, so a snapped edge puts the stored edges on one line (x equal) whatever the strokes.
+ */
+export function snapBounds(shape: NewShape): Bounds {
+  return shapeBounds({ ...shape, strokeWidth: 0 });
+}
+
 /** The bounds of the shapes `near` names, except those in `exclude` (the moving shapes and what they pull). */
 export function snapCandidates(source: Pick<ShapeSource, 'get'>, near: Iterable<string>, exclude: ReadonlySet<string>): Bounds[] {
   const out: Bounds[] = [];
   for (const id of near) {
     if (exclude.has(id)) continue;
     const shape = source.get(id);
-    if (shape !== undefined) out.push(shapeBounds(shape));
+    if (shape !== undefined) out.push(snapBounds(shape));
   }
   return out;
 }

@@ -220,7 +220,7 @@ export function createSelectTool(ctx: ToolContext): Tool {
           const ids = withChildren(ctx.board, editable().map((s) => s.id));
           if (ids.size === 0) return;
           const bound = boundLinearIds(ctx.board, ids);
-          const box = unionBounds([...ids].map((id) => ctx.board.get(id)).filter((s) => s !== undefined));
+          const box = unionBounds([...ids].flatMap((id) => ctx.board.get(id) ?? []).map((s) => ({ ...s, strokeWidth: 0 })));
           state = { name: 'dragging', origin: state.origin, ids, bound, box, exclude: new Set([...ids, ...bound]) };
         }
       }
