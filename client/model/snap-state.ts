@@ -1,5 +1,21 @@
 import { createEmitter } from './emitter.ts';
-import type { SnapContext, SnapGuide } from './snapping.ts';
+import type { Bounds, Point } from './plane.ts';
+
+/** A guide line to draw while snapped: an aligned edge or centre, or one of two equal gaps. */
+export interface SnapGuide {
+  kind: 'align' | 'gap';
+  from: Point;
+  to: Point;
+}
+
+/** What the tools snap with: the user's settings and guides, and the shapes near a region. */
+export interface SnapContext {
+  readonly objects: boolean;
+  readonly grid: boolean;
+  setGuides(guides: readonly SnapGuide[]): void;
+  /** Ids of the shapes that may touch `region` (a superset; from the spatial index). */
+  near(region: Bounds): Iterable<string>;
+}
 
 /** What changed: the user's settings, or the guides of the gesture in progress. */
 export interface SnapChange {

@@ -1,6 +1,9 @@
 import { shapeBounds } from './geometry.ts';
 import { roundCoordinate, type Bounds, type Point } from './plane.ts';
 import type { NewShape, ShapeSource } from './shape.ts';
+import type { SnapContext, SnapGuide } from './snap-state.ts';
+
+export type { SnapContext, SnapGuide } from './snap-state.ts';
 
 /**
  * Snapping of a moved or resized selection, as pure functions of boxes: to the edges and centres
@@ -19,27 +22,11 @@ export const SNAP_DISTANCE_PX = 8;
  */
 export const SNAP_REACH_PX = 480;
 
-/** A guide line to draw while snapped: an aligned edge or centre, or one of two equal gaps. */
-export interface SnapGuide {
-  kind: 'align' | 'gap';
-  from: Point;
-  to: Point;
-}
-
 /** A box's offset that snaps it, and the guides that show why; (0, 0) and none when nothing is near. */
 export interface SnapOffset {
   dx: number;
   dy: number;
   guides: SnapGuide[];
-}
-
-/** What the tools snap with: the user's settings and guides, and the shapes near a region. */
-export interface SnapContext {
-  readonly objects: boolean;
-  readonly grid: boolean;
-  setGuides(guides: readonly SnapGuide[]): void;
-  /** Ids of the shapes that may touch `region` (a superset; from the spatial index). */
-  near(region: Bounds): Iterable<string>;
 }
 
 /** `box` grown by `margin` on every side. */

@@ -8,7 +8,7 @@ import type { Draft } from '../model/draft.ts';
 import type { Point } from '../model/plane.ts';
 import type { Selection } from '../model/selection.ts';
 import type { NewShape } from '../model/shape.ts';
-import type { SnapContext } from '../model/snapping.ts';
+import type { SnapContext } from '../model/snap-state.ts';
 
 export { roundCoordinate } from '../model/plane.ts';
 
