@@ -6,7 +6,7 @@ import { createButton, createGroup, mount } from './dom.ts';
 import type { Command } from './keymap.ts';
 
 export interface ArrangeButtonsOptions {
-  /** The style panel's element: the row goes at its end. */
+  /** The style panel's element: the row goes at its top. */
   parent: HTMLElement;
   board: Board;
   selection: Selection;
@@ -62,7 +62,7 @@ function iconElement({ rects, lines }: Icon, turned: boolean): SVGSVGElement {
 }
 
 /**
- * A row of align and distribute buttons at the end of the style panel, shown while two or more
+ * A row of align and distribute buttons at the top of the style panel, shown while two or more
  * units (shapes, or groups selected whole) are selected; distributing needs three. Each button
  * runs the command of the same name, so a view-only page refuses it as it refuses the key.
  */
@@ -105,5 +105,8 @@ export function createArrangeButtons(options: ArrangeButtonsOptions): { readonly
   const offs = [selection.onChange(show)];
   // A click must not take focus from the board (the next key would go to the button).
   element.addEventListener('mousedown', (event) => event.preventDefault());
-  return mount(options.parent, element, offs);
+  const mounted = mount(options.parent, element, offs);
+  // First in the panel: the style rows below it can run past the bottom of a short window.
+  options.parent.prepend(element);
+  return mounted;
 }

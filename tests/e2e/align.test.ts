@@ -1,0 +1,77 @@
+/**
+ * Align and snap on a real page: three rectangles at different places, Select all, the style
+ * panel's "Align left" button lines them up (one Ctrl+Z puts them back); a drag that ends near
+ * another shape's left edge lands exactly on it with a guide on the overlay while it runs, and the
+ * same drag with Alt held lands where the pointer let go. A screenshot of the snapped drag is kept
+ * at /tmp/snap.png.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { boardSuite, drag, painted, waitForPixels } from '../helpers/board-page.ts';
+import { poll } from '../helpers/client.ts';
+import type { Shape } from '../../shared/schema.ts';
+
+/** The three rectangles, drawn by dragging from corner to corner (page px). */
+const RECTS = [
+  { from: [300, 150], to: [400, 230] },
+  { from: [450, 300], to: [530, 360] },
+  { from: [620, 450], to: [740, 540] },
+] as const;
+
+const byX = (shapes: Shape[]): Shape[] => [...shapes].sort((a, b) => a.x - b.x);
+
+describe('align and snap', { timeout: 120_000 }, () => {
+  const suite = boardSuite({ watch: 'strict' });
+
+  test('Align left lines up three shapes in one undo step; a drag snaps to an edge with a guide, not with Alt', async () => {
+    const { pageA: page, shapes, until } = await suite.openRoom(`e2e-align-${Date.now()}`);
+    await page.keyboard.press('r');
+    for (const { from, to } of RECTS) await drag(page, [[...from], [...to]]);
+    await until((s) => s.length === 3, 'the three rectangles are in the document');
+    const before = byX(shapes()).map((shape) => shape.x);
+    assert.equal(new Set(before).size, 3, 'three different lefts');
+
+    await page.keyboard.press('v');
+    await page.keyboard.press('Control+a');
+    const button = page.getByRole('button', { name: 'Align left', exact: true });
+    await button.waitFor({ state: 'visible' });
+    await button.click();
+    await until((s) => s.every((shape) => shape.x === before[0]), 'every shape shares the leftmost edge');
+    await page.keyboard.press('Control+z');
+    await until((s) => byX(s).map((shape) => shape.x).join() === before.join(), 'one Ctrl+Z puts them all back');
+
+    // Drag the second rectangle by its top edge so its left edge ends 3 px right of the first's.
+    await page.keyboard.press('Escape');
+    const [first, second] = RECTS;
+    const dx = first.from[0] + 3 - second.from[0];
+    const press = [second.from[0] + 40, second.from[1]] as const;
+    const end = [press[0] + dx, press[1] + 20] as const;
+    // Between the two rectangles, on the first's left edge: only a guide paints there.
+    const onGuide: [number, number] = [first.from[0], 265];
+    const offGuide: [number, number] = [first.from[0] + 40, 265];
+    await page.mouse.move(...press);
+    await page.mouse.down();
+    await page.mouse.move(...end, { steps: 10 });
+    await waitForPixels(page, 'overlay', { on: [onGuide], off: [offGuide] }, 'a guide on the first rectangle\'s left edge while snapped');
+    await page.screenshot({ path: '/tmp/snap.png' });
+    await page.mouse.up();
+    await until((s) => s.find((shape) => shape.y !== before[0] && shape.x === byX(s)[0]!.x && shape.y > 250) !== undefined, 'dropped');
+    const moved = (s: Shape[]) => s.find((shape) => shape.y > 250 && shape.y < 400)!;
+    const left = (s: Shape[]) => s.find((shape) => shape.y < 200)!;
+    assert.equal(moved(shapes()).x, left(shapes()).x, 'the left edges are exactly equal');
+    await poll(async () => !(await painted(page, 'overlay', [onGuide], 1))[0]!, 'the guide goes on release', 5_000);
+
+    // The same drag with Alt held: no snap.
+    await page.keyboard.press('Control+z');
+    await until((s) => moved(s).x === before[1], 'undone');
+    await page.keyboard.press('Escape');
+    await page.mouse.move(...press);
+    await page.keyboard.down('Alt');
+    await page.mouse.down();
+    await page.mouse.move(...end, { steps: 10 });
+    await page.mouse.up();
+    await page.keyboard.up('Alt');
+    await until((s) => moved(s).x !== before[1], 'the Alt drag landed');
+    assert.equal(moved(shapes()).x, left(shapes()).x + 3, 'with Alt, where the pointer let go: 3 px off the edge');
+  });
+});
