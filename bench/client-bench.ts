@@ -10,9 +10,10 @@
  * client is built from the current sources into a temp folder first, so the figures are never
  * those of a stale dist/ (and dist/ is left alone for anyone running the e2e tests).
  *
- * Then a drag with snapping on the same board: a rectangle pressed and dragged by the mouse (real
- * input events through the app's pointer path) across its neighbours, one move per frame, with
- * snapping to shapes on (the default), and the time of each frame that handled a move.
+ * Then a drag with snapping on the same board: a rectangle pressed and dragged across its
+ * neighbours by pointer events on the board (the app's own input path), one move per frame, with
+ * snapping to shapes on (the default), and the time between frames; then the same drag back with
+ * Alt held (snapping off), to show what snapping costs.
  *
  * Then, live drawing: two pages on one board, one drawing a pen stroke at the display rate, and
  * how soon each point shows in the other while the stroke is still being drawn (bench/live-stroke.ts;
@@ -188,51 +189,62 @@ function panZoomInPage({ panFrames, zoomFrames }: { panFrames: number; zoomFrame
   });
 }
 
-/** Runs in the page: until `__dragStop` is set, records the time of each frame that handled a pointer move. */
-function recordMoveFramesInPage(): void {
-  const state = window as unknown as { __dragFrames: number[]; __dragStop: boolean };
-  state.__dragFrames = [];
-  state.__dragStop = false;
-  let moved = false;
-  let last = 0;
-  window.addEventListener('pointermove', () => (moved = true), { capture: true });
-  const step = (now: number): void => {
-    if (last > 0 && moved) state.__dragFrames.push(now - last);
-    moved = false;
-    last = now;
-    if (!state.__dragStop) requestAnimationFrame(step);
-  };
-  requestAnimationFrame(step);
+/**
+ * Runs in the page: presses the middle of the dragged rectangle (the view starts at the board's
+ * origin at 100%), moves the pointer once per frame `moves` times and lets go, all as pointer
+ * events on the board (the app's own input path), and the time between frames. With `alt`, Alt is
+ * held, which turns snapping off: the same drag's cost without it.
+ */
+function dragInPage({ from, moves, step, alt }: { from: { x: number; y: number }; moves: number; step: { x: number; y: number }; alt: boolean }): Promise<number[]> {
+  return new Promise((resolve) => {
+    const board = document.querySelector<HTMLElement>('#board')!;
+    const rect = board.getBoundingClientRect();
+    const pointer = (type: string, i: number): PointerEvent =>
+      new PointerEvent(type, {
+        bubbles: true,
+        cancelable: true,
+        // The mouse's id: the one pointer Chromium always has, so the board may capture it.
+        pointerId: 1,
+        pointerType: 'mouse',
+        isPrimary: true,
+        button: type === 'pointermove' ? -1 : 0,
+        buttons: type === 'pointerup' ? 0 : 1,
+        altKey: alt,
+        clientX: rect.left + from.x + step.x * i,
+        clientY: rect.top + from.y + step.y * i,
+      });
+    board.dispatchEvent(pointer('pointerdown', 0));
+    const deltas: number[] = [];
+    let frame = 0;
+    let last = 0;
+    const tick = (now: number): void => {
+      if (last > 0) deltas.push(now - last);
+      last = now;
+      if (frame >= moves) {
+        board.dispatchEvent(pointer('pointerup', moves));
+        resolve(deltas);
+        return;
+      }
+      frame++;
+      board.dispatchEvent(pointer('pointermove', frame));
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
 }
 
 /**
- * The drag-with-snapping case: presses the middle of DRAGGED (the view starts at the board's
- * origin at 100%) and moves the mouse DRAG_MOVES times, one move per frame, then lets go. Returns
- * the time of each frame that handled a move.
+ * The drag-with-snapping case: DRAGGED dragged DRAG_MOVES steps across its neighbours, one move
+ * per frame, snapping on; then dragged back with Alt held (no snapping) for comparison.
  */
-async function dragWithSnapping(page: Page): Promise<number[]> {
-  const origin = await page.evaluate(() => {
-    const rect = document.querySelector<HTMLElement>('#board')!.getBoundingClientRect();
-    return { x: rect.left, y: rect.top };
-  });
-  let x = origin.x + DRAGGED.x + DRAGGED.width / 2;
-  let y = origin.y + DRAGGED.y + DRAGGED.height / 2;
-  await page.evaluate(recordMoveFramesInPage);
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  for (let i = 0; i < DRAG_MOVES; i++) {
-    x += DRAG_STEP.x;
-    y += DRAG_STEP.y;
-    await page.mouse.move(x, y);
-    // One move per frame, as a mouse gives them.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
-  }
-  await page.mouse.up();
-  return page.evaluate(() => {
-    const state = window as unknown as { __dragFrames: number[]; __dragStop: boolean };
-    state.__dragStop = true;
-    return state.__dragFrames;
-  });
+async function dragWithSnapping(page: Page, moved: () => Promise<void>): Promise<{ snapped: number[]; plain: number[] }> {
+  const from = { x: DRAGGED.x + DRAGGED.width / 2, y: DRAGGED.y + DRAGGED.height / 2 };
+  const snapped = await page.evaluate(dragInPage, { from, moves: DRAG_MOVES, step: DRAG_STEP, alt: false });
+  // The events must have reached the app: the rectangle moved in the document.
+  await moved();
+  const back = { x: from.x + DRAG_STEP.x * DRAG_MOVES, y: from.y + DRAG_STEP.y * DRAG_MOVES };
+  const plain = await page.evaluate(dragInPage, { from: back, moves: DRAG_MOVES, step: { x: -DRAG_STEP.x, y: -DRAG_STEP.y }, alt: true });
+  return { snapped, plain };
 }
 
 /** Opens the board; resolves with the time from navigation to the first shapes painted. */
@@ -316,13 +328,13 @@ async function main(): Promise<void> {
       const row = [fmt(count), fmt(firstRender), '—', '—', '—', '—', '—', '—', '—', '—'];
       // The drag first: it needs the view where it opened.
       if (runs('drag-snap')) {
-        const drag = await dragWithSnapping(page);
+        const landed = () => (seeder.doc.getMap('shapes').get(DRAGGED.id) as { get(key: string): unknown } | undefined)?.get('x');
+        const { snapped: drag, plain } = await dragWithSnapping(page, () => waitFor(() => landed() !== DRAGGED.x, { doc: seeder.doc }, 'the dragged rectangle moved in the document', 10_000));
         const [d50, d95] = percentiles(drag, [50, 95]);
-        const landed = seeder.doc.getMap('shapes').get(DRAGGED.id) as { get(key: string): unknown } | undefined;
-        await waitFor(() => landed?.get('x') !== DRAGGED.x, { doc: seeder.doc }, 'the dragged rectangle moved in the document', 10_000);
+        const [n50, n95] = percentiles(plain, [50, 95]);
         dragMedians.set(count, d50!);
         row.splice(7, 3, fmt(d50!, 1), fmt(d95!, 1), String(drag.length));
-        console.log(`${fmt(count)} shapes: drag with snapping, frame median ${fmt(d50!, 1)} ms, p95 ${fmt(d95!, 1)} ms over ${drag.length} frames (rectangle now at x ${String(landed?.get('x'))})`);
+        console.log(`${fmt(count)} shapes: drag with snapping, frame median ${fmt(d50!, 1)} ms, p95 ${fmt(d95!, 1)} ms over ${drag.length} frames; the same drag back with Alt (no snapping): median ${fmt(n50!, 1)} ms, p95 ${fmt(n95!, 1)} ms`);
       }
       if (runs('pan')) {
         const frames = await measure(page);
