@@ -55,9 +55,10 @@ describe('align and snap', { timeout: 120_000 }, () => {
     await waitForPixels(page, 'overlay', { on: [onGuide], off: [offGuide] }, 'a guide on the first rectangle\'s left edge while snapped');
     await page.screenshot({ path: '/tmp/snap.png' });
     await page.mouse.up();
-    await until((s) => s.find((shape) => shape.y !== before[0] && shape.x === byX(s)[0]!.x && shape.y > 250) !== undefined, 'dropped');
+    /** The dragged rectangle (the second drawn: between the others in height), and the first (the top one). */
     const moved = (s: Shape[]) => s.find((shape) => shape.y > 250 && shape.y < 400)!;
     const left = (s: Shape[]) => s.find((shape) => shape.y < 200)!;
+    await until((s) => moved(s).x !== before[1], 'the drag is in the document');
     assert.equal(moved(shapes()).x, left(shapes()).x, 'the left edges are exactly equal');
     await poll(async () => !(await painted(page, 'overlay', [onGuide], 1))[0]!, 'the guide goes on release', 5_000);
 
