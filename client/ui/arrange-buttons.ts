@@ -3,7 +3,7 @@ import type { Selection } from '../model/selection.ts';
 import { ALIGNMENTS, arrangeUnits, type Alignment } from '../tools/actions/align.ts';
 import { DISTRIBUTIONS, type Distribution } from '../tools/actions/distribute.ts';
 import { createButton, createGroup, mount } from './dom.ts';
-import type { Command } from './keymap.ts';
+import { describeCombo, type Command } from './keymap.ts';
 
 export interface ArrangeButtonsOptions {
   /** The style panel's element: the row goes at its top. */
@@ -81,7 +81,7 @@ export function createArrangeButtons(options: ArrangeButtonsOptions): { readonly
   };
   const key = (id: string): string => {
     const first = options.commands().find((command) => command.id === id)?.keys[0];
-    return first === undefined ? '' : ` — ${first.replace('Mod', 'Ctrl')}`;
+    return first === undefined ? '' : ` — ${describeCombo(first, /Mac|iPhone|iPad/.test(navigator.platform))}`;
   };
   const button = (id: string, label: string, icon: SVGSVGElement): HTMLButtonElement => {
     const b = createButton('style-option', label, () => run(id), `${label}${key(id)}`);

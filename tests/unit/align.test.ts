@@ -167,6 +167,20 @@ describe('distribute', () => {
     t.close();
   });
 
+  test('a locked shape stays and is left out of the spacing', () => {
+    const t = setup();
+    addRect(t.board, 'd', 230, 500, 40, 40);
+    addRect(t.board, 'locked', 300, 600, 10, 10);
+    t.board.updateShapes(new Map([['locked', { locked: true }]]));
+    t.selection.set(['a', 'b', 'c', 'd', 'locked']);
+    distributeSelection(t, 'horizontal');
+    assert.equal(t.board.get('locked')!.x, 300);
+    const [a, b, d, c] = ['a', 'b', 'd', 'c'].map(t.box) as [ReturnType<typeof t.box>, ReturnType<typeof t.box>, ReturnType<typeof t.box>, ReturnType<typeof t.box>];
+    const gaps = [b.x - (a.x + a.width), d.x - (b.x + b.width), c.x - (d.x + d.width)];
+    for (const gap of gaps) assert.ok(Math.abs(gap - gaps[0]!) < 0.02, `gaps ${gaps.join(', ')} are equal`);
+    t.close();
+  });
+
   test('needs three units; a group is one', () => {
     const t = setup();
     t.selection.set(['a', 'b']);

@@ -13,6 +13,9 @@ import type { Bounds } from '../../client/model/plane.ts';
 import { createSnapState, snapContext } from '../../client/model/snap-state.ts';
 import { grow, snapBounds, snapBox, snapCandidates, snapPoint, toGrid, GRID_SIZE, SNAP_REACH_PX } from '../../client/model/snapping.ts';
 import { selectionHandles } from '../../client/model/selection-handles.ts';
+import { createCommands } from '../../client/ui/commands.ts';
+import { matchesCombo, type KeyPress } from '../../client/ui/keymap.ts';
+import { createHistory } from '../../client/model/history.ts';
 import { addRect, createToolHarness } from '../helpers/tool-harness.ts';
 
 const box = (x: number, y: number, width = 100, height = 100): Bounds => ({ x, y, width, height });
@@ -168,5 +171,40 @@ describe('select tool', () => {
     const resized = t.board.get('resized') as { x: number; width: number };
     assert.equal(resized.x + resized.width, 300);
     t.close();
+  });
+});
+
+describe('settings', () => {
+  test("snapping to shapes starts on and the grid off; Alt+S and Ctrl+' (Excalidraw's keys) switch them", () => {
+    const t = createToolHarness();
+    const history = createHistory(t.doc);
+    const snap = createSnapState();
+    assert.deepEqual([snap.objects, snap.grid], [true, false]);
+    const commands = createCommands({ board: t.board, selection: t.selection, history, camera: t.camera, toolbox: t.toolbox, screen: () => ({ width: 800, height: 600 }), snap });
+    const press = (key: KeyPress) => commands.find((command) => command.keys.some((combo) => matchesCombo(key, combo)))?.run();
+    const key = (k: string, extra: Partial<KeyPress>): KeyPress => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...extra });
+    press(key('s', { altKey: true }));
+    assert.equal(snap.objects, false);
+    // On a German keyboard the key right of Ä types "#": matched by the physical key.
+    press(key('#', { ctrlKey: true, code: 'Quote' }));
+    assert.equal(snap.grid, true);
+    press(key("'", { ctrlKey: true }));
+    assert.equal(snap.grid, false);
+    assert.equal(t.transactions.length, 0, 'settings never touch the document');
+    history.close();
+    snap.close();
+    t.close();
+  });
+
+  test('guides: a change is told only when there are guides to show or to take away', () => {
+    const snap = createSnapState();
+    let told = 0;
+    snap.onChange((change) => change.guides && told++);
+    snap.setGuides([]);
+    assert.equal(told, 0);
+    snap.setGuides([{ kind: 'align', from: { x: 0, y: 0 }, to: { x: 0, y: 10 } }]);
+    snap.setGuides([]);
+    assert.equal(told, 2);
+    snap.close();
   });
 });

@@ -42,9 +42,13 @@ export function distributeOffsets(units: readonly ArrangeUnit[], distribution: D
   return offsets;
 }
 
-/** The patches that distribute the selected units (see distributeOffsets); empty for fewer than three. */
+/**
+ * The patches that distribute the selected units (see distributeOffsets); empty for fewer than
+ * three. Locked units stay where they are and are left out of the spacing (a unit that cannot
+ * take its place would leave two unequal gaps).
+ */
 export function distributePatches(source: ShapeSource, selection: Pick<Selection, 'ids' | 'entered'>, distribution: Distribution): Map<string, ShapePatch> {
-  const units = arrangeUnits(source, selection);
+  const units = arrangeUnits(source, selection).filter((unit) => unit.movable);
   if (units.length < 3) return new Map();
   return unitMovePatches(source, distributeOffsets(units, distribution));
 }
