@@ -3,10 +3,12 @@
  * panel's "Align left" button lines them up (one Ctrl+Z puts them back); a drag that ends near
  * another shape's left edge lands exactly on it with a guide on the overlay while it runs, and the
  * same drag with Alt held lands where the pointer let go. A screenshot of the snapped drag is kept
- * at /tmp/snap.png.
+ * at /tmp/snap.png; set E2E_SCREENSHOTS=<folder> to keep one of the align buttons too.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { boardSuite, drag, painted, waitForPixels } from '../helpers/board-page.ts';
 import { poll } from '../helpers/client.ts';
 import type { Shape } from '../../shared/schema.ts';
@@ -17,6 +19,12 @@ const RECTS = [
   { from: [450, 300], to: [530, 360] },
   { from: [620, 450], to: [740, 540] },
 ] as const;
+
+/** Keeps a screenshot when E2E_SCREENSHOTS names a folder. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const folder = process.env.E2E_SCREENSHOTS;
+  if (folder) await page.screenshot({ path: path.join(folder, `${name}.png`) });
+}
 
 const byX = (shapes: Shape[]): Shape[] => [...shapes].sort((a, b) => a.x - b.x);
 
@@ -35,6 +43,7 @@ describe('align and snap', { timeout: 120_000 }, () => {
     await page.keyboard.press('Control+a');
     const button = page.getByRole('button', { name: 'Align left', exact: true });
     await button.waitFor({ state: 'visible' });
+    await screenshot(page, 'align-buttons');
     await button.click();
     await until((s) => s.every((shape) => shape.x === before[0]), 'every shape shares the leftmost edge');
     await page.keyboard.press('Control+z');
