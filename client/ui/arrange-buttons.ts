@@ -102,7 +102,13 @@ export function createArrangeButtons(options: ArrangeButtonsOptions): { readonly
     for (const b of distribute) b.disabled = units < 3;
   };
   show();
-  const offs = [selection.onChange(show)];
+  const offs = [
+    selection.onChange(show),
+    // Grouping or ungrouping the selection changes how many units it is, not which shapes.
+    board.onChange(({ ids }) => {
+      for (const id of ids) if (selection.has(id)) return show();
+    }),
+  ];
   // A click must not take focus from the board (the next key would go to the button).
   element.addEventListener('mousedown', (event) => event.preventDefault());
   const mounted = mount(options.parent, element, offs);
