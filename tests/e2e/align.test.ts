@@ -31,7 +31,7 @@ const byX = (shapes: Shape[]): Shape[] => [...shapes].sort((a, b) => a.x - b.x);
 describe('align and snap', { timeout: 120_000 }, () => {
   const suite = boardSuite({ watch: 'strict' });
 
-  test('Align left lines up three shapes in one undo step; a drag snaps to an edge with a guide, not with Alt', async () => {
+  test('Align left lines up three shapes in one undo step; a drag snaps to an edge with a guide, not with Alt; the keys are in the help', async () => {
     const { pageA: page, shapes, until } = await suite.openRoom(`e2e-align-${Date.now()}`);
     await page.keyboard.press('r');
     for (const { from, to } of RECTS) await drag(page, [[...from], [...to]]);
@@ -83,5 +83,19 @@ describe('align and snap', { timeout: 120_000 }, () => {
     await page.keyboard.up('Alt');
     await until((s) => moved(s).x !== before[1], 'the Alt drag landed');
     assert.equal(moved(shapes()).x, left(shapes()).x + 3, 'with Alt, where the pointer let go: 3 px off the edge');
+
+    // The keys are in the help, from the same table; Ctrl+' turns grid snapping on, as its button shows.
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.getByText('Align left', { exact: true }).waitFor();
+    const text = (await help.textContent()) ?? '';
+    assert.match(text, /Align leftCtrl\+Shift\+←/);
+    assert.match(text, /Distribute horizontallyAlt\+H/);
+    assert.match(text, /Snap to grid on \/ offCtrl\+'/);
+    await page.keyboard.press('Escape');
+    const grid = page.getByRole('button', { name: /^Snap to grid/ });
+    assert.equal(await grid.getAttribute('aria-pressed'), 'false');
+    await page.keyboard.press("Control+'");
+    await poll(async () => (await grid.getAttribute('aria-pressed')) === 'true', "Ctrl+' turns grid snapping on", 5_000);
   });
 });
