@@ -10,6 +10,11 @@
  * client is built from the current sources into a temp folder first, so the figures are never
  * those of a stale dist/ (and dist/ is left alone for anyone running the e2e tests).
  *
+ * Then a drag with snapping on the same board: a rectangle pressed and dragged across its
+ * neighbours by pointer events on the board (the app's own input path), one move per frame, with
+ * snapping to shapes on (the default), and the time between frames; then the same drag back with
+ * Alt held (snapping off), to show what snapping costs.
+ *
  * Then, live drawing: two pages on one board, one drawing a pen stroke at the display rate, and
  * how soon each point shows in the other while the stroke is still being drawn (bench/live-stroke.ts;
  * issue 13's target: 50 ms p95 on loopback). That part runs in Chromium with its normal frame
@@ -18,6 +23,7 @@
  *   npm run bench:client              # 1k, 10k, 50k, then live drawing
  *   npm run bench:client -- 1000 5000 # chosen sizes
  *   npm run bench:client -- 0         # live drawing only
+ *   npm run bench:client -- 10000 --only drag-snap        # chosen cases: pan (pan and zoom), drag-snap, live
  *   EASEL_BENCH_PROFILE=/tmp/pan.cpuprofile npm run bench:client -- 10000   # also a CPU profile
  *   EASEL_BENCH_TRACE=/tmp/pan.json npm run bench:client -- 10000           # also a Chrome trace (raster, compositing)
  *   EASEL_BENCH_STATIC_DIR=/path/to/client npm run bench:client             # an existing build instead
@@ -54,7 +60,20 @@ const TARGET_LIVE_STROKE_P95_MS = 50;
 /** Strokes drawn for the live figure; percentiles over all their points. */
 const LIVE_STROKES = 3;
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
+/** Mouse moves of the drag-with-snapping case, and how far each goes (px): across a few hundred neighbours' reach. */
+const DRAG_MOVES = 240;
+const DRAG_STEP = { x: 3, y: 1.5 };
+/** The rectangle the drag-with-snapping case drags, on top of the board at a known place (board units = px at 100%). */
+const DRAGGED = { id: 'bench-dragged', x: 300, y: 300, width: 80, height: 60 };
+
+const CASES = ['pan', 'drag-snap', 'live'] as const;
+type Case = (typeof CASES)[number];
+const args = process.argv.slice(2);
+const onlyAt = args.indexOf('--only');
+const only = onlyAt === -1 ? null : (args[onlyAt + 1] ?? '').split(',').filter((name): name is Case => (CASES as readonly string[]).includes(name));
+if (only !== null && only.length === 0) throw new Error(`--only takes a comma-separated list of ${CASES.join(', ')}`);
+const runs = (name: Case): boolean => only === null || only.includes(name);
+const sizes = args.filter((arg, i) => i !== onlyAt + 1 || onlyAt === -1).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
 const SIZES = sizes.length > 0 ? sizes.filter((n) => n > 0) : [1_000, 10_000, 50_000];
 
 /** `count` shapes of every type, spread evenly over a square board, in a fixed z-order. */
@@ -170,10 +189,72 @@ function panZoomInPage({ panFrames, zoomFrames }: { panFrames: number; zoomFrame
   });
 }
 
-async function measure(page: Page, url: string): Promise<{ firstRender: number; frames: number[] }> {
+/**
+ * Runs in the page: presses the middle of the dragged rectangle (the view starts at the board's
+ * origin at 100%), moves the pointer once per frame `moves` times and lets go, all as pointer
+ * events on the board (the app's own input path), and the time between frames. With `alt`, Alt is
+ * held, which turns snapping off: the same drag's cost without it.
+ */
+function dragInPage({ from, moves, step, alt }: { from: { x: number; y: number }; moves: number; step: { x: number; y: number }; alt: boolean }): Promise<number[]> {
+  return new Promise((resolve) => {
+    const board = document.querySelector<HTMLElement>('#board')!;
+    const rect = board.getBoundingClientRect();
+    const pointer = (type: string, i: number): PointerEvent =>
+      new PointerEvent(type, {
+        bubbles: true,
+        cancelable: true,
+        // The mouse's id: the one pointer Chromium always has, so the board may capture it.
+        pointerId: 1,
+        pointerType: 'mouse',
+        isPrimary: true,
+        button: type === 'pointermove' ? -1 : 0,
+        buttons: type === 'pointerup' ? 0 : 1,
+        altKey: alt,
+        clientX: rect.left + from.x + step.x * i,
+        clientY: rect.top + from.y + step.y * i,
+      });
+    board.dispatchEvent(pointer('pointerdown', 0));
+    const deltas: number[] = [];
+    let frame = 0;
+    let last = 0;
+    const tick = (now: number): void => {
+      if (last > 0) deltas.push(now - last);
+      last = now;
+      if (frame >= moves) {
+        board.dispatchEvent(pointer('pointerup', moves));
+        resolve(deltas);
+        return;
+      }
+      frame++;
+      board.dispatchEvent(pointer('pointermove', frame));
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+/**
+ * The drag-with-snapping case: DRAGGED dragged DRAG_MOVES steps across its neighbours, one move
+ * per frame, snapping on; then dragged back with Alt held (no snapping) for comparison.
+ */
+async function dragWithSnapping(page: Page, moved: () => Promise<void>): Promise<{ snapped: number[]; plain: number[] }> {
+  const from = { x: DRAGGED.x + DRAGGED.width / 2, y: DRAGGED.y + DRAGGED.height / 2 };
+  const snapped = await page.evaluate(dragInPage, { from, moves: DRAG_MOVES, step: DRAG_STEP, alt: false });
+  // The events must have reached the app: the rectangle moved in the document.
+  await moved();
+  const back = { x: from.x + DRAG_STEP.x * DRAG_MOVES, y: from.y + DRAG_STEP.y * DRAG_MOVES };
+  const plain = await page.evaluate(dragInPage, { from: back, moves: DRAG_MOVES, step: { x: -DRAG_STEP.x, y: -DRAG_STEP.y }, alt: true });
+  return { snapped, plain };
+}
+
+/** Opens the board; resolves with the time from navigation to the first shapes painted. */
+async function open(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
   // performance.now() counts from this navigation's start, so this is navigation → first shapes painted.
-  const firstRender = await page.evaluate(firstPaintInPage);
+  return page.evaluate(firstPaintInPage);
+}
+
+async function measure(page: Page): Promise<number[]> {
   const before = await page.evaluate(() => document.querySelector<HTMLElement>('#board')!.style.backgroundPosition);
   const profile = process.env.EASEL_BENCH_PROFILE;
   const cdp = profile ? await page.context().newCDPSession(page) : null;
@@ -194,7 +275,7 @@ async function measure(page: Page, url: string): Promise<{ firstRender: number; 
   // The gestures must have reached the app: the grid follows the camera, so it moved and scaled.
   const after = await page.evaluate(() => document.querySelector<HTMLElement>('#board')!.style.backgroundPosition);
   if (after === before) throw new Error(`the pan and zoom did not move the board (grid at ${after})`);
-  return { firstRender, frames };
+  return frames;
 }
 
 async function main(): Promise<void> {
@@ -213,16 +294,19 @@ async function main(): Promise<void> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu-vsync', '--disable-frame-rate-limit', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
-  const rows: string[][] = [['shapes', 'first render ms', 'frame median ms', 'frame p95 ms', 'pan median ms', 'zoom median ms', 'frames']];
+  const rows: string[][] = [['shapes', 'first render ms', 'frame median ms', 'frame p95 ms', 'pan median ms', 'zoom median ms', 'frames', 'drag-snap median ms', 'drag-snap p95 ms', 'drag frames']];
   const medians = new Map<number, number>();
+  const dragMedians = new Map<number, number>();
   const live: number[] = [];
   let liveMoves = 0;
   try {
-    for (const count of SIZES) {
+    for (const count of runs('pan') || runs('drag-snap') ? SIZES : []) {
       const room = `bench-client-${count}-${Date.now()}`;
       const seeder = connectClient(server.syncUrl, room);
       await seeder.synced;
       const shapes = mixedShapes(count, count);
+      // On top of everything, so a press on its middle picks it.
+      shapes.push({ ...DEFAULT_STYLE, ...NO_LABEL, ...DRAGGED, type: 'rect', rotation: 0, locked: false, fillStyle: 'solid', index: indicesBetween(shapes[shapes.length - 1]!.index, null, 1)[0]! });
       for (let i = 0; i < shapes.length; i += SEED_CHUNK) {
         seeder.doc.transact(() => {
           for (const shape of shapes.slice(i, i + SEED_CHUNK)) writeShape(seeder.doc, shape);
@@ -231,7 +315,7 @@ async function main(): Promise<void> {
       // The server has it all once a second client syncs the whole board.
       const check = connectClient(server.syncUrl, room);
       await check.synced;
-      await waitFor(() => check.doc.getMap('shapes').size === count, { doc: check.doc }, `server holds ${count} shapes`, 120_000);
+      await waitFor(() => check.doc.getMap('shapes').size === count + 1, { doc: check.doc }, `server holds ${count} shapes`, 120_000);
       check.destroy();
 
       const context = await browser.newContext({ viewport: VIEWPORT });
@@ -240,35 +324,52 @@ async function main(): Promise<void> {
       await context.addInitScript('globalThis.__name = (fn) => fn');
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-      const result = await measure(page, `${server.httpUrl}/b/${room}`);
-      const [p50, p95] = percentiles(result.frames, [50, 95]);
-      // Frame i is the one drawing gesture step i: the first PAN_FRAMES pan, the rest zoom.
-      const [pan50] = percentiles(result.frames.slice(0, PAN_FRAMES), [50]);
-      const [zoom50] = percentiles(result.frames.slice(PAN_FRAMES), [50]);
-      medians.set(count, p50!);
-      rows.push([fmt(count), fmt(result.firstRender), fmt(p50!, 1), fmt(p95!, 1), fmt(pan50!, 1), fmt(zoom50!, 1), String(result.frames.length)]);
-      console.log(`${fmt(count)} shapes: first render ${fmt(result.firstRender)} ms, frame median ${fmt(p50!, 1)} ms, p95 ${fmt(p95!, 1)} ms`);
+      const firstRender = await open(page, `${server.httpUrl}/b/${room}`);
+      const row = [fmt(count), fmt(firstRender), '—', '—', '—', '—', '—', '—', '—', '—'];
+      // The drag first: it needs the view where it opened.
+      if (runs('drag-snap')) {
+        const landed = () => (seeder.doc.getMap('shapes').get(DRAGGED.id) as { get(key: string): unknown } | undefined)?.get('x');
+        const { snapped: drag, plain } = await dragWithSnapping(page, () => waitFor(() => landed() !== DRAGGED.x, { doc: seeder.doc }, 'the dragged rectangle moved in the document', 10_000));
+        const [d50, d95] = percentiles(drag, [50, 95]);
+        const [n50, n95] = percentiles(plain, [50, 95]);
+        dragMedians.set(count, d50!);
+        row.splice(7, 3, fmt(d50!, 1), fmt(d95!, 1), String(drag.length));
+        console.log(`${fmt(count)} shapes: drag with snapping, frame median ${fmt(d50!, 1)} ms, p95 ${fmt(d95!, 1)} ms over ${drag.length} frames; the same drag back with Alt (no snapping): median ${fmt(n50!, 1)} ms, p95 ${fmt(n95!, 1)} ms`);
+      }
+      if (runs('pan')) {
+        const frames = await measure(page);
+        const [p50, p95] = percentiles(frames, [50, 95]);
+        // Frame i is the one drawing gesture step i: the first PAN_FRAMES pan, the rest zoom.
+        const [pan50] = percentiles(frames.slice(0, PAN_FRAMES), [50]);
+        const [zoom50] = percentiles(frames.slice(PAN_FRAMES), [50]);
+        medians.set(count, p50!);
+        row.splice(2, 5, fmt(p50!, 1), fmt(p95!, 1), fmt(pan50!, 1), fmt(zoom50!, 1), String(frames.length));
+        console.log(`${fmt(count)} shapes: first render ${fmt(firstRender)} ms, frame median ${fmt(p50!, 1)} ms, p95 ${fmt(p95!, 1)} ms`);
+      }
+      rows.push(row);
       await context.close();
       seeder.destroy();
     }
     // Live drawing, in a browser that paces frames like a screen does.
-    const paced = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    try {
-      // One stroke first, not counted: the pages' first stroke also compiles the drawing path.
-      const warm = await measureLiveStroke(paced, `${server.httpUrl}/b/bench-live-warm-${Date.now()}`);
-      console.log(`live stroke, warm-up (not counted): p50 ${fmt(warm.p50, 1)} ms, p95 ${fmt(warm.p95, 1)} ms`);
-      for (let i = 0; i < LIVE_STROKES; i++) {
-        const result = await measureLiveStroke(paced, `${server.httpUrl}/b/bench-live-${Date.now()}-${i}`);
-        live.push(...result.latencies);
-        liveMoves += result.moves;
-        console.log(`live stroke ${i + 1}: ${result.latencies.length}/${result.moves} points seen in the other page, p50 ${fmt(result.p50, 1)} ms, p95 ${fmt(result.p95, 1)} ms, max ${fmt(result.max, 1)} ms`);
+    if (runs('live')) {
+      const paced = await chromium.launch({
+        executablePath: chromiumPath(),
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      });
+      try {
+        // One stroke first, not counted: the pages' first stroke also compiles the drawing path.
+        const warm = await measureLiveStroke(paced, `${server.httpUrl}/b/bench-live-warm-${Date.now()}`);
+        console.log(`live stroke, warm-up (not counted): p50 ${fmt(warm.p50, 1)} ms, p95 ${fmt(warm.p95, 1)} ms`);
+        for (let i = 0; i < LIVE_STROKES; i++) {
+          const result = await measureLiveStroke(paced, `${server.httpUrl}/b/bench-live-${Date.now()}-${i}`);
+          live.push(...result.latencies);
+          liveMoves += result.moves;
+          console.log(`live stroke ${i + 1}: ${result.latencies.length}/${result.moves} points seen in the other page, p50 ${fmt(result.p50, 1)} ms, p95 ${fmt(result.p95, 1)} ms, max ${fmt(result.max, 1)} ms`);
+        }
+      } finally {
+        await paced.close();
       }
-    } finally {
-      await paced.close();
     }
   } finally {
     await browser.close();
@@ -281,6 +382,8 @@ async function main(): Promise<void> {
     console.log(`\nlive drawing: ${live.length} of ${liveMoves} pointer moves of page A shown in page B while A still drew; latency p50 ${fmt(p50!, 1)} ms, p95 ${fmt(p95!, 1)} ms, max ${fmt(max!, 1)} ms`);
     console.log(`${verdict(p95! <= TARGET_LIVE_STROKE_P95_MS)}  a stroke being drawn shows in another page within ${TARGET_LIVE_STROKE_P95_MS} ms p95 (${fmt(p95!, 1)} ms)`);
   }
+  const dragLarge = dragMedians.get(10_000);
+  if (dragLarge !== undefined) console.log(`\n${verdict(dragLarge <= TARGET_FRAME_MS)}  10k drag with snapping, median frame ${fmt(dragLarge, 1)} ms ≤ ${TARGET_FRAME_MS} ms`);
   const small = medians.get(1_000);
   const large = medians.get(10_000);
   if (large !== undefined) {

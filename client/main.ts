@@ -15,6 +15,7 @@ import { shapeUtil } from './shapes/registry.ts';
 import { createVersionPreview } from './model/version-preview.ts';
 import { createLaser } from './model/laser.ts';
 import { createStyleState } from './model/style-state.ts';
+import { createSnapState, snapContext } from './model/snap-state.ts';
 import { createBoardTitle } from './model/board-title.ts';
 import { unionBounds } from './model/transform.ts';
 import { createConnection, syncUrl } from './sync/connection.ts';
@@ -39,6 +40,7 @@ import { createCursor } from './canvas/cursor.ts';
 import { createNavigation } from './canvas/navigation.ts';
 import { createGrid } from './canvas/grid.ts';
 import { createLaserRenderer } from './canvas/laser-renderer.ts';
+import { createSnapGuides } from './canvas/snap-guides.ts';
 import { createToolbox } from './tools/toolbox.ts';
 import { createReadOnlyToolbox } from './tools/read-only-toolbox.ts';
 import { createPreviewToolbox } from './tools/preview-toolbox.ts';
@@ -50,6 +52,8 @@ import { createHelpDialog } from './ui/help-dialog.ts';
 import { createZoomControls } from './ui/zoom-controls.ts';
 import { createHistoryControls } from './ui/history-controls.ts';
 import { createStylePanel } from './ui/style-panel.ts';
+import { createArrangeButtons } from './ui/arrange-buttons.ts';
+import { createSnapToggles } from './ui/snap-toggles.ts';
 import { createTextEditor } from './ui/text-editor.ts';
 import { createClipboard } from './ui/clipboard.ts';
 import { createNotice } from './ui/notice.ts';
@@ -100,6 +104,7 @@ const history = createHistory(doc);
 const editing = createTextEditing(board, { fit: (shape, text) => shapeUtil(shape).text?.fit?.(shape, text) ?? null });
 const laser = createLaser();
 const style = createStyleState();
+const snap = createSnapState();
 const title = createBoardTitle(doc);
 const tabTitle = createTabTitle({ title, room, document });
 // The offline copy and the other tabs attach before the socket, so nothing typed early is missed.
@@ -156,9 +161,10 @@ const overlay = createSelectionOverlay({
 });
 
 const laserRenderer = createLaserRenderer({ laser, layer: stage.layers.overlay });
+const snapGuides = createSnapGuides({ snap, layer: stage.layers.overlay, viewport: () => stage.viewport() });
 
 const toolbox = createPreviewToolbox(
-  createReadOnlyToolbox(createToolbox({ board, selection, draft, camera, editing, laser, style: () => style.get(), pickImages: () => imagePicker.open() }), access, selection),
+  createReadOnlyToolbox(createToolbox({ board, selection, draft, camera, editing, laser, style: () => style.get(), pickImages: () => imagePicker.open(), snap: snapContext(snap, (region) => renderer.shapesIn(region)) }), access, selection),
   preview,
   selection,
 );
@@ -191,6 +197,7 @@ const commands = guardPreviewCommands(guardCommands(createCommands({
   camera,
   toolbox,
   screen: () => stage.size(),
+  snap,
   extra: [...exportMenu.commands, { id: 'help', label: 'Keyboard shortcuts', keys: ['?'], run: () => help.open() }],
 }), access, notice), preview, notice);
 const shortcuts = createShortcuts(window, toolbox, commands);
@@ -240,6 +247,8 @@ const visit = createBoardVisit({
   page: document,
 });
 const stylePanel = createStylePanel({ parent: requireElement('#style-slot', HTMLDivElement), board, selection, style });
+const arrangeButtons = createArrangeButtons({ parent: stylePanel.element, board, selection, commands: () => commands });
+const snapToggles = createSnapToggles({ parent: requireElement('#bottom-left-slot', HTMLDivElement), snap });
 const historyControls = createHistoryControls(requireElement('#bottom-left-slot', HTMLDivElement), history);
 const framesPanel = createFramesPanel({
   parent: requireElement('#bottom-left-slot', HTMLDivElement),
@@ -263,7 +272,7 @@ const readOnlyChrome = createReadOnlyChrome({
   access,
   root: requireElement('.app', HTMLElement),
   toolbar: toolbar.element,
-  editOnly: [stylePanel.element, historyControls.element],
+  editOnly: [stylePanel.element, historyControls.element, snapToggles.element],
   editButtons: [...exportMenu.element.querySelectorAll<HTMLButtonElement>('button[data-action="import"]')],
 });
 
@@ -279,6 +288,7 @@ const parts = [
   editing,
   laser,
   style,
+  snap,
   title,
   tabTitle,
   offline,
@@ -296,6 +306,7 @@ const parts = [
   draftRenderer,
   overlay,
   laserRenderer,
+  snapGuides,
   toolbox,
   navigation,
   pointerInput,
@@ -316,6 +327,8 @@ const parts = [
   titleField,
   visit,
   stylePanel,
+  arrangeButtons,
+  snapToggles,
   historyControls,
   framesPanel,
   historyPanel,

@@ -1,7 +1,8 @@
 import { MAX_SCALE, type Camera, type Viewport } from '../model/camera.ts';
+import { GRID_SIZE } from '../model/snapping.ts';
 
-/** Spacing of the dots at 100%, in board units. */
-const GRID = 24;
+/** Spacing of the dots at 100%, in board units: the grid that snapping to the grid uses. */
+const GRID = GRID_SIZE;
 /** Dots closer than this on screen are thinned out (every other one dropped) so the grid stays calm. */
 const MIN_SPACING_PX = 12;
 /** Radius of a dot on screen, whatever the zoom (CSS px). */

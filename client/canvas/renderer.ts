@@ -50,6 +50,8 @@ export interface Renderer {
   nodeFor(id: string): ShapeNode | undefined;
   /** Applies pending changes now instead of on the next frame. */
   flush(): void;
+  /** Ids of the shapes that may touch `region` (a superset, from the spatial index): what snapping looks at. */
+  shapesIn(region: Bounds): Set<string>;
   close(): void;
 }
 
@@ -530,6 +532,7 @@ export function createRenderer(options: RendererOptions): Renderer {
   return {
     nodeFor: (id) => nodes.get(id),
     flush: () => scheduler.flush(),
+    shapesIn: (region) => spatial.query(region),
     close() {
       layers.shapes.off(BEFORE_DRAW);
       offBoard();

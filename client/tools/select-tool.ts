@@ -7,6 +7,7 @@ import { shapeAt } from '../model/shape-at.ts';
 import { childrenKeptInPlace, dropIntoFrames, withChildren } from '../model/frames.ts';
 import { clickSelection, groupMembers, marqueeSelection, targetGroup } from '../model/groups.ts';
 import { applyTransform, diffShape, unionBounds } from '../model/transform.ts';
+import { snapDrag, snapHandle } from '../model/snapping.ts';
 import type { GestureTransform } from '../../shared/presence.ts';
 import { deleteSelection } from './delete-selection.ts';
 import { shapeUtil } from '../shapes/registry.ts';
@@ -19,7 +20,7 @@ type OnClick = 'none' | 'select-only' | 'deselect';
 type SelectState =
   | { name: 'idle' }
   | { name: 'pointing'; origin: BoardPointerEvent; hitId: string | null; unit: readonly string[]; onClick: OnClick }
-  | { name: 'dragging'; origin: BoardPointerEvent; ids: ReadonlySet<string>; bound: readonly string[] }
+  | { name: 'dragging'; origin: BoardPointerEvent; ids: ReadonlySet<string>; bound: readonly string[]; box: Bounds | null; exclude: ReadonlySet<string> }
   | { name: 'marquee'; origin: BoardPointerEvent; base: ReadonlySet<string> }
   | { name: 'resizing'; handle: Exclude<HandleName, 'rotate'>; bounds: Bounds; shapes: ReadonlyMap<string, Shape>; bound: readonly string[]; keepsAspect: boolean }
   | { name: 'rotating'; center: Point; startAngle: number; shapes: ReadonlyMap<string, Shape>; bound: readonly string[] }
@@ -82,6 +83,14 @@ export function createSelectTool(ctx: ToolContext): Tool {
     ctx.draft.setTranslation(null);
     ctx.draft.setOverrides(null);
     ctx.draft.setMarquee(null);
+    ctx.snap?.setGuides([]);
+  };
+
+  /** A drag's delta, snapped (client/model/snapping.ts): the moving shapes and what they pull are not snapped to. */
+  const dragDelta = (dragging: Extract<SelectState, { name: 'dragging' }>, event: BoardPointerEvent): Point => {
+    const dx = event.x - dragging.origin.x;
+    const dy = event.y - dragging.origin.y;
+    return dragging.box === null ? { x: dx, y: dy } : snapDrag(ctx.snap, ctx.board, dragging.box, dragging.exclude, dx, dy, event);
   };
 
   const marqueeBounds = (origin: Point, event: Point): Bounds => ({
@@ -99,6 +108,9 @@ export function createSelectTool(ctx: ToolContext): Tool {
 
   const resizeOf = (resizing: Extract<SelectState, { name: 'resizing' }>, event: BoardPointerEvent): GestureTransform => {
     const b = resizing.bounds;
+    // The dragged handle's edges snap; the shapes resized and the arrows they pull are not snapped to.
+    const exclude = new Set([...resizing.shapes.keys(), ...resizing.bound]);
+    event = { ...event, ...snapHandle(ctx.snap, ctx.board, event, { x: /[ew]/.test(resizing.handle), y: /[ns]/.test(resizing.handle) }, exclude, event) };
     const anchor = {
       x: resizing.handle.includes('w') ? b.x + b.width : b.x,
       y: resizing.handle.includes('n') ? b.y + b.height : b.y,
@@ -213,13 +225,14 @@ export function createSelectTool(ctx: ToolContext): Tool {
           // A frame's children move with it, and are shown moving with it.
           const ids = withChildren(ctx.board, editable().map((s) => s.id));
           if (ids.size === 0) return;
-          state = { name: 'dragging', origin: state.origin, ids, bound: boundLinearIds(ctx.board, ids) };
+          const bound = boundLinearIds(ctx.board, ids);
+          const box = unionBounds([...ids].flatMap((id) => ctx.board.get(id) ?? []).map((s) => ({ ...s, strokeWidth: 0 })));
+          state = { name: 'dragging', origin: state.origin, ids, bound, box, exclude: new Set([...ids, ...bound]) };
         }
       }
       switch (state.name) {
         case 'dragging': {
-          const dx = event.x - state.origin.x;
-          const dy = event.y - state.origin.y;
+          const { x: dx, y: dy } = dragDelta(state, event);
           ctx.draft.setTranslation({ ids: state.ids, dx, dy });
           // The dragged shapes are drawn by the translation; the arrows they pull need overrides.
           if (state.bound.length > 0) ctx.draft.setOverrides(preview(dragged(state.ids, dx, dy), state.bound, false));
@@ -249,8 +262,8 @@ export function createSelectTool(ctx: ToolContext): Tool {
       endGesture();
       switch (previous.name) {
         case 'dragging': {
-          const dx = event.x - previous.origin.x;
-          const dy = event.y - previous.origin.y;
+          const { x: dx, y: dy } = dragDelta(previous, event);
+          ctx.snap?.setGuides([]);
           // moveShapes adds the delta to where the shapes are now, so a concurrent move is kept.
           // The whole board is searched for bound arrows: one may have been drawn meanwhile.
           const moved = dragged(previous.ids, dx, dy);
@@ -274,6 +287,7 @@ export function createSelectTool(ctx: ToolContext): Tool {
           return;
         case 'resizing':
           commit(transformed(previous.shapes, resizeOf(previous, event)));
+          ctx.snap?.setGuides([]);
           return;
         case 'rotating':
           commit(transformed(previous.shapes, rotationOf(previous, event)));

@@ -8,6 +8,7 @@ import type { Draft } from '../model/draft.ts';
 import type { Point } from '../model/plane.ts';
 import type { Selection } from '../model/selection.ts';
 import type { NewShape } from '../model/shape.ts';
+import type { SnapContext } from '../model/snap-state.ts';
 
 export { roundCoordinate } from '../model/plane.ts';
 
@@ -49,6 +50,8 @@ export interface ToolContext {
    * (client/ui/image-picker.ts); absent where there is no page (tests): the image tool then does nothing.
    */
   pickImages?: () => void;
+  /** Snapping of moves and resizes to shapes near them or the grid; absent (tests): none. */
+  snap?: SnapContext;
 }
 
 /**

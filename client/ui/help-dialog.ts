@@ -52,7 +52,8 @@ export function createHelpDialog(options: HelpDialogOptions): HelpDialog {
     body.className = 'help-body';
     body.append(
       section('Tools', TOOL_CATALOG.map((tool) => row(tool.label, tool.key.toUpperCase()))),
-      section('Commands', options.commands().map((command) => row(command.label, command.keys.map((k) => describeCombo(k, options.mac)).join(', ')))),
+      // A command with no key (centring, for one) is still listed: its button is where to find it.
+      section('Commands', options.commands().map((command) => row(command.label, command.keys.length > 0 ? command.keys.map((k) => describeCombo(k, options.mac)).join(', ') : 'Style panel'))),
       section('Gestures', options.gestures.map((g) => row(g.label, g.keys))),
     );
     dialog.append(header, body);

@@ -39,7 +39,7 @@ export function matchesCombo(press: KeyPress, combo: string): boolean {
   if ((letter || modifiers.has('Shift')) && modifiers.has('Shift') !== press.shiftKey) return false;
   if (press.key.toLowerCase() === key.toLowerCase()) return true;
   // Matched by the physical key, the typed character says nothing about Shift: it must be as named.
-  return press.code !== undefined && CODES[key] === press.code && modifiers.has('Shift') === press.shiftKey;
+  return press.code !== undefined && CODES[key.toLowerCase()] === press.code && modifiers.has('Shift') === press.shiftKey;
 }
 
 const CODES: Record<string, string> = {
@@ -48,11 +48,15 @@ const CODES: Record<string, string> = {
   '=': 'Equal',
   '-': 'Minus',
   '/': 'Slash',
+  "'": 'Quote',
   ...Object.fromEntries(Array.from({ length: 10 }, (_, n) => [String(n), `Digit${n}`])),
+  // With Alt on a Mac a letter types another character (Alt+H types "˙"): the physical key still matches.
+  ...Object.fromEntries(Array.from({ length: 26 }, (_, n) => [String.fromCharCode(97 + n), `Key${String.fromCharCode(65 + n)}`])),
 };
 
 /** The label of a combination for people, e.g. "Ctrl+Shift+Z" or "⌘⇧Z". */
 export function describeCombo(combo: string, mac: boolean): string {
-  if (!mac) return combo.replace('Mod', 'Ctrl');
-  return combo.replace('Mod+', '⌘').replace('Shift+', '⇧').replace('Alt+', '⌥');
+  const arrows = (text: string): string => text.replace('ArrowLeft', '←').replace('ArrowRight', '→').replace('ArrowUp', '↑').replace('ArrowDown', '↓');
+  if (!mac) return arrows(combo.replace('Mod', 'Ctrl'));
+  return arrows(combo.replace('Mod+', '⌘').replace('Shift+', '⇧').replace('Alt+', '⌥'));
 }

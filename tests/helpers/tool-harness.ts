@@ -17,7 +17,7 @@ import type { BoardPointerEvent, ToolContext } from '../../client/tools/tool.ts'
 import type { ToolId } from '../../client/tools/toolbox.ts';
 
 /** `doc` defaults to a new one; pass a synced client's to drive the tools of a user on a real server. */
-export function createToolHarness(initialTool: ToolId = 'select', doc: Y.Doc = new Y.Doc(), extra: Pick<ToolContext, 'pickImages'> = {}) {
+export function createToolHarness(initialTool: ToolId = 'select', doc: Y.Doc = new Y.Doc(), extra: Pick<ToolContext, 'pickImages' | 'snap'> = {}) {
   const board = createBoard(doc);
   const selection = createSelection(board);
   const draft = createDraft();
