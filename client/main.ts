@@ -11,7 +11,6 @@ import { createSelection } from './model/selection.ts';
 import { createCamera } from './model/camera.ts';
 import { createHistory } from './model/history.ts';
 import { createTextEditing } from './model/text-editing.ts';
-import { shapeUtil } from './shapes/registry.ts';
 import { createVersionPreview } from './model/version-preview.ts';
 import { createLaser } from './model/laser.ts';
 import { createStyleState } from './model/style-state.ts';

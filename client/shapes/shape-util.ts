@@ -95,6 +95,11 @@ export interface EditorBox {
   inset?: { top: number; right: number; bottom: number; left: number };
   align?: TextAlign;
   verticalAlign?: VerticalAlign;
+  /**
+   * Where the editor's top left sits in the shape's own frame, in board units, when not at the
+   * origin: a line's label is edited where it is drawn, at the middle of the path.
+   */
+  offset?: Point;
 }
 
 /** The text of a type that has some. */

@@ -3,7 +3,7 @@ import type { Camera } from '../model/camera.ts';
 import type { TextEditing, EditTarget, OutsideTextChange } from '../model/text-editing.ts';
 import { FONT_FAMILY, LINE_HEIGHT } from '../shapes/constants.ts';
 import { shapeUtil } from '../shapes/registry.ts';
-import type { Point } from '../model/plane.ts';
+import { rotate, type Point } from '../model/plane.ts';
 
 export interface TextEditorOptions {
   parent: HTMLElement;
@@ -37,7 +37,10 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
   const place = (target: EditTarget): void => {
     const { shape } = target;
     const scale = camera.viewport().scale;
-    const at = options.toClient({ x: shape.x, y: shape.y });
+    // Its type's util says where the text goes in the shape; the stylesheet styles each kind.
+    const box = shapeUtil(shape).text?.editorBox(shape, area.value, scale);
+    const offset = rotate(box?.offset ?? { x: 0, y: 0 }, shape.rotation);
+    const at = options.toClient({ x: shape.x + offset.x, y: shape.y + offset.y });
     const style = area.style;
     style.left = `${at.x}px`;
     style.top = `${at.y}px`;
@@ -46,8 +49,6 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
     style.lineHeight = String(LINE_HEIGHT);
     style.color = shape.strokeColor;
     style.transform = shape.rotation !== 0 ? `rotate(${shape.rotation}deg)` : '';
-    // Its type's util says where the text goes in the shape; the stylesheet styles each kind.
-    const box = shapeUtil(shape).text?.editorBox(shape, area.value, scale);
     if (box === undefined) return;
     style.width = `${box.width}px`;
     style.background = box.background;

@@ -77,7 +77,7 @@ export function createLinearUtil<S extends LinearShape, ToolId extends string>(t
       // grown as the label is typed.
       editorBox: (shape, value, scale) => {
         const box = labelBox(shape, value === '' ? ' ' : value);
-        return { width: box.width * scale, height: box.height * scale, padding: LABEL_PADDING * scale, background: '' };
+        return { width: box.width * scale, height: box.height * scale, padding: LABEL_PADDING * scale, background: '', offset: { x: box.x, y: box.y }, align: 'center' };
       },
     },
   };

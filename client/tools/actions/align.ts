@@ -1,6 +1,6 @@
 import type { Shape } from '../../../shared/schema.ts';
 import type { Board, ShapePatch } from '../../model/board.ts';
-import { followBindings, releasedBindings } from '../../model/bindings.ts';
+import { releasedBindings } from '../../model/bindings.ts';
 import { selectionUnits } from '../../model/groups.ts';
 import { roundCoordinate, type Bounds } from '../../model/plane.ts';
 import type { NewShape, ShapeSource } from '../../model/shape.ts';
@@ -48,8 +48,8 @@ export function arrangeUnits(source: ArrangeSource, selection: ArrangeSelection)
 
 /**
  * The patches that move each unit by its offset (units not in `offsets`, or not movable, stay),
- * with the lines and arrows bound to moved shapes following them and moved arrows let go of
- * shapes that stay, as a drag does.
+ * and moved arrows letting go of shapes that stay, as a drag does (arrows bound to moved shapes
+ * need no patch: their ends are derived from the shapes).
  */
 export function unitMovePatches(source: ShapeSource, offsets: ReadonlyMap<ArrangeUnit, { dx: number; dy: number }>): Map<string, ShapePatch> {
   const moved = new Map<string, NewShape>();
@@ -59,7 +59,6 @@ export function unitMovePatches(source: ShapeSource, offsets: ReadonlyMap<Arrang
   }
   const patches = new Map<string, ShapePatch>();
   for (const [id, shape] of moved) patches.set(id, { x: shape.x, y: shape.y });
-  for (const [id, patch] of followBindings(source, moved)) patches.set(id, patch);
   for (const [id, patch] of releasedBindings(moved)) patches.set(id, { ...patches.get(id), ...patch });
   return patches;
 }
