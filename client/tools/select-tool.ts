@@ -277,7 +277,12 @@ export function createSelectTool(ctx: ToolContext): Tool {
           return;
         }
         case 'pointing':
-          if (previous.hitId === null) return;
+          // A click on the empty board between two clicks on a shape makes them no double-click
+          // (which would open a box's label editor instead of starting a drag).
+          if (previous.hitId === null) {
+            lastClick = null;
+            return;
+          }
           if (previous.onClick === 'select-only') ctx.selection.set(previous.unit);
           else if (previous.onClick === 'deselect') {
             const unit = new Set(previous.unit);

@@ -105,7 +105,7 @@ describe('groups between two pages', { timeout: 120_000 }, () => {
 
     // Ungrouped, a click on the middle rectangle drags it alone.
     await pageB.mouse.click(900, 600);
-    await drag(pageB, [[450, TOP + DY], [450, TOP + DY + 100]]);
+    await drag(pageB, [[450, TOP + DY], [450, TOP + DY + 100]], { alt: true });
     await until((s) => s.filter((shape) => shape.y === TOP + DY + 100).length === 1, 'only the middle rectangle moved');
     await screenshot(pageA, 'groups-a-ungrouped');
     assert.deepEqual(errors, []);

@@ -143,15 +143,18 @@ export async function waitForOfflineShell(page: Page): Promise<void> {
  * Presses at the first point, moves through the rest in `steps` small steps each, releases at the
  * last; with `shift`, Shift is held from before the press until after the release.
  */
-export async function drag(page: Page, points: Probe[], options: { steps?: number; shift?: boolean } = {}): Promise<void> {
-  const { steps = 8, shift = false } = options;
+export async function drag(page: Page, points: Probe[], options: { steps?: number; shift?: boolean; alt?: boolean } = {}): Promise<void> {
+  const { steps = 8, shift = false, alt = false } = options;
   const [first, ...rest] = points;
   assert.ok(first);
   await page.mouse.move(first[0], first[1]);
   if (shift) await page.keyboard.down('Shift');
+  // Alt places freely: a drag that must land exactly where it is sent is not snapped to neighbours.
+  if (alt) await page.keyboard.down('Alt');
   await page.mouse.down();
   for (const [x, y] of rest) await page.mouse.move(x, y, { steps });
   await page.mouse.up();
+  if (alt) await page.keyboard.up('Alt');
   if (shift) await page.keyboard.up('Shift');
 }
 

@@ -162,6 +162,19 @@ describe('text and sticky tools', () => {
     t.close();
   });
 
+  test('a click on the empty board between two clicks on a box makes no double-click: the second press drags', () => {
+    const t = setup('rectangle');
+    t.gesture([[100, 100], [150, 150], [200, 200]]);
+    const box = onlyShape(t.board);
+    t.toolbox.setTool('select');
+    t.gesture([[150, 150]]);
+    t.gesture([[600, 600]]);
+    t.gesture([[150, 150], [150, 200], [150, 250]]);
+    assert.equal(t.editing.target, null, 'no label editor');
+    assert.equal(t.board.get(box.id)?.y, box.y + 100, 'the box was dragged');
+    t.close();
+  });
+
   test('double-click on an arrow edits its label; the first keystroke stores the text, which moves with the arrow', () => {
     const t = setup('arrow');
     t.gesture([[100, 100], [200, 100], [300, 100]]);
