@@ -7,7 +7,7 @@ import { FONT_FAMILY, LINE_HEIGHT } from './constants.ts';
 import type { EditorBox, ShapeText } from './shape-util.ts';
 
 /** A box-shaped type with a label: rectangle, ellipse, diamond, note. */
-type LabeledBox = Pick<ShapeStyle, 'fontSize' | 'strokeColor'> & BoxFields & LabelFields;
+export type LabeledBox = Pick<ShapeStyle, 'fontSize' | 'strokeColor'> & BoxFields & LabelFields;
 
 /**
  * The Konva.Text attributes a box's label is drawn with, in the box's own frame: the text area

@@ -13,27 +13,9 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RectShape, Shape } from '../../shared/schema.ts';
 import { poll } from '../helpers/client.ts';
-import { boardSuite, drag, TIMEOUT } from '../helpers/board-page.ts';
+import { boardSuite, darkPixelsIn, drag, TIMEOUT } from '../helpers/board-page.ts';
 
 type Area = [left: number, top: number, right: number, bottom: number];
-
-/** Dark pixels (drawn text, or a dark outline) of the shapes layer in a page rectangle. */
-async function inkIn(page: Page, [left, top, right, bottom]: Area): Promise<number> {
-  return page.evaluate(
-    ({ left, top, right, bottom }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]');
-      const context = canvas?.getContext('2d');
-      if (!canvas || !context) throw new Error('no shapes canvas');
-      const rect = canvas.getBoundingClientRect();
-      const ratio = canvas.width / rect.width;
-      const { data } = context.getImageData(Math.round((left - rect.left) * ratio), Math.round((top - rect.top) * ratio), Math.round((right - left) * ratio), Math.round((bottom - top) * ratio));
-      let dark = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && data[i]! < 120 && data[i + 1]! < 120 && data[i + 2]! < 120) dark++;
-      return dark;
-    },
-    { left, top, right, bottom },
-  );
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   const folder = process.env.E2E_SCREENSHOTS;
@@ -58,8 +40,8 @@ describe('labels in boxes in the browser', { timeout: 120_000 }, () => {
     const [drawn] = rects(shapes());
     assert.deepEqual([drawn!.x, drawn!.y, drawn!.width, drawn!.height, drawn!.text], [300, 200, 200, 120, '']);
     const middle: Area = [340, 245, 460, 275];
-    await poll(async () => (await inkIn(pageB, [295, 195, 505, 205])) > 50, 'page B draws the rectangle', TIMEOUT);
-    const blank = await inkIn(pageB, middle);
+    await poll(async () => (await darkPixelsIn(pageB, [295, 195, 505, 205])) > 50, 'page B draws the rectangle', TIMEOUT);
+    const blank = await darkPixelsIn(pageB, middle);
 
     await pageA.keyboard.press('v');
     await pageA.mouse.dblclick(400, 260);
@@ -67,7 +49,7 @@ describe('labels in boxes in the browser', { timeout: 120_000 }, () => {
     await editor.waitFor({ state: 'visible', timeout: TIMEOUT });
     await pageA.keyboard.type('Hello');
     await until((s) => rects(s)[0]?.text === 'Hello', 'the server has the label');
-    await poll(async () => (await inkIn(pageB, middle)) > blank + 30, 'page B draws Hello in the middle of the rectangle', TIMEOUT);
+    await poll(async () => (await darkPixelsIn(pageB, middle)) > blank + 30, 'page B draws Hello in the middle of the rectangle', TIMEOUT);
     assert.equal(await editor.isVisible(), true, 'A is still typing');
     // B shows A's caret after Hello, on the label's centred line.
     const nameOfA = await pageA.locator('.avatar[data-self="true"]').getAttribute('data-name');
@@ -76,7 +58,7 @@ describe('labels in boxes in the browser', { timeout: 120_000 }, () => {
     const bar = await caret.locator('.remote-caret-bar').boundingBox();
     assert.ok(bar && bar.x > 410 && bar.x < 470 && bar.y > 235 && bar.y < 265, `the caret sits after the centred Hello: ${JSON.stringify(bar)}`);
     // Centred: the label's ink is about as much left of the middle as right of it.
-    const [left, right] = [await inkIn(pageB, [340, 245, 400, 275]), await inkIn(pageB, [400, 245, 460, 275])];
+    const [left, right] = [await darkPixelsIn(pageB, [340, 245, 400, 275]), await darkPixelsIn(pageB, [400, 245, 460, 275])];
     assert.ok(left > 10 && right > 10 && Math.abs(left - right) < Math.max(left, right) * 0.6, `centred: ${left} left of the middle, ${right} right of it`);
 
     // Many words: the label wraps, and the rectangle grows taller, its top where it was.
@@ -89,10 +71,10 @@ describe('labels in boxes in the browser', { timeout: 120_000 }, () => {
       [pageA, 'A'],
       [pageB, 'B'],
     ] as const) {
-      await poll(async () => (await inkIn(page, [310, bottom - 2, 490, bottom + 2])) > 50, `page ${name} draws the grown rectangle's bottom edge at ${bottom}`, TIMEOUT);
+      await poll(async () => (await darkPixelsIn(page, [310, bottom - 2, 490, bottom + 2])) > 50, `page ${name} draws the grown rectangle's bottom edge at ${bottom}`, TIMEOUT);
       // Text below where the bottom edge was, inside the grown box.
-      await poll(async () => (await inkIn(page, [310, 330, 490, bottom - 6])) > 30, `page ${name} draws wrapped lines below the old bottom`, TIMEOUT);
-      assert.equal(await inkIn(page, [505, 200, 600, bottom]), 0, `page ${name}: no text runs out of the rectangle's right side`);
+      await poll(async () => (await darkPixelsIn(page, [310, 330, 490, bottom - 6])) > 30, `page ${name} draws wrapped lines below the old bottom`, TIMEOUT);
+      assert.equal(await darkPixelsIn(page, [505, 200, 600, bottom]), 0, `page ${name}: no text runs out of the rectangle's right side`);
     }
     await screenshot(pageA, 'labels-A');
     await screenshot(pageB, 'labels-B');
@@ -126,8 +108,8 @@ describe('labels in boxes in the browser', { timeout: 120_000 }, () => {
       // The box's corners, outside the outline, stay clear of text; its middle has some.
       const corner: Area = [box.x + 4, box.y + 4, box.x + 30, box.y + 20];
       const middle: Area = [box.x + 50, box.y + box.height / 2 - 15, box.x + 150, box.y + box.height / 2 + 15];
-      for (const page of [pageA, pageB]) await poll(async () => (await inkIn(page, middle)) > 30, `${box.type}: the label is drawn in its middle`, TIMEOUT);
-      assert.equal(await inkIn(pageB, corner), 0, `${box.type}: nothing is drawn in the corner outside the outline`);
+      for (const page of [pageA, pageB]) await poll(async () => (await darkPixelsIn(page, middle)) > 30, `${box.type}: the label is drawn in its middle`, TIMEOUT);
+      assert.equal(await darkPixelsIn(pageB, corner), 0, `${box.type}: nothing is drawn in the corner outside the outline`);
     }
     await screenshot(pageB, 'labels-curved-B');
     assert.deepEqual(errors, []);
@@ -149,8 +131,8 @@ describe('labels in boxes in the browser', { timeout: 120_000 }, () => {
     await until((s) => rects(s)[0]?.text === 'Label', 'the server has the label');
     const middle: Area = [660, 245, 740, 275];
     const topLeft: Area = [604, 204, 670, 236];
-    for (const page of [pageA, pageB]) await poll(async () => (await inkIn(page, middle)) > 30, 'the label is drawn in the middle', TIMEOUT);
-    assert.equal(await inkIn(pageB, topLeft), 0, 'nothing at the top left yet');
+    for (const page of [pageA, pageB]) await poll(async () => (await darkPixelsIn(page, middle)) > 30, 'the label is drawn in the middle', TIMEOUT);
+    assert.equal(await darkPixelsIn(pageB, topLeft), 0, 'nothing at the top left yet');
 
     // Select the rectangle and choose the alignment.
     await pageA.mouse.click(780, 300);
@@ -161,7 +143,7 @@ describe('labels in boxes in the browser', { timeout: 120_000 }, () => {
       [pageA, 'A'],
       [pageB, 'B'],
     ] as const) {
-      await poll(async () => (await inkIn(page, topLeft)) > 30 && (await inkIn(page, middle)) === 0, `page ${name} draws the label at the top left`, TIMEOUT);
+      await poll(async () => (await darkPixelsIn(page, topLeft)) > 30 && (await darkPixelsIn(page, middle)) === 0, `page ${name} draws the label at the top left`, TIMEOUT);
     }
     await screenshot(pageB, 'labels-aligned-B');
     assert.deepEqual(errors, []);

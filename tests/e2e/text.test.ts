@@ -16,25 +16,7 @@ import { getMetaMap, getShapesMap, readSchemaVersion, shapeText } from '../../sh
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 import { DEFAULT_STYLE, SCHEMA_VERSION, type StickyShape } from '../../shared/schema.ts';
 import { poll, waitFor, type TestClient } from '../helpers/client.ts';
-import { boardSuite, TIMEOUT } from '../helpers/board-page.ts';
-
-/** Pixels of the shapes layer in a page rectangle darker than the note colours: drawn text. */
-async function inkIn(page: Page, [left, top, right, bottom]: [number, number, number, number]): Promise<number> {
-  return page.evaluate(
-    ({ left, top, right, bottom }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]');
-      const context = canvas?.getContext('2d');
-      if (!canvas || !context) throw new Error('no shapes canvas');
-      const rect = canvas.getBoundingClientRect();
-      const ratio = canvas.width / rect.width;
-      const { data } = context.getImageData(Math.round((left - rect.left) * ratio), Math.round((top - rect.top) * ratio), Math.round((right - left) * ratio), Math.round((bottom - top) * ratio));
-      let dark = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && data[i]! < 120 && data[i + 1]! < 120 && data[i + 2]! < 120) dark++;
-      return dark;
-    },
-    { left, top, right, bottom },
-  );
-}
+import { boardSuite, darkPixelsIn, TIMEOUT } from '../helpers/board-page.ts';
 
 async function ownName(page: Page): Promise<string> {
   const name = await page.locator('.avatar[data-self="true"]').getAttribute('data-name');
@@ -85,7 +67,7 @@ describe('live text in the browser', { timeout: 120_000 }, () => {
     assert.equal(noteText(observer.doc, 'legacy'), 'from a bot');
     // The bot writes a plain string again, as a bot that knows nothing of Y.Text would.
     bot.doc.transact(() => writeStringNote(bot.doc, 'bot2', 100, 450, 'hello from the bot', 'a1'), LOCAL_ORIGIN);
-    await poll(async () => (await inkIn(pageB, [110, 460, 290, 490])) > 30, 'page B draws the bot’s string text', TIMEOUT);
+    await poll(async () => (await darkPixelsIn(pageB, [110, 460, 290, 490])) > 30, 'page B draws the bot’s string text', TIMEOUT);
     assert.equal(typeof getShapesMap(observer.doc).get('bot2')?.get('text'), 'string', 'shown as it is, not rewritten');
     assert.deepEqual(errors, []);
   });
@@ -97,11 +79,11 @@ describe('live text in the browser', { timeout: 120_000 }, () => {
     const editor = pageA.locator('.text-editor[data-kind="sticky"]');
     await editor.waitFor({ state: 'visible', timeout: TIMEOUT });
     const firstLine: [number, number, number, number] = [560, 260, 740, 288];
-    const blank = await inkIn(pageB, firstLine);
+    const blank = await darkPixelsIn(pageB, firstLine);
     await pageA.keyboard.type('Hello');
     const id = (): string | undefined => [...getShapesMap(observer.doc).keys()].find((key) => noteText(observer.doc, key)?.startsWith('Hello'));
     await waitFor(() => id() !== undefined && noteText(observer.doc, id()!) === 'Hello', { doc: observer.doc }, 'the server has Hello', TIMEOUT);
-    await poll(async () => (await inkIn(pageB, firstLine)) > blank + 30, 'page B draws Hello', TIMEOUT);
+    await poll(async () => (await darkPixelsIn(pageB, firstLine)) > blank + 30, 'page B draws Hello', TIMEOUT);
 
     const caret = pageB.locator(`.remote-caret[data-name="${names.a}"]`);
     await poll(async () => (await caret.getAttribute('data-index')) === '5', 'B shows A’s caret after Hello', TIMEOUT);

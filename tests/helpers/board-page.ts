@@ -230,3 +230,21 @@ export function boardSuite(options: { watch?: ErrorWatch } = {}) {
     openRoom,
   };
 }
+
+/** Dark pixels (drawn text, or a dark outline) of the shapes layer in a page rectangle [left, top, right, bottom]. */
+export async function darkPixelsIn(page: Page, [left, top, right, bottom]: [number, number, number, number]): Promise<number> {
+  return page.evaluate(
+    ({ left, top, right, bottom }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]');
+      const context = canvas?.getContext('2d');
+      if (!canvas || !context) throw new Error('no shapes canvas');
+      const rect = canvas.getBoundingClientRect();
+      const ratio = canvas.width / rect.width;
+      const { data } = context.getImageData(Math.round((left - rect.left) * ratio), Math.round((top - rect.top) * ratio), Math.round((right - left) * ratio), Math.round((bottom - top) * ratio));
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && data[i]! < 120 && data[i + 1]! < 120 && data[i + 2]! < 120) dark++;
+      return dark;
+    },
+    { left, top, right, bottom },
+  );
+}

@@ -43,3 +43,16 @@ export function samples(def: ShapeDef<Shape>, base: Partial<ShapeBase> = {}): Sa
     { name: 'rotated and styled', shape: sampleShape(def, { ...OTHER_STYLE, rotation: 30, ...base }) },
   ];
 }
+
+/** An arrow's own fields but its points and place: bound to nothing, straight, an arrowhead at its end, no label. */
+export const PLAIN_ARROW = Object.freeze({
+  startBinding: null,
+  endBinding: null,
+  startAnchor: null,
+  endAnchor: null,
+  startArrowhead: 'none',
+  endArrowhead: 'arrow',
+  arrowKind: 'straight',
+  bend: 0,
+  text: '',
+} as const);

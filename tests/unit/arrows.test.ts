@@ -8,6 +8,7 @@ import type { NewShapeOf } from '../../client/model/shape.ts';
 import { bendHandle } from '../../client/model/selection-handles.ts';
 import { createHistory } from '../../client/model/history.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
+import { PLAIN_ARROW } from '../helpers/shape-samples.ts';
 import { addRect, createToolHarness } from '../helpers/tool-harness.ts';
 
 function arrow(fields: Partial<ArrowShape>): NewShapeOf<ArrowShape> {
@@ -20,15 +21,7 @@ function arrow(fields: Partial<ArrowShape>): NewShapeOf<ArrowShape> {
     rotation: 0,
     locked: false,
     points: [0, 0, 200, 0],
-    startBinding: null,
-    endBinding: null,
-    startAnchor: null,
-    endAnchor: null,
-    startArrowhead: 'none',
-    endArrowhead: 'arrow',
-    arrowKind: 'straight',
-    bend: 0,
-    text: '',
+    ...PLAIN_ARROW,
     ...fields,
   };
 }

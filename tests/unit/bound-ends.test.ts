@@ -6,6 +6,7 @@ import { updateShape } from '../../shared/doc.ts';
 import { REMOTE_ORIGIN } from '../../shared/origins.ts';
 import { BOUND_END_GAP, anchorFor, resolveBoundEnds } from '../../client/model/bound-ends.ts';
 import { createBoard, type BoardChange } from '../../client/model/board.ts';
+import { PLAIN_ARROW } from '../helpers/shape-samples.ts';
 
 /** A 100×80 rectangle at (x, y). */
 function rect(id: string, x: number, y: number, rotation = 0): Shape {
@@ -24,15 +25,7 @@ function arrow(x0: number, y0: number, x1: number, y1: number, fields: Partial<L
     rotation: 0,
     locked: false,
     points: [0, 0, x1 - x0, y1 - y0],
-    startBinding: null,
-    endBinding: null,
-    startAnchor: null,
-    endAnchor: null,
-    startArrowhead: 'none',
-    endArrowhead: 'arrow',
-    arrowKind: 'straight',
-    bend: 0,
-    text: '',
+    ...PLAIN_ARROW,
     ...fields,
   } as LinearShape;
 }
