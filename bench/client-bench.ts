@@ -36,18 +36,17 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { indicesBetween, writeShape } from '../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../shared/origins.ts';
-import { DEFAULT_STYLE, type Shape, NO_LABEL } from '../shared/schema.ts';
+import { DEFAULT_STYLE, NO_LABEL } from '../shared/schema.ts';
 import { chromiumPath } from '../tests/helpers/browser.ts';
 import { connectClient, waitFor } from '../tests/helpers/client.ts';
 import { startTestServer } from '../tests/helpers/server.ts';
-import { seededRandom } from '../tests/helpers/client.ts';
 import { fmt, percentiles, table, verdict } from './stats.ts';
 import { measureLiveStroke } from './live-stroke.ts';
+import { mixedShapes } from './mixed-shapes.ts';
+import { measureOpen, OPEN_COLUMNS, openRow } from './open-board.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VIEWPORT = { width: 1280, height: 800 };
-/** Board area per shape, in square board units: a busy board, ~70 shapes on screen at 100%. */
-const AREA_PER_SHAPE = 120 * 120;
 /** Shapes written per transaction while seeding (each one update on the wire). */
 const SEED_CHUNK = 2000;
 const PAN_FRAMES = 120;
@@ -57,6 +56,12 @@ const TARGET_FRAME_MS = 16.7;
 const TARGET_RATIO_10K_TO_1K = 2;
 /** Issue 13's target: a point of a stroke being drawn shows in another page within this, p95. */
 const TARGET_LIVE_STROKE_P95_MS = 50;
+/** Issue 18's targets: navigation to the view painted and answering input, first visit and kept. */
+const OPEN_TARGETS_MS = new Map([
+  [1_000, 300],
+  [10_000, 800],
+  [50_000, 2_500],
+]);
 /** Strokes drawn for the live figure; percentiles over all their points. */
 const LIVE_STROKES = 3;
 
@@ -66,7 +71,7 @@ const DRAG_STEP = { x: 3, y: 1.5 };
 /** The rectangle the drag-with-snapping case drags, on top of the board at a known place (board units = px at 100%). */
 const DRAGGED = { id: 'bench-dragged', x: 300, y: 300, width: 80, height: 60 };
 
-const CASES = ['pan', 'drag-snap', 'live'] as const;
+const CASES = ['open', 'pan', 'drag-snap', 'live'] as const;
 type Case = (typeof CASES)[number];
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
@@ -75,59 +80,6 @@ if (only !== null && only.length === 0) throw new Error(`--only takes a comma-se
 const runs = (name: Case): boolean => only === null || only.includes(name);
 const sizes = args.filter((arg, i) => i !== onlyAt + 1 || onlyAt === -1).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
 const SIZES = sizes.length > 0 ? sizes.filter((n) => n > 0) : [1_000, 10_000, 50_000];
-
-/** `count` shapes of every type, spread evenly over a square board, in a fixed z-order. */
-function mixedShapes(count: number, seed: number): Shape[] {
-  const random = seededRandom(seed);
-  const side = Math.sqrt(count * AREA_PER_SHAPE);
-  const indices = indicesBetween(null, null, count);
-  const colors = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2', '#f08c00'];
-  const shapes: Shape[] = [];
-  for (let i = 0; i < count; i++) {
-    const base = {
-      ...DEFAULT_STYLE,
-      id: `s${i}`,
-      x: Math.round(random() * side),
-      y: Math.round(random() * side),
-      rotation: random() < 0.1 ? Math.round(random() * 360) : 0,
-      locked: false,
-      index: indices[i]!,
-      strokeColor: colors[i % colors.length]!,
-      fillStyle: (['none', 'semi', 'solid'] as const)[i % 3]!,
-    };
-    const w = 20 + Math.round(random() * 80);
-    const h = 20 + Math.round(random() * 60);
-    switch (i % 8) {
-      case 0:
-        shapes.push({ ...base, type: 'rect', ...NO_LABEL, width: w, height: h });
-        break;
-      case 1:
-        shapes.push({ ...base, type: 'ellipse', ...NO_LABEL, width: w, height: h });
-        break;
-      case 2:
-        shapes.push({ ...base, type: 'diamond', ...NO_LABEL, width: w, height: h });
-        break;
-      case 3: {
-        const points: number[] = [];
-        for (let p = 0; p < 24; p++) points.push(Math.round(p * 4), Math.round(Math.sin(p / 3) * 15 + 15), 0.5);
-        shapes.push({ ...base, type: 'ink', points });
-        break;
-      }
-      case 4:
-        shapes.push({ ...base, type: 'line', points: [0, 0, w, h], startBinding: null, endBinding: null, startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'none' as const });
-        break;
-      case 5:
-        shapes.push({ ...base, type: 'arrow', points: [0, 0, w, -h], startBinding: null, endBinding: null, startAnchor: null, endAnchor: null, startArrowhead: 'none' as const, arrowKind: 'straight' as const, bend: 0, text: '', endArrowhead: 'arrow' as const });
-        break;
-      case 6:
-        shapes.push({ ...base, type: 'text', text: `note ${i}`, width: 0, fontSize: 16 });
-        break;
-      default:
-        shapes.push({ ...base, type: 'sticky', textAlign: 'left', verticalAlign: 'top', text: `sticky ${i}`, width: 100, height: 80, fillColor: '#ffec99', fillStyle: 'solid' });
-    }
-  }
-  return shapes;
-}
 
 /** Runs in the page: polls until the shapes canvas has painted pixels; resolves with performance.now(). */
 function firstPaintInPage(): Promise<number> {
@@ -299,8 +251,10 @@ async function main(): Promise<void> {
   const dragMedians = new Map<number, number>();
   const live: number[] = [];
   let liveMoves = 0;
+  const openRows: string[][] = [OPEN_COLUMNS];
+  const opened = new Map<number, { first: number; kept: number }>();
   try {
-    for (const count of runs('pan') || runs('drag-snap') ? SIZES : []) {
+    for (const count of runs('open') || runs('pan') || runs('drag-snap') ? SIZES : []) {
       const room = `bench-client-${count}-${Date.now()}`;
       const seeder = connectClient(server.syncUrl, room);
       await seeder.synced;
@@ -318,6 +272,18 @@ async function main(): Promise<void> {
       await waitFor(() => check.doc.getMap('shapes').size === count + 1, { doc: check.doc }, `server holds ${count} shapes`, 120_000);
       check.destroy();
 
+      if (runs('open')) {
+        // A click on the rectangle on top (the view opens at the board's origin at 100%).
+        const click = { x: DRAGGED.x + DRAGGED.width / 2, y: DRAGGED.y + DRAGGED.height / 2 };
+        const { first, cached } = await measureOpen(browser, { url: `${server.httpUrl}/b/${room}`, room, viewport: VIEWPORT, click });
+        openRows.push(openRow(fmt(count), 'first', first, (n) => fmt(n)), openRow(fmt(count), 'kept', cached, (n) => fmt(n)));
+        opened.set(count, { first: Math.max(first.painted, first.selected, first.panned), kept: Math.max(cached.painted, cached.selected, cached.panned) });
+        console.log(`${fmt(count)} shapes: opened (painted, selected, panned) first visit ${fmt(first.painted)}, ${fmt(first.selected)}, ${fmt(first.panned)} ms; kept ${fmt(cached.painted)}, ${fmt(cached.selected)}, ${fmt(cached.panned)} ms`);
+      }
+      if (!runs('pan') && !runs('drag-snap')) {
+        seeder.destroy();
+        continue;
+      }
       const context = await browser.newContext({ viewport: VIEWPORT });
       // tsx compiles this file keeping function names through a `__name` helper, which the page
       // functions above carry along; give the page a harmless one.
@@ -375,6 +341,16 @@ async function main(): Promise<void> {
     await browser.close();
     await server.close();
     if (built !== null) rmSync(built, { recursive: true, force: true });
+  }
+  if (openRows.length > 1) {
+    console.log(`\nOpening a board, ms from navigation start (decode, gate, listeners: durations of applying the board from the server, or on a kept visit from the offline copy):\n${table(openRows)}`);
+    for (const [count, target] of OPEN_TARGETS_MS) {
+      const times = opened.get(count);
+      if (times === undefined) continue;
+      for (const [visit, ms] of [['first visit', times.first], ['kept in the browser', times.kept]] as const) {
+        console.log(`${verdict(ms <= target)}  ${fmt(count)} shapes, ${visit}: painted and answering input at ${fmt(ms)} ms ≤ ${fmt(target)} ms`);
+      }
+    }
   }
   if (rows.length > 1) console.log(`\n${table(rows)}`);
   if (live.length > 0) {

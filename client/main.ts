@@ -28,6 +28,7 @@ import { createTabSync } from './sync/broadcast.ts';
 import { createPendingChanges } from './sync/offline-pending.ts';
 import { migrateTextsOnFirstSync } from './sync/text-migration.ts';
 import { registerOfflineShell } from './sync/offline-shell.ts';
+import { createOpenTimeline, OPEN_MARKS } from './sync/open-timeline.ts';
 import { createPresence } from './presence/presence.ts';
 import { createStage } from './canvas/stage.ts';
 import { createRenderer, type RendererView } from './canvas/renderer.ts';
@@ -82,6 +83,7 @@ function requireElement<T extends HTMLElement>(selector: string, type: new () =>
   return element;
 }
 
+performance.mark(OPEN_MARKS.app);
 const room = resolveRoom(window.location, window.history);
 
 const token = tokenFromHash(window.location.hash);
@@ -125,6 +127,7 @@ const pictures = createAssetLibrary({
 });
 const stage = createStage(requireElement('#board', HTMLDivElement), camera);
 const grid = createGrid(stage.element, camera);
+const openTimeline = createOpenTimeline({ doc, provider: connection.provider, shapesLayer: stage.layers.shapes, performance });
 // Before the renderer: it shows the others' gestures in progress that presence hears of.
 const presence = createPresence({
   awareness: connection.provider.awareness,
@@ -274,6 +277,7 @@ const readOnlyChrome = createReadOnlyChrome({
   editOnly: [stylePanel.element, historyControls.element, snapToggles.element],
   editButtons: [...exportMenu.element.querySelectorAll<HTMLButtonElement>('button[data-action="import"]')],
 });
+openTimeline.ready();
 
 // Parts close in reverse order of creation, so nothing outlives what it listens to.
 const parts = [
@@ -299,6 +303,7 @@ const parts = [
   pictures,
   stage,
   grid,
+  openTimeline,
   presence,
   renderer,
   versionRenderer,

@@ -92,7 +92,10 @@ export function createOfflineCopy(options: { doc: Y.Doc; room: string }): Offlin
       }
       const [store] = idb.transact(opened, [UPDATES], 'readonly');
       const updates = (await idb.getAll(store!)) as Uint8Array[];
-      if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates), OFFLINE_ORIGIN);
+      // One remote (not local) transaction for all, which each nested applyUpdate joins, so the
+      // board sees one change; merging them first would decode and encode the whole board once
+      // more before applying it.
+      if (updates.length > 0) Y.transact(doc, () => updates.forEach((update) => Y.applyUpdate(doc, update)), OFFLINE_ORIGIN, false);
       db = opened;
       const early = queued;
       queued = [];

@@ -1,0 +1,190 @@
+/**
+ * Opening a big board, as a person does: navigation to the shapes in view painted, and when the
+ * board first answers input (a click selects a shape, a wheel pans), for a first visit (nothing
+ * kept in the browser) and a later one (the app, and the board's offline copy, kept), each with
+ * where the time went, from the page's own User Timing marks (client/sync/open-timeline.ts) and
+ * the navigation's timing.
+ *
+ * "Painted" is the first frame in which the shapes layer has pixels: the renderer mounts and draws
+ * every shape in view in one flush (client/canvas/renderer.ts), so that frame shows them all.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { OPEN_MARKS, openMark, type OpenSource, type OpenStage } from '../client/sync/open-timeline.ts';
+import { offlineDbName } from '../client/sync/offline.ts';
+
+export interface OpenTimes {
+  /** Navigation start → the view's shapes painted (ms). */
+  painted: number;
+  /** Navigation start → the frame showing a shape selected by a click sent right after the paint. */
+  selected: number;
+  /** Navigation start → the frame showing a wheel pan sent right after the selection. */
+  panned: number;
+  /** Stage name → ms from navigation start (only those that happened). */
+  marks: Map<string, number>;
+}
+
+/** Runs in the page: resolves with performance.now() once the shapes layer has pixels. */
+function paintedInPage(): Promise<number> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]');
+      const context = canvas?.getContext('2d', { willReadFrequently: true });
+      if (canvas && context && canvas.width > 0) {
+        const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+        for (let i = 3; i < data.length; i += 64) {
+          if (data[i]! > 0) {
+            resolve(performance.now());
+            return;
+          }
+        }
+      }
+      requestAnimationFrame(check);
+    };
+    check();
+  });
+}
+
+/** Runs in the page: resolves with the time of the first frame in which `layer`'s canvas has pixels. */
+function layerInkedInPage(layer: string): Promise<number> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`);
+      const context = canvas?.getContext('2d', { willReadFrequently: true });
+      if (canvas && context && canvas.width > 0) {
+        const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+        for (let i = 3; i < data.length; i += 16) {
+          if (data[i]! > 0) {
+            resolve(performance.now());
+            return;
+          }
+        }
+      }
+      requestAnimationFrame(check);
+    };
+    check();
+  });
+}
+
+/** Runs in the page: resolves with the time of the first frame after the board's grid moved. */
+function gridMovedInPage(before: string): Promise<number> {
+  return new Promise((resolve) => {
+    const board = document.querySelector<HTMLElement>('#board')!;
+    const check = (now: number): void => {
+      if (board.style.backgroundPosition !== before) resolve(now);
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  });
+}
+
+/** Runs in the page: the User Timing marks of opening the board, ms from navigation start. */
+function marksInPage(): Array<[string, number]> {
+  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  const marks: Array<[string, number]> = performance.getEntriesByType('mark').map((mark) => [mark.name, mark.startTime]);
+  if (navigation) marks.push(['html', navigation.responseEnd], ['dom', navigation.domInteractive]);
+  return marks;
+}
+
+/** Runs in the page: resolves once the board's offline copy holds something (a later visit reads it). */
+function offlineKeptInPage(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      const request = indexedDB.open(name);
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        const db = request.result;
+        if (!db.objectStoreNames.contains('updates')) {
+          db.close();
+          setTimeout(poll, 50);
+          return;
+        }
+        const count = db.transaction('updates', 'readonly').objectStore('updates').count();
+        count.onsuccess = () => {
+          db.close();
+          if (count.result > 0) resolve();
+          else setTimeout(poll, 50);
+        };
+      };
+    };
+    poll();
+  });
+}
+
+/**
+ * Opens the board at `url` in `page` and measures it. `click` is a point (CSS px in the page)
+ * on a shape that a click selects.
+ */
+async function openOnce(page: Page, url: string, click: { x: number; y: number }): Promise<OpenTimes> {
+  await page.goto(url, { waitUntil: 'commit' });
+  const painted = await page.evaluate(paintedInPage);
+  // Sent at once, through the browser's input path: they wait for whatever the page still does.
+  const selectedAt = page.evaluate(layerInkedInPage, 'overlay');
+  await page.mouse.click(click.x, click.y);
+  const selected = await selectedAt;
+  const grid = await page.evaluate(() => document.querySelector<HTMLElement>('#board')!.style.backgroundPosition);
+  const pannedAt = page.evaluate(gridMovedInPage, grid);
+  await page.mouse.wheel(0, 60);
+  const panned = await pannedAt;
+  const marks = new Map(await page.evaluate(marksInPage));
+  return { painted, selected, panned, marks };
+}
+
+export interface OpenResult {
+  first: OpenTimes;
+  cached: OpenTimes;
+}
+
+/**
+ * A first visit in a fresh browser context, then a later visit in the same context once the
+ * board's offline copy is kept (the app's files are kept by its service worker and the cache).
+ */
+export async function measureOpen(browser: Browser, options: { url: string; room: string; viewport: { width: number; height: number }; click: { x: number; y: number } }): Promise<OpenResult> {
+  const context = await browser.newContext({ viewport: options.viewport });
+  // tsx keeps function names through a `__name` helper, which the page functions carry along.
+  await context.addInitScript('globalThis.__name = (fn) => fn');
+  try {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    const first = await openOnce(page, options.url, options.click);
+    await page.evaluate(offlineKeptInPage, offlineDbName(options.room));
+    await page.close();
+    const again = await context.newPage();
+    again.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    const cached = await openOnce(again, options.url, options.click);
+    return { first, cached };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Column names of `openRow`. */
+export const OPEN_COLUMNS = ['shapes', 'visit', 'html', 'app', 'ready', 'socket', 'offline copy', 'server answer', 'decode', 'gate', 'listeners', 'first draw', 'painted', 'selected', 'panned'];
+
+/**
+ * One row of the breakdown: times from navigation start, except decode/gate/listeners, which
+ * are durations of applying the source that brought the board (the offline copy on a later visit).
+ */
+export function openRow(shapes: string, visit: string, times: OpenTimes, fmt: (n: number) => string): string[] {
+  const at = (name: string): number => times.marks.get(name) ?? Number.NaN;
+  const span = (source: OpenSource, from: OpenStage, to: OpenStage): number => at(openMark(source, to)) - at(openMark(source, from));
+  // The source that brought the board: on a later visit the offline copy, else the server.
+  const main: OpenSource = Number.isFinite(at(openMark('offline', 'start'))) ? 'offline' : 'server';
+  const offline = Number.isFinite(at(openMark('offline', 'start'))) ? `${fmt(at(openMark('offline', 'start')))}–${fmt(at(openMark('offline', 'stored')))}` : '–';
+  return [
+    shapes,
+    visit,
+    fmt(at('html')),
+    fmt(at(OPEN_MARKS.app)),
+    fmt(at(OPEN_MARKS.appReady)),
+    fmt(at(OPEN_MARKS.socketOpen)),
+    offline,
+    `${fmt(at(openMark('server', 'start')))}`,
+    `${fmt(span(main, 'start', 'decoded'))}`,
+    `${fmt(span(main, 'decoded', 'gated'))}`,
+    `${fmt(span(main, 'gated', 'stored'))}`,
+    fmt(at(OPEN_MARKS.firstDraw)),
+    fmt(times.painted),
+    fmt(times.selected),
+    fmt(times.panned),
+  ];
+}

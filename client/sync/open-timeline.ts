@@ -1,0 +1,107 @@
+import type * as Y from 'yjs';
+import { originKind } from '../../shared/origins.ts';
+
+/**
+ * Where the time goes while a board opens, as User Timing marks (`performance.mark`), so the
+ * browser's own tools and `npm run bench:client` can read them: which stage of opening a big
+ * board dominates is then a measurement, not a guess. Marks are cheap and only the first opening
+ * is marked; nothing here changes what the page does.
+ *
+ * For the first document transaction of each source (`server`: the sync answer applied by the
+ * provider; `offline`: this browser's copy), four marks:
+ *   easel:<source>:start     the transaction began (the update is decoded and integrated next)
+ *   easel:<source>:decoded   Yjs is about to call observers (decode and integration done)
+ *   easel:<source>:gated     observers ran: the board's schema gate and cache are up to date
+ *   easel:<source>:stored    the update's listeners ran (the offline copy, other tabs, the provider)
+ * and also easel:app-ready (every part built), easel:socket-open, easel:first-draw (the shapes
+ * layer drawn with shapes on it). The composition root marks easel:app itself, first thing (the
+ * scripts are loaded and run), before anything here exists.
+ */
+export const OPEN_MARKS = {
+  app: 'easel:app',
+  appReady: 'easel:app-ready',
+  socketOpen: 'easel:socket-open',
+  firstDraw: 'easel:first-draw',
+} as const;
+
+export type OpenSource = 'server' | 'offline';
+export type OpenStage = 'start' | 'decoded' | 'gated' | 'stored';
+
+export function openMark(source: OpenSource, stage: OpenStage): string {
+  return `easel:${source}:${stage}`;
+}
+
+export interface OpenTimelineOptions {
+  doc: Y.Doc;
+  /** The sync provider: the origin of the transactions that apply the server's messages. */
+  provider: { on(event: 'status', listener: (event: { status: string }) => void): void; off(event: 'status', listener: (event: { status: string }) => void): void };
+  /** The shapes layer: its first draw with shapes on it is the first paint of the board. */
+  shapesLayer: { on(event: string, listener: () => void): void; off(event: string, listener?: () => void): void; hasChildren(): boolean };
+  performance: Pick<Performance, 'mark'>;
+}
+
+export interface OpenTimeline {
+  /** Marks that every part of the page is built. */
+  ready(): void;
+  close(): void;
+}
+
+export function createOpenTimeline(options: OpenTimelineOptions): OpenTimeline {
+  const { doc, provider, shapesLayer, performance } = options;
+  const done = new Set<string>();
+  const mark = (name: string): void => {
+    if (done.has(name)) return;
+    done.add(name);
+    performance.mark(name);
+  };
+
+  // The source of the transaction being followed, until its listeners have all run.
+  let following: OpenSource | null = null;
+  const sourceOf = (origin: unknown): OpenSource | null => {
+    if (origin === provider) return 'server';
+    return originKind(origin) === 'offline' ? 'offline' : null;
+  };
+  const onBefore = (transaction: Y.Transaction): void => {
+    const source = sourceOf(transaction.origin);
+    if (following !== null || source === null || done.has(openMark(source, 'start'))) return;
+    following = source;
+    mark(openMark(source, 'start'));
+  };
+  const at = (stage: OpenStage) => (): void => {
+    if (following !== null) mark(openMark(following, stage));
+  };
+  const onDecoded = at('decoded');
+  const onGated = at('gated');
+  const onStored = (): void => {
+    at('stored')();
+    following = null;
+  };
+  doc.on('beforeTransaction', onBefore);
+  doc.on('beforeObserverCalls', onDecoded);
+  doc.on('afterTransaction', onGated);
+  doc.on('afterAllTransactions', onStored);
+
+  const onStatus = ({ status }: { status: string }): void => {
+    if (status === 'connected') mark(OPEN_MARKS.socketOpen);
+  };
+  provider.on('status', onStatus);
+
+  const onDraw = (): void => {
+    if (!shapesLayer.hasChildren()) return;
+    mark(OPEN_MARKS.firstDraw);
+    shapesLayer.off('draw', onDraw);
+  };
+  shapesLayer.on('draw', onDraw);
+
+  return {
+    ready: () => mark(OPEN_MARKS.appReady),
+    close() {
+      doc.off('beforeTransaction', onBefore);
+      doc.off('beforeObserverCalls', onDecoded);
+      doc.off('afterTransaction', onGated);
+      doc.off('afterAllTransactions', onStored);
+      provider.off('status', onStatus);
+      shapesLayer.off('draw', onDraw);
+    },
+  };
+}
