@@ -24,6 +24,7 @@ import { createAccessMode } from './sync/access-mode.ts';
 import { watchPermissionDenied } from './sync/permission-denied.ts';
 import { requestViewLink } from './sync/share-link.ts';
 import { createOfflineCopy } from './sync/offline.ts';
+import { applyInitialState, applyLateState, loadInitialState } from './sync/initial-state.ts';
 import { createTabSync } from './sync/broadcast.ts';
 import { createPendingChanges } from './sync/offline-pending.ts';
 import { migrateTextsOnFirstSync } from './sync/text-migration.ts';
@@ -95,9 +96,13 @@ const access = createAccessMode(tokenRole(token));
 const preview = createVersionPreview();
 const writable = (): boolean => !access.readOnly && !preview.active;
 
+// The board is applied before anything listens to the doc: it then costs only its decoding.
+const initial = await loadInitialState({ room, token, fetch: (...args) => window.fetch(...args), performance });
 const doc = new Y.Doc();
+applyInitialState(doc, initial, performance);
 // Bound arrow ends stop at each shape's own outline (an ellipse's curve, a diamond's edges).
 const board = createBoard(doc, { writable, outlineOf: (shape) => shapeUtil(shape).outline?.(shape as never) ?? null });
+performance.mark(OPEN_MARKS.boardReady);
 const selection = createSelection(board);
 const draft = createDraft();
 const camera = createCamera();
@@ -109,12 +114,14 @@ const snap = createSnapState();
 const title = createBoardTitle(doc);
 const tabTitle = createTabTitle({ title, room, document });
 // The offline copy and the other tabs attach before the socket, so nothing typed early is missed.
-const offline = createOfflineCopy({ doc, room });
+const offline = createOfflineCopy({ doc, read: initial.offline, fetched: initial.fetched });
 const tabSync = createTabSync({ doc, room });
-const connection = createConnection({ doc, room, url: syncUrl(window.location, PATHS.sync), token });
+const connection = createConnection({ doc, room, url: syncUrl(window.location, PATHS.sync), token, connect: false });
 const pending = createPendingChanges({ doc, room, provider: connection.provider, storage: window.localStorage });
 const permissionWatch = watchPermissionDenied(connection.provider, (reason) => access.deny(reason));
 const textMigration = migrateTextsOnFirstSync({ doc, connection, writable: () => !access.readOnly });
+// The socket opens once the board is in (at once, unless it is still coming over HTTP).
+applyLateState(doc, initial, () => connection.connect());
 registerOfflineShell({ enabled: import.meta.env.PROD });
 
 // The files image shapes show: from memory, this browser's copy, then the server; uploads queued.

@@ -98,6 +98,9 @@ export const API_BASE = '/api';
 export function roomApiPath(room: string): string {
   return `${API_BASE}/rooms/${encodeURIComponent(room)}`;
 }
+export function boardStateApiPath(room: string): string {
+  return `${roomApiPath(room)}/state`;
+}
 export function versionsApiPath(room: string): string {
   return `${roomApiPath(room)}/versions`;
 }

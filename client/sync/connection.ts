@@ -18,6 +18,8 @@ export interface ConnectionOptions {
   token?: string | null;
   /** For tests in Node, where there is no global WebSocket. */
   WebSocketPolyfill?: typeof WebSocket;
+  /** False: the socket opens on connect(), once the page has the board some other way (initial-state.ts). */
+  connect?: boolean;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface Connection {
   onRefused(listener: (refusal: Refusal) => void): () => void;
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   onSynced(listener: (synced: boolean) => void): () => void;
+  /** Opens the socket if it was created with `connect: false` (a no-op once open or retrying). */
+  connect(): void;
   close(): void;
 }
 
@@ -53,6 +57,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     // Tabs sync through client/sync/broadcast.ts, which also works while the socket is down and
     // marks what it applies with OFFLINE_ORIGIN.
     disableBc: true,
+    connect: options.connect ?? true,
     shouldReconnect: (event) => !isFinalCloseCode(event.code),
   });
   const restoreAwareness = sendOwnAwarenessOnly(provider);
@@ -117,6 +122,9 @@ export function createConnection(options: ConnectionOptions): Connection {
     onRefused: (listener) => reconnector.onRefused(listener),
     onStatus: (listener) => statusChanges.on(listener),
     onSynced: (listener) => syncChanges.on(listener),
+    connect() {
+      if (!provider.shouldConnect) provider.connect();
+    },
     close() {
       globalThis.removeEventListener?.('offline', onBrowserOffline);
       provider.off('status', onStatus);

@@ -10,9 +10,13 @@ import { OFFLINE_ORIGIN } from '../../shared/origins.ts';
  * can read what the other wrote, but loading is done here: y-indexeddb applies stored updates with
  * itself as the transaction origin, and Easel marks everything from the offline copy with
  * OFFLINE_ORIGIN (the board and undo must not take it for the user's own edits).
+ *
+ * Reading and keeping are split: readOfflineCopy runs before the page is built and its updates are
+ * applied while nothing listens to the doc (initial-state.ts); createOfflineCopy then keeps every
+ * later change.
  */
 export interface OfflineCopy {
-  /** Resolves once the stored copy has been applied to the doc (or could not be read). */
+  /** What the copy held when the page opened (settled: the copy was read before the page was built). */
   readonly loaded: Promise<OfflineLoad>;
   close(): void;
 }
@@ -31,13 +35,45 @@ export function offlineDbName(room: string): string {
 
 const UPDATES = 'updates';
 
-export function createOfflineCopy(options: { doc: Y.Doc; room: string }): OfflineCopy {
-  const { doc } = options;
-  let db: IDBDatabase | null = null;
+/**
+ * What the offline copy held when the page opened: read before the page is built (initial-state.ts),
+ * so the board is applied while nothing listens yet.
+ */
+export interface OfflineRead {
+  /** The open database; null when IndexedDB could not be used (private browsing, quota): nothing is kept. */
+  readonly db: IDBDatabase | null;
+  /** The stored updates, oldest first. */
+  readonly updates: readonly Uint8Array[];
+}
+
+/** Opens a room's offline copy and reads everything it holds; never rejects. */
+export async function readOfflineCopy(room: string): Promise<OfflineRead> {
+  try {
+    const db = await idb.openDB(offlineDbName(room), (created) => idb.createStores(created, [[UPDATES, { autoIncrement: true }], ['custom']]));
+    const [store] = idb.transact(db, [UPDATES], 'readonly');
+    return { db, updates: (await idb.getAll(store!)) as Uint8Array[] };
+  } catch (error) {
+    console.warn('easel: this browser cannot keep an offline copy of the board', error);
+    return { db: null, updates: [] };
+  }
+}
+
+export interface OfflineCopyOptions {
+  doc: Y.Doc;
+  /** What readOfflineCopy gave; its updates are already applied to the doc. */
+  read: OfflineRead;
+  /**
+   * The server's board, applied to the doc before this attached (so no update event carried it):
+   * kept as it is, so the next visit opens from here.
+   */
+  fetched?: Uint8Array | null;
+}
+
+export function createOfflineCopy(options: OfflineCopyOptions): OfflineCopy {
+  const { doc, read } = options;
+  let db: IDBDatabase | null = read.db;
   let closed = false;
-  // Updates made before the database opened: written as soon as it is.
-  let queued: Uint8Array[] = [];
-  let storedSinceCompaction = 0;
+  let storedSinceCompaction = read.updates.length;
   let compacting = false;
 
   const write = (updates: Uint8Array[]): void => {
@@ -52,8 +88,7 @@ export function createOfflineCopy(options: { doc: Y.Doc; room: string }): Offlin
   // this same database) is kept.
   const onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === OFFLINE_ORIGIN || closed) return;
-    if (db === null) queued.push(update);
-    else write([update]);
+    write([update]);
   };
   doc.on('update', onUpdate);
 
@@ -81,34 +116,9 @@ export function createOfflineCopy(options: { doc: Y.Doc; room: string }): Offlin
       });
   };
 
-  const loaded = (async (): Promise<OfflineLoad> => {
-    try {
-      const opened = await idb.openDB(offlineDbName(options.room), (created) =>
-        idb.createStores(created, [[UPDATES, { autoIncrement: true }], ['custom']]),
-      );
-      if (closed) {
-        opened.close();
-        return { hadCopy: false, available: false };
-      }
-      const [store] = idb.transact(opened, [UPDATES], 'readonly');
-      const updates = (await idb.getAll(store!)) as Uint8Array[];
-      // One remote (not local) transaction for all, which each nested applyUpdate joins, so the
-      // board sees one change; merging them first would decode and encode the whole board once
-      // more before applying it.
-      if (updates.length > 0) Y.transact(doc, () => updates.forEach((update) => Y.applyUpdate(doc, update)), OFFLINE_ORIGIN, false);
-      db = opened;
-      const early = queued;
-      queued = [];
-      storedSinceCompaction = updates.length;
-      write(early);
-      if (storedSinceCompaction >= PREFERRED_TRIM_SIZE) compact();
-      return { hadCopy: updates.length > 0, available: true };
-    } catch (error) {
-      console.warn('easel: this browser cannot keep an offline copy of the board', error);
-      queued = [];
-      return { hadCopy: false, available: false };
-    }
-  })();
+  if (options.fetched) write([options.fetched]);
+  else if (storedSinceCompaction >= PREFERRED_TRIM_SIZE) compact();
+  const loaded = Promise.resolve({ hadCopy: read.updates.length > 0, available: read.db !== null });
 
   return {
     loaded,

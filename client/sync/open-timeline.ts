@@ -19,6 +19,8 @@ import { originKind } from '../../shared/origins.ts';
  */
 export const OPEN_MARKS = {
   app: 'easel:app',
+  /** The board is created: its schema gate has read every shape the page started with. */
+  boardReady: 'easel:board-ready',
   appReady: 'easel:app-ready',
   socketOpen: 'easel:socket-open',
   firstDraw: 'easel:first-draw',
