@@ -125,8 +125,12 @@ export function createFindPanel(options: FindPanelOptions): FindPanel {
     selection.set([shape.id]);
     for (const button of list.querySelectorAll<HTMLButtonElement>('.find-match')) {
       const here = button.dataset.shapeId === shape.id;
-      button.toggleAttribute('aria-current', here);
-      if (here) button.scrollIntoView({ block: 'nearest' });
+      if (!here) {
+        button.removeAttribute('aria-current');
+        continue;
+      }
+      button.setAttribute('aria-current', 'true');
+      button.scrollIntoView({ block: 'nearest' });
     }
     showCount();
   };
