@@ -37,12 +37,17 @@ const LISTED_MATCHES = 50;
  * with what is around it, instead of fitting it at the camera's largest zoom.
  */
 const MIN_VIEW = 400;
+/**
+ * The least board height left free below the panel for a jump to fit the match into; on a
+ * shorter screen the match is fitted to the whole view, under the panel or not.
+ */
+const MIN_FREE_HEIGHT = 240;
 
 /**
  * Ctrl+F: a field that searches the board's texts, notes, labels and frame names as one types,
  * the matches' count and excerpts below it. Enter jumps to the next match (Shift+Enter the
- * previous), a click to that one: the view fits it and it becomes the selection. Only reads the
- * board and moves the local camera, so view-only pages find too. Esc hides it.
+ * previous), a click to that one: the view fits it below the panel and it becomes the selection.
+ * Only reads the board and moves the local camera, so view-only pages find too. Esc hides it.
  */
 export function createFindPanel(options: FindPanelOptions): FindPanel {
   const { board, camera, selection } = options;
@@ -116,12 +121,27 @@ export function createFindPanel(options: FindPanelOptions): FindPanel {
     timer = setTimeout(search, SEARCH_DELAY_MS);
   };
 
+  // The panel lies over the top middle of the board, down to 40 % of its height with a long list:
+  // a match fitted to the whole view would be half under it, so it goes in the board below it.
+  // (The panel's offset parent is the page's .app, which the board fills from its top left.)
+  const fitBelowPanel = (bounds: Bounds): void => {
+    const screen = options.screen();
+    const top = element.offsetTop + element.offsetHeight;
+    const free = screen.height - top;
+    if (free < MIN_FREE_HEIGHT) {
+      camera.fit(bounds, screen);
+      return;
+    }
+    camera.fit(bounds, { width: screen.width, height: free });
+    camera.panBy(0, top);
+  };
+
   const jumpTo = (index: number): void => {
     const match = matches[index];
     const shape = match === undefined ? undefined : board.get(match.id);
     if (shape === undefined) return;
     current = index;
-    camera.fit(atLeast(shapeBounds(shape), MIN_VIEW), options.screen());
+    fitBelowPanel(atLeast(shapeBounds(shape), MIN_VIEW));
     selection.set([shape.id]);
     for (const button of list.querySelectorAll<HTMLButtonElement>('.find-match')) {
       const here = button.dataset.shapeId === shape.id;

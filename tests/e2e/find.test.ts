@@ -59,8 +59,7 @@ describe('find on the board', { timeout: 120_000 }, () => {
     }, REMOTE_ORIGIN);
     const errors: string[] = [];
     const page = await openBoard(await suite.newContext(), `${suite.server.httpUrl}/b/${room}`, errors, { watch: 'strict' });
-    const middle: Probe = [600, 400];
-    await waitForPixels(page, 'shapes', { on: [[100, 150]], off: [middle] }, 'the page shows the box near the origin, nothing in the middle');
+    await waitForPixels(page, 'shapes', { on: [[100, 150]], off: [[600, 400]] }, 'the page shows the box near the origin, nothing in the middle');
 
     assert.equal(await pressCtrlF(page), true, "Ctrl+F is the board's find, not the browser's");
     const panel = page.locator('.find-panel');
@@ -75,10 +74,15 @@ describe('find on the board', { timeout: 120_000 }, () => {
     assert.deepEqual(await matches.allInnerTexts(), [`Meet at the ${WORD} cafe`, `${WORD.toLowerCase()} budget`, `${WORD} plans`], 'in z-order, each with its excerpt');
     assert.equal(await count.innerText(), '3 matches');
     const currentId = (): Promise<string | null> => page.locator('.find-match[aria-current="true"]').getAttribute('data-shape-id');
+    // A jump centres the match, at 100 %, in the board the panel leaves free below it: `at` is a
+    // point that far from that centre.
+    let middle: Probe = [600, (800 + (await panel.evaluate((element: HTMLElement) => element.offsetTop + element.offsetHeight))) / 2];
+    const at = (dx: number, dy: number): Probe => [middle[0] + dx, Math.round(middle[1] + dy)];
+    const noteCorners = (): Probe[] => [at(-100, -100), at(100, 100)];
 
     await page.keyboard.press('Enter');
-    await waitForPixels(page, 'shapes', { on: [middle, [520, 320]], off: [[100, 150], [460, 400]] }, 'the note fills the middle of the view, the box near the origin is gone');
-    await waitForPixels(page, 'overlay', { on: [[500, 300], [700, 500]], off: [] }, 'the note is selected (handles at its corners)');
+    await waitForPixels(page, 'shapes', { on: [at(0, 0), at(-80, -80)], off: [[100, 150], at(-140, 0)] }, 'the note fills the middle of the free board, the box near the origin is gone');
+    await waitForPixels(page, 'overlay', { on: noteCorners(), off: [] }, 'the note is selected (handles at its corners)');
     assert.equal(await count.innerText(), '1 of 3');
     assert.equal(await currentId(), 'note');
     await screenshot(page, 'first-match');
@@ -86,18 +90,18 @@ describe('find on the board', { timeout: 120_000 }, () => {
     await page.keyboard.press('Enter');
     await poll(async () => (await count.innerText()) === '2 of 3', 'Enter goes on to the label', TIMEOUT);
     assert.equal(await currentId(), 'box');
-    // The box is 160 wide: (510, 400) is off it, where the note's left part was.
-    await waitForPixels(page, 'shapes', { on: [middle], off: [[510, 400]] }, 'the labelled box in the middle');
-    await waitForPixels(page, 'overlay', { on: [[520, 350], [680, 450]], off: [[500, 300]] }, 'and selected in place of the note');
+    // The box is 160 × 100: 90 left of the middle is off it, where the note's left part was.
+    await waitForPixels(page, 'shapes', { on: [at(0, 0)], off: [at(-90, 0)] }, 'the labelled box in the middle');
+    await waitForPixels(page, 'overlay', { on: [at(-80, -50), at(80, 50)], off: [at(-100, -100)] }, 'and selected in place of the note');
 
     await page.keyboard.press('Shift+Enter');
     await poll(async () => (await count.innerText()) === '1 of 3', 'Shift+Enter goes back to the note', TIMEOUT);
-    await waitForPixels(page, 'overlay', { on: [[500, 300], [700, 500]], off: [] }, 'the note is selected again');
+    await waitForPixels(page, 'overlay', { on: noteCorners(), off: [] }, 'the note is selected again');
 
     // A click on a listed match jumps to it and leaves the typing in the field. A frame is fitted
     // and selected with its title band, the box its bounds give.
     const bounds = frameBounds(shape('frame', 'plans', 'a3', -1000, -2000, '') as Extract<Shape, { type: 'frame' }>);
-    const frameCorners: Probe[] = [-1, 1].map((side) => [Math.round(middle[0] + (side * bounds.width) / 2), Math.round(middle[1] + (side * bounds.height) / 2)]);
+    const frameCorners = [-1, 1].map((side) => at(Math.round((side * bounds.width) / 2), (side * bounds.height) / 2));
     await matches.nth(2).click();
     await poll(async () => (await count.innerText()) === '3 of 3', 'a click goes to the frame', TIMEOUT);
     await waitForPixels(page, 'overlay', { on: frameCorners, off: [] }, 'the frame is selected');
@@ -115,14 +119,16 @@ describe('find on the board', { timeout: 120_000 }, () => {
     await input.waitFor({ state: 'visible', timeout: TIMEOUT });
     assert.equal(await input.inputValue(), WORD.slice(0, 6).toUpperCase());
     assert.equal(await count.innerText(), '2 matches');
+    middle = [600, (800 + (await panel.evaluate((element: HTMLElement) => element.offsetTop + element.offsetHeight))) / 2];
     await page.keyboard.press('Enter');
     await poll(async () => (await count.innerText()) === '1 of 2', 'Enter goes to the note', TIMEOUT);
+    await waitForPixels(page, 'overlay', { on: noteCorners(), off: [] }, 'below the shorter panel');
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'hidden', timeout: TIMEOUT });
 
     // Typing into the note, Ctrl+F is the browser's (it finds in what is being typed); the
     // editor stays open with the typing and the board's panel stays shut.
-    await page.mouse.dblclick(...middle);
+    await page.mouse.dblclick(...at(0, 0));
     const editor = page.locator('.text-editor[data-kind="sticky"]');
     await editor.waitFor({ state: 'visible', timeout: TIMEOUT });
     assert.equal(await pressCtrlF(page), false, 'Ctrl+F in a note is left to the browser');
