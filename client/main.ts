@@ -48,7 +48,8 @@ import { createPreviewToolbox } from './tools/preview-toolbox.ts';
 import { createToolbar } from './ui/toolbar.ts';
 import { createStatusIndicator } from './ui/status.ts';
 import { createShortcuts } from './ui/shortcuts.ts';
-import { createCommands, GESTURES } from './ui/commands.ts';
+import { createCommands, findCommand, GESTURES } from './ui/commands.ts';
+import { createFindPanel } from './ui/find-panel.ts';
 import { createHelpDialog } from './ui/help-dialog.ts';
 import { createZoomControls } from './ui/zoom-controls.ts';
 import { createHistoryControls } from './ui/history-controls.ts';
@@ -199,7 +200,8 @@ const exportMenu = createExportMenu({
 });
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });
-const commands = guardPreviewCommands(guardCommands(createCommands({
+const findPanel = createFindPanel({ parent: requireElement('.app', HTMLElement), board, camera, selection, screen: () => stage.size() });
+const commands = [...guardPreviewCommands(guardCommands(createCommands({
   board,
   selection,
   history,
@@ -208,7 +210,7 @@ const commands = guardPreviewCommands(guardCommands(createCommands({
   screen: () => stage.size(),
   snap,
   extra: [...exportMenu.commands, { id: 'help', label: 'Keyboard shortcuts', keys: ['?'], run: () => help.open() }],
-}), access, notice), preview, notice);
+}), access, notice), preview, notice), findCommand(() => findPanel.open())];
 const shortcuts = createShortcuts(window, toolbox, commands);
 const clipboard = createClipboard({
   target: window,
@@ -327,6 +329,7 @@ const parts = [
   imagePicker,
   exportMenu,
   help,
+  findPanel,
   shortcuts,
   clipboard,
   textEditor,

@@ -56,6 +56,14 @@ const ALIGN_KEYS: Record<Alignment, readonly string[]> = {
 };
 const DISTRIBUTE_KEYS: Record<Distribution, readonly string[]> = { horizontal: ['Alt+H'], vertical: ['Alt+V'] };
 
+/**
+ * Ctrl+F, the board's find (client/ui/find-panel.ts) in place of the browser's, which cannot see
+ * text drawn on a canvas. It only looks, so the page adds it past the read-only guards.
+ */
+export function findCommand(open: () => void): Command {
+  return { id: 'find', label: 'Find text on the board', keys: ['Mod+F'], run: open };
+}
+
 /** The board's keyboard commands; each states its undo semantics in the action it calls. */
 export function createCommands(deps: CommandDeps): Command[] {
   const { board, selection, history, camera, toolbox } = deps;
