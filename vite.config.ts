@@ -92,6 +92,8 @@ function installableApp(): Plugin[] {
       skipWaiting: true,
       clientsClaim: true,
       cleanupOutdatedCaches: true,
+      // Workbox only cleans up its own caches; the hand-written worker's are dropped by this one.
+      importScripts: ['/sw-retired-caches.js'],
       inlineWorkboxRuntime: true,
       sourcemap: false,
     },

@@ -14,8 +14,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { indexAbove, readAllShapes, writeShape } from '../../shared/doc.ts';
 import { LOCAL_ORIGIN } from '../../shared/origins.ts';
 import { DEFAULT_STYLE, NO_LABEL, type Shape } from '../../shared/schema.ts';
-import { chromiumPath } from '../helpers/browser.ts';
-import { connectClient, type TestClient } from '../helpers/client.ts';
+import { chromiumPath, launchBrowser } from '../helpers/browser.ts';
+import { connectClient, poll, type TestClient } from '../helpers/client.ts';
 import { makeTempDir, startTestServer, type TestServer } from '../helpers/server.ts';
 import { assertBuiltClient, openBoard, TIMEOUT, VIEWPORT, waitForOfflineShell, waitForPixels, watchErrors, type Probe } from '../helpers/board-page.ts';
 
@@ -228,5 +228,24 @@ describe('installable app', { timeout: 120_000 }, () => {
     }
     await page.close();
     assert.deepEqual(errors, []);
+  });
+
+  test('the caches of the hand-written worker Easel had before are deleted once the Workbox worker is active', async () => {
+    // A browser of its own, so no worker is registered yet; /healthz runs no app code.
+    const browser = await launchBrowser();
+    try {
+      const fresh = await browser.newContext({ viewport: VIEWPORT });
+      const page = await fresh.newPage();
+      await page.goto(`${server.httpUrl}/healthz`);
+      await page.evaluate(async () => {
+        await (await caches.open('easel-shell-v2')).put('/index.html', new Response('the old shell'));
+      });
+      await page.goto(`${server.httpUrl}/b/pwa-retire-${Date.now()}`);
+      await waitForOfflineShell(page);
+      await poll(async () => !(await page.evaluate(() => caches.keys())).includes('easel-shell-v2'), 'the old cache is deleted', TIMEOUT);
+      assert.ok((await page.evaluate(() => caches.keys())).some((name) => name.startsWith('workbox-precache')), 'Workbox’s own copy stays');
+    } finally {
+      await browser.close();
+    }
   });
 });
