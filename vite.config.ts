@@ -27,8 +27,11 @@ function homeAtRoot(): Plugin {
   };
 }
 
-/** The favicon's blue: the installed app's title bar and the splash behind its icon. */
-const THEME_COLOR = '#4a6cf7'; // also <meta name="theme-color"> in both pages
+/**
+ * The favicon's blue: the installed app's title bar and the splash behind its icon (also the
+ * `<meta name="theme-color">` of both pages).
+ */
+const THEME_COLOR = '#4a6cf7';
 /** The board's background (client/styles.css --board), shown while the app starts. */
 const BACKGROUND_COLOR = '#fbfbfc';
 
@@ -36,7 +39,9 @@ const BACKGROUND_COLOR = '#fbfbfc';
  * The web app manifest and the service worker, by vite-plugin-pwa with Workbox (generateSW), in
  * place of a hand-written worker: Workbox keeps a versioned precache of exactly what the build
  * wrote (a new deploy replaces it whole, old files are dropped), so there is no cache bookkeeping
- * of our own to get wrong. client/sync/offline-shell.ts registers the worker (only in builds).
+ * of our own to get wrong. vite-plugin-pwa 2 accepts Vite 8, and its worker passes the same
+ * offline e2e tests the hand-written one did (offline, home, images) plus pwa.test.ts.
+ * client/sync/offline-shell.ts registers the worker (only in builds).
  *
  * - Page loads (/b/<room>, /): from the network, so a new deploy shows up at once; with no
  *   network, the precached page answers (every board uses index.html, the home page home.html).

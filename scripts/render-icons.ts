@@ -2,7 +2,7 @@
  * Renders the app icons in client/public/icons/ from client/public/favicon.svg with the Chromium
  * the e2e tests use, so the PNGs are committed and the build needs no browser or image library:
  *
- *   npx tsx scripts/render-icons.ts
+ *   npm run icons
  *
  * Run it again after changing favicon.svg. The sizes are the ones the web app manifest
  * (vite.config.ts) and the pages' apple-touch-icon link name.
