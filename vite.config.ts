@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /** Where `npm run dev` expects the Easel server (`npm run serve`) to listen. */
 const DEV_SERVER = 'http://localhost:1234';
@@ -26,8 +27,86 @@ function homeAtRoot(): Plugin {
   };
 }
 
+/**
+ * The favicon's blue: the installed app's title bar and the splash behind its icon (also the
+ * `<meta name="theme-color">` of both pages).
+ */
+const THEME_COLOR = '#4a6cf7';
+/** The board's background (client/styles.css --board), shown while the app starts. */
+const BACKGROUND_COLOR = '#fbfbfc';
+
+/**
+ * The web app manifest and the service worker, by vite-plugin-pwa with Workbox (generateSW), in
+ * place of a hand-written worker: Workbox keeps a versioned precache of exactly what the build
+ * wrote (a new deploy replaces it whole, old files are dropped), so there is no cache bookkeeping
+ * of our own to get wrong. vite-plugin-pwa 2 accepts Vite 8, and its worker passes the same
+ * offline e2e tests the hand-written one did (offline, home, images) plus pwa.test.ts.
+ * client/sync/offline-shell.ts registers the worker (only in builds).
+ *
+ * - Page loads (/b/<room>, /): from the network, so a new deploy shows up at once; with no
+ *   network, the precached page answers (every board uses index.html, the home page home.html).
+ *   Never cache first: a page is only as new as the worker, and the worker only updates after the
+ *   page has loaded.
+ * - Everything the build wrote (pages, hashed /assets/*, icons, the manifest): precached.
+ * - The sync socket, /healthz, /metrics and /api: not handled, straight to the network.
+ */
+function installableApp(): Plugin[] {
+  const networkThenPrecached = (page: string, urlPattern: (context: { request: Request; url: URL }) => boolean) => ({
+    urlPattern,
+    handler: 'NetworkOnly' as const,
+    options: { precacheFallback: { fallbackURL: page } },
+  });
+  return VitePWA({
+    strategies: 'generateSW',
+    filename: 'sw.js',
+    manifestFilename: 'manifest.webmanifest',
+    // Registered by client/sync/offline-shell.ts, as before; no update prompt, see `workbox`.
+    injectRegister: false,
+    registerType: 'autoUpdate',
+    manifest: {
+      name: 'Easel',
+      short_name: 'Easel',
+      description: 'Easel: a collaborative whiteboard',
+      id: '/',
+      start_url: '/',
+      scope: '/',
+      display: 'standalone',
+      theme_color: THEME_COLOR,
+      background_color: BACKGROUND_COLOR,
+      // Rendered from favicon.svg by scripts/render-icons.ts.
+      icons: [
+        { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+        { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+        { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
+    },
+    // The icons are in client/public, so the glob below precaches them already.
+    includeManifestIcons: false,
+    workbox: {
+      globPatterns: ['**/*.{html,js,css,svg,png,webmanifest,woff2}'],
+      // Pages are the runtime routes' below, never a cache-first fallback or directory index:
+      // with the default directoryIndex, / would answer from the precached index.html (a board).
+      navigateFallback: null,
+      directoryIndex: '',
+      // The patterns are copied into sw.js as source text: they must close over nothing.
+      runtimeCaching: [
+        networkThenPrecached('/index.html', ({ request, url }) => request.mode === 'navigate' && url.pathname.startsWith('/b/')),
+        networkThenPrecached('/home.html', ({ request, url }) => request.mode === 'navigate' && url.pathname === '/'),
+      ],
+      // A new worker takes over open pages at once; their next load comes from the network anyway.
+      skipWaiting: true,
+      clientsClaim: true,
+      cleanupOutdatedCaches: true,
+      // Workbox only cleans up its own caches; the hand-written worker's are dropped by this one.
+      importScripts: ['/sw-retired-caches.js'],
+      inlineWorkboxRuntime: true,
+      sourcemap: false,
+    },
+  });
+}
+
 export default defineConfig({
-  plugins: [homeAtRoot()],
+  plugins: [homeAtRoot(), installableApp()],
   root: fileURLToPath(new URL('./client', import.meta.url)),
   // Absolute, so /b/<room> loads /assets/… and not /b/assets/….
   base: '/',

@@ -1,8 +1,10 @@
 /**
- * Registers the service worker (client/public/sw.js) that keeps the app shell, so a board opened
- * before opens with no network. Only in built pages: under the dev server the worker would serve
- * a stale page over Vite's live one. The registration outlives the page on purpose: it is what
- * makes the next visit work offline, so there is nothing to close.
+ * Registers the service worker that keeps the app shell, so the home page and a board opened
+ * before open with no network. The worker (/sw.js) is generated at build time by vite-plugin-pwa
+ * with Workbox; vite.config.ts says what it keeps and why. Only in built pages: under the dev
+ * server there is no worker, and one would serve a stale page over Vite's live one. The
+ * registration outlives the page on purpose: it is what makes the next visit work offline, so
+ * there is nothing to close.
  */
 export function registerOfflineShell(options: { enabled: boolean; url?: string }): void {
   const container = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
