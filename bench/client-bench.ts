@@ -343,7 +343,7 @@ async function main(): Promise<void> {
     if (built !== null) rmSync(built, { recursive: true, force: true });
   }
   if (openRows.length > 1) {
-    console.log(`\nOpening a board, ms from navigation start (decode, gate, listeners: durations of applying the board from the server, or on a kept visit from the offline copy):\n${table(openRows)}`);
+    console.log(`\nOpening a board, ms from navigation start (first: nothing kept in the browser; kept: the app and the board's offline copy kept from the first):\n${table(openRows)}`);
     for (const [count, target] of OPEN_TARGETS_MS) {
       const times = opened.get(count);
       if (times === undefined) continue;

@@ -9,7 +9,8 @@
  * every shape in view in one flush (client/canvas/renderer.ts), so that frame shows them all.
  */
 import type { Browser, Page } from 'playwright-core';
-import { OPEN_MARKS, openMark, type OpenSource, type OpenStage } from '../client/sync/open-timeline.ts';
+import { OPEN_MARKS, openMark } from '../client/sync/open-timeline.ts';
+import { INITIAL_STATE_MARKS } from '../client/sync/initial-state.ts';
 import { offlineDbName } from '../client/sync/offline.ts';
 
 export interface OpenTimes {
@@ -158,31 +159,30 @@ export async function measureOpen(browser: Browser, options: { url: string; room
 }
 
 /** Column names of `openRow`. */
-export const OPEN_COLUMNS = ['shapes', 'visit', 'html', 'app', 'ready', 'socket', 'offline copy', 'server answer', 'decode', 'gate', 'listeners', 'first draw', 'painted', 'selected', 'panned'];
+export const OPEN_COLUMNS = ['shapes', 'visit', 'html', 'app', 'offline read', 'state fetched', 'applied', 'board', 'ready', 'socket', 'sync answer', 'first draw', 'painted', 'selected', 'panned'];
 
 /**
- * One row of the breakdown: times from navigation start, except decode/gate/listeners, which
- * are durations of applying the source that brought the board (the offline copy on a later visit).
+ * One row of the breakdown, every time from navigation start: the page's HTML, the app's script
+ * running, this browser's offline copy read, the server's board fetched over HTTP (first visits),
+ * the board applied to the doc (decoded), the board's schema gate done, the page built, the socket
+ * open, the socket's sync answer applied (only what is newer than what the page had), the shapes
+ * layer's first draw, and the three the person sees.
  */
 export function openRow(shapes: string, visit: string, times: OpenTimes, fmt: (n: number) => string): string[] {
-  const at = (name: string): number => times.marks.get(name) ?? Number.NaN;
-  const span = (source: OpenSource, from: OpenStage, to: OpenStage): number => at(openMark(source, to)) - at(openMark(source, from));
-  // The source that brought the board: on a later visit the offline copy, else the server.
-  const main: OpenSource = Number.isFinite(at(openMark('offline', 'start'))) ? 'offline' : 'server';
-  const offline = Number.isFinite(at(openMark('offline', 'start'))) ? `${fmt(at(openMark('offline', 'start')))}–${fmt(at(openMark('offline', 'stored')))}` : '–';
+  const at = (name: string): string => fmt(times.marks.get(name) ?? Number.NaN);
   return [
     shapes,
     visit,
-    fmt(at('html')),
-    fmt(at(OPEN_MARKS.app)),
-    fmt(at(OPEN_MARKS.appReady)),
-    fmt(at(OPEN_MARKS.socketOpen)),
-    offline,
-    `${fmt(at(openMark('server', 'start')))}`,
-    `${fmt(span(main, 'start', 'decoded'))}`,
-    `${fmt(span(main, 'decoded', 'gated'))}`,
-    `${fmt(span(main, 'gated', 'stored'))}`,
-    fmt(at(OPEN_MARKS.firstDraw)),
+    at('html'),
+    at(OPEN_MARKS.app),
+    at(INITIAL_STATE_MARKS.offlineRead),
+    at(INITIAL_STATE_MARKS.stateFetched),
+    at(INITIAL_STATE_MARKS.applied),
+    at(OPEN_MARKS.boardReady),
+    at(OPEN_MARKS.appReady),
+    at(OPEN_MARKS.socketOpen),
+    at(openMark('server', 'start')),
+    at(OPEN_MARKS.firstDraw),
     fmt(times.painted),
     fmt(times.selected),
     fmt(times.panned),

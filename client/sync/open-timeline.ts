@@ -1,5 +1,4 @@
 import type * as Y from 'yjs';
-import { originKind } from '../../shared/origins.ts';
 
 /**
  * Where the time goes while a board opens, as User Timing marks (`performance.mark`), so the
@@ -7,12 +6,12 @@ import { originKind } from '../../shared/origins.ts';
  * board dominates is then a measurement, not a guess. Marks are cheap and only the first opening
  * is marked; nothing here changes what the page does.
  *
- * For the first document transaction of each source (`server`: the sync answer applied by the
- * provider; `offline`: this browser's copy), four marks:
- *   easel:<source>:start     the transaction began (the update is decoded and integrated next)
- *   easel:<source>:decoded   Yjs is about to call observers (decode and integration done)
- *   easel:<source>:gated     observers ran: the board's schema gate and cache are up to date
- *   easel:<source>:stored    the update's listeners ran (the offline copy, other tabs, the provider)
+ * For the socket's first answer applied (the provider's first transaction), four marks:
+ *   easel:server:start     the transaction began (the update is decoded and integrated next)
+ *   easel:server:decoded   Yjs is about to call observers (decode and integration done)
+ *   easel:server:gated     observers ran: the board's schema gate and cache are up to date
+ *   easel:server:stored    the update's listeners ran (the offline copy, other tabs, the provider)
+ * (What the page started from is applied before any of this exists: initial-state.ts marks it.)
  * and also easel:app-ready (every part built), easel:socket-open, easel:first-draw (the shapes
  * layer drawn with shapes on it). The composition root marks easel:app itself, first thing (the
  * scripts are loaded and run), before anything here exists.
@@ -26,7 +25,7 @@ export const OPEN_MARKS = {
   firstDraw: 'easel:first-draw',
 } as const;
 
-export type OpenSource = 'server' | 'offline';
+export type OpenSource = 'server';
 export type OpenStage = 'start' | 'decoded' | 'gated' | 'stored';
 
 export function openMark(source: OpenSource, stage: OpenStage): string {
@@ -59,15 +58,10 @@ export function createOpenTimeline(options: OpenTimelineOptions): OpenTimeline {
 
   // The source of the transaction being followed, until its listeners have all run.
   let following: OpenSource | null = null;
-  const sourceOf = (origin: unknown): OpenSource | null => {
-    if (origin === provider) return 'server';
-    return originKind(origin) === 'offline' ? 'offline' : null;
-  };
   const onBefore = (transaction: Y.Transaction): void => {
-    const source = sourceOf(transaction.origin);
-    if (following !== null || source === null || done.has(openMark(source, 'start'))) return;
-    following = source;
-    mark(openMark(source, 'start'));
+    if (following !== null || transaction.origin !== provider || done.has(openMark('server', 'start'))) return;
+    following = 'server';
+    mark(openMark('server', 'start'));
   };
   const at = (stage: OpenStage) => (): void => {
     if (following !== null) mark(openMark(following, stage));
