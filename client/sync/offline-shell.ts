@@ -10,7 +10,18 @@ export function registerOfflineShell(options: { enabled: boolean; url?: string }
   const container = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
   // Absent over plain http on a LAN (not a secure context): the board still works online.
   if (!options.enabled || container === undefined) return;
-  container.register(options.url ?? '/sw.js', { scope: '/' }).catch((error: unknown) => {
-    console.warn('easel: the board will not open offline (service worker not registered)', error);
-  });
+  const register = (): void => {
+    container.register(options.url ?? '/sw.js', { scope: '/' }).catch((error: unknown) => {
+      console.warn('easel: the board will not open offline (service worker not registered)', error);
+    });
+  };
+  // Installing the worker fetches and keeps every file of the app; on a first visit that competed
+  // with the board's own opening (measured: the socket opened hundreds of ms later), so it waits
+  // until the page has loaded and the browser is idle, as Workbox advises.
+  const whenIdle = (): void => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(register, { timeout: 5000 });
+    else setTimeout(register, 0);
+  };
+  if (document.readyState === 'complete') whenIdle();
+  else window.addEventListener('load', whenIdle, { once: true });
 }
