@@ -2,10 +2,10 @@
  * GET boardStateApiPath on real servers with LevelDB: the board's whole Yjs document as one update,
  * equal to what a stock client synced, from a live room (and again after the next edit, so a
  * cached encoding is dropped when the document changes), only once what it holds is written, and
- * from a store no room is loaded from
- * (a restarted server, which answers without loading the room); 404 as getBoard answers it for a
- * board never written or deleted; the access matrix of getBoard with an auth secret; and the
- * route in the OpenAPI document.
+ * from a store no room is loaded from (a restarted server, which answers without loading the
+ * room); 404 as getBoard answers it for a board never written or deleted; the access matrix of
+ * getBoard with an auth secret; and the route in the OpenAPI document. With Redis scale-out, a process answers what other processes'
+ * clients wrote, and its cached encoding follows their edits.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +20,7 @@ import { createLevelArchive } from '../../server/store/level-archive.ts';
 import { createLevelStore, openLevelDb } from '../../server/store/level-store.ts';
 import { wrapRoomLog, wrapStore } from '../../server/store/store.ts';
 import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
+import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { makeTempDir, startTestServer, type TestServer } from '../helpers/server.ts';
 import { DEFS, sampleShape } from '../helpers/shape-samples.ts';
 import { rm } from 'node:fs/promises';
@@ -298,5 +299,46 @@ describe('board state with an auth secret', () => {
     const doc = docOf(viewed.bytes);
     assert.deepEqual([...getShapesMap(doc).keys()], ['g1']);
     doc.destroy();
+  });
+});
+
+describe('board state with Redis scale-out', () => {
+  let redis: TestRedis;
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await redis.close();
+  });
+
+  test('a process answers what another process stored, live or not loaded, and follows the next edit', async () => {
+    const [p1, p2, p3] = await Promise.all([1, 2, 3].map(() => startTestServer({ redisUrl: redis.url })));
+    const writer = connectClient(p1!.syncUrl, 'scaled');
+    const follower = connectClient(p2!.syncUrl, 'scaled');
+    try {
+      await Promise.all([writer.synced, follower.synced]);
+      await edit(writer, follower, (doc) => ['r1', 'r2'].forEach((id, i) => writeShape(doc, shape(id, i * 10, i))), (doc) => getShapesMap(doc).size === 2, 'two shapes across processes');
+      assertSameBoard(await getState(p2!, 'scaled'), writer.doc, 'the following process');
+
+      // Applied on p2 as another process's updates, which the room applies without encoding them:
+      // the encoding kept from the answer above must go all the same.
+      await edit(
+        writer,
+        follower,
+        (doc) => {
+          writeShape(doc, shape('r1', 77));
+          deleteShape(doc, 'r2');
+        },
+        (doc) => !getShapesMap(doc).has('r2') && getShapesMap(doc).get('r1')?.get('x') === 77,
+        'the second edit across processes',
+      );
+      assertSameBoard(await getState(p2!, 'scaled'), writer.doc, 'the following process after the next edit');
+      assertSameBoard(await getState(p3!, 'scaled'), writer.doc, 'a process without the room loaded');
+      assert.equal(p3!.server.registry.get('scaled'), undefined, 'p3 did not load the room to answer');
+    } finally {
+      writer.destroy();
+      follower.destroy();
+      await Promise.all([p1!.close(), p2!.close(), p3!.close()]);
+    }
   });
 });
