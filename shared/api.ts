@@ -4,6 +4,8 @@
  *
  *   GET    /api/boards                                   admin   → BoardListResponse
  *   GET    /api/rooms/<room>                             view    → board file (client's JSON export format, with `title`)
+ *   GET    /api/rooms/<room>/state                       view    → the board's whole Yjs document as one update (V1, octet-stream):
+ *                                                                what is stored, for a page to apply before its socket syncs
  *   PUT    /api/rooms/<room>                             edit    board file → VersionResponse (the version saved before the import)
  *   DELETE /api/rooms/<room>                             admin   → BoardSummary (clients closed with CLOSE_CODE.boardDeleted)
  *   POST   /api/rooms/<room>/undelete                    admin   → BoardSummary
@@ -98,6 +100,7 @@ export const API_BASE = '/api';
 export function roomApiPath(room: string): string {
   return `${API_BASE}/rooms/${encodeURIComponent(room)}`;
 }
+/** The board's whole stored Yjs document as one update (Y.applyUpdate it into an empty doc). */
 export function boardStateApiPath(room: string): string {
   return `${roomApiPath(room)}/state`;
 }

@@ -113,6 +113,12 @@ function content(kind: BodyKind): Json {
           },
         },
       };
+    case 'boardState':
+      return {
+        'application/octet-stream': {
+          schema: { type: 'string', contentMediaType: 'application/octet-stream', description: 'The board’s Yjs document as one update, encoding V1' },
+        },
+      };
     case 'openapi':
       return { 'application/json': { schema: { type: 'object', description: 'This document' } } };
     case 'asset': {

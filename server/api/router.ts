@@ -20,7 +20,7 @@ import { MAX_BOARD_FILE_BYTES, BoardFileError, readBoardFile, serializeBoard, ty
 import { CAPTURE_REASONS, type ApiErrorBody, type BoardListResponse, type CaptureReason, type VersionListResponse, type VersionResponse } from '../../shared/api.ts';
 import { ASSET_ERROR, isAssetId, type AssetUploadResponse } from '../../shared/assets.ts';
 import { isValidRoomName } from '../../shared/protocol.ts';
-import type { BoardAssets, BoardService, VersionCapture } from '../boards/board-service.ts';
+import type { BoardAssets, BoardService, BoardStates, VersionCapture } from '../boards/board-service.ts';
 import { AccessError, AssetError, EaselError } from '../errors.ts';
 import type { AddressRate } from '../limits.ts';
 import { assetTooLarge } from '../assets/room-assets.ts';
@@ -45,7 +45,7 @@ export interface UploadOptions {
 }
 
 export interface ApiHandlerOptions {
-  service: BoardService & VersionCapture & BoardAssets;
+  service: BoardService & VersionCapture & BoardAssets & BoardStates;
   policy: AccessPolicy;
   share: ShareHandler;
   logger: Logger;
@@ -133,6 +133,12 @@ export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMess
     },
     async getBoard({ res, room }) {
       sendBoardFile(res, await service.getBoard(room));
+    },
+    async getBoardState({ res, room }) {
+      const state = await service.getBoardState(room);
+      // Not compressed here: a reverse proxy can gzip it (it shrinks well), without the CPU going to this process.
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'content-length': String(state.byteLength) });
+      res.end(state);
     },
     async replaceBoard(call) {
       const file = readBoardFile(await readBody(call.req, MAX_BOARD_FILE_BYTES));

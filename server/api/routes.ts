@@ -11,6 +11,7 @@ import type { AccessNeed } from './access-policy.ts';
 /** What a request or response body is, for the OpenAPI document. */
 export type BodyKind =
   | 'boardFile'
+  | 'boardState'
   | 'asset'
   | 'AssetUploadResponse'
   | 'backup'
@@ -51,6 +52,7 @@ export const MAX_CAPTURE_REQUEST_BYTES = 1024;
 export const OPERATION_IDS = [
   'listBoards',
   'getBoard',
+  'getBoardState',
   'replaceBoard',
   'deleteBoard',
   'undeleteBoard',
@@ -71,6 +73,16 @@ export type OperationId = (typeof OPERATION_IDS)[number];
 export const ROUTES: readonly Route[] = [
   { operationId: 'listBoards', method: 'GET', path: BOARDS_API_PATH, access: 'admin', summary: 'Every board the server holds, live and deleted', response: 'BoardListResponse', status: 200 },
   { operationId: 'getBoard', method: 'GET', path: ROOM, access: 'view', summary: 'The board now, as a board file (the client’s JSON export format, with its title)', response: 'boardFile', status: 200 },
+  {
+    operationId: 'getBoardState',
+    method: 'GET',
+    path: `${ROOM}/state`,
+    access: 'view',
+    summary:
+      'The board’s whole Yjs document as one update (encoding V1), holding only what is stored: a page applies it to an empty document before its socket syncs, to open faster',
+    response: 'boardState',
+    status: 200,
+  },
   {
     operationId: 'replaceBoard',
     method: 'PUT',

@@ -5,7 +5,7 @@
  * than a half-working API; the sync server runs as usual, without version history.
  */
 import { EaselError } from '../errors.ts';
-import type { BoardAssets, BoardService, VersionCapture } from './board-service.ts';
+import type { BoardAssets, BoardService, BoardStates, VersionCapture } from './board-service.ts';
 
 /** This server keeps no archive: HTTP 501. */
 export class ArchiveMissingError extends EaselError {
@@ -15,13 +15,14 @@ export class ArchiveMissingError extends EaselError {
   }
 }
 
-export function createArchiveMissingService(): BoardService & VersionCapture & BoardAssets {
+export function createArchiveMissingService(): BoardService & VersionCapture & BoardAssets & BoardStates {
   const refuse = async (): Promise<never> => {
     throw new ArchiveMissingError();
   };
   return {
     listBoards: refuse,
     getBoard: refuse,
+    getBoardState: refuse,
     replaceBoard: refuse,
     listVersions: refuse,
     getVersion: refuse,

@@ -55,6 +55,19 @@ export interface VersionCapture {
 }
 
 /**
+ * A board's whole Yjs document, for a page that opens faster by applying it before its socket
+ * syncs. Apart from BoardService because only a running server serves it (the CLI speaks board
+ * files).
+ */
+export interface BoardStates {
+  /**
+   * The board's whole document as one Yjs update (V1), holding only what is stored: a client may
+   * take it as stored as it takes a sync answer. NotFoundError for a board never written or deleted.
+   */
+  getBoardState(room: string): Promise<Uint8Array>;
+}
+
+/**
  * A board's image files (shared/assets.ts), for the asset endpoints. Apart from BoardService
  * because only a server's own store serves them (the CLI moves them inside board files).
  */

@@ -5,6 +5,9 @@
  *
  *   read      the loaded room's document if there is one (it may hold edits not yet stored),
  *             else the store's log; a read never loads a room (a backup reads every board)
+ *   readStored the loaded room's state once all of it is stored (Room.storedState: its stored
+ *             snapshot while it has not built its document, else an encoding cached until the
+ *             document changes), else the store's log; never loads a room either
  *   edit      Room.edit with API_ORIGIN on the loaded room, loading it if needed and holding it
  *             loaded until the edit is stored (RoomRegistry.use)
  *   replace   (a backup being restored) the log is replaced with no room loaded: a loaded room is
@@ -52,6 +55,10 @@ export function createLiveDocs(options: LiveDocsOptions): LiveDocs {
     async read(room) {
       const loaded = rooms.get(room);
       return loaded === undefined ? store.readRoom(room) : loaded.encodeState();
+    },
+    async readStored(room) {
+      const loaded = rooms.get(room);
+      return loaded === undefined ? store.readRoom(room) : loaded.storedState();
     },
     edit(room, change) {
       return rooms.use(room, async (loaded) => {

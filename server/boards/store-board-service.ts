@@ -21,7 +21,7 @@ import { NotFoundError } from '../errors.ts';
 import type { Archive, BoardRecord } from '../store/archive.ts';
 import { assetIdsOf } from '../../shared/schema.ts';
 import { createRoomAssets, type AssetLimits } from '../assets/room-assets.ts';
-import type { BoardAssets, BoardService, VersionCapture } from './board-service.ts';
+import type { BoardAssets, BoardService, BoardStates, VersionCapture } from './board-service.ts';
 import { boardFileFromState, docFromState } from './board-state.ts';
 import { readBackup, writeBackup, type BackupBoard } from './backup-format.ts';
 import { findRefusedRecords, removeRefusedRecords } from './repair.ts';
@@ -38,6 +38,11 @@ export interface BoardStore {
 export interface BoardDocs {
   /** The board's whole state now (a loaded room's document, else the store's), null if never written. */
   read(room: string): Promise<Uint8Array | null>;
+  /**
+   * As read, but only what is stored: a loaded room answers once every change its document holds
+   * is written, and never builds its document for this; null if never written.
+   */
+  readStored(room: string): Promise<Uint8Array | null>;
   /**
    * Runs `change` on the board's document as one forward edit made by the server, stored (and, live,
    * sent to every connected client) before this resolves; answers what `change` answered and the
@@ -65,7 +70,7 @@ export interface StoreBoardServiceOptions {
   now?: () => number;
 }
 
-export interface StoreBoardService extends BoardService, VersionCapture, BoardAssets {
+export interface StoreBoardService extends BoardService, VersionCapture, BoardAssets, BoardStates {
   /** Whether the board is deleted (the sync server refuses its connections with boardDeleted). */
   isDeleted(room: string): Promise<boolean>;
   /** Purges the boards deleted longer ago than the retention; answers their rooms. */
@@ -230,6 +235,14 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
       if (state === null) throw new NotFoundError(`no board "${room}"`);
       const file = boardFileFromState(state);
       return { ...file, assets: await roomAssets.collect(room, assetIdsOf(file.shapes)) };
+    },
+    async getBoardState(room) {
+      // Not liveRecord, which makes the record of a board the index does not know yet by decoding
+      // its whole state: sparing that work is what this endpoint is for. The answers are the same.
+      await notDeleted(room);
+      const state = await docs.readStored(room);
+      if (state === null) throw new NotFoundError(`no board "${room}"`);
+      return state;
     },
     replaceBoard(room, file, editor) {
       return replaceWith(room, file, 'import', editor);

@@ -13,6 +13,8 @@ import type { BoardDocs, BoardStore } from './store-board-service.ts';
 export function createStoreDocs(store: BoardStore): BoardDocs {
   return {
     read: (room) => store.readRoom(room),
+    // No room here holds anything unwritten.
+    readStored: (room) => store.readRoom(room),
     async edit(room, change) {
       const stored = await store.readRoom(room);
       const doc = stored === null ? new Y.Doc() : docFromState(stored);

@@ -61,8 +61,31 @@ export class RoomDoc {
   /** Stored snapshots being sent as answers; the doc is built only once they are out. */
   private lazyAnswersInFlight = 0;
   private closed = false;
+  /**
+   * The whole doc as one update, once asked for (encodedState), until the doc next changes: a
+   * board opened by many pages at once is encoded once, not once per page.
+   */
+  private encoded: Uint8Array | null = null;
 
-  constructor(private readonly options: RoomDocOptions) {}
+  constructor(private readonly options: RoomDocOptions) {
+    // afterTransaction rather than update: the quiet transactions (transact below) turn the update
+    // listener off so that Yjs does not encode what they apply, and they change the doc too.
+    this.doc.on('afterTransaction', this.dropEncoded);
+  }
+
+  private readonly dropEncoded = (transaction: Y.Transaction): void => {
+    if (this.encoded !== null && changedDoc(transaction)) this.encoded = null;
+  };
+
+  /**
+   * The whole document as one update: the stored snapshot while the doc is not built (building it
+   * is not worth one answer), else the doc's encoding, made at most once per change.
+   */
+  encodedState(): Uint8Array {
+    if (this.lazy) return this.lazy.snapshot;
+    this.encoded ??= Y.encodeStateAsUpdate(this.doc);
+    return this.encoded;
+  }
 
   /**
    * Takes in the stored log. A room at rest is one snapshot with its state vector: clients that
@@ -331,7 +354,9 @@ export class RoomDoc {
 
   close(): void {
     this.closed = true;
+    this.encoded = null;
     this.doc.off('update', this.onDocUpdate);
+    this.doc.off('afterTransaction', this.dropEncoded);
     this.doc.destroy();
   }
 }

@@ -154,7 +154,22 @@ export class Room {
 
   /** The whole document now, as one Yjs update (what a version or a backup keeps). */
   encodeState(): Uint8Array {
-    return Y.encodeStateAsUpdate(this.doc);
+    this.state.materialize();
+    return this.state.encodedState();
+  }
+
+  /**
+   * The whole document as one Yjs update, answered once everything in it is stored (a page takes
+   * it as the stored board, as it takes a sync answer; see RoomProtocol's step 1). A room that has
+   * not built its document answers its stored snapshot and does not build it for this. Client
+   * edits still waiting to be applied are not in it, and need no wait. A StorageError if the
+   * store failed.
+   */
+  storedState(): Promise<Uint8Array> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.destroyed) return Promise.reject(new StorageError(`room ${this.name} is unloaded`));
+    const state = this.state.encodedState();
+    return new Promise((resolve, reject) => this.afterPersisted((error) => (error ? reject(error) : resolve(state))));
   }
 
   /**
