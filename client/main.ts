@@ -227,7 +227,7 @@ const clipboard = createClipboard({
   notice,
   pasteFiles: (files, at) => void images.insert(files, at),
 });
-const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point), paint: () => theme.paint });
+const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point), paint: () => theme.paint, onRepaint: (listener) => theme.onChange(() => listener()) });
 const frameTitleEditor = createFrameTitleEditor({
   parent: document.body,
   target: stage.element,

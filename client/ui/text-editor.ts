@@ -14,6 +14,8 @@ export interface TextEditorOptions {
   toClient(point: Point): Point;
   /** The theme's paint, so the typed text shows in the colours the canvas draws it with; as stored without it. */
   paint?: () => Paint;
+  /** Calls `listener` when the paint changes (the theme switched), so an open editor takes the new colours. */
+  onRepaint?: (listener: () => void) => () => void;
 }
 
 export interface TextEditor {
@@ -139,6 +141,9 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
   const offs = [
     editing.onChange(show),
     editing.onOutsideChange(onOutsideChange),
+    options.onRepaint?.(() => {
+      if (editing.target !== null) place(editing.target);
+    }) ?? (() => {}),
     camera.onChange(() => {
       if (editing.target !== null) place(editing.target);
     }),
