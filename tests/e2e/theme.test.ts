@@ -113,6 +113,14 @@ describe('dark mode in the browser', { timeout: 120_000 }, () => {
     };
     await checkLegible('dark');
     await screenshot(page, 'theme-dark');
+    // The help dialog lists the key, and reads in the dark theme too.
+    await page.keyboard.press('?');
+    const help = page.locator('dialog.help-dialog');
+    await help.waitFor({ state: 'visible', timeout: TIMEOUT });
+    assert.match((await help.innerText()).replace(/\s+/g, ' '), /Light \/ dark theme Alt\+Shift\+D/);
+    await screenshot(page, 'theme-dark-help');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden', timeout: TIMEOUT });
 
     // The toggle switches to light in place: the same page (no reload), the same document.
     await page.evaluate(() => Object.assign(window, { easelSamePage: true }));
