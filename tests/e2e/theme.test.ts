@@ -58,9 +58,35 @@ async function inkContrast(page: Page, area: Area, background: Rgb): Promise<num
   return Math.max(...(await pixels(page, area)).map((p) => contrast(p, background)));
 }
 
-async function download(page: Page, action: string): Promise<string> {
+async function download(page: Page, action: string): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.click(`[data-action="${action}"]`)]);
-  return (await readFile(await file.path())).toString('utf8');
+  return readFile(await file.path());
+}
+
+/**
+ * An exported PNG's top left pixel (its background) and its pixel row `row` from the left edge to
+ * column `columns`, decoded in the page.
+ */
+async function pngRow(page: Page, png: Buffer, row: number, columns: number): Promise<{ corner: Rgb; line: Rgb[] }> {
+  return page.evaluate(
+    async ({ base64, row, columns }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      // No named helper in here: the test transpiler would wrap it in a function the page lacks.
+      const [r, g, b] = context.getImageData(0, 0, 1, 1).data;
+      const { data } = context.getImageData(0, row, columns, 1);
+      const line: [number, number, number][] = [];
+      for (let i = 0; i < data.length; i += 4) line.push([data[i]!, data[i + 1]!, data[i + 2]!]);
+      return { corner: [r!, g!, b!] as [number, number, number], line };
+    },
+    { base64: png.toString('base64'), row, columns },
+  );
 }
 
 describe('dark mode in the browser', { timeout: 120_000 }, () => {
@@ -143,16 +169,26 @@ describe('dark mode in the browser', { timeout: 120_000 }, () => {
     await checkLegible('dark');
 
     // Exports from the dark page keep the colours as drawn, on white, unless asked for dark.
-    const svg = await download(page, 'export-svg');
+    const svg = (await download(page, 'export-svg')).toString('utf8');
     assert.match(svg, /stroke="#1e1e1e"/);
     assert.match(svg, /fill="#ffffff"/);
     assert.doesNotMatch(svg, /#e3e3e3|#121212/);
     await page.click('[data-action="export-dark"]');
     assert.equal(await page.getAttribute('[data-action="export-dark"]', 'aria-pressed'), 'true');
-    const darkSvg = await download(page, 'export-svg');
+    const darkSvg = (await download(page, 'export-svg')).toString('utf8');
     assert.match(darkSvg, /stroke="#e3e3e3"/);
     assert.match(darkSvg, /fill="#121212"/);
     assert.doesNotMatch(darkSvg, /#1e1e1e/);
+    // The PNG likewise. The picture starts 16 units left of and above the rectangle's stroke (its
+    // top left at (299, 199)), at 2 px per unit: row 154 crosses its left edge, at board y 260.
+    const edgeRow = (260 - 199 + 16) * 2;
+    const darkPng = await pngRow(page, await download(page, 'export-png'), edgeRow, 60);
+    assert.deepEqual(darkPng.corner, [0x12, 0x12, 0x12], 'the dark background');
+    assert.ok(Math.max(...darkPng.line.map((p) => contrast(p, darkPng.corner))) >= 4.5, 'a light edge on it');
+    await page.click('[data-action="export-dark"]');
+    const drawnPng = await pngRow(page, await download(page, 'export-png'), edgeRow, 60);
+    assert.deepEqual(drawnPng.corner, [255, 255, 255], 'as drawn: white');
+    assert.ok(drawnPng.line.some((p) => p[0] < 0x40 && p[1] < 0x40 && p[2] < 0x40), 'and the edge as drawn, near black');
     assert.equal(shapes().find((s) => s.type === 'rect')!.strokeColor, '#1e1e1e', 'exporting dark writes nothing');
     assert.deepEqual(errors, []);
   });
