@@ -7,6 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTheme, THEME_STORAGE_KEY, type ThemeOptions } from '../../client/ui/theme.ts';
 import { AS_DRAWN, darkColor } from '../../client/canvas/theme-colors.ts';
+import { THEME_KEY } from '../../client/ui/theme-toggle.ts';
+import { createCommands } from '../../client/ui/commands.ts';
+import { matchesCombo, type KeyPress } from '../../client/ui/keymap.ts';
+import { TOOL_CATALOG } from '../../client/ui/tool-catalog.ts';
+import { createHistory } from '../../client/model/history.ts';
+import { createSnapState } from '../../client/model/snap-state.ts';
+import { createToolHarness } from '../helpers/tool-harness.ts';
 
 /** A system setting the test flips, a storage and a root element, as the theme sees them. */
 function fakePage(systemDark: boolean, stored: string | null = null) {
@@ -79,4 +86,27 @@ test('a choice is remembered per browser; a broken storage costs only the memory
   } finally {
     console.warn = warn;
   }
+});
+
+test('the theme key (Alt+Shift+D, as a Mac types it too) is no board command and no tool', () => {
+  const t = createToolHarness();
+  const history = createHistory(t.doc);
+  const snap = createSnapState();
+  const commands = createCommands({ board: t.board, selection: t.selection, history, camera: t.camera, toolbox: t.toolbox, screen: () => ({ width: 800, height: 600 }), snap });
+  const presses: KeyPress[] = [
+    { key: 'D', code: 'KeyD', altKey: true, shiftKey: true, ctrlKey: false, metaKey: false },
+    // Alt+Shift+D types "Î" on a Mac: the physical key matches.
+    { key: 'Î', code: 'KeyD', altKey: true, shiftKey: true, ctrlKey: false, metaKey: false },
+  ];
+  for (const press of presses) {
+    assert.ok(matchesCombo(press, THEME_KEY), `${press.key} is the theme key`);
+    const taken = commands.filter((command) => command.keys.some((combo) => matchesCombo(press, combo)));
+    assert.deepEqual(taken.map((command) => command.id), []);
+    assert.deepEqual(TOOL_CATALOG.filter((tool) => matchesCombo(press, tool.key)).map((tool) => tool.label), []);
+  }
+  // The key is not a plain D either (the diamond tool).
+  assert.equal(matchesCombo({ key: 'd', code: 'KeyD', altKey: false, shiftKey: false, ctrlKey: false, metaKey: false }, THEME_KEY), false);
+  snap.close();
+  history.close();
+  t.close();
 });
