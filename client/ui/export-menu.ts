@@ -168,11 +168,12 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
   };
   showTarget();
   const offSelection = selection.onChange(showTarget);
-  const darkButton = button('export-dark', 'Dark background: export PNG and SVG as the dark theme shows them', 'Dark', () => {
+  const darkButton = button('export-dark', 'Dark background', 'Dark bg', () => {
     dark = !dark;
     darkButton.setAttribute('aria-pressed', String(dark));
   });
   darkButton.setAttribute('aria-pressed', 'false');
+  darkButton.title = 'Dark background: PNG and SVG exports show the board as the dark theme draws it (off: the colours as drawn, on white)';
   button('export-json', 'Save board file (JSON) — Ctrl+S', 'JSON', () => void exportAs('json'));
   button('import', 'Import board file — Ctrl+O (or drop it on the board)', 'Import', () => input.click());
   element.append(input);
