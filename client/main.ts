@@ -70,6 +70,9 @@ import { createAccessBadge } from './ui/access-badge.ts';
 import { createShareDialog } from './ui/share-dialog.ts';
 import { createBoardTitleField } from './ui/board-title-field.ts';
 import { createTabTitle } from './ui/tab-title.ts';
+import { createTheme } from './ui/theme.ts';
+import { createThemeToggle, THEME_KEY } from './ui/theme-toggle.ts';
+import type { ViewContext } from './canvas/views/view.ts';
 import { createBoardList } from './home/board-list.ts';
 import { createBoardVisit, THUMBNAIL_SIZE } from './home/board-visit.ts';
 import { pngThumbnail } from './export/png-export.ts';
@@ -133,8 +136,19 @@ const pictures = createAssetLibrary({
   online: { connected: () => connection.status === 'connected', onChange: (listener) => connection.onStatus(() => listener()) },
   inUse: (assetId) => board.ordered().some((shape) => shapeAssetIds(shape).includes(assetId)),
 });
+// Light or dark (the system's unless chosen here): the page's colours and the canvas's paint.
+const theme = createTheme({ root: document.documentElement, storage: window.localStorage, matchMedia: (query) => window.matchMedia(query) });
+// What every on-screen drawing surface draws with: the pictures, and the theme's colours.
+const surface: ViewContext = {
+  image: (assetId) => pictures.image(assetId),
+  onPicture: (listener) => pictures.onPicture(listener),
+  get paint() {
+    return theme.paint;
+  },
+  onRepaint: (listener) => theme.onChange(() => listener()),
+};
 const stage = createStage(requireElement('#board', HTMLDivElement), camera);
-const grid = createGrid(stage.element, camera);
+const grid = createGrid(stage.element, camera, (listener) => theme.onChange(() => listener()));
 const openTimeline = createOpenTimeline({ doc, provider: connection.provider, shapesLayer: stage.layers.shapes, performance });
 // Before the renderer: it shows the others' gestures in progress that presence hears of.
 const presence = createPresence({
@@ -146,7 +160,7 @@ const presence = createPresence({
   gesture: { gesture: () => draftGesture(draft), onChange: (listener) => draft.onChange(() => listener()) },
   text: { doc, typing: editing },
   drawingLayer: stage.layers.draft,
-  images: pictures,
+  images: surface,
   listParent: requireElement('#status-slot', HTMLDivElement),
   window,
   storage: window.localStorage,
@@ -158,9 +172,9 @@ const view: RendererView = {
     return () => offs.forEach((off) => off());
   },
 };
-const renderer = createRenderer({ board, draft, remote: presence.gestures, layers: stage.layers, images: pictures, view });
-const versionRenderer = createVersionPreviewRenderer({ stage, live: board, preview, images: pictures, view });
-const draftRenderer = createDraftRenderer({ draft, layer: stage.layers.draft, images: pictures });
+const renderer = createRenderer({ board, draft, remote: presence.gestures, layers: stage.layers, images: surface, view });
+const versionRenderer = createVersionPreviewRenderer({ stage, live: board, preview, images: surface, view });
+const draftRenderer = createDraftRenderer({ draft, layer: stage.layers.draft, images: surface });
 const overlay = createSelectionOverlay({
   board,
   selection,
@@ -201,6 +215,8 @@ const exportMenu = createExportMenu({
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });
 const findPanel = createFindPanel({ parent: requireElement('.app', HTMLElement), board, camera, selection, screen: () => stage.size() });
+const themeToggle = createThemeToggle({ parent: requireElement('#bottom-left-slot', HTMLDivElement), theme });
+// Finding and switching the theme edit nothing: they stay outside the view-only and version-preview guards.
 const commands = [...guardPreviewCommands(guardCommands(createCommands({
   board,
   selection,
@@ -210,7 +226,7 @@ const commands = [...guardPreviewCommands(guardCommands(createCommands({
   screen: () => stage.size(),
   snap,
   extra: [...exportMenu.commands, { id: 'help', label: 'Keyboard shortcuts', keys: ['?'], run: () => help.open() }],
-}), access, notice), preview, notice), findCommand(() => findPanel.open())];
+}), access, notice), preview, notice), findCommand(() => findPanel.open()), { id: 'toggle-theme', label: 'Light / dark theme', keys: [THEME_KEY], run: () => theme.toggle() }];
 const shortcuts = createShortcuts(window, toolbox, commands);
 const clipboard = createClipboard({
   target: window,
@@ -223,7 +239,7 @@ const clipboard = createClipboard({
   notice,
   pasteFiles: (files, at) => void images.insert(files, at),
 });
-const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point) });
+const textEditor = createTextEditor({ parent: document.body, editing, camera, toClient: (point) => stage.toClient(point), paint: () => theme.paint, onRepaint: (listener) => theme.onChange(() => listener()) });
 const frameTitleEditor = createFrameTitleEditor({
   parent: document.body,
   target: stage.element,
@@ -310,6 +326,7 @@ const parts = [
   permissionWatch,
   textMigration,
   pictures,
+  theme,
   stage,
   grid,
   openTimeline,
@@ -328,6 +345,7 @@ const parts = [
   images,
   imagePicker,
   exportMenu,
+  themeToggle,
   help,
   findPanel,
   shortcuts,

@@ -44,11 +44,15 @@ export function createDraftRenderer(options: DraftRendererOptions): DraftRendere
   const offPictures = options.images.onPicture?.(() => {
     if (draft.shape !== null) scheduler.schedule();
   }) ?? (() => {});
+  const offRepaint = options.images.onRepaint?.(() => {
+    if (draft.shape !== null) scheduler.schedule();
+  }) ?? (() => {});
   return {
     flush: () => scheduler.flush(),
     close() {
       off();
       offPictures();
+      offRepaint();
       scheduler.close();
       node?.destroy();
       node = undefined;

@@ -22,10 +22,12 @@ const TILES_PER_OCTAVE = 16;
  * The background is a small bitmap tile with one dot rather than a CSS radial gradient: the
  * browser repaints the background on every pan and zoom frame, and repeating a bitmap costs less
  * than half of evaluating a gradient at every tile (software rendering: ~5 ms against ~11 ms of
- * raster per 1280×800 frame). Tiles are drawn once per spacing bucket and kept.
+ * raster per 1280×800 frame). Tiles are drawn once per spacing bucket and kept, until
+ * `onRecolor` says the page's --grid colour changed (the theme switched).
  */
-export function createGrid(element: HTMLElement, camera: Camera): { close(): void } {
-  const color = getComputedStyle(element).getPropertyValue('--grid').trim() || FALLBACK_COLOR;
+export function createGrid(element: HTMLElement, camera: Camera, onRecolor?: (listener: () => void) => () => void): { close(): void } {
+  const readColor = (): string => getComputedStyle(element).getPropertyValue('--grid').trim() || FALLBACK_COLOR;
+  let color = readColor();
   const ratio = window.devicePixelRatio || 1;
   const tiles = new Map<number, string>();
   let shown: number | null = null;
@@ -71,25 +73,40 @@ export function createGrid(element: HTMLElement, camera: Camera): { close(): voi
   const preloaded: HTMLImageElement[] = [];
   const first = Math.floor(Math.log2(MIN_SPACING_PX) * TILES_PER_OCTAVE);
   const last = Math.ceil(Math.log2(GRID * MAX_SCALE) * TILES_PER_OCTAVE);
-  let next = first;
+  let preloadNext = first;
   const preload = (deadline?: IdleDeadline): void => {
     idle = null;
-    while (next <= last && (deadline === undefined || deadline.timeRemaining() > 1)) {
-      const image = tile(next++);
+    while (preloadNext <= last && (deadline === undefined || deadline.timeRemaining() > 1)) {
+      const image = tile(preloadNext++);
       if (image === null) return;
       const img = new Image();
       img.src = image.slice('url("'.length, -'")'.length);
       preloaded.push(img);
     }
-    if (next <= last) idle = whenIdle(preload);
+    if (preloadNext <= last) idle = whenIdle(preload);
   };
   const whenIdle = (work: (deadline?: IdleDeadline) => void): number =>
     typeof requestIdleCallback === 'function' ? requestIdleCallback(work) : window.setTimeout(work, 50);
   let idle: number | null = whenIdle(preload);
 
+  const offRecolor =
+    onRecolor?.(() => {
+      const latest = readColor();
+      if (latest === color) return;
+      color = latest;
+      // The old tiles have the old colour: drawn again as they are needed, and preloaded again.
+      tiles.clear();
+      preloaded.length = 0;
+      shown = null;
+      apply(camera.viewport());
+      preloadNext = first;
+      if (idle === null) idle = whenIdle(preload);
+    }) ?? (() => {});
+
   return {
     close() {
       off();
+      offRecolor();
       if (idle !== null) (typeof cancelIdleCallback === 'function' ? cancelIdleCallback : window.clearTimeout)(idle);
       preloaded.length = 0;
       element.style.backgroundImage = '';

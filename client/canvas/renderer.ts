@@ -36,7 +36,7 @@ export interface RendererOptions {
   /** Others' drags, resizes, rotations and erasers, shown as they happen; the local gesture wins. */
   remote?: RemotePreviews;
   layers: Pick<StageLayers, 'shapes' | 'draft'>;
-  /** The pictures image shapes show. */
+  /** The pictures image shapes show, and the theme's paint (client/canvas/theme-colors.ts). */
   images: ViewContext;
   /** Culls shapes outside this view (plus a margin). */
   view?: RendererView;
@@ -193,6 +193,13 @@ export function createRenderer(options: RendererOptions): Renderer {
         found = true;
       }
       if (!found) return;
+      contentDirty = true;
+      request();
+    }) ?? (() => {});
+  // A theme switch redraws every mounted shape in its new colours; the rest get them when mounted.
+  const offRepaint =
+    options.images.onRepaint?.(() => {
+      for (const id of nodes.keys()) dirty.add(id);
       contentDirty = true;
       request();
     }) ?? (() => {});
@@ -539,6 +546,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       offDraft();
       offRemote();
       offPictures();
+      offRepaint();
       offView();
       scheduler.close();
       for (const node of nodes.values()) node.destroy();

@@ -6,6 +6,7 @@ import { drawingOrder, frameBox } from '../model/frames.ts';
 import type { Bounds } from '../model/plane.ts';
 import { unionBounds } from '../model/transform.ts';
 import { EXPORT_MARGIN } from './svg-export.ts';
+import { DARK_BACKGROUND, darkColor, LIGHT_BACKGROUND } from '../canvas/theme-colors.ts';
 
 /** Largest side of an exported picture, in pixels: browsers refuse bigger canvases. */
 const MAX_SIDE_PX = 16_384;
@@ -17,15 +18,24 @@ export interface PngOptions {
   region?: Bounds;
   /** The pictures of the image shapes, decoded; without them images draw as placeholders. */
   images?: ViewContext;
+  /**
+   * Draws the shapes as the dark theme shows them, on its background (Excalidraw's "dark mode"
+   * export). Off by default: an export keeps the colours as drawn, whatever theme the page is in.
+   */
+  dark?: boolean;
 }
 
 /**
- * Shapes as a PNG, drawn by the same views as the canvas on an offscreen Konva stage, on white:
+ * Shapes as a PNG, drawn by the same views as the canvas on an offscreen Konva stage, on white
+ * (or the dark theme's background, in its colours):
  * frames below the rest, each frame's children clipped to its box, as the canvas draws them.
  */
 export async function exportPng(shapes: readonly Shape[], options: PngOptions = {}): Promise<Blob> {
   const bounds = options.region ?? grow(unionBounds(shapes) ?? { x: 0, y: 0, width: 0, height: 0 }, EXPORT_MARGIN);
-  const stage = drawPicture(shapes, bounds, options.images ?? NO_PICTURES);
+  const images = options.images ?? NO_PICTURES;
+  // Only the colours: the export's own pictures, never the page's paint (it may be dark).
+  const ctx: ViewContext = { image: (assetId) => images.image(assetId), ...(options.dark ? { paint: darkColor } : {}) };
+  const stage = drawPicture(shapes, bounds, ctx, options.dark ? DARK_BACKGROUND : LIGHT_BACKGROUND);
   try {
     const ratio = Math.min(options.pixelRatio ?? 2, MAX_SIDE_PX / stage.width(), MAX_SIDE_PX / stage.height());
     const blob = await stage.toBlob({ pixelRatio: ratio, mimeType: 'image/png' });
@@ -44,7 +54,7 @@ export async function exportPng(shapes: readonly Shape[], options: PngOptions = 
 export function pngThumbnail(shapes: readonly Shape[], maxWidth: number, maxHeight: number, images: ViewContext = NO_PICTURES): string | null {
   const content = unionBounds(shapes);
   if (content === null) return null;
-  const stage = drawPicture(shapes, grow(content, EXPORT_MARGIN), images);
+  const stage = drawPicture(shapes, grow(content, EXPORT_MARGIN), images, LIGHT_BACKGROUND);
   try {
     const ratio = Math.min(maxWidth / stage.width(), maxHeight / stage.height());
     return stage.toDataURL({ pixelRatio: ratio, mimeType: 'image/png' });
@@ -54,7 +64,7 @@ export function pngThumbnail(shapes: readonly Shape[], maxWidth: number, maxHeig
 }
 
 /** An offscreen stage with the shapes drawn over `bounds`; the caller destroys it. */
-function drawPicture(shapes: readonly Shape[], bounds: Bounds, images: ViewContext): Konva.Stage {
+function drawPicture(shapes: readonly Shape[], bounds: Bounds, images: ViewContext, background: string): Konva.Stage {
   const width = Math.max(1, Math.ceil(bounds.width));
   const height = Math.max(1, Math.ceil(bounds.height));
   const container = document.createElement('div');
@@ -62,7 +72,7 @@ function drawPicture(shapes: readonly Shape[], bounds: Bounds, images: ViewConte
   try {
     const layer = new Konva.Layer({ listening: false, x: -bounds.x, y: -bounds.y });
     stage.add(layer);
-    layer.add(new Konva.Rect({ x: bounds.x, y: bounds.y, width, height, fill: '#ffffff', listening: false }));
+    layer.add(new Konva.Rect({ x: bounds.x, y: bounds.y, width, height, fill: background, listening: false }));
     const { frames, loose } = drawingOrder(shapes);
     for (const { frame, children } of frames) {
       layer.add(renderShape(frame, undefined, 'committed', images));

@@ -5,13 +5,19 @@ import { unionBounds } from '../model/transform.ts';
 import { shapeUtil } from '../shapes/registry.ts';
 import { NO_FILES, type SvgContext } from '../shapes/shape-util.ts';
 import { escapeXml, svgNumber } from './svg-markup.ts';
+import { AS_DRAWN, DARK_BACKGROUND, darkColor, LIGHT_BACKGROUND, paintStyle } from '../canvas/theme-colors.ts';
 
 /** Space around the shapes in an exported picture, in board units. */
 export const EXPORT_MARGIN = 16;
 
 export interface SvgOptions {
-  /** The background colour, or null for none; white by default. */
+  /** The background colour, or null for none; white by default, DARK_BACKGROUND when `dark`. */
   background?: string | null;
+  /**
+   * Draws the shapes as the dark theme shows them, on its background (Excalidraw's "dark mode"
+   * export). Off by default: an export keeps the colours as drawn, whatever theme the page is in.
+   */
+  dark?: boolean;
   /** The part of the board to export, exactly (a frame's box); by default the shapes' bounds and a margin. */
   region?: Bounds;
   /** The files image shapes show, embedded as data: URLs; without them images export as placeholders. */
@@ -32,10 +38,11 @@ export function exportSvg(shapes: readonly Shape[], options: SvgOptions = {}): s
   const y = bounds.y - margin;
   const width = Math.ceil(bounds.width + 2 * margin);
   const height = Math.ceil(bounds.height + 2 * margin);
-  const background = options.background === undefined ? '#ffffff' : options.background;
+  const background = options.background === undefined ? (options.dark ? DARK_BACKGROUND : LIGHT_BACKGROUND) : options.background;
   const { frames, loose } = drawingOrder(shapes);
-  const files = options.files ?? NO_FILES;
-  const shapeSvg = (shape: Shape): string => placedSvg(shape, files);
+  const paint = options.dark ? darkColor : AS_DRAWN;
+  const files: SvgContext = { ...(options.files ?? NO_FILES), paint };
+  const shapeSvg = (shape: Shape): string => placedSvg(paintStyle(shape, paint), files);
   const body: string[] = [];
   frames.forEach(({ frame, children }, n) => {
     body.push(shapeSvg(frame));

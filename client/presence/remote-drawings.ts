@@ -44,16 +44,18 @@ export function createRemoteDrawings(options: { layer: Konva.Layer; gestures: Re
   const off = gestures.onChange((change) => {
     if (change.drawing) scheduler.schedule();
   });
-  // A shape someone is drawing may show a picture that arrives meanwhile.
-  const offPictures =
-    options.images.onPicture?.(() => {
-      if (nodes.size > 0) scheduler.schedule();
-    }) ?? (() => {});
+  // A shape someone is drawing may show a picture that arrives meanwhile, or the theme may switch.
+  const redraw = (): void => {
+    if (nodes.size > 0) scheduler.schedule();
+  };
+  const offPictures = options.images.onPicture?.(redraw) ?? (() => {});
+  const offRepaint = options.images.onRepaint?.(redraw) ?? (() => {});
 
   return {
     close() {
       off();
       offPictures();
+      offRepaint();
       scheduler.close();
       group.destroy();
       layer.batchDraw();

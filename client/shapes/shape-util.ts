@@ -4,6 +4,7 @@ import type { Bounds, Point } from '../model/plane.ts';
 import type { NewShapeOf } from '../model/shape.ts';
 import type { ShapeView } from '../canvas/views/view.ts';
 import type { ShapeToolContext, Tool, ToolEntry } from '../tools/tool.ts';
+import type { Paint } from '../canvas/theme-colors.ts';
 
 /**
  * Everything the client knows about one shape type, as one object per type
@@ -64,6 +65,11 @@ export interface ShapeUtil<S extends Shape = Shape, ToolIdT extends string = str
 export interface SvgContext {
   /** The file of an asset as a data: URL to embed, or null when it is not here (a placeholder is drawn). */
   assetUrl(assetId: string): string | null;
+  /**
+   * The colours a "dark background" export draws with (client/canvas/theme-colors.ts); absent, as
+   * stored. The exporter maps a shape's own colours; a util maps only its fixed ones.
+   */
+  paint?: Paint;
 }
 
 /** An SVG context with no files: image shapes export as placeholders. */

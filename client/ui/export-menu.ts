@@ -65,15 +65,18 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     return frameContent(board, id!).length > 0 ? id! : null;
   };
 
+  /** Whether pictures export in the dark theme's colours on its background; off: as drawn, on white. */
+  let dark = false;
+
   // The images' files are fetched first; one that does not come exports as its placeholder.
   const exportPicture = async (format: 'png' | 'svg', shapes: readonly Shape[], name: string, region?: Bounds): Promise<void> => {
     if (format === 'svg') {
       const urls = await exportDataUrls(files, shapes);
-      downloadBlob(new Blob([exportSvg(shapes, { region, files: urls.files })], { type: 'image/svg+xml' }), exportName(name, 'svg'));
+      downloadBlob(new Blob([exportSvg(shapes, { region, files: urls.files, dark })], { type: 'image/svg+xml' }), exportName(name, 'svg'));
       tellMissing(urls.missing, 'placeholder');
     } else {
       const pictures = await exportPictures(files, shapes);
-      downloadBlob(await exportPng(shapes, { region, images: pictures.files }), exportName(name, 'png'));
+      downloadBlob(await exportPng(shapes, { region, images: pictures.files, dark }), exportName(name, 'png'));
       tellMissing(pictures.missing, 'placeholder');
     }
   };
@@ -137,7 +140,7 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     if (file) void importFile(file);
   });
 
-  const button = (action: string, label: string, text: string, run: () => void): void => {
+  const button = (action: string, label: string, text: string, run: () => void): HTMLButtonElement => {
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'chip-button';
@@ -147,6 +150,7 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     b.textContent = text;
     b.addEventListener('click', run);
     element.append(b);
+    return b;
   };
   button('export-png', 'Export PNG — Ctrl+Shift+E', 'PNG', () => void exportAs('png'));
   button('export-svg', 'Export SVG — Ctrl+Shift+G', 'SVG', () => void exportAs('svg'));
@@ -164,6 +168,12 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
   };
   showTarget();
   const offSelection = selection.onChange(showTarget);
+  const darkButton = button('export-dark', 'Dark background', 'Dark bg', () => {
+    dark = !dark;
+    darkButton.setAttribute('aria-pressed', String(dark));
+  });
+  darkButton.setAttribute('aria-pressed', 'false');
+  darkButton.title = 'Dark background: PNG and SVG exports show the board as the dark theme draws it (off: the colours as drawn, on white)';
   button('export-json', 'Save board file (JSON) — Ctrl+S', 'JSON', () => void exportAs('json'));
   button('import', 'Import board file — Ctrl+O (or drop it on the board)', 'Import', () => input.click());
   element.append(input);

@@ -2,6 +2,7 @@ import type { Board } from '../model/board.ts';
 import type { Selection } from '../model/selection.ts';
 import type { StylePatch, StyleState, ToolStyle } from '../model/style-state.ts';
 import { restyleSelection } from '../tools/actions/restyle.ts';
+import { darkColor } from '../canvas/theme-colors.ts';
 import { createButton, createGroup, mount } from './dom.ts';
 
 export interface StylePanelOptions {
@@ -85,6 +86,8 @@ export function createStylePanel(options: StylePanelOptions): StylePanel {
       if (typeof option.value === 'string' && option.value.startsWith('#')) {
         button.classList.add('is-swatch');
         button.style.setProperty('--swatch', option.value);
+        // The colour as the dark theme draws it: the stylesheet shows it there (client/styles.css).
+        button.style.setProperty('--swatch-dark', darkColor(option.value));
       } else if (choice.key === 'strokeWidth') {
         // A width shows as a line of (about) that width, with no text.
         button.style.setProperty('--line', `${Math.min(6, Number(option.value))}px`);

@@ -4,6 +4,7 @@ import type { TextEditing, EditTarget, OutsideTextChange } from '../model/text-e
 import { FONT_FAMILY, LINE_HEIGHT } from '../shapes/constants.ts';
 import { shapeUtil } from '../shapes/registry.ts';
 import { rotate, type Point } from '../model/plane.ts';
+import { AS_DRAWN, type Paint } from '../canvas/theme-colors.ts';
 
 export interface TextEditorOptions {
   parent: HTMLElement;
@@ -11,6 +12,10 @@ export interface TextEditorOptions {
   camera: Camera;
   /** Client coordinates of a board point. */
   toClient(point: Point): Point;
+  /** The theme's paint, so the typed text shows in the colours the canvas draws it with; as stored without it. */
+  paint?: () => Paint;
+  /** Calls `listener` when the paint changes (the theme switched), so an open editor takes the new colours. */
+  onRepaint?: (listener: () => void) => () => void;
 }
 
 export interface TextEditor {
@@ -42,16 +47,17 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
     const offset = rotate(box?.offset ?? { x: 0, y: 0 }, shape.rotation);
     const at = options.toClient({ x: shape.x + offset.x, y: shape.y + offset.y });
     const style = area.style;
+    const paint = options.paint?.() ?? AS_DRAWN;
     style.left = `${at.x}px`;
     style.top = `${at.y}px`;
     style.fontSize = `${shape.fontSize * scale}px`;
     style.fontFamily = FONT_FAMILY;
     style.lineHeight = String(LINE_HEIGHT);
-    style.color = shape.strokeColor;
+    style.color = paint(shape.strokeColor);
     style.transform = shape.rotation !== 0 ? `rotate(${shape.rotation}deg)` : '';
     if (box === undefined) return;
     style.width = `${box.width}px`;
-    style.background = box.background;
+    style.background = paint(box.background);
     area.dataset.kind = shape.type;
     style.textAlign = box.align ?? '';
     // A label wraps in its text area as the canvas wraps it; a text runs on until a new line.
@@ -135,6 +141,9 @@ export function createTextEditor(options: TextEditorOptions): TextEditor {
   const offs = [
     editing.onChange(show),
     editing.onOutsideChange(onOutsideChange),
+    options.onRepaint?.(() => {
+      if (editing.target !== null) place(editing.target);
+    }) ?? (() => {}),
     camera.onChange(() => {
       if (editing.target !== null) place(editing.target);
     }),

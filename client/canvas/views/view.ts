@@ -1,5 +1,6 @@
 import type Konva from 'konva';
 import type { NewShape } from '../../model/shape.ts';
+import { AS_DRAWN, type Paint } from '../theme-colors.ts';
 
 /** What a view draws into: a layer takes only shapes and groups. */
 export type ShapeNode = Konva.Shape | Konva.Group;
@@ -20,6 +21,18 @@ export interface ViewContext {
    * showing it; returns the unsubscribe. Absent where pictures never arrive later.
    */
   onPicture?(listener: (assetId: string) => void): () => void;
+  /**
+   * How the document's colours are drawn on this surface (the theme, client/canvas/theme-colors.ts);
+   * absent, as stored. renderShape maps a shape's own colours; views map only their fixed ones.
+   */
+  paint?: Paint;
+  /** Calls `listener` when `paint` changes (the theme switched), so a surface redraws all it shows. */
+  onRepaint?(listener: () => void): () => void;
+}
+
+/** The paint of a context: its own, or the colours as stored. */
+export function paintOf(ctx: ViewContext): Paint {
+  return ctx.paint ?? AS_DRAWN;
 }
 
 /** A context with no pictures: image shapes draw as placeholders (tests, and drawings without images). */

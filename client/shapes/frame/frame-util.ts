@@ -1,5 +1,6 @@
 import type { FrameShape } from '../../../shared/schema.ts';
 import { escapeXml, svgNumber } from '../../export/svg-markup.ts';
+import { AS_DRAWN } from '../../canvas/theme-colors.ts';
 import { boxResize } from '../box.ts';
 import { FONT_FAMILY, FRAME_STYLE, FRAME_TITLE_BAND, LINE_HEIGHT } from '../constants.ts';
 import type { ShapeUtil } from '../shape-util.ts';
@@ -20,8 +21,9 @@ export const frameUtil: ShapeUtil<FrameShape, 'frame'> = {
   pickTest: picksFrame,
   resize: boxResize,
   view: frameView,
-  toSvg(shape) {
-    const box = `<rect width="${svgNumber(shape.width)}" height="${svgNumber(shape.height)}" fill="${FRAME_STYLE.fill}"${isDressed(shape) ? ` stroke="${FRAME_STYLE.border}" stroke-width="${FRAME_STYLE.borderWidth}"` : ''}/>`;
+  toSvg(shape, ctx) {
+    const paint = ctx.paint ?? AS_DRAWN;
+    const box = `<rect width="${svgNumber(shape.width)}" height="${svgNumber(shape.height)}" fill="${paint(FRAME_STYLE.fill)}"${isDressed(shape) ? ` stroke="${paint(FRAME_STYLE.border)}" stroke-width="${FRAME_STYLE.borderWidth}"` : ''}/>`;
     if (!isDressed(shape)) return box;
     // Cut as the canvas cuts it (an ellipsis at the frame's width), by the usual width estimate.
     const title = frameTitle(shape);
@@ -29,7 +31,7 @@ export const frameUtil: ShapeUtil<FrameShape, 'frame'> = {
     const shown = title.length > fits ? `${title.slice(0, Math.max(0, fits - 1))}…` : title;
     const size = FRAME_STYLE.titleFontSize;
     const middle = -FRAME_TITLE_BAND + (size * LINE_HEIGHT) / 2;
-    return `${box}<text x="0" y="${svgNumber(middle)}" font-family="${FONT_FAMILY}" font-size="${size}" fill="${FRAME_STYLE.titleColor}" dominant-baseline="central" xml:space="preserve">${escapeXml(shown)}</text>`;
+    return `${box}<text x="0" y="${svgNumber(middle)}" font-family="${FONT_FAMILY}" font-size="${size}" fill="${paint(FRAME_STYLE.titleColor)}" dominant-baseline="central" xml:space="preserve">${escapeXml(shown)}</text>`;
   },
   tool: frameTool,
 };

@@ -3,7 +3,7 @@ import type { FrameShape } from '../../../shared/schema.ts';
 import type { NewShapeOf } from '../../model/shape.ts';
 import { NODE_DEFAULTS } from '../../canvas/views/style.ts';
 import { TextNode } from '../../canvas/views/text-node.ts';
-import { placement, type ShapeView } from '../../canvas/views/view.ts';
+import { paintOf, placement, type ShapeView } from '../../canvas/views/view.ts';
 import { FONT_FAMILY, FRAME_STYLE, FRAME_TITLE_BAND, LINE_HEIGHT } from '../constants.ts';
 import { frameTitle, isDressed } from './frame-geometry.ts';
 
@@ -17,7 +17,7 @@ type Frame = NewShapeOf<FrameShape>;
 export const frameView: ShapeView<Frame, Konva.Group> = {
   create(shape, mode, ctx) {
     const group = new Konva.Group({ listening: false });
-    group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'box', fill: FRAME_STYLE.fill, stroke: FRAME_STYLE.border, strokeWidth: FRAME_STYLE.borderWidth }));
+    group.add(new Konva.Rect({ ...NODE_DEFAULTS, name: 'box', strokeWidth: FRAME_STYLE.borderWidth }));
     group.add(
       new TextNode({
         ...NODE_DEFAULTS,
@@ -26,7 +26,6 @@ export const frameView: ShapeView<Frame, Konva.Group> = {
         fontSize: FRAME_STYLE.titleFontSize,
         fontFamily: FONT_FAMILY,
         lineHeight: LINE_HEIGHT,
-        fill: FRAME_STYLE.titleColor,
         wrap: 'none',
         ellipsis: true,
       }),
@@ -34,10 +33,11 @@ export const frameView: ShapeView<Frame, Konva.Group> = {
     this.update(group, shape, mode, ctx);
     return group;
   },
-  update(group, shape) {
+  update(group, shape, _mode, ctx) {
     const dressed = isDressed(shape);
+    const paint = paintOf(ctx);
     group.setAttrs({ ...placement(shape), opacity: shape.opacity });
-    group.findOne('.box')?.setAttrs({ width: shape.width, height: shape.height, strokeEnabled: dressed });
-    group.findOne('.title')?.setAttrs({ text: frameTitle(shape), width: shape.width, visible: dressed });
+    group.findOne('.box')?.setAttrs({ width: shape.width, height: shape.height, strokeEnabled: dressed, fill: paint(FRAME_STYLE.fill), stroke: paint(FRAME_STYLE.border) });
+    group.findOne('.title')?.setAttrs({ text: frameTitle(shape), width: shape.width, visible: dressed, fill: paint(FRAME_STYLE.titleColor) });
   },
 };

@@ -1,5 +1,6 @@
 import type { ImageShape } from '../../../shared/shapes/image.ts';
 import { escapeXml, svgNumber } from '../../export/svg-markup.ts';
+import { AS_DRAWN } from '../../canvas/theme-colors.ts';
 import { roundCoordinate, type Bounds, type Point } from '../../model/plane.ts';
 import type { NewShapeOf } from '../../model/shape.ts';
 import { MIN_SIDE } from '../box.ts';
@@ -31,9 +32,10 @@ function imageSvg(shape: Image, ctx: SvgContext): string {
   if (url !== null) return `<image href="${escapeXml(url)}" width="${w}" height="${h}" preserveAspectRatio="none"/>`;
   const inset = PLACEHOLDER_STYLE.borderWidth / 2;
   const icon = placeholderIcon(shape.width, shape.height);
+  const paint = ctx.paint ?? AS_DRAWN;
   return [
-    `<rect x="${svgNumber(inset)}" y="${svgNumber(inset)}" width="${svgNumber(Math.max(0, shape.width - 2 * inset))}" height="${svgNumber(Math.max(0, shape.height - 2 * inset))}" fill="${PLACEHOLDER_STYLE.fill}" stroke="${PLACEHOLDER_STYLE.border}" stroke-width="${PLACEHOLDER_STYLE.borderWidth}"/>`,
-    `<path d="${PLACEHOLDER_ICON_PATH}" transform="translate(${svgNumber(icon.x)} ${svgNumber(icon.y)}) scale(${Math.round(icon.scale * 1e4) / 1e4})" fill="none" stroke="${PLACEHOLDER_STYLE.icon}" stroke-width="${PLACEHOLDER_STYLE.iconStroke}" stroke-linecap="round" stroke-linejoin="round"/>`,
+    `<rect x="${svgNumber(inset)}" y="${svgNumber(inset)}" width="${svgNumber(Math.max(0, shape.width - 2 * inset))}" height="${svgNumber(Math.max(0, shape.height - 2 * inset))}" fill="${paint(PLACEHOLDER_STYLE.fill)}" stroke="${paint(PLACEHOLDER_STYLE.border)}" stroke-width="${PLACEHOLDER_STYLE.borderWidth}"/>`,
+    `<path d="${PLACEHOLDER_ICON_PATH}" transform="translate(${svgNumber(icon.x)} ${svgNumber(icon.y)}) scale(${Math.round(icon.scale * 1e4) / 1e4})" fill="none" stroke="${paint(PLACEHOLDER_STYLE.icon)}" stroke-width="${PLACEHOLDER_STYLE.iconStroke}" stroke-linecap="round" stroke-linejoin="round"/>`,
   ].join('');
 }
 
