@@ -1,0 +1,192 @@
+import type { Board } from '../model/board.ts';
+import type { Camera } from '../model/camera.ts';
+import type { Bounds } from '../model/plane.ts';
+import { shapeBounds } from '../model/geometry.ts';
+import type { Peers } from '../presence/peers.ts';
+import { createFrameScheduler } from '../canvas/frame-scheduler.ts';
+import { boardToMinimap, centredOn, extentOf, fitMinimap, minimapToBoard, viewportBounds, type MinimapTransform } from '../canvas/minimap-layout.ts';
+import type { Command } from './keymap.ts';
+import { createButton, mount } from './dom.ts';
+
+/** The minimap's size on screen, in CSS pixels. */
+export const MINIMAP_SIZE = { width: 200, height: 140 };
+/** Below this window width or height the minimap starts off: it would cover too much board. */
+export const MINIMAP_MIN_WINDOW_PX = 800;
+/** Where this browser keeps the on/off choice. */
+export const MINIMAP_STORAGE_KEY = 'easel.minimap';
+const SHAPE_FILL = '#b9bfcc';
+const OWN_VIEWPORT = '#4a6cf7';
+const BACKGROUND = '#f7f8fa';
+
+export interface MinimapOptions {
+  parent: HTMLElement;
+  board: Board;
+  camera: Camera;
+  /** Size of the board on screen, for the local viewport and for centring. */
+  screen(): { width: number; height: number };
+  /** Fires when the board's size on screen changes. */
+  onScreenChange(listener: () => void): () => void;
+  peers: Peers;
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null;
+  /** The browser window, for the default (on only where there is room) and the pixel ratio. */
+  window: Pick<Window, 'innerWidth' | 'innerHeight' | 'devicePixelRatio'>;
+}
+
+export interface Minimap {
+  readonly element: HTMLElement;
+  readonly visible: boolean;
+  /** The Shift+M command, for the keyboard and the help dialog. */
+  readonly command: Command;
+  close(): void;
+}
+
+/**
+ * A small overview in the bottom-right corner: every shape's bounds, the local viewport and each
+ * collaborator's, fitted together. A click or drag in it centres the view there at the same zoom.
+ * The shapes are drawn onto an offscreen canvas only when the board changes or the fit does, so
+ * panning over a board of tens of thousands of shapes redraws only the viewport rectangles.
+ */
+export function createMinimap(options: MinimapOptions): Minimap {
+  const { board, camera, peers, storage } = options;
+  const element = document.createElement('div');
+  element.className = 'minimap';
+  const canvas = document.createElement('canvas');
+  canvas.className = 'minimap-canvas';
+  canvas.dataset.layer = 'minimap';
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', 'Minimap of the board: click or drag to move the view');
+  canvas.style.width = `${MINIMAP_SIZE.width}px`;
+  canvas.style.height = `${MINIMAP_SIZE.height}px`;
+  const ratio = Math.max(1, options.window.devicePixelRatio || 1);
+  canvas.width = Math.round(MINIMAP_SIZE.width * ratio);
+  canvas.height = Math.round(MINIMAP_SIZE.height * ratio);
+  const shapesCanvas = document.createElement('canvas');
+  shapesCanvas.width = canvas.width;
+  shapesCanvas.height = canvas.height;
+
+  const stored = storage?.getItem(MINIMAP_STORAGE_KEY) ?? null;
+  let visible = stored === null ? options.window.innerWidth >= MINIMAP_MIN_WINDOW_PX && options.window.innerHeight >= MINIMAP_MIN_WINDOW_PX : stored === 'on';
+
+  // Shape bounds are read once per board change, not on every camera move.
+  let shapeBoxes: Bounds[] = [];
+  let boardExtent: Bounds | null = null;
+  let shapesStale = true;
+  let drawnTransform: MinimapTransform | null = null;
+  // While the pointer drags, the fit stays put: the view moving would otherwise move the map under it.
+  let frozen: MinimapTransform | null = null;
+
+  const ownBounds = (): Bounds => viewportBounds({ ...camera.viewport(), ...options.screen() });
+  const peerBounds = (): Array<{ color: string; bounds: Bounds }> =>
+    peers.list().flatMap((peer) => (peer.presence.viewport === null ? [] : [{ color: peer.presence.user.color, bounds: viewportBounds(peer.presence.viewport) }]));
+
+  const currentTransform = (): MinimapTransform => {
+    if (frozen !== null) return frozen;
+    const extent = extentOf([boardExtent, ownBounds(), ...peerBounds().map((peer) => peer.bounds)]) ?? ownBounds();
+    return fitMinimap(extent, MINIMAP_SIZE);
+  };
+
+  const drawShapes = (transform: MinimapTransform): void => {
+    const context = shapesCanvas.getContext('2d');
+    if (context === null) return;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, MINIMAP_SIZE.width, MINIMAP_SIZE.height);
+    context.fillStyle = SHAPE_FILL;
+    for (const box of shapeBoxes) {
+      const r = boardToMinimap(transform, box);
+      // At least one pixel, so a far-away small shape still shows.
+      context.fillRect(r.x, r.y, Math.max(r.width, 1), Math.max(r.height, 1));
+    }
+  };
+
+  const draw = (): void => {
+    if (!visible) return;
+    if (shapesStale) {
+      shapeBoxes = board.ordered().map(shapeBounds);
+      boardExtent = extentOf(shapeBoxes);
+    }
+    const transform = currentTransform();
+    const moved = drawnTransform === null || drawnTransform.x !== transform.x || drawnTransform.y !== transform.y || drawnTransform.scale !== transform.scale;
+    if (shapesStale || moved) drawShapes(transform);
+    shapesStale = false;
+    drawnTransform = transform;
+    const context = canvas.getContext('2d');
+    if (context === null) return;
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.fillStyle = BACKGROUND;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(shapesCanvas, 0, 0);
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const outline = (bounds: Bounds, color: string): void => {
+      const r = boardToMinimap(transform, bounds);
+      context.strokeStyle = color;
+      context.lineWidth = 2;
+      context.strokeRect(r.x, r.y, Math.max(r.width, 2), Math.max(r.height, 2));
+    };
+    for (const peer of peerBounds()) outline(peer.bounds, peer.color);
+    outline(ownBounds(), OWN_VIEWPORT);
+  };
+  const scheduler = createFrameScheduler(draw);
+
+  const moveTo = (event: PointerEvent): void => {
+    const rect = canvas.getBoundingClientRect();
+    const transform = frozen ?? drawnTransform ?? currentTransform();
+    const target = minimapToBoard(transform, { x: event.clientX - rect.left, y: event.clientY - rect.top });
+    camera.set(centredOn(target, camera.viewport().scale, options.screen()));
+  };
+  canvas.addEventListener('pointerdown', (event) => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    frozen = drawnTransform ?? currentTransform();
+    canvas.setPointerCapture(event.pointerId);
+    moveTo(event);
+  });
+  canvas.addEventListener('pointermove', (event) => {
+    if (frozen !== null) moveTo(event);
+  });
+  const release = (): void => {
+    if (frozen === null) return;
+    frozen = null;
+    scheduler.schedule();
+  };
+  canvas.addEventListener('pointerup', release);
+  canvas.addEventListener('pointercancel', release);
+
+  const toggle = createButton('chip-button minimap-toggle', 'Minimap', () => setVisible(!visible), 'Minimap — Shift+M');
+  toggle.dataset.action = 'toggle-minimap';
+  toggle.textContent = '▣';
+  // Clicking a control must not leave focus on it (the next Space would press it).
+  toggle.addEventListener('mousedown', (event) => event.preventDefault());
+  element.append(canvas, toggle);
+
+  const show = (): void => {
+    canvas.hidden = !visible;
+    toggle.setAttribute('aria-pressed', String(visible));
+    if (visible) scheduler.schedule();
+  };
+  const setVisible = (next: boolean): void => {
+    visible = next;
+    storage?.setItem(MINIMAP_STORAGE_KEY, visible ? 'on' : 'off');
+    show();
+  };
+  show();
+
+  const offs = [
+    board.onChange(() => {
+      shapesStale = true;
+      if (visible) scheduler.schedule();
+    }),
+    camera.onChange(() => visible && scheduler.schedule()),
+    options.onScreenChange(() => visible && scheduler.schedule()),
+    peers.onChange(() => visible && scheduler.schedule()),
+    () => scheduler.close(),
+  ];
+  const mounted = mount(options.parent, element, offs);
+  return {
+    element,
+    get visible() {
+      return visible;
+    },
+    command: { id: 'toggle-minimap', label: 'Minimap on / off', keys: ['Shift+M'], run: () => setVisible(!visible) },
+    close: mounted.close,
+  };
+}
