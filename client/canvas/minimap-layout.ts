@@ -7,6 +7,9 @@ export interface MinimapTransform {
   scale: number;
 }
 
+/** The colour the minimap fills every shape's bounds with: one flat colour, whatever the shape. */
+export const MINIMAP_SHAPE_FILL = '#b9bfcc';
+
 /** Empty space kept around the drawn extent, in minimap pixels, so edges stay visible. */
 export const MINIMAP_PADDING_PX = 6;
 

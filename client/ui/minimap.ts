@@ -4,7 +4,7 @@ import type { Bounds } from '../model/plane.ts';
 import { shapeBounds } from '../model/geometry.ts';
 import type { Peers } from '../presence/peers.ts';
 import { createFrameScheduler } from '../canvas/frame-scheduler.ts';
-import { boardToMinimap, centredOn, extentOf, fitMinimap, minimapToBoard, viewportBounds, type MinimapTransform } from '../canvas/minimap-layout.ts';
+import { boardToMinimap, centredOn, extentOf, fitMinimap, MINIMAP_SHAPE_FILL, minimapToBoard, viewportBounds, type MinimapTransform } from '../canvas/minimap-layout.ts';
 import type { Command } from './keymap.ts';
 import { createButton, mount } from './dom.ts';
 
@@ -14,7 +14,6 @@ export const MINIMAP_SIZE = { width: 200, height: 140 };
 export const MINIMAP_MIN_WINDOW_PX = 800;
 /** Where this browser keeps the on/off choice. */
 export const MINIMAP_STORAGE_KEY = 'easel.minimap';
-const SHAPE_FILL = '#b9bfcc';
 const OWN_VIEWPORT = '#4a6cf7';
 const BACKGROUND = '#f7f8fa';
 
@@ -40,11 +39,23 @@ export interface Minimap {
   close(): void;
 }
 
+/** Shapes are redrawn at most this often while the board keeps changing (a drag, a remote edit). */
+export const MINIMAP_SHAPES_INTERVAL_MS = 250;
+/** How long the fit must stay put before the shapes are redrawn sharp at it. */
+export const MINIMAP_SETTLE_MS = 200;
+
+const sameTransform = (a: MinimapTransform | null, b: MinimapTransform): boolean => a !== null && a.x === b.x && a.y === b.y && a.scale === b.scale;
+
 /**
- * A small overview in the bottom-right corner: every shape's bounds, the local viewport and each
+ * A small overview in the bottom-left corner, above the zoom bar: every shape's bounds, the local viewport and each
  * collaborator's, fitted together. A click or drag in it centres the view there at the same zoom.
- * The shapes are drawn onto an offscreen canvas only when the board changes or the fit does, so
- * panning over a board of tens of thousands of shapes redraws only the viewport rectangles.
+ *
+ * Cost on a large board: each frame that something changed draws one cached image of the shapes
+ * plus a rectangle per viewport. The cache is an offscreen canvas of the shapes' bounds, kept in a
+ * map updated only for the ids a board change names; it is redrawn when the board changed (at most
+ * every MINIMAP_SHAPES_INTERVAL_MS) or when the fit moved (a pan past the board's edge, a zoom out)
+ * and then held still for MINIMAP_SETTLE_MS. Until then the old image is drawn scaled to the new
+ * fit, so panning never walks the shapes.
  */
 export function createMinimap(options: MinimapOptions): Minimap {
   const { board, camera, peers, storage } = options;
@@ -67,11 +78,18 @@ export function createMinimap(options: MinimapOptions): Minimap {
   const stored = storage?.getItem(MINIMAP_STORAGE_KEY) ?? null;
   let visible = stored === null ? options.window.innerWidth >= MINIMAP_MIN_WINDOW_PX && options.window.innerHeight >= MINIMAP_MIN_WINDOW_PX : stored === 'on';
 
-  // Shape bounds are read once per board change, not on every camera move.
-  let shapeBoxes: Bounds[] = [];
+  // Every shape's bounds by id: a change re-reads only the ids it names, not all 50,000 shapes.
+  const shapeBoxes = new Map<string, Bounds>(board.ordered().map((shape) => [shape.id, shapeBounds(shape)]));
   let boardExtent: Bounds | null = null;
+  let extentStale = true;
+  // The image in shapesCanvas: the fit it was drawn at, and whether the board changed since.
+  let cachedAt: MinimapTransform | null = null;
   let shapesStale = true;
-  let drawnTransform: MinimapTransform | null = null;
+  let shapesDrawnAt = -Infinity;
+  // The fit of the last frame, and since when it has not moved, to tell a pan from a pause.
+  let shownAt: MinimapTransform | null = null;
+  let fitSince = 0;
+  let refresh: ReturnType<typeof setTimeout> | null = null;
   // While the pointer drags, the fit stays put: the view moving would otherwise move the map under it.
   let frozen: MinimapTransform | null = null;
 
@@ -81,6 +99,10 @@ export function createMinimap(options: MinimapOptions): Minimap {
 
   const currentTransform = (): MinimapTransform => {
     if (frozen !== null) return frozen;
+    if (extentStale) {
+      boardExtent = extentOf([...shapeBoxes.values()]);
+      extentStale = false;
+    }
     const extent = extentOf([boardExtent, ownBounds(), ...peerBounds().map((peer) => peer.bounds)]) ?? ownBounds();
     return fitMinimap(extent, MINIMAP_SIZE);
   };
@@ -90,32 +112,48 @@ export function createMinimap(options: MinimapOptions): Minimap {
     if (context === null) return;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, MINIMAP_SIZE.width, MINIMAP_SIZE.height);
-    context.fillStyle = SHAPE_FILL;
-    for (const box of shapeBoxes) {
+    context.fillStyle = MINIMAP_SHAPE_FILL;
+    for (const box of shapeBoxes.values()) {
       const r = boardToMinimap(transform, box);
       // At least one pixel, so a far-away small shape still shows.
       context.fillRect(r.x, r.y, Math.max(r.width, 1), Math.max(r.height, 1));
     }
+    cachedAt = transform;
+    shapesStale = false;
+    shapesDrawnAt = performance.now();
+  };
+
+  const refreshIn = (ms: number): void => {
+    if (refresh !== null) return;
+    refresh = setTimeout(() => {
+      refresh = null;
+      if (visible) scheduler.schedule();
+    }, Math.max(0, ms));
   };
 
   const draw = (): void => {
     if (!visible) return;
-    if (shapesStale) {
-      shapeBoxes = board.ordered().map(shapeBounds);
-      boardExtent = extentOf(shapeBoxes);
-    }
+    const now = performance.now();
     const transform = currentTransform();
-    const moved = drawnTransform === null || drawnTransform.x !== transform.x || drawnTransform.y !== transform.y || drawnTransform.scale !== transform.scale;
-    if (shapesStale || moved) drawShapes(transform);
-    shapesStale = false;
-    drawnTransform = transform;
+    if (!sameTransform(shownAt, transform)) fitSince = now;
+    shownAt = transform;
+    if (cachedAt === null) drawShapes(transform);
+    else if (shapesStale || !sameTransform(cachedAt, transform)) {
+      const wait = Math.max(shapesStale ? MINIMAP_SHAPES_INTERVAL_MS - (now - shapesDrawnAt) : 0, MINIMAP_SETTLE_MS - (now - fitSince));
+      if (wait <= 0) drawShapes(transform);
+      else refreshIn(wait);
+    }
+
     const context = canvas.getContext('2d');
-    if (context === null) return;
+    if (context === null || cachedAt === null) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.fillStyle = BACKGROUND;
     context.fillRect(0, 0, canvas.width, canvas.height);
-    context.drawImage(shapesCanvas, 0, 0);
+    // The cached image, moved and scaled from the fit it was drawn at to this one.
+    const k = transform.scale / cachedAt.scale;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(shapesCanvas, transform.x - cachedAt.x * k, transform.y - cachedAt.y * k, MINIMAP_SIZE.width * k, MINIMAP_SIZE.height * k);
     const outline = (bounds: Bounds, color: string): void => {
       const r = boardToMinimap(transform, bounds);
       context.strokeStyle = color;
@@ -129,14 +167,14 @@ export function createMinimap(options: MinimapOptions): Minimap {
 
   const moveTo = (event: PointerEvent): void => {
     const rect = canvas.getBoundingClientRect();
-    const transform = frozen ?? drawnTransform ?? currentTransform();
+    const transform = frozen ?? shownAt ?? currentTransform();
     const target = minimapToBoard(transform, { x: event.clientX - rect.left, y: event.clientY - rect.top });
     camera.set(centredOn(target, camera.viewport().scale, options.screen()));
   };
   canvas.addEventListener('pointerdown', (event) => {
     if (event.button !== 0) return;
     event.preventDefault();
-    frozen = drawnTransform ?? currentTransform();
+    frozen = shownAt ?? currentTransform();
     canvas.setPointerCapture(event.pointerId);
     moveTo(event);
   });
@@ -161,7 +199,10 @@ export function createMinimap(options: MinimapOptions): Minimap {
   const show = (): void => {
     canvas.hidden = !visible;
     toggle.setAttribute('aria-pressed', String(visible));
-    if (visible) scheduler.schedule();
+    if (!visible) return;
+    // Shown again: draw the shapes afresh at once rather than a scaled image from before.
+    cachedAt = null;
+    scheduler.schedule();
   };
   const setVisible = (next: boolean): void => {
     visible = next;
@@ -171,14 +212,23 @@ export function createMinimap(options: MinimapOptions): Minimap {
   show();
 
   const offs = [
-    board.onChange(() => {
+    board.onChange((change) => {
+      for (const id of change.ids) {
+        const shape = board.get(id);
+        if (shape === undefined) shapeBoxes.delete(id);
+        else shapeBoxes.set(id, shapeBounds(shape));
+      }
       shapesStale = true;
+      extentStale = true;
       if (visible) scheduler.schedule();
     }),
     camera.onChange(() => visible && scheduler.schedule()),
     options.onScreenChange(() => visible && scheduler.schedule()),
     peers.onChange(() => visible && scheduler.schedule()),
     () => scheduler.close(),
+    () => {
+      if (refresh !== null) clearTimeout(refresh);
+    },
   ];
   const mounted = mount(options.parent, element, offs);
   return {
