@@ -61,3 +61,12 @@ export function viewportBounds(viewport: { x: number; y: number; scale: number; 
 export function centredOn(centre: Point, scale: number, screen: { width: number; height: number }): { x: number; y: number; scale: number } {
   return { scale, x: screen.width / 2 - centre.x * scale, y: screen.height / 2 - centre.y * scale };
 }
+
+/**
+ * Where to draw an image of the minimap made at fit `drawnAt` so that it matches fit `now`: the
+ * destination box, in minimap pixels, for the whole image of `size`.
+ */
+export function refit(drawnAt: MinimapTransform, now: MinimapTransform, size: { width: number; height: number }): Bounds {
+  const k = now.scale / drawnAt.scale;
+  return { x: now.x - drawnAt.x * k, y: now.y - drawnAt.y * k, width: size.width * k, height: size.height * k };
+}

@@ -4,14 +4,17 @@ import type { Bounds } from '../model/plane.ts';
 import { shapeBounds } from '../model/geometry.ts';
 import type { Peers } from '../presence/peers.ts';
 import { createFrameScheduler } from '../canvas/frame-scheduler.ts';
-import { boardToMinimap, centredOn, extentOf, fitMinimap, MINIMAP_SHAPE_FILL, minimapToBoard, viewportBounds, type MinimapTransform } from '../canvas/minimap-layout.ts';
+import { boardToMinimap, centredOn, extentOf, fitMinimap, MINIMAP_SHAPE_FILL, minimapToBoard, refit, viewportBounds, type MinimapTransform } from '../canvas/minimap-layout.ts';
 import type { Command } from './keymap.ts';
 import { createButton, mount } from './dom.ts';
 
 /** The minimap's size on screen, in CSS pixels. */
 export const MINIMAP_SIZE = { width: 200, height: 140 };
-/** Below this window width or height the minimap starts off: it would cover too much board. */
-export const MINIMAP_MIN_WINDOW_PX = 800;
+/**
+ * The smallest window the minimap starts on in: below a large laptop's 1280 × 800 its 200 × 140
+ * box (with the toggle, at the bottom left where people draw) covers too much of the board.
+ */
+export const MINIMAP_MIN_WINDOW = { width: 1280, height: 800 };
 /** Where this browser keeps the on/off choice. */
 export const MINIMAP_STORAGE_KEY = 'easel.minimap';
 const OWN_VIEWPORT = '#4a6cf7';
@@ -76,7 +79,7 @@ export function createMinimap(options: MinimapOptions): Minimap {
   shapesCanvas.height = canvas.height;
 
   const stored = storage?.getItem(MINIMAP_STORAGE_KEY) ?? null;
-  let visible = stored === null ? options.window.innerWidth >= MINIMAP_MIN_WINDOW_PX && options.window.innerHeight >= MINIMAP_MIN_WINDOW_PX : stored === 'on';
+  let visible = stored === null ? options.window.innerWidth >= MINIMAP_MIN_WINDOW.width && options.window.innerHeight >= MINIMAP_MIN_WINDOW.height : stored === 'on';
 
   // Every shape's bounds by id: a change re-reads only the ids it names, not all 50,000 shapes.
   const shapeBoxes = new Map<string, Bounds>(board.ordered().map((shape) => [shape.id, shapeBounds(shape)]));
@@ -150,10 +153,10 @@ export function createMinimap(options: MinimapOptions): Minimap {
     context.fillStyle = BACKGROUND;
     context.fillRect(0, 0, canvas.width, canvas.height);
     // The cached image, moved and scaled from the fit it was drawn at to this one.
-    const k = transform.scale / cachedAt.scale;
+    const image = refit(cachedAt, transform, MINIMAP_SIZE);
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.imageSmoothingQuality = 'high';
-    context.drawImage(shapesCanvas, transform.x - cachedAt.x * k, transform.y - cachedAt.y * k, MINIMAP_SIZE.width * k, MINIMAP_SIZE.height * k);
+    context.drawImage(shapesCanvas, image.x, image.y, image.width, image.height);
     const outline = (bounds: Bounds, color: string): void => {
       const r = boardToMinimap(transform, bounds);
       context.strokeStyle = color;

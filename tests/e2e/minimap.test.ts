@@ -3,14 +3,15 @@
  * draws it where the fit says; a press in A's minimap centres A's view on the board point under
  * it and a drag moves the view along with the pointer, a click centres it again (the rectangle
  * shows up on A's board where that says); B's viewport shows as a rectangle in B's colour in A's minimap and follows B when B drags in
- * its own minimap; the toggle button and Shift+M hide and show it.
+ * its own minimap; the toggle button and Shift+M hide and show it. It starts off on the suite's
+ * 1200 × 800 windows, on in a larger one, and a choice outlives a reload.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { boardSuite, drag, VIEWPORT, waitForColor, waitForPixels, type Probe } from '../helpers/board-page.ts';
+import { boardSuite, drag, openBoard, VIEWPORT, waitForColor, waitForPixels, type Probe } from '../helpers/board-page.ts';
 import { poll } from '../helpers/client.ts';
 import { boardToMinimap, extentOf, fitMinimap, MINIMAP_SHAPE_FILL, type MinimapTransform } from '../../client/canvas/minimap-layout.ts';
 import { IDENTITY_STORAGE_KEY } from '../../client/presence/identity.ts';
@@ -74,7 +75,12 @@ describe('minimap between two pages', { timeout: 120_000 }, () => {
     const { pageA, pageB, errors, until } = await suite.openRoom(`e2e-minimap-${Date.now()}`);
     const screen = await pageA.evaluate(() => ({ width: document.querySelector('#board')!.clientWidth, height: document.querySelector('#board')!.clientHeight }));
     const toggle = pageA.getByRole('button', { name: 'Minimap', exact: true });
-    assert.equal(await toggle.getAttribute('aria-pressed'), 'true', `on by default on a ${VIEWPORT.width} × ${VIEWPORT.height} window`);
+    // Off by default on a 1200 × 800 window; Shift+M shows it on A, its button on B.
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false', `off by default on a ${VIEWPORT.width} × ${VIEWPORT.height} window`);
+    assert.ok(await pageA.locator('canvas[data-layer="minimap"]').isHidden(), 'and hidden');
+    await pageA.keyboard.press('Shift+M');
+    await pageB.getByRole('button', { name: 'Minimap', exact: true }).click();
+    await minimapRect(pageB);
 
     await pageA.keyboard.press('r');
     await drag(pageA, [[100, 100], [300, 250]]);
@@ -142,6 +148,22 @@ describe('minimap between two pages', { timeout: 120_000 }, () => {
     await pageA.keyboard.press('Shift+M');
     await poll(async () => (await pageA.locator('canvas[data-layer="minimap"]').isVisible()) && (await toggle.getAttribute('aria-pressed')) === 'true', 'Shift+M shows it again', 5_000);
 
+    assert.deepEqual(errors, []);
+  });
+
+  test('on by default in a large window; the choice is kept across a reload', async () => {
+    const errors: string[] = [];
+    const context = await suite.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await openBoard(context, `${suite.server.httpUrl}/b/e2e-minimap-large-${Date.now()}`, errors, { watch: 'strict' });
+    const toggle = page.getByRole('button', { name: 'Minimap', exact: true });
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true', 'on by default on a 1440 × 900 window');
+    await minimapRect(page);
+    await screenshot(page, 'large');
+    await toggle.click();
+    await page.reload();
+    await page.locator('.status[data-status="connected"]').waitFor();
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false', 'still off after a reload');
+    assert.ok(await page.locator('canvas[data-layer="minimap"]').isHidden(), 'and hidden');
     assert.deepEqual(errors, []);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boardToMinimap, centredOn, extentOf, fitMinimap, MINIMAP_PADDING_PX, minimapToBoard, viewportBounds } from '../../client/canvas/minimap-layout.ts';
+import { boardToMinimap, centredOn, extentOf, fitMinimap, MINIMAP_PADDING_PX, minimapToBoard, refit, viewportBounds } from '../../client/canvas/minimap-layout.ts';
 import { createCamera } from '../../client/model/camera.ts';
 
 const SIZE = { width: 200, height: 140 };
@@ -64,4 +64,20 @@ test('a click in the minimap centres the view on the board point under it, at th
   assert.ok(Math.abs(visible.x + visible.width / 2 - target.x) < 1e-9 && Math.abs(visible.y + visible.height / 2 - target.y) < 1e-9, 'the target is in the middle of the screen');
   // Around 150/200 of the way across a 4000-wide board.
   assert.ok(target.x > 2900 && target.x < 3100, `target x ${target.x}`);
+});
+
+test('an image drawn at one fit, drawn again where refit says, puts every board point where the new fit does', () => {
+  // The board alone, then the board and a view far to the right of it (the fit shrinks and moves).
+  const drawnAt = fitMinimap({ x: 0, y: 0, width: 1000, height: 700 }, SIZE);
+  const now = fitMinimap({ x: 0, y: 0, width: 5000, height: 700 }, SIZE);
+  const image = refit(drawnAt, now, SIZE);
+  for (const point of [{ x: 0, y: 0 }, { x: 1000, y: 700 }, { x: 437, y: 12 }]) {
+    const inImage = boardToMinimap(drawnAt, { ...point, width: 0, height: 0 });
+    const k = image.width / SIZE.width;
+    const shown = { x: image.x + inImage.x * k, y: image.y + inImage.y * k };
+    const wanted = boardToMinimap(now, { ...point, width: 0, height: 0 });
+    assert.ok(Math.abs(shown.x - wanted.x) < 1e-9 && Math.abs(shown.y - wanted.y) < 1e-9, `${JSON.stringify(point)}: ${JSON.stringify(shown)} vs ${JSON.stringify(wanted)}`);
+  }
+  assert.ok(image.width < SIZE.width, 'a fit that grew only shrinks the image');
+  assert.deepEqual(refit(now, now, SIZE), { x: 0, y: 0, ...SIZE }, 'the same fit draws it as it is');
 });
