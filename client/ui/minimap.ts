@@ -46,19 +46,26 @@ export interface Minimap {
 export const MINIMAP_SHAPES_INTERVAL_MS = 250;
 /** How long the fit must stay put before the shapes are redrawn sharp at it. */
 export const MINIMAP_SETTLE_MS = 200;
+/**
+ * Shapes drawn into the cache per frame: 50,000 rectangles take some 30 ms in software Chromium,
+ * so a large board is drawn over several frames (about 3 ms each) behind the image on show.
+ */
+export const MINIMAP_SHAPES_PER_FRAME = 5000;
 
 const sameTransform = (a: MinimapTransform | null, b: MinimapTransform): boolean => a !== null && a.x === b.x && a.y === b.y && a.scale === b.scale;
 
 /**
- * A small overview in the bottom-left corner, above the zoom bar: every shape's bounds, the local viewport and each
- * collaborator's, fitted together. A click or drag in it centres the view there at the same zoom.
+ * A small overview in the bottom-left corner, above the zoom bar: every shape's bounds, the local
+ * viewport and each collaborator's, fitted together. A click or drag in it centres the view there
+ * at the same zoom.
  *
  * Cost on a large board: each frame that something changed draws one cached image of the shapes
  * plus a rectangle per viewport. The cache is an offscreen canvas of the shapes' bounds, kept in a
  * map updated only for the ids a board change names; it is redrawn when the board changed (at most
  * every MINIMAP_SHAPES_INTERVAL_MS) or when the fit moved (a pan past the board's edge, a zoom out)
  * and then held still for MINIMAP_SETTLE_MS. Until then the old image is drawn scaled to the new
- * fit, so panning never walks the shapes.
+ * fit, so panning never walks the shapes. A redraw goes into a second canvas, at most
+ * MINIMAP_SHAPES_PER_FRAME shapes a frame, and replaces the shown image once complete.
  */
 export function createMinimap(options: MinimapOptions): Minimap {
   const { board, camera, peers, storage } = options;
@@ -74,9 +81,15 @@ export function createMinimap(options: MinimapOptions): Minimap {
   const ratio = Math.max(1, options.window.devicePixelRatio || 1);
   canvas.width = Math.round(MINIMAP_SIZE.width * ratio);
   canvas.height = Math.round(MINIMAP_SIZE.height * ratio);
-  const shapesCanvas = document.createElement('canvas');
-  shapesCanvas.width = canvas.width;
-  shapesCanvas.height = canvas.height;
+  const offscreen = (): HTMLCanvasElement => {
+    const image = document.createElement('canvas');
+    image.width = canvas.width;
+    image.height = canvas.height;
+    return image;
+  };
+  // The image of the shapes on show, and the one a redraw fills, swapped when it is complete.
+  let shapesImage = offscreen();
+  let nextImage = offscreen();
 
   const stored = storage?.getItem(MINIMAP_STORAGE_KEY) ?? null;
   let visible = stored === null ? options.window.innerWidth >= MINIMAP_MIN_WINDOW.width && options.window.innerHeight >= MINIMAP_MIN_WINDOW.height : stored === 'on';
@@ -85,8 +98,10 @@ export function createMinimap(options: MinimapOptions): Minimap {
   const shapeBoxes = new Map<string, Bounds>(board.ordered().map((shape) => [shape.id, shapeBounds(shape)]));
   let boardExtent: Bounds | null = null;
   let extentStale = true;
-  // The image in shapesCanvas: the fit it was drawn at, and whether the board changed since.
+  // The fit shapesImage was drawn at (null: none yet), and whether the board changed since.
   let cachedAt: MinimapTransform | null = null;
+  // The redraw under way: its fit, the boxes as they were when it began, and how far it got.
+  let redraw: { transform: MinimapTransform; boxes: Bounds[]; next: number } | null = null;
   let shapesStale = true;
   let shapesDrawnAt = -Infinity;
   // The fit of the last frame, and since when it has not moved, to tell a pan from a pause.
@@ -110,20 +125,36 @@ export function createMinimap(options: MinimapOptions): Minimap {
     return fitMinimap(extent, MINIMAP_SIZE);
   };
 
-  const drawShapes = (transform: MinimapTransform): void => {
-    const context = shapesCanvas.getContext('2d');
+  const startRedraw = (transform: MinimapTransform): void => {
+    const context = nextImage.getContext('2d');
+    context?.setTransform(1, 0, 0, 1, 0, 0);
+    context?.clearRect(0, 0, nextImage.width, nextImage.height);
+    redraw = { transform, boxes: [...shapeBoxes.values()], next: 0 };
+    shapesStale = false;
+    shapesDrawnAt = performance.now();
+  };
+
+  const continueRedraw = (job: { transform: MinimapTransform; boxes: Bounds[]; next: number }): void => {
+    const context = nextImage.getContext('2d');
     if (context === null) return;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, MINIMAP_SIZE.width, MINIMAP_SIZE.height);
     context.fillStyle = MINIMAP_SHAPE_FILL;
-    for (const box of shapeBoxes.values()) {
-      const r = boardToMinimap(transform, box);
+    const end = Math.min(job.boxes.length, job.next + MINIMAP_SHAPES_PER_FRAME);
+    for (let i = job.next; i < end; i++) {
+      const r = boardToMinimap(job.transform, job.boxes[i]!);
       // At least one pixel, so a far-away small shape still shows.
       context.fillRect(r.x, r.y, Math.max(r.width, 1), Math.max(r.height, 1));
     }
-    cachedAt = transform;
-    shapesStale = false;
-    shapesDrawnAt = performance.now();
+    job.next = end;
+    if (end < job.boxes.length) {
+      scheduler.schedule();
+      return;
+    }
+    [shapesImage, nextImage] = [nextImage, shapesImage];
+    cachedAt = job.transform;
+    redraw = null;
+    // The board or the fit may have moved while it ran; the next frame checks and schedules.
+    scheduler.schedule();
   };
 
   const refreshIn = (ms: number): void => {
@@ -140,23 +171,28 @@ export function createMinimap(options: MinimapOptions): Minimap {
     const transform = currentTransform();
     if (!sameTransform(shownAt, transform)) fitSince = now;
     shownAt = transform;
-    if (cachedAt === null) drawShapes(transform);
-    else if (shapesStale || !sameTransform(cachedAt, transform)) {
+    // A redraw under way runs to its end even if the board changed meanwhile (shapesStale says
+    // so, and the next one follows): restarting it on every change would never finish.
+    if (redraw === null && cachedAt === null) startRedraw(transform);
+    else if (redraw === null && (shapesStale || !sameTransform(cachedAt, transform))) {
       const wait = Math.max(shapesStale ? MINIMAP_SHAPES_INTERVAL_MS - (now - shapesDrawnAt) : 0, MINIMAP_SETTLE_MS - (now - fitSince));
-      if (wait <= 0) drawShapes(transform);
+      if (wait <= 0) startRedraw(transform);
       else refreshIn(wait);
     }
+    if (redraw !== null) continueRedraw(redraw);
 
     const context = canvas.getContext('2d');
-    if (context === null || cachedAt === null) return;
+    if (context === null) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.fillStyle = BACKGROUND;
     context.fillRect(0, 0, canvas.width, canvas.height);
     // The cached image, moved and scaled from the fit it was drawn at to this one.
-    const image = refit(cachedAt, transform, MINIMAP_SIZE);
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.imageSmoothingQuality = 'high';
-    context.drawImage(shapesCanvas, image.x, image.y, image.width, image.height);
+    if (cachedAt !== null) {
+      const image = refit(cachedAt, transform, MINIMAP_SIZE);
+      context.imageSmoothingQuality = 'high';
+      context.drawImage(shapesImage, image.x, image.y, image.width, image.height);
+    }
     const outline = (bounds: Bounds, color: string): void => {
       const r = boardToMinimap(transform, bounds);
       context.strokeStyle = color;
@@ -205,6 +241,7 @@ export function createMinimap(options: MinimapOptions): Minimap {
     if (!visible) return;
     // Shown again: draw the shapes afresh at once rather than a scaled image from before.
     cachedAt = null;
+    redraw = null;
     scheduler.schedule();
   };
   const setVisible = (next: boolean): void => {
