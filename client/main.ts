@@ -79,6 +79,8 @@ import { pngThumbnail } from './export/png-export.ts';
 import { createAssetLibrary } from './assets/create-asset-library.ts';
 import { createImageInserter } from './assets/insert-images.ts';
 import { createImagePicker } from './ui/image-picker.ts';
+import { createMinimap } from './ui/minimap.ts';
+import { createPeers } from './presence/peers.ts';
 import { shapeAssetIds } from '../shared/schema.ts';
 import './styles.css';
 
@@ -212,6 +214,18 @@ const exportMenu = createExportMenu({
   files: pictures,
   dropFiles: (files, clientX, clientY) => void images.insert(files, stage.toBoard(clientX, clientY)),
 });
+// The minimap reads presence on its own: it needs only the others' viewports.
+const minimapPeers = createPeers(connection.provider.awareness);
+const minimap = createMinimap({
+  parent: requireElement('.app', HTMLElement),
+  board,
+  camera,
+  screen: () => stage.size(),
+  onScreenChange: (listener) => stage.onResize(listener),
+  peers: minimapPeers,
+  storage: window.localStorage,
+  window,
+});
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });
 const findPanel = createFindPanel({ parent: requireElement('.app', HTMLElement), board, camera, selection, screen: () => stage.size() });
@@ -225,7 +239,7 @@ const commands = [...guardPreviewCommands(guardCommands(createCommands({
   toolbox,
   screen: () => stage.size(),
   snap,
-  extra: [...exportMenu.commands, { id: 'help', label: 'Keyboard shortcuts', keys: ['?'], run: () => help.open() }],
+  extra: [...exportMenu.commands, minimap.command, { id: 'help', label: 'Keyboard shortcuts', keys: ['?'], run: () => help.open() }],
 }), access, notice), preview, notice), findCommand(() => findPanel.open()), { id: 'toggle-theme', label: 'Light / dark theme', keys: [THEME_KEY], run: () => theme.toggle() }];
 const shortcuts = createShortcuts(window, toolbox, commands);
 const clipboard = createClipboard({
@@ -346,6 +360,8 @@ const parts = [
   imagePicker,
   exportMenu,
   themeToggle,
+  minimapPeers,
+  minimap,
   help,
   findPanel,
   shortcuts,
