@@ -5,7 +5,8 @@
  *   GET    /api/boards                                   admin   → BoardListResponse
  *   GET    /api/rooms/<room>                             view    → board file (client's JSON export format, with `title`)
  *   GET    /api/rooms/<room>/state                       view    → the board's whole Yjs document as one update (V1, octet-stream):
- *                                                                what is stored, for a page to apply before its socket syncs
+ *                                                                what is stored, for a page to apply before its socket syncs;
+ *                                                                204 for a board never written
  *   PUT    /api/rooms/<room>                             edit    board file → VersionResponse (the version saved before the import)
  *   DELETE /api/rooms/<room>                             admin   → BoardSummary (clients closed with CLOSE_CODE.boardDeleted)
  *   POST   /api/rooms/<room>/undelete                    admin   → BoardSummary

@@ -145,6 +145,7 @@ function operation(route: Route): Json {
     parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'A version id' });
   }
   const responses: Json = { [String(route.status)]: { description: 'OK', content: content(route.response) } };
+  if (route.response === 'boardState') responses['204'] = { description: 'A board never written: nothing to start from yet (no body)' };
   if (route.access !== 'none') {
     responses['401'] = errorResponse('No usable token (WWW-Authenticate: Bearer)');
     responses['403'] = errorResponse('A valid token that does not allow this');

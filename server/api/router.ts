@@ -136,6 +136,13 @@ export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMess
     },
     async getBoardState({ res, room }) {
       const state = await service.getBoardState(room);
+      // A board never written has nothing to start from yet, which is no error: a new board's
+      // page asks this first, and a 404 would be logged by every browser as a failed load.
+      if (state === null) {
+        res.writeHead(204, { 'cache-control': 'no-store' });
+        res.end();
+        return;
+      }
       // Not compressed here: a reverse proxy can gzip it (it shrinks well), without the CPU going to this process.
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'content-length': String(state.byteLength) });
       res.end(state);

@@ -79,7 +79,7 @@ export const ROUTES: readonly Route[] = [
     path: `${ROOM}/state`,
     access: 'view',
     summary:
-      'The board’s whole Yjs document as one update (encoding V1), holding only what is stored: a page applies it to an empty document before its socket syncs, to open faster',
+      'The board’s whole Yjs document as one update (encoding V1), holding only what is stored: a page applies it to an empty document before its socket syncs, to open faster. 204 with no body for a board never written',
     response: 'boardState',
     status: 200,
   },

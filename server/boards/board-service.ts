@@ -62,9 +62,10 @@ export interface VersionCapture {
 export interface BoardStates {
   /**
    * The board's whole document as one Yjs update (V1), holding only what is stored: a client may
-   * take it as stored as it takes a sync answer. NotFoundError for a board never written or deleted.
+   * take it as stored as it takes a sync answer. Null for a board never written (a page opening
+   * it starts empty; its socket then makes it), NotFoundError for a deleted one.
    */
-  getBoardState(room: string): Promise<Uint8Array>;
+  getBoardState(room: string): Promise<Uint8Array | null>;
 }
 
 /**

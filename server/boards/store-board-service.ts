@@ -240,9 +240,7 @@ export function createStoreBoardService(options: StoreBoardServiceOptions): Stor
       // Not liveRecord, which makes the record of a board the index does not know yet by decoding
       // its whole state: sparing that work is what this endpoint is for. The answers are the same.
       await notDeleted(room);
-      const state = await docs.readStored(room);
-      if (state === null) throw new NotFoundError(`no board "${room}"`);
-      return state;
+      return docs.readStored(room);
     },
     replaceBoard(room, file, editor) {
       return replaceWith(room, file, 'import', editor);

@@ -3,7 +3,7 @@
  * equal to what a stock client synced, from a live room (and again after the next edit, so a
  * cached encoding is dropped when the document changes), only once what it holds is written, and
  * from a store no room is loaded from (a restarted server, which answers without loading the
- * room); 404 as getBoard answers it for a board never written or deleted; the access matrix of
+ * room); 204 for a board never written, 404 as getBoard answers it for a deleted one; the access matrix of
  * getBoard with an auth secret; and the route in the OpenAPI document. With Redis scale-out, a process answers what other processes'
  * clients wrote, and its cached encoding follows their edits.
  */
@@ -118,11 +118,11 @@ describe('board state on an open server', () => {
     }
   });
 
-  test('a board never written, or deleted, is 404 with the body getBoard gives', async () => {
-    const never = await errorOf(server, boardStateApiPath('never-written'));
-    assert.equal(never.status, 404);
-    assert.equal(never.body.error, 'not_found');
-    assert.deepEqual(never, await errorOf(server, roomApiPath('never-written')));
+  test('a board never written is 204 (nothing to start from, no error); a deleted one is 404 with the body getBoard gives', async () => {
+    const never = await getState(server, 'never-written');
+    assert.equal(never.status, 204);
+    assert.equal(never.bytes.length, 0);
+    assert.equal((await errorOf(server, roomApiPath('never-written'))).status, 404, 'getBoard still says 404');
 
     const response = await fetch(`${server.httpUrl}${roomApiPath('doomed')}`, {
       method: 'PUT',
