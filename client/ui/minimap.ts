@@ -18,7 +18,6 @@ export const MINIMAP_MIN_WINDOW = { width: 1280, height: 800 };
 /** Where this browser keeps the on/off choice. */
 export const MINIMAP_STORAGE_KEY = 'easel.minimap';
 const OWN_VIEWPORT = '#4a6cf7';
-const BACKGROUND = '#f7f8fa';
 
 export interface MinimapOptions {
   parent: HTMLElement;
@@ -184,8 +183,8 @@ export function createMinimap(options: MinimapOptions): Minimap {
     const context = canvas.getContext('2d');
     if (context === null) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
-    context.fillStyle = BACKGROUND;
-    context.fillRect(0, 0, canvas.width, canvas.height);
+    // Transparent: the element's background is the theme's (styles.css), so a theme switch needs no redraw.
+    context.clearRect(0, 0, canvas.width, canvas.height);
     // The cached image, moved and scaled from the fit it was drawn at to this one.
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     if (cachedAt !== null) {
