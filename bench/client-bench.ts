@@ -43,6 +43,7 @@ import { startTestServer } from '../tests/helpers/server.ts';
 import { fmt, percentiles, table, verdict } from './stats.ts';
 import { measureLiveStroke } from './live-stroke.ts';
 import { mixedShapes } from './mixed-shapes.ts';
+import { waitUntilIdle } from './proc.ts';
 import { measureOpen, OPEN_COLUMNS, openRow } from './open-board.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -271,6 +272,9 @@ async function main(): Promise<void> {
       await check.synced;
       await waitFor(() => check.doc.getMap('shapes').size === count + 1, { doc: check.doc }, `server holds ${count} shapes`, 120_000);
       check.destroy();
+      // The server runs in this process: let it finish storing and compacting the seeded board
+      // first, so the pages below do not wait on that.
+      await waitUntilIdle([process.pid]);
 
       if (runs('open')) {
         // A click on the rectangle on top (the view opens at the board's origin at 100%).

@@ -11,7 +11,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { OPEN_MARKS, openMark } from '../client/sync/open-timeline.ts';
 import { INITIAL_STATE_MARKS } from '../client/sync/initial-state.ts';
-import { offlineDbName } from '../client/sync/offline.ts';
+import { offlineDbName } from '../client/sync/offline-read.ts';
 
 export interface OpenTimes {
   /** Navigation start → the view's shapes painted (ms). */

@@ -24,7 +24,9 @@ import { createAccessMode } from './sync/access-mode.ts';
 import { watchPermissionDenied } from './sync/permission-denied.ts';
 import { requestViewLink } from './sync/share-link.ts';
 import { createOfflineCopy } from './sync/offline.ts';
-import { applyInitialState, applyLateState, loadInitialState } from './sync/initial-state.ts';
+import { loadInitialState } from './sync/initial-state.ts';
+import { applyInitialState, applyLateState } from './sync/initial-apply.ts';
+import { earlyOpening } from './early-open.ts';
 import { createTabSync } from './sync/broadcast.ts';
 import { createPendingChanges } from './sync/offline-pending.ts';
 import { migrateTextsOnFirstSync } from './sync/text-migration.ts';
@@ -103,7 +105,8 @@ const preview = createVersionPreview();
 const writable = (): boolean => !access.readOnly && !preview.active;
 
 // The board is applied before anything listens to the doc: it then costs only its decoding.
-const initial = await loadInitialState({ room, token, fetch: (...args) => window.fetch(...args), performance });
+// Started by the page's first script (early-open.ts) unless this page made its room just now.
+const initial = await (earlyOpening?.room === room ? earlyOpening.state : loadInitialState({ room, token, fetch: (...args) => window.fetch(...args), performance }));
 const doc = new Y.Doc();
 applyInitialState(doc, initial, performance);
 // Bound arrow ends stop at each shape's own outline (an ellipse's curve, a diamond's edges).

@@ -1,8 +1,6 @@
-import * as Y from 'yjs';
 import { boardStateApiPath } from '../../shared/api.ts';
-import { OFFLINE_ORIGIN, REMOTE_ORIGIN } from '../../shared/origins.ts';
 import { authHeaders } from './access-token.ts';
-import { readOfflineCopy, type OfflineRead } from './offline.ts';
+import { readOfflineCopy, type OfflineRead } from './offline-read.ts';
 
 /**
  * The board a page starts from, got before any part of the page exists: this browser's offline
@@ -14,6 +12,9 @@ import { readOfflineCopy, type OfflineRead } from './offline.ts';
  * deep-observe event listing every shape, and for every part reacting to a change of them all;
  * that was most of the time a big board took to open. The board's schema gate then runs once, as
  * the board is created, and the socket's sync that follows carries only what is newer.
+ *
+ * Loading is here, with no Yjs (the page's first script, early-open.ts, starts it while the app's
+ * own script still loads); applying is initial-apply.ts.
  *
  * A page never waits long for the server here: past INITIAL_STATE_WAIT_MS it is built without the
  * board, which is applied when it comes (the socket connects after it, so the board is not sent
@@ -75,43 +76,4 @@ export async function loadInitialState(options: InitialStateOptions): Promise<In
   if (first === 'late') return { offline, fetched: null, late: request };
   mark(INITIAL_STATE_MARKS.stateFetched);
   return { offline, fetched: first, late: null };
-}
-
-/**
- * Applies what loadInitialState got to a fresh doc, in one transaction that is not local (like
- * every received update), before anything listens to the doc.
- */
-export function applyInitialState(doc: Y.Doc, state: InitialState, performance?: Pick<Performance, 'mark'>): void {
-  const { updates } = state.offline;
-  // A damaged copy or answer is skipped, not fatal: the socket's sync brings the board anyway.
-  try {
-    if (updates.length > 0) Y.transact(doc, () => updates.forEach((update) => Y.applyUpdate(doc, update)), OFFLINE_ORIGIN, false);
-  } catch (error) {
-    console.warn('easel: could not apply the offline copy of the board', error);
-  }
-  try {
-    if (state.fetched !== null) Y.applyUpdate(doc, state.fetched, REMOTE_ORIGIN);
-  } catch (error) {
-    console.warn('easel: could not apply the board the server sent', error);
-  }
-  performance?.mark(INITIAL_STATE_MARKS.applied);
-}
-
-/**
- * For a board that came past the wait: applies it when it comes (the page is built by then, so
- * this is an ordinary received update), then lets the socket connect.
- */
-export function applyLateState(doc: Y.Doc, state: InitialState, connect: () => void): void {
-  if (state.late === null) {
-    connect();
-    return;
-  }
-  void state.late.then((update) => {
-    try {
-      if (update !== null) Y.applyUpdate(doc, update, REMOTE_ORIGIN);
-    } catch (error) {
-      console.warn('easel: could not apply the board the server sent', error);
-    }
-    connect();
-  });
 }

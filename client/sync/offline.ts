@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import * as idb from 'lib0/indexeddb';
+import { OFFLINE_UPDATES_STORE as UPDATES, type OfflineRead } from './offline-read.ts';
 import { PREFERRED_TRIM_SIZE } from 'y-indexeddb';
 import { OFFLINE_ORIGIN } from '../../shared/origins.ts';
 
@@ -26,36 +27,6 @@ export interface OfflineLoad {
   hadCopy: boolean;
   /** False when IndexedDB could not be used (private browsing, quota): nothing is kept. */
   available: boolean;
-}
-
-/** The IndexedDB database of a room: one per board, so boards never mix. */
-export function offlineDbName(room: string): string {
-  return `easel-board-${room}`;
-}
-
-const UPDATES = 'updates';
-
-/**
- * What the offline copy held when the page opened: read before the page is built (initial-state.ts),
- * so the board is applied while nothing listens yet.
- */
-export interface OfflineRead {
-  /** The open database; null when IndexedDB could not be used (private browsing, quota): nothing is kept. */
-  readonly db: IDBDatabase | null;
-  /** The stored updates, oldest first. */
-  readonly updates: readonly Uint8Array[];
-}
-
-/** Opens a room's offline copy and reads everything it holds; never rejects. */
-export async function readOfflineCopy(room: string): Promise<OfflineRead> {
-  try {
-    const db = await idb.openDB(offlineDbName(room), (created) => idb.createStores(created, [[UPDATES, { autoIncrement: true }], ['custom']]));
-    const [store] = idb.transact(db, [UPDATES], 'readonly');
-    return { db, updates: (await idb.getAll(store!)) as Uint8Array[] };
-  } catch (error) {
-    console.warn('easel: this browser cannot keep an offline copy of the board', error);
-    return { db: null, updates: [] };
-  }
 }
 
 export interface OfflineCopyOptions {
