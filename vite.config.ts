@@ -28,6 +28,29 @@ function homeAtRoot(): Plugin {
 }
 
 /**
+ * The board page's script (client/early-open.ts) starts getting the board, then imports the app
+ * (main.ts) dynamically, so that it runs first. A dynamic import is fetched and parsed only when it
+ * runs, and then on the main thread (measured: 150 ms of parsing the app's chunk after the
+ * import); a modulepreload link in the page lets the browser fetch and compile it in the
+ * background from the start, as it does for a script tag.
+ */
+function preloadApp(): Plugin {
+  return {
+    name: 'easel-preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, context) {
+        if (!context.filename.endsWith('index.html')) return [];
+        const app = Object.values(context.bundle ?? {}).find((output) => output.type === 'chunk' && output.facadeModuleId?.endsWith('/client/main.ts'));
+        if (app === undefined) throw new Error('easel: the app chunk (client/main.ts) is missing from the build');
+        return [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${app.fileName}` }, injectTo: 'head' }];
+      },
+    },
+  };
+}
+
+/**
  * The favicon's blue: the installed app's title bar and the splash behind its icon (also the
  * `<meta name="theme-color">` of both pages).
  */
@@ -106,7 +129,7 @@ function installableApp(): Plugin[] {
 }
 
 export default defineConfig({
-  plugins: [homeAtRoot(), installableApp()],
+  plugins: [homeAtRoot(), preloadApp(), installableApp()],
   root: fileURLToPath(new URL('./client', import.meta.url)),
   // Absolute, so /b/<room> loads /assets/… and not /b/assets/….
   base: '/',
