@@ -24,10 +24,18 @@ export interface OpenTimes {
   marks: Map<string, number>;
 }
 
-/** Runs in the page: resolves with performance.now() once the shapes layer has pixels. */
-function paintedInPage(): Promise<number> {
+/**
+ * Runs in the page: resolves with the time of the first frame in which the shapes layer has
+ * pixels. Reading a whole canvas back costs the page's main thread a few ms, so it is read only
+ * once the app says it drew (its easel:first-draw mark); the pixels, not the mark, decide.
+ */
+function paintedInPage(firstDraw: string): Promise<number> {
   return new Promise((resolve) => {
     const check = (): void => {
+      if (performance.getEntriesByName(firstDraw).length === 0) {
+        requestAnimationFrame(check);
+        return;
+      }
       const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]');
       const context = canvas?.getContext('2d', { willReadFrequently: true });
       if (canvas && context && canvas.width > 0) {
@@ -45,14 +53,21 @@ function paintedInPage(): Promise<number> {
   });
 }
 
-/** Runs in the page: resolves with the time of the first frame in which `layer`'s canvas has pixels. */
-function layerInkedInPage(layer: string): Promise<number> {
+/**
+ * Runs in the page: resolves with the time of the first frame in which `layer`'s canvas has
+ * pixels within `around` CSS px of `at` (only there, so each frame reads back little).
+ */
+function layerInkedInPage({ layer, at, around }: { layer: string; at: { x: number; y: number }; around: number }): Promise<number> {
   return new Promise((resolve) => {
     const check = (): void => {
       const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`);
       const context = canvas?.getContext('2d', { willReadFrequently: true });
       if (canvas && context && canvas.width > 0) {
-        const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+        const scale = canvas.width / canvas.getBoundingClientRect().width;
+        const box = canvas.getBoundingClientRect();
+        const x = Math.max(0, Math.floor((at.x - box.left - around) * scale));
+        const y = Math.max(0, Math.floor((at.y - box.top - around) * scale));
+        const { data } = context.getImageData(x, y, Math.ceil(2 * around * scale), Math.ceil(2 * around * scale));
         for (let i = 3; i < data.length; i += 16) {
           if (data[i]! > 0) {
             resolve(performance.now());
@@ -117,9 +132,9 @@ function offlineKeptInPage(name: string): Promise<void> {
  */
 async function openOnce(page: Page, url: string, click: { x: number; y: number }): Promise<OpenTimes> {
   await page.goto(url, { waitUntil: 'commit' });
-  const painted = await page.evaluate(paintedInPage);
+  const painted = await page.evaluate(paintedInPage, OPEN_MARKS.firstDraw);
   // Sent at once, through the browser's input path: they wait for whatever the page still does.
-  const selectedAt = page.evaluate(layerInkedInPage, 'overlay');
+  const selectedAt = page.evaluate(layerInkedInPage, { layer: 'overlay', at: click, around: 80 });
   await page.mouse.click(click.x, click.y);
   const selected = await selectedAt;
   const grid = await page.evaluate(() => document.querySelector<HTMLElement>('#board')!.style.backgroundPosition);
