@@ -49,7 +49,8 @@ import { fmt, percentiles, table, verdict } from './stats.ts';
 import { measureLiveStroke } from './live-stroke.ts';
 import { mixedShapes } from './mixed-shapes.ts';
 import { waitUntilIdle } from './proc.ts';
-import { measureOpen, OPEN_COLUMNS, openRow } from './open-board.ts';
+import { measureOpen, OPEN_COLUMNS, openRow, paintedInPage } from './open-board.ts';
+import { OPEN_MARKS } from '../client/sync/open-timeline.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VIEWPORT = { width: 1280, height: 800 };
@@ -86,28 +87,6 @@ if (only !== null && only.length === 0) throw new Error(`--only takes a comma-se
 const runs = (name: Case): boolean => only === null || only.includes(name);
 const sizes = args.filter((arg, i) => i !== onlyAt + 1 || onlyAt === -1).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
 const SIZES = sizes.length > 0 ? sizes.filter((n) => n > 0) : [1_000, 10_000, 50_000];
-
-/** Runs in the page: polls until the shapes canvas has painted pixels; resolves with performance.now(). */
-function firstPaintInPage(): Promise<number> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]');
-      const context = canvas?.getContext('2d');
-      const synced = document.querySelector('.status[data-status="connected"]') !== null;
-      if (canvas && context && synced && canvas.width > 0) {
-        const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-        for (let i = 3; i < data.length; i += 64) {
-          if (data[i]! > 0) {
-            resolve(performance.now());
-            return;
-          }
-        }
-      }
-      requestAnimationFrame(check);
-    };
-    check();
-  });
-}
 
 /**
  * Runs in the page: one wheel event per frame on the board (a pan, then zooming out and back in
@@ -209,7 +188,10 @@ async function dragWithSnapping(page: Page, moved: () => Promise<void>): Promise
 async function open(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
   // performance.now() counts from this navigation's start, so this is navigation → first shapes painted.
-  return page.evaluate(firstPaintInPage);
+  const painted = await page.evaluate(paintedInPage, OPEN_MARKS.firstDraw);
+  // The gestures below want the board synced too (the status says so).
+  await page.locator('.status[data-status="connected"]').waitFor();
+  return painted;
 }
 
 async function measure(page: Page): Promise<number[]> {

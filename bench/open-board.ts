@@ -29,7 +29,7 @@ export interface OpenTimes {
  * pixels. Reading a whole canvas back costs the page's main thread a few ms, so it is read only
  * once the app says it drew (its easel:first-draw mark); the pixels, not the mark, decide.
  */
-function paintedInPage(firstDraw: string): Promise<number> {
+export function paintedInPage(firstDraw: string): Promise<number> {
   return new Promise((resolve) => {
     const check = (): void => {
       if (performance.getEntriesByName(firstDraw).length === 0) {
