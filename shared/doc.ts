@@ -24,7 +24,7 @@ import * as Y from 'yjs';
 import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import { MIGRATION_ORIGIN } from './origins.ts';
 import { MAX_TITLE_LENGTH } from './title.ts';
-import { DEFAULT_STYLE, isValidIndex, isValidShapeId, readShape, shapeDef, shapeFields, SCHEMA_VERSION, SHAPE_LIMITS, type Shape, type ShapeProblem } from './schema.ts';
+import { readsAsAbsent, isValidIndex, isValidShapeId, readShape, shapeDef, shapeFields, SCHEMA_VERSION, SHAPE_LIMITS, type Shape, type ShapeProblem } from './schema.ts';
 
 export const SHAPES_KEY = 'shapes';
 export const META_KEY = 'meta';
@@ -152,10 +152,6 @@ export function readAllShapes(doc: Y.Doc, onProblem?: (problem: ShapeProblem) =>
   return shapes.sort(compareShapeOrder);
 }
 
-function isDefaultStyle(key: string, value: unknown): boolean {
-  return Object.hasOwn(DEFAULT_STYLE, key) && DEFAULT_STYLE[key as keyof typeof DEFAULT_STYLE] === value;
-}
-
 /**
  * Adds (or replaces) a shape given in board coordinates; call inside a transaction with a typed
  * origin. A shape in a frame is stored from the frame's origin as it is now, so write a frame
@@ -170,10 +166,10 @@ export function writeShape(doc: Y.Doc, shape: Shape): void {
   for (const [key, value] of Object.entries(shapeFields(stored))) {
     // An empty label is not stored: a board of plain boxes carries no Y.Text per box.
     if (key === TEXT_FIELD && optionalText && value === '') continue;
-    // Nor is a style field at its default, which every reader since version 1 fills in (the gate's
-    // ShapeStyle defaults): a board of mostly default-styled shapes stores about a third fewer
-    // entries, and its first load decodes that much less.
-    if (isDefaultStyle(key, value)) continue;
+    // Nor is any field at the value the gate reads when it is left out (a rotation of 0, an
+    // unlocked shape, a default style, an unbound arrow end): a typical board then stores about
+    // half the entries, and its first load decodes that much less.
+    if (readsAsAbsent(shape.type, key, value)) continue;
     entry.set(key, key === TEXT_FIELD && hasTextField(shape.type) && typeof value === 'string' ? new Y.Text(value) : value);
   }
   getShapesMap(doc).set(shape.id, entry);
@@ -225,8 +221,8 @@ export function updateShape(doc: Y.Doc, id: string, input: StoredPatch): boolean
       continue;
     }
     const current = entry.get(key);
-    // An absent style field reads as its default (writeShape leaves defaults out).
-    if (current === value || (value === null && current === undefined) || (current === undefined && isDefaultStyle(key, value))) continue;
+    // An absent field reads as the gate's value for it (writeShape leaves those out).
+    if (current === value || (value === null && current === undefined) || (current === undefined && readsAsAbsent(entry.get('type'), key, value))) continue;
     // Arrays (points) are immutable values: compare by content to avoid rewriting an equal stroke.
     if (Array.isArray(current) && Array.isArray(value) && current.length === value.length && current.every((n, i) => n === value[i])) continue;
     entry.set(key, value);

@@ -211,3 +211,43 @@ export function shapeFields(shape: Shape): Record<string, unknown> {
   const { id: _id, ...fields } = shape;
   return fields;
 }
+
+/**
+ * Per type, the value the gate reads for each field a record leaves out, where it reads one (a
+ * rotation of 0, an unlocked shape, a style default, an unbound arrow end, a type's own label
+ * alignment): found from the gate itself, the type's example with one field left out at a time,
+ * so it can never disagree with what readers get. Only plain values; never geometry that must be
+ * there, nor arrays and text. A field whose value when absent follows another field's (an image's
+ * natural size from its size, say) is no default: it is probed again with every other number of
+ * the example changed, and kept only if it reads the same.
+ */
+function valuesReadWhenAbsent(def: ShapeDef<Shape>): ReadonlyMap<string, unknown> {
+  const full: Record<string, unknown> = { ...DEFAULT_STYLE, rotation: 0, locked: false, ...(def.example as object), type: def.type, x: 0, y: 0, index: 'a0' };
+  const shifted = Object.fromEntries(Object.entries(full).map(([key, value]) => [key, typeof value === 'number' ? value + 3 : value]));
+  const readWithout = (record: Record<string, unknown>, key: string): { value: unknown } | null => {
+    const { [key]: _left, ...rest } = record;
+    const read = readShape('absent-probe', rest);
+    return read.ok ? { value: (read.shape as unknown as Record<string, unknown>)[key] } : null;
+  };
+  const values = new Map<string, unknown>();
+  for (const key of Object.keys(full)) {
+    if (key === 'type' || key === 'x' || key === 'y' || key === 'index') continue;
+    const read = readWithout(full, key);
+    const again = readWithout(shifted, key);
+    if (read === null || again === null || read.value !== again.value) continue;
+    if (read.value === null || ['string', 'number', 'boolean'].includes(typeof read.value)) values.set(key, read.value);
+  }
+  return values;
+}
+
+const READ_WHEN_ABSENT: ReadonlyMap<string, ReadonlyMap<string, unknown>> = new Map(SHAPE_DEFS.map((def) => [def.type, valuesReadWhenAbsent(def as ShapeDef<Shape>)]));
+
+/**
+ * True if a record of `type` that leaves `key` out reads as having `value`: a writer may then
+ * leave it out (shared/doc.ts does), and every reader of this version gets it back.
+ */
+export function readsAsAbsent(type: unknown, key: string, value: unknown): boolean {
+  const values = typeof type === 'string' ? READ_WHEN_ABSENT.get(type) : undefined;
+  return values !== undefined && values.has(key) && values.get(key) === value;
+}
+
