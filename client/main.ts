@@ -228,6 +228,10 @@ const minimap = createMinimap({
   peers: minimapPeers,
   storage: window.localStorage,
   window,
+  whenIdle: (run) => {
+    const handle = requestIdleCallback(run, { timeout: 1000 });
+    return () => cancelIdleCallback(handle);
+  },
 });
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });

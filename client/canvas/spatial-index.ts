@@ -4,6 +4,15 @@ import type { Bounds } from '../model/plane.ts';
 const CELL = 512;
 /** A shape over more cells than this is kept in one list checked on every query instead. */
 const MAX_CELLS = 64;
+/**
+ * A cell is keyed by one number, its column and row packed with an offset: the board spans
+ * ±(maxCoordinate + maxSize) = ±11,000,000 units, ±21,485 cells, inside ±2^15. Numbers, not
+ * "x,y" strings: building the index for a 50,000-shape board as it opens spent most of its time
+ * making and hashing those strings.
+ */
+const OFFSET = 1 << 15;
+const SPAN = 1 << 16;
+const cellKey = (cx: number, cy: number): number => (cx + OFFSET) * SPAN + (cy + OFFSET);
 
 /** Which shapes may touch a region: a uniform grid over the board, so culling skips far-off shapes unseen. */
 export interface SpatialIndex {
@@ -15,8 +24,9 @@ export interface SpatialIndex {
 }
 
 export function createSpatialIndex(): SpatialIndex {
-  const cells = new Map<string, Set<string>>();
-  const keysOf = new Map<string, string[]>();
+  const cells = new Map<number, Set<string>>();
+  // Most shapes sit in one cell: its key alone, no array.
+  const keysOf = new Map<string, number | number[]>();
   const big = new Set<string>();
 
   const range = (b: Bounds): [number, number, number, number] => [
@@ -28,7 +38,9 @@ export function createSpatialIndex(): SpatialIndex {
 
   const remove = (id: string): void => {
     big.delete(id);
-    for (const key of keysOf.get(id) ?? []) {
+    const keys = keysOf.get(id);
+    if (keys === undefined) return;
+    for (const key of typeof keys === 'number' ? [keys] : keys) {
       const cell = cells.get(key);
       cell?.delete(id);
       if (cell?.size === 0) cells.delete(key);
@@ -44,17 +56,17 @@ export function createSpatialIndex(): SpatialIndex {
         big.add(id);
         return;
       }
-      const keys: string[] = [];
+      const keys: number[] = [];
       for (let cx = x0; cx <= x1; cx++) {
         for (let cy = y0; cy <= y1; cy++) {
-          const key = `${cx},${cy}`;
+          const key = cellKey(cx, cy);
           let cell = cells.get(key);
           if (cell === undefined) cells.set(key, (cell = new Set()));
           cell.add(id);
           keys.push(key);
         }
       }
-      keysOf.set(id, keys);
+      keysOf.set(id, keys.length === 1 ? keys[0]! : keys);
     },
     delete: remove,
     query(region) {
@@ -63,14 +75,15 @@ export function createSpatialIndex(): SpatialIndex {
       // A region far wider than the board would visit mostly empty cells: walk the cells instead.
       if ((x1 - x0 + 1) * (y1 - y0 + 1) > cells.size) {
         for (const [key, cell] of cells) {
-          const [cx, cy] = key.split(',').map(Number) as [number, number];
+          const cx = Math.floor(key / SPAN) - OFFSET;
+          const cy = (key % SPAN) - OFFSET;
           if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1) for (const id of cell) found.add(id);
         }
         return found;
       }
       for (let cx = x0; cx <= x1; cx++) {
         for (let cy = y0; cy <= y1; cy++) {
-          const cell = cells.get(`${cx},${cy}`);
+          const cell = cells.get(cellKey(cx, cy));
           if (cell !== undefined) for (const id of cell) found.add(id);
         }
       }

@@ -31,6 +31,8 @@ export interface MinimapOptions {
   storage: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** The browser window, for the default (on only where there is room) and the pixel ratio. */
   window: Pick<Window, 'innerWidth' | 'innerHeight' | 'devicePixelRatio'>;
+  /** Runs `run` once the browser is idle; returns a cancel (defaults to the next macrotask). */
+  whenIdle?: (run: () => void) => () => void;
 }
 
 export interface Minimap {
@@ -94,7 +96,22 @@ export function createMinimap(options: MinimapOptions): Minimap {
   let visible = stored === null ? options.window.innerWidth >= MINIMAP_MIN_WINDOW.width && options.window.innerHeight >= MINIMAP_MIN_WINDOW.height : stored === 'on';
 
   // Every shape's bounds by id: a change re-reads only the ids it names, not all 50,000 shapes.
-  const shapeBoxes = new Map<string, Bounds>(board.ordered().map((shape) => [shape.id, shapeBounds(shape)]));
+  // Read on the map's first draw, not here: the page is built while the board opens, and the
+  // board's own first paint comes first (at 50,000 shapes this was 60 ms before it).
+  let knownBoxes: Map<string, Bounds> | null = null;
+  const shapeBoxes = (): Map<string, Bounds> => (knownBoxes ??= new Map(board.ordered().map((shape) => [shape.id, shapeBounds(shape)])));
+  // The map draws nothing until the browser is first idle after the page is built (below).
+  let started = false;
+  const idle =
+    options.whenIdle ??
+    ((run: () => void) => {
+      const timer = setTimeout(run, 0);
+      return () => clearTimeout(timer);
+    });
+  const cancelStart = idle(() => {
+    started = true;
+    if (visible) scheduler.schedule();
+  });
   let boardExtent: Bounds | null = null;
   let extentStale = true;
   // The fit shapesImage was drawn at (null: none yet), and whether the board changed since.
@@ -117,7 +134,7 @@ export function createMinimap(options: MinimapOptions): Minimap {
   const currentTransform = (): MinimapTransform => {
     if (frozen !== null) return frozen;
     if (extentStale) {
-      boardExtent = extentOf([...shapeBoxes.values()]);
+      boardExtent = extentOf([...shapeBoxes().values()]);
       extentStale = false;
     }
     const extent = extentOf([boardExtent, ownBounds(), ...peerBounds().map((peer) => peer.bounds)]) ?? ownBounds();
@@ -128,7 +145,7 @@ export function createMinimap(options: MinimapOptions): Minimap {
     const context = nextImage.getContext('2d');
     context?.setTransform(1, 0, 0, 1, 0, 0);
     context?.clearRect(0, 0, nextImage.width, nextImage.height);
-    redraw = { transform, boxes: [...shapeBoxes.values()], next: 0 };
+    redraw = { transform, boxes: [...shapeBoxes().values()], next: 0 };
     shapesStale = false;
     shapesDrawnAt = performance.now();
   };
@@ -165,7 +182,7 @@ export function createMinimap(options: MinimapOptions): Minimap {
   };
 
   const draw = (): void => {
-    if (!visible) return;
+    if (!visible || !started) return;
     const now = performance.now();
     const transform = currentTransform();
     if (!sameTransform(shownAt, transform)) fitSince = now;
@@ -254,8 +271,9 @@ export function createMinimap(options: MinimapOptions): Minimap {
     board.onChange((change) => {
       for (const id of change.ids) {
         const shape = board.get(id);
-        if (shape === undefined) shapeBoxes.delete(id);
-        else shapeBoxes.set(id, shapeBounds(shape));
+        if (knownBoxes === null) break;
+        if (shape === undefined) knownBoxes.delete(id);
+        else knownBoxes.set(id, shapeBounds(shape));
       }
       shapesStale = true;
       extentStale = true;
@@ -265,6 +283,7 @@ export function createMinimap(options: MinimapOptions): Minimap {
     options.onScreenChange(() => visible && scheduler.schedule()),
     peers.onChange(() => visible && scheduler.schedule()),
     () => scheduler.close(),
+    cancelStart,
     () => {
       if (refresh !== null) clearTimeout(refresh);
     },

@@ -18,6 +18,15 @@ describe('spatial index for culling', () => {
       index.set(id, bounds);
     };
     for (let i = 0; i < 3_000; i++) place(`s${i}`);
+    // At the board's far corners (coordinates up to 1e7, sizes up to 1e6): cells there have keys too.
+    for (const [id, bounds] of [
+      ['far-a', { x: -1e7, y: 1e7, width: 200, height: 100 }],
+      ['far-b', { x: 1e7, y: -1e7, width: 1e6, height: 50 }],
+      ['far-c', { x: 1e7 - 300, y: 1e7 - 300, width: 600, height: 600 }],
+    ] as const) {
+      all.set(id, bounds);
+      index.set(id, bounds);
+    }
     for (let i = 0; i < 500; i++) place(`s${Math.floor(random() * 3_000)}`);
     for (let i = 0; i < 300; i++) {
       const id = `s${Math.floor(random() * 3_000)}`;
@@ -29,6 +38,10 @@ describe('spatial index for culling', () => {
       { x: -3_000, y: 2_000, width: 640, height: 400 },
       { x: -1e6, y: -1e6, width: 2e6, height: 2e6 },
       { x: 50_000, y: 50_000, width: 10, height: 10 },
+      { x: -1e7 - 100, y: 1e7 - 100, width: 400, height: 400 },
+      { x: 1e7 + 900_000, y: -1e7, width: 400, height: 400 },
+      { x: 1e7 - 50, y: 1e7 - 50, width: 100, height: 100 },
+      { x: -2e7, y: -2e7, width: 4e7, height: 4e7 },
     ]) {
       const found = index.query(region);
       const expected = [...all].filter(([, b]) => intersects(b, region)).map(([id]) => id);
