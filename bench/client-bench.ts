@@ -13,7 +13,7 @@
  * First, opening each board as a person does (bench/open-board.ts): navigation to the view
  * painted and to a click and a wheel answered, for a first visit and for one with the app and the
  * board kept in the browser, with the page's own marks of where the time went (issue 18's
- * targets: 1k ≤ 300 ms, 10k ≤ 800 ms, 50k ≤ 2,500 ms).
+ * targets: 1k ≤ 300 ms, 10k ≤ 800 ms, 50k ≤ 2,500 ms), the median of three tries each.
  *
  * Then a drag with snapping on the same board: a rectangle pressed and dragged across its
  * neighbours by pointer events on the board (the app's own input path), one move per frame, with
@@ -49,7 +49,7 @@ import { fmt, percentiles, table, verdict } from './stats.ts';
 import { measureLiveStroke } from './live-stroke.ts';
 import { mixedShapes } from './mixed-shapes.ts';
 import { waitUntilIdle } from './proc.ts';
-import { measureOpen, OPEN_COLUMNS, openRow, paintedInPage } from './open-board.ts';
+import { answeredAt, measureOpen, medianBy, OPEN_COLUMNS, openRow, paintedInPage, type OpenResult } from './open-board.ts';
 import { OPEN_MARKS } from '../client/sync/open-timeline.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -63,6 +63,8 @@ const TARGET_FRAME_MS = 16.7;
 const TARGET_RATIO_10K_TO_1K = 2;
 /** Issue 13's target: a point of a stroke being drawn shows in another page within this, p95. */
 const TARGET_LIVE_STROKE_P95_MS = 50;
+/** Tries of opening each board (the median is reported). */
+const OPEN_TRIES = 3;
 /** Issue 18's targets: navigation to the view painted and answering input, first visit and kept. */
 const OPEN_TARGETS_MS = new Map([
   [1_000, 300],
@@ -266,10 +268,18 @@ async function main(): Promise<void> {
       if (runs('open')) {
         // A click on the rectangle on top (the view opens at the board's origin at 100%).
         const click = { x: DRAGGED.x + DRAGGED.width / 2, y: DRAGGED.y + DRAGGED.height / 2 };
-        const { first, cached } = await measureOpen(browser, { url: `${server.httpUrl}/b/${room}`, room, viewport: VIEWPORT, click });
+        // Opening varies by a fifth from one try to the next on a small shared machine: the
+        // median of a few tries, each in a fresh browser context, is what is reported.
+        const tries: OpenResult[] = [];
+        for (let i = 0; i < OPEN_TRIES; i++) {
+          const result = await measureOpen(browser, { url: `${server.httpUrl}/b/${room}`, room, viewport: VIEWPORT, click });
+          tries.push(result);
+          console.log(`${fmt(count)} shapes, try ${i + 1}: painted and answering input at ${fmt(answeredAt(result.first))} ms on a first visit, ${fmt(answeredAt(result.cached))} ms kept`);
+        }
+        const first = medianBy(tries.map((t) => t.first), answeredAt);
+        const cached = medianBy(tries.map((t) => t.cached), answeredAt);
         openRows.push(openRow(fmt(count), 'first', first, (n) => fmt(n)), openRow(fmt(count), 'kept', cached, (n) => fmt(n)));
-        opened.set(count, { first: Math.max(first.painted, first.selected, first.panned), kept: Math.max(cached.painted, cached.selected, cached.panned) });
-        console.log(`${fmt(count)} shapes: opened (painted, selected, panned) first visit ${fmt(first.painted)}, ${fmt(first.selected)}, ${fmt(first.panned)} ms; kept ${fmt(cached.painted)}, ${fmt(cached.selected)}, ${fmt(cached.panned)} ms`);
+        opened.set(count, { first: answeredAt(first), kept: answeredAt(cached) });
       }
       if (!runs('pan') && !runs('drag-snap')) {
         seeder.destroy();

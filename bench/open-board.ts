@@ -173,6 +173,17 @@ export async function measureOpen(browser: Browser, options: { url: string; room
   }
 }
 
+/** When the page had painted the view and answered both inputs: what the targets judge. */
+export function answeredAt(times: OpenTimes): number {
+  return Math.max(times.painted, times.selected, times.panned);
+}
+
+/** The try whose `key` is the median (the middle one of an odd count; the upper middle of an even one). */
+export function medianBy<T>(tries: readonly T[], key: (value: T) => number): T {
+  const sorted = [...tries].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 /** Column names of `openRow`. */
 export const OPEN_COLUMNS = ['shapes', 'visit', 'html', 'app', 'offline read', 'state fetched', 'applied', 'board', 'ready', 'socket', 'sync answer', 'first draw', 'painted', 'selected', 'panned'];
 
