@@ -17,7 +17,8 @@ export function createShortcuts(target: Window, toolbox: Toolbox, commands: read
   const onKeyDown = (event: KeyboardEvent): void => {
     if (event.defaultPrevented || isEditable(event.target)) return;
     // Keys in an open dialog are the dialog's (Escape closes it, Tab moves within it).
-    if (event.target instanceof Element && event.target.closest('dialog') !== null) return;
+    // Only an open one: focus can stay on a closed dialog's button for a moment after Escape.
+    if (event.target instanceof Element && event.target.closest('dialog[open]') !== null) return;
     for (const command of commands) {
       if (!command.keys.some((combo) => matchesCombo(event, combo))) continue;
       if (command.run() !== false) event.preventDefault();
