@@ -150,6 +150,14 @@ describe('minimap between two pages', { timeout: 120_000 }, () => {
     // A click (no drag) on the rectangle's middle, in the fit of the rectangle and both views,
     // centres A's view on it again.
     const fitted = fitMinimap(extentOf([rect, origin, viewA])!, size);
+    // A click lands on the map as it is shown: wait until it shows that fit (the drag's end is
+    // drawn a frame later, and B's colour can show before).
+    const [fittedX, fittedY] = onMap({ left: 0, top: 0 }, fitted, middle);
+    const fittedBox = boardToMinimap(fitted, rect);
+    await poll(async () => {
+      const fill = await pixelsOf(pageA, MINIMAP_SHAPE_FILL, { x: fittedBox.x - 4, y: fittedBox.y - 4, width: fittedBox.width + 8, height: fittedBox.height + 8 });
+      return fill.count > 0 && Math.abs(fill.x / ratio - fittedX) < 3 && Math.abs(fill.y / ratio - fittedY) < 3;
+    }, "A's minimap shows the fit of the rectangle and both views");
     await pageA.mouse.click(...onMap(map, fitted, middle));
     await waitForPixels(pageA, 'shapes', { on: [leftEdgeAt(middle.x)], off: [leftEdgeAt(middle.x + 2 * step)] }, "a click centres the rectangle's middle");
 
