@@ -9,6 +9,10 @@
 import { tokenFromHash } from './sync/access-token.ts';
 import { loadInitialState, type InitialState } from './sync/initial-state.ts';
 import { roomFromPath } from './sync/room.ts';
+import { markInitialTheme } from './ui/theme.ts';
+
+// Before anything shows: index.html colours the page by this until the app's stylesheet comes.
+markInitialTheme({ root: document.documentElement, storage: window.localStorage, matchMedia: (query) => window.matchMedia(query) });
 
 export interface EarlyOpening {
   readonly room: string;

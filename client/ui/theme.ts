@@ -34,13 +34,23 @@ export interface ThemeState {
 }
 
 const readSetting = (value: string | null): ThemeSetting => (value === 'light' || value === 'dark' ? value : 'system');
+const storedSetting = (storage: ThemeOptions['storage']): ThemeSetting => readSetting(safely(() => storage?.getItem(THEME_STORAGE_KEY) ?? null, null));
+
+/**
+ * Marks the page with the theme it opens in, as createTheme would: for the page's first script
+ * (early-open.ts), so that a dark page is dark from the start rather than once the app has loaded.
+ */
+export function markInitialTheme(options: ThemeOptions): void {
+  const setting = storedSetting(options.storage);
+  options.root.dataset.theme = setting === 'system' ? (options.matchMedia(DARK_QUERY).matches ? 'dark' : 'light') : setting;
+}
 
 /** Follows the system's light or dark setting unless the person picked one; remembered per browser. */
 export function createTheme(options: ThemeOptions): ThemeState {
   const { root, storage } = options;
   const media = options.matchMedia(DARK_QUERY);
   const changes = createEmitter<Theme>();
-  let setting = readSetting(safely(() => storage?.getItem(THEME_STORAGE_KEY) ?? null, null));
+  let setting = storedSetting(storage);
   const systemTheme = (): Theme => (media.matches ? 'dark' : 'light');
   const resolve = (): Theme => (setting === 'system' ? systemTheme() : setting);
   let theme = resolve();

@@ -192,4 +192,26 @@ describe('dark mode in the browser', { timeout: 120_000 }, () => {
     assert.equal(shapes().find((s) => s.type === 'rect')!.strokeColor, '#1e1e1e', 'exporting dark writes nothing');
     assert.deepEqual(errors, []);
   });
+
+  test('a dark page is dark from its first script, before the app has loaded', async () => {
+    const context = await suite.newContext({ colorScheme: 'dark' });
+    try {
+      const page = await context.newPage();
+      // Hold the app's chunk back: what shows meanwhile is the page and its first script only.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route(/\/assets\/main-[^/]*\.js$/, async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(`${suite.server.httpUrl}/b/e2e-theme-early-${Date.now()}`, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark', null, { timeout: TIMEOUT });
+      assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), 'rgb(18, 18, 18)');
+      assert.equal(await page.locator('canvas[data-layer="shapes"]').count(), 0, 'the app has not loaded yet');
+      release();
+      await page.locator('canvas[data-layer="shapes"]').waitFor({ state: 'attached', timeout: TIMEOUT });
+    } finally {
+      await context.close();
+    }
+  });
 });
