@@ -187,4 +187,17 @@ describe('board titles and the home page', { timeout: 180_000 }, () => {
     await pageY.close();
     assert.deepEqual(errors, []);
   });
+
+  test('the home page follows a dark system, as the boards do', async () => {
+    const context = await suite.newContext({ colorScheme: 'dark' });
+    try {
+      const page = await context.newPage();
+      await page.goto(home());
+      await page.locator('.home-new').waitFor({ timeout: TIMEOUT });
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+      assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(18, 18, 18)');
+    } finally {
+      await context.close();
+    }
+  });
 });
