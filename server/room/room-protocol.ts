@@ -96,9 +96,11 @@ export class RoomProtocol {
     const { doc } = this.options;
     const subType = decodeOrThrow('sync message type', () => decoding.readVarUint(decoder));
     const payload = decodeOrThrow('sync message', () => decoding.readVarUint8Array(decoder));
+    // An empty state vector (a single varint 0) asks for everything: the whole document, which
+    // RoomDoc keeps encoded (the stored snapshot while lazy, else cached until the next change).
+    const asksForAll = subType === SYNC_MESSAGE_TYPE.step1 && payload.length === 1 && payload[0] === 0;
     if (doc.isLazy) {
-      // An empty state vector (a single varint 0) asks for everything: the stored snapshot.
-      if (subType === SYNC_MESSAGE_TYPE.step1 && payload.length === 1 && payload[0] === 0) {
+      if (asksForAll) {
         doc.sendStoredSnapshot(conn, (snapshot) => encodeSyncMessage(SYNC_MESSAGE_TYPE.step2, snapshot));
         return;
       }
@@ -115,7 +117,7 @@ export class RoomProtocol {
         if (doc.incomingCount > 0) doc.applyIncoming();
         let reply: Uint8Array;
         try {
-          reply = encodeSyncMessage(SYNC_MESSAGE_TYPE.step2, Y.encodeStateAsUpdate(doc.doc, payload));
+          reply = encodeSyncMessage(SYNC_MESSAGE_TYPE.step2, asksForAll ? doc.encodedState() : Y.encodeStateAsUpdate(doc.doc, payload));
         } catch (error) {
           throw new ProtocolError(CLOSE_CODE.malformedMessage, 'invalid state vector', { cause: error });
         }
