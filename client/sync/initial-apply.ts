@@ -14,12 +14,16 @@ export function applyInitialState(doc: Y.Doc, state: InitialState, performance?:
   } catch (error) {
     console.warn('easel: could not apply the offline copy of the board', error);
   }
+  if (state.fetched !== null) applyServerBoard(doc, state.fetched);
+  performance?.mark(INITIAL_STATE_MARKS.applied);
+}
+
+function applyServerBoard(doc: Y.Doc, update: Uint8Array): void {
   try {
-    if (state.fetched !== null) Y.applyUpdate(doc, state.fetched, REMOTE_ORIGIN);
+    Y.applyUpdate(doc, update, REMOTE_ORIGIN);
   } catch (error) {
     console.warn('easel: could not apply the board the server sent', error);
   }
-  performance?.mark(INITIAL_STATE_MARKS.applied);
 }
 
 /**
@@ -32,11 +36,7 @@ export function applyLateState(doc: Y.Doc, state: InitialState, connect: () => v
     return;
   }
   void state.late.then((update) => {
-    try {
-      if (update !== null) Y.applyUpdate(doc, update, REMOTE_ORIGIN);
-    } catch (error) {
-      console.warn('easel: could not apply the board the server sent', error);
-    }
+    if (update !== null) applyServerBoard(doc, update);
     connect();
   });
 }

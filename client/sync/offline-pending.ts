@@ -110,13 +110,14 @@ export function createPendingChanges(options: PendingOptions): PendingChanges {
   let unsynced = false;
   const changes = createEmitter<boolean>();
 
+  const docVector = (): StateVector => Y.decodeStateVector(Y.encodeStateVector(doc));
   const ownClocks = (): StateVector => {
     const clocks: StateVector = new Map();
-    for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) if (own.has(client)) clocks.set(client, clock);
+    for (const [client, clock] of docVector()) if (own.has(client)) clocks.set(client, clock);
     return clocks;
   };
   const recompute = (): void => {
-    const next = isAhead(Y.decodeStateVector(Y.encodeStateVector(doc)), acked, own);
+    const next = isAhead(docVector(), acked, own);
     if (next === unsynced) return;
     unsynced = next;
     changes.emit(next);
@@ -135,11 +136,11 @@ export function createPendingChanges(options: PendingOptions): PendingChanges {
     probeTimer = null;
     const ws = provider.ws;
     if (!provider.wsconnected || ws === null || ws.readyState !== ws.OPEN) return;
-    if (!isAhead(Y.decodeStateVector(Y.encodeStateVector(doc)), acked, own)) return;
+    if (!isAhead(docVector(), acked, own)) return;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_TYPE.sync);
     syncProtocol.writeSyncStep1(encoder, doc);
-    probes.push(Y.decodeStateVector(Y.encodeStateVector(doc)));
+    probes.push(docVector());
     ws.send(encoding.toUint8Array(encoder));
   };
   const scheduleProbe = (delay: number): void => {

@@ -56,21 +56,29 @@ export function createOpenTimeline(options: OpenTimelineOptions): OpenTimeline {
     performance.mark(name);
   };
 
-  // The source of the transaction being followed, until its listeners have all run.
-  let following: OpenSource | null = null;
+  // True while the socket's first answer is applied, until its listeners have all run; then the
+  // doc is no longer listened to (no check on every later transaction).
+  let following = false;
   const onBefore = (transaction: Y.Transaction): void => {
-    if (following !== null || transaction.origin !== provider || done.has(openMark('server', 'start'))) return;
-    following = 'server';
+    if (transaction.origin !== provider) return;
+    following = true;
     mark(openMark('server', 'start'));
   };
   const at = (stage: OpenStage) => (): void => {
-    if (following !== null) mark(openMark(following, stage));
+    if (following) mark(openMark('server', stage));
   };
   const onDecoded = at('decoded');
   const onGated = at('gated');
+  const offDoc = (): void => {
+    doc.off('beforeTransaction', onBefore);
+    doc.off('beforeObserverCalls', onDecoded);
+    doc.off('afterTransaction', onGated);
+    doc.off('afterAllTransactions', onStored);
+  };
   const onStored = (): void => {
-    at('stored')();
-    following = null;
+    if (!following) return;
+    mark(openMark('server', 'stored'));
+    offDoc();
   };
   doc.on('beforeTransaction', onBefore);
   doc.on('beforeObserverCalls', onDecoded);
@@ -92,10 +100,7 @@ export function createOpenTimeline(options: OpenTimelineOptions): OpenTimeline {
   return {
     ready: () => mark(OPEN_MARKS.appReady),
     close() {
-      doc.off('beforeTransaction', onBefore);
-      doc.off('beforeObserverCalls', onDecoded);
-      doc.off('afterTransaction', onGated);
-      doc.off('afterAllTransactions', onStored);
+      offDoc();
       provider.off('status', onStatus);
       shapesLayer.off('draw', onDraw);
     },
