@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { readAllShapes } from '../../shared/doc.ts';
 import { waitFor } from '../helpers/client.ts';
 import { boardSuite, drag, openBoard, TIMEOUT } from '../helpers/board-page.ts';
+import { pixelAt, readPng } from '../helpers/png-pixels.ts';
 
 async function download(page: Page, action: string): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.click(`[data-action="${action}"]`)]);
@@ -49,21 +50,9 @@ describe('export and import in the browser', { timeout: 120_000 }, () => {
     // The PNG is the 200×150 box (plus the ellipse) on white, 16 units of margin, at 2 px per unit.
     const png = await download(page, 'export-png');
     assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
-    const pixels = await page.evaluate(async (base64) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const context = canvas.getContext('2d')!;
-      context.drawImage(image, 0, 0);
-      // Board (300, 275) is the rectangle's left edge; (400, 275) is inside it, empty. (Inline calls:
-      // a named helper here would be wrapped by the test transpiler in a function the page lacks.)
-      const edge = [...context.getImageData((300 - 299 + 16) * 2, (275 - 199 + 16) * 2, 1, 1).data];
-      const inside = [...context.getImageData((400 - 299 + 16) * 2, (275 - 199 + 16) * 2, 1, 1).data];
-      return { width: image.width, height: image.height, edge, inside };
-    }, png.toString('base64'));
+    // Board (300, 275) is the rectangle's left edge; (400, 275) is inside it, empty.
+    const read = await readPng(page, png, [pixelAt((300 - 299 + 16) * 2, (275 - 199 + 16) * 2), pixelAt((400 - 299 + 16) * 2, (275 - 199 + 16) * 2)]);
+    const pixels = { width: read.width, height: read.height, edge: read.areas[0]![0]!, inside: read.areas[1]![0]! };
     assert.deepEqual([pixels.width, pixels.height], [(402 + 32) * 2, (152 + 32) * 2]);
     assert.ok(pixels.edge[0]! < 100 && pixels.edge[3] === 255, `the edge is drawn dark: ${pixels.edge}`);
     assert.deepEqual(pixels.inside, [255, 255, 255, 255], 'inside is the white background');

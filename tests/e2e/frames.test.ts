@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import type { Shape } from '../../shared/schema.ts';
 import { boardSuite, drag, painted, TIMEOUT, waitForColor, waitForPixels, type Probe } from '../helpers/board-page.ts';
+import { pixelAt, readPng } from '../helpers/png-pixels.ts';
 import { poll } from '../helpers/client.ts';
 
 /** A folder to save screenshots in, for a person to look at (nothing compares them); none when unset. */
@@ -111,26 +112,15 @@ describe('frames between two pages', { timeout: 120_000 }, () => {
     const [file] = await Promise.all([pageA.waitForEvent('download', { timeout: TIMEOUT }), pageA.click('[data-action="export-png"]')]);
     assert.match(file.suggestedFilename(), /Sketches\.png$/);
     const png = await readFile(await file.path());
-    const pixels = await pageA.evaluate(async (base64) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const context = canvas.getContext('2d', { willReadFrequently: true })!;
-      context.drawImage(image, 0, 0);
-      // Board points, from the frame's origin (500, 300), at 2 px per unit. (Inline: a named
-      // helper would be wrapped by the test transpiler in a function the page lacks.)
-      return {
-        width: image.width,
-        height: image.height,
-        innerEdge: [...context.getImageData((560 - 500) * 2, (400 - 300) * 2, 1, 1).data],
-        reachingEdge: [...context.getImageData((850 - 500) * 2, (480 - 300) * 2 + 1, 1, 1).data],
-        overlying: [...context.getImageData((850 - 500) * 2, (400 - 300) * 2, 1, 1).data],
-        empty: [...context.getImageData((700 - 500) * 2, (450 - 300) * 2, 1, 1).data],
-      };
-    }, png.toString('base64'));
+    // Board points, from the frame's origin (500, 300), at 2 px per unit.
+    const read = await readPng(pageA, png, [
+      pixelAt((560 - 500) * 2, (400 - 300) * 2),
+      pixelAt((850 - 500) * 2, (480 - 300) * 2 + 1),
+      pixelAt((850 - 500) * 2, (400 - 300) * 2),
+      pixelAt((700 - 500) * 2, (450 - 300) * 2),
+    ]);
+    const [innerEdge, reachingEdge, overlying, empty] = read.areas.map((area) => area[0]!);
+    const pixels = { width: read.width, height: read.height, innerEdge: innerEdge!, reachingEdge: reachingEdge!, overlying: overlying!, empty: empty! };
     assert.deepEqual([pixels.width, pixels.height], [800, 600], "the picture is the frame's box");
     assert.ok(pixels.innerEdge[0]! < 100, `the inner child is in it: ${pixels.innerEdge}`);
     assert.ok(pixels.reachingEdge[0]! < 100, `the reaching child's part inside is in it: ${pixels.reachingEdge}`);

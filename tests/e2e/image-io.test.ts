@@ -17,6 +17,7 @@ import { DEFAULT_STYLE, type Shape } from '../../shared/schema.ts';
 import { imageDef } from '../../shared/shapes/image.ts';
 import { connectClient, poll, waitFor, type TestClient } from '../helpers/client.ts';
 import { boardSuite, openBoard, TIMEOUT, waitForColor, type Probe } from '../helpers/board-page.ts';
+import { pixelAt, readPng } from '../helpers/png-pixels.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 /** A PNG of one colour, made here so the test needs no fixture file. */
@@ -103,21 +104,8 @@ describe('images in exports, board files and the clipboard', { timeout: 180_000 
 
   test('the PNG export shows the image\'s pixels; the SVG export embeds the file as a data: URL', async () => {
     const png = await download(source.page, 'export-png');
-    const pixel = await source.page.evaluate(
-      async ({ base64, x, y }) => {
-        const image = new Image();
-        image.src = `data:image/png;base64,${base64}`;
-        await image.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = image.width;
-        canvas.height = image.height;
-        const context = canvas.getContext('2d')!;
-        context.drawImage(image, 0, 0);
-        return [...context.getImageData(x, y, 1, 1).data];
-      },
-      // 16 units of margin around the image's box, 2 pixels per unit.
-      { base64: png.toString('base64'), x: (INSIDE[0] - BOX.x + 16) * 2, y: (INSIDE[1] - BOX.y + 16) * 2 },
-    );
+    // 16 units of margin around the image's box, 2 pixels per unit.
+    const pixel = (await readPng(source.page, png, [pixelAt((INSIDE[0] - BOX.x + 16) * 2, (INSIDE[1] - BOX.y + 16) * 2)])).areas[0]![0]!;
     assert.deepEqual(pixel, [255, 0, 0, 255], 'the middle of the image is its red');
 
     const svg = (await download(source.page, 'export-svg')).toString('utf8');

@@ -17,6 +17,7 @@ import { readAllShapes } from '../../shared/doc.ts';
 import { poll, waitFor } from '../helpers/client.ts';
 import { boardSuite, darkPixelsIn, drag, openBoard, TIMEOUT } from '../helpers/board-page.ts';
 import { contrast, luminance } from '../helpers/contrast.ts';
+import { pixelAt, readPng } from '../helpers/png-pixels.ts';
 
 type Area = [left: number, top: number, right: number, bottom: number];
 type Rgb = [number, number, number];
@@ -29,20 +30,9 @@ async function screenshot(page: Page, name: string): Promise<void> {
 /** The page's pixels in `area` as the screen shows them (all layers and the CSS background). */
 async function pixels(page: Page, [left, top, right, bottom]: Area): Promise<Rgb[]> {
   const png = await page.screenshot({ clip: { x: left, y: top, width: right - left, height: bottom - top } });
-  return page.evaluate(async (base64) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d')!;
-    context.drawImage(image, 0, 0);
-    const { data } = context.getImageData(0, 0, image.width, image.height);
-    const out: [number, number, number][] = [];
-    for (let i = 0; i < data.length; i += 4) out.push([data[i]!, data[i + 1]!, data[i + 2]!]);
-    return out;
-  }, png.toString('base64'));
+  // The pages' device pixel ratio is 1: the screenshot is the clip's size.
+  const { areas } = await readPng(page, png, [{ x: 0, y: 0, width: right - left, height: bottom - top }]);
+  return areas[0]!.map(([r, g, b]) => [r, g, b]);
 }
 
 /** The colour most of `area` has: the background of an empty area, a note's paper. */
@@ -68,25 +58,9 @@ async function download(page: Page, action: string): Promise<Buffer> {
  * column `columns`, decoded in the page.
  */
 async function pngRow(page: Page, png: Buffer, row: number, columns: number): Promise<{ corner: Rgb; line: Rgb[] }> {
-  return page.evaluate(
-    async ({ base64, row, columns }) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const context = canvas.getContext('2d')!;
-      context.drawImage(image, 0, 0);
-      // No named helper in here: the test transpiler would wrap it in a function the page lacks.
-      const [r, g, b] = context.getImageData(0, 0, 1, 1).data;
-      const { data } = context.getImageData(0, row, columns, 1);
-      const line: [number, number, number][] = [];
-      for (let i = 0; i < data.length; i += 4) line.push([data[i]!, data[i + 1]!, data[i + 2]!]);
-      return { corner: [r!, g!, b!] as [number, number, number], line };
-    },
-    { base64: png.toString('base64'), row, columns },
-  );
+  const { areas } = await readPng(page, png, [pixelAt(0, 0), { x: 0, y: row, width: columns, height: 1 }]);
+  const rgb = ([r, g, b]: [number, number, number, number]): Rgb => [r, g, b];
+  return { corner: rgb(areas[0]![0]!), line: areas[1]!.map(rgb) };
 }
 
 describe('dark mode in the browser', { timeout: 120_000 }, () => {
