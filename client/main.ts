@@ -82,7 +82,6 @@ import { createAssetLibrary } from './assets/create-asset-library.ts';
 import { createImageInserter } from './assets/insert-images.ts';
 import { createImagePicker } from './ui/image-picker.ts';
 import { createMinimap } from './ui/minimap.ts';
-import { createPeers } from './presence/peers.ts';
 import { shapeAssetIds } from '../shared/schema.ts';
 import './styles.css';
 
@@ -217,15 +216,13 @@ const exportMenu = createExportMenu({
   files: pictures,
   dropFiles: (files, clientX, clientY) => void images.insert(files, stage.toBoard(clientX, clientY)),
 });
-// The minimap reads presence on its own: it needs only the others' viewports.
-const minimapPeers = createPeers(connection.provider.awareness);
 const minimap = createMinimap({
   parent: requireElement('.app', HTMLElement),
   board,
   camera,
   screen: () => stage.size(),
   onScreenChange: (listener) => stage.onResize(listener),
-  peers: minimapPeers,
+  peers: presence.peers,
   storage: window.localStorage,
   window,
   whenIdle: (run) => {
@@ -367,7 +364,6 @@ const parts = [
   imagePicker,
   exportMenu,
   themeToggle,
-  minimapPeers,
   minimap,
   help,
   findPanel,

@@ -10,7 +10,7 @@ import { createIdentity } from './identity.ts';
 import { createLocalPresence, type GestureSource, type LaserSource, type TypingSource } from './local-presence.ts';
 import { createRemoteGestures, type RemoteGestures } from './remote-gestures.ts';
 import { createRemoteDrawings } from './remote-drawings.ts';
-import { createPeers } from './peers.ts';
+import { createPeers, type Peers } from './peers.ts';
 import { createRemoteCursors } from './remote-cursors.ts';
 import { createRemoteCarets } from './remote-carets.ts';
 import { createRemoteLasers } from './remote-lasers.ts';
@@ -49,6 +49,8 @@ export interface PresenceOptions {
 export interface PresenceFeature {
   /** The others' gestures in progress, for the renderer to show on the board's shapes. */
   readonly gestures: RemoteGestures;
+  /** Everyone else's presence, read once here for every part that shows it (the minimap too). */
+  readonly peers: Pick<Peers, 'list' | 'onChange'>;
   close(): void;
 }
 
@@ -80,6 +82,7 @@ export function createPresence(options: PresenceOptions): PresenceFeature {
   const parts = [identity, peers, local, gestures, drawings, cursors, selections, lasers, ...carets, follow, list];
   return {
     gestures,
+    peers,
     close() {
       for (const part of parts.reverse()) part.close();
     },

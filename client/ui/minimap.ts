@@ -27,7 +27,7 @@ export interface MinimapOptions {
   screen(): { width: number; height: number };
   /** Fires when the board's size on screen changes. */
   onScreenChange(listener: () => void): () => void;
-  peers: Peers;
+  peers: Pick<Peers, 'list' | 'onChange'>;
   storage: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** The browser window, for the default (on only where there is room) and the pixel ratio. */
   window: Pick<Window, 'innerWidth' | 'innerHeight' | 'devicePixelRatio'>;
