@@ -62,8 +62,10 @@ describe('labels in boxes in the browser', { timeout: 120_000 }, () => {
     assert.ok(left > 10 && right > 10 && Math.abs(left - right) < Math.max(left, right) * 0.6, `centred: ${left} left of the middle, ${right} right of it`);
 
     // Many words: the label wraps, and the rectangle grows taller, its top where it was.
-    await pageA.keyboard.type(' and many more words that cannot fit on one line of this rectangle, so it wraps onto more lines and the box grows');
-    await until((s) => (rects(s)[0]?.height ?? 0) > 120, 'the rectangle grew');
+    const more = ' and many more words that cannot fit on one line of this rectangle, so it wraps onto more lines and the box grows';
+    await pageA.keyboard.type(more);
+    // The height grows line by line as the characters arrive: read it once the whole label is in.
+    await until((s) => rects(s)[0]?.text === `Hello${more}` && rects(s)[0]!.height > 120, 'the rectangle grew for the whole label');
     const grown = rects(shapes())[0]!;
     assert.deepEqual([grown.x, grown.y, grown.width], [300, 200, 200]);
     const bottom = grown.y + grown.height;
