@@ -18,6 +18,9 @@ import type { PendingUpdate } from './commit-pipeline.ts';
 /** How long a room at rest answers from its stored snapshot before building its doc. */
 const MATERIALIZE_DELAY_MS = 25;
 
+/** Who made the server's own changes (an import, a restore, what completes another process's update). */
+const SERVER_AUTHORS: ReadonlySet<Connection | null> = new Set([null]);
+
 /** A client's document message waiting to be applied. */
 interface Incoming {
   conn: Connection;
@@ -38,6 +41,8 @@ export interface RoomDocOptions {
   logger: Logger;
   /** Hands a change the doc integrated to the commit pipeline. */
   commit(entry: PendingUpdate): void;
+  /** Client messages wait in `incoming`: the commit pipeline applies them (applyIncoming) in its next round. */
+  received(): void;
   /** Sends updates another process stored to every client now (they are never stored here). */
   relayStored(updates: readonly Uint8Array[]): void;
   /** A client's update did not apply; its connection is closed. */
@@ -50,12 +55,12 @@ export interface RoomDocOptions {
 
 export class RoomDoc {
   readonly doc = new Y.Doc({ gc: true });
-  /** Client updates received this turn of the event loop, applied together by applyIncoming. */
+  /** Client updates received since the pipeline's last round, applied together by applyIncoming. */
   private incoming: Incoming[] = [];
-  private applyScheduled = false;
-  /** The connection whose updates applyFrom is applying, for onDocUpdate to tag them. */
+  /** While applyIncoming applies: who not to send the change back to (null: everyone), for onDocUpdate. */
   private applyingFrom: Connection | null = null;
-  private applyingAuthor: Connection | null = null;
+  /** While applyIncoming applies: whose messages they are, for onDocUpdate. */
+  private applyingAuthors: ReadonlySet<Connection | null> | null = null;
   /** Set while the room answers from its stored snapshot and has not built its doc yet. */
   private lazy: { snapshot: Uint8Array; stateVector: Uint8Array } | null = null;
   /** Stored snapshots being sent as answers; the doc is built only once they are out. */
@@ -153,10 +158,7 @@ export class RoomDoc {
     this.applyStored([lazy.snapshot]);
     this.start();
     // Client updates that came while the doc was not built yet were kept for now.
-    if (this.incoming.length > 0 && !this.applyScheduled) {
-      this.applyScheduled = true;
-      setImmediate(this.applyIncoming);
-    }
+    if (this.incoming.length > 0) this.options.received();
   }
 
   /** Starts live operation once the stored log is in the doc. */
@@ -184,22 +186,18 @@ export class RoomDoc {
     }, STORAGE_ORIGIN);
   }
 
-  /** Queues a client's document message, applied with the rest of this turn's (applyIncoming). */
+  /** Queues a client's document message, applied with the others of the pipeline's next round (applyIncoming). */
   receive(conn: Connection, update: Uint8Array, live: boolean): void {
     this.incoming.push({ conn, update, live });
-    if (!this.applyScheduled) {
-      this.applyScheduled = true;
-      setImmediate(this.applyIncoming);
-    }
+    this.options.received();
   }
 
   /**
-   * Applies every client update received in this turn of the event loop, one transaction per
-   * sender, so what a sender changed can be relayed to everyone but that sender. An update that
+   * Applies every client message received since the last call, all in one transaction: Yjs
+   * encodes what they changed once, as one update for everyone (see applyAll). An update that
    * does not apply closes only its sender; the others still go in.
    */
-  readonly applyIncoming = (): void => {
-    this.applyScheduled = false;
+  applyIncoming(): void {
     if (this.lazy) {
       // Building the doc now would hold back the stored snapshots still being sent; the last of
       // them to go out builds it, and that applies what waits here.
@@ -209,18 +207,23 @@ export class RoomDoc {
     const received = this.incoming;
     this.incoming = [];
     if (received.length === 0 || !this.options.open()) return;
-    const bySender = new Map<Connection, Incoming[]>();
-    for (const message of received) {
-      const messages = bySender.get(message.conn);
-      if (messages) messages.push(message);
-      else bySender.set(message.conn, [message]);
-    }
-    const rejected: Array<{ conn: Connection; error: unknown }> = [];
-    for (const [conn, messages] of bySender) this.applyFrom(conn, messages, rejected);
-    for (const { conn, error } of rejected) {
+    const rejected = new Map<Connection, unknown>();
+    const only = received[0]!;
+    if (received.length === 1 && only.live && !this.holdsPending()) this.applyAsSent(only, rejected);
+    else this.applyAll(received, rejected);
+    for (const [conn, error] of rejected) {
       this.options.rejected(conn, new ProtocolError(CLOSE_CODE.invalidUpdate, 'update does not apply', { cause: error }));
     }
-  };
+  }
+
+  /**
+   * Applies the client messages that wait for the pipeline's next round now: for an answer that
+   * must hold them and wait for their write (a step 1's reply, a joiner's state vector, the
+   * stored board).
+   */
+  applyWaiting(): void {
+    if (this.incoming.length > 0) this.applyIncoming();
+  }
 
   /** Builds the doc if need be and applies every client update received so far. */
   settle(): void {
@@ -229,56 +232,69 @@ export class RoomDoc {
   }
 
   /**
-   * Applies one sender's messages in one transaction.
-   *
-   * Live edits are stored and relayed as the bytes the client sent: a client sends exactly what
-   * its transaction changed, so letting Yjs encode the change again (the doc's update event)
-   * would only reproduce them; it cost an eighth of a busy server's CPU. Everything else goes
-   * through the update event, which leaves out what the doc already holds: a sync step 2 (a
-   * client's whole state on connecting, mostly known here), and any message while the doc holds
-   * pending structs (an earlier update that came before what it builds on), as this transaction
-   * may then integrate someone else's changes too, which everyone must get.
+   * A quiet room's one edit is stored and relayed as the bytes the client sent: a client sends
+   * exactly what its transaction changed, so letting Yjs encode the change again (the doc's update
+   * event) would only reproduce them.
    */
-  private applyFrom(conn: Connection, messages: readonly Incoming[], rejected: Array<{ conn: Connection; error: unknown }>): void {
-    const settled = !this.holdsPending();
-    const asSent = settled && messages.every(({ live }) => live);
-    const applied: Uint8Array[] = [];
-    let failed = false;
-    this.applyingFrom = settled ? conn : null;
-    this.applyingAuthor = conn;
-    let transaction: Y.Transaction;
+  private applyAsSent({ conn, update }: Incoming, rejected: Map<Connection, unknown>): void {
+    const { transaction, failure } = this.transact(true, REMOTE_ORIGIN, (tr) => {
+      try {
+        Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+        return { transaction: tr, failure: null };
+      } catch (error) {
+        return { transaction: tr, failure: { error } };
+      }
+    });
+    if (!changedDoc(transaction)) {
+      if (failure) rejected.set(conn, failure.error);
+      return;
+    }
+    const authors = new Set([conn]);
+    if (failure) {
+      rejected.set(conn, failure.error);
+      // A broken update may have been integrated in part before it threw: store what the doc gained.
+      this.options.commit({ update: Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(transaction.beforeState)), from: null, authors });
+    } else {
+      this.options.commit({ update, from: conn, authors });
+    }
+  }
+
+  /**
+   * Applies several messages, of one sender or many, in one transaction, and stores and relays
+   * the one update Yjs encodes for it: it leaves out what the doc already held (a sync step 2 is
+   * a client's whole state, mostly known here), and it holds everyone's edits at once, so a busy
+   * room's round is one write and one frame per peer. It goes back to a lone sender only if the
+   * doc held pending structs (an earlier update that came before what it builds on): this
+   * transaction may then integrate someone else's changes too.
+   */
+  private applyAll(messages: readonly Incoming[], rejected: Map<Connection, unknown>): void {
+    const senders = new Set(messages.map(({ conn }) => conn));
+    const [sender] = senders;
+    this.applyingFrom = senders.size === 1 && !this.holdsPending() ? sender! : null;
+    this.applyingAuthors = senders;
     try {
-      transaction = this.transact(asSent, REMOTE_ORIGIN, (tr) => {
-        // A sender that closed meanwhile still sent this update: it is applied like the rest.
-        for (const { update } of messages) {
+      this.doc.transact(() => {
+        // A sender that closed meanwhile still sent these updates: they are applied like the rest.
+        for (const { conn, update } of messages) {
+          if (rejected.has(conn)) continue;
           try {
             Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
-            applied.push(update);
           } catch (error) {
-            failed = true;
-            rejected.push({ conn, error });
+            // What a broken update integrated before it threw is in the transaction's update too.
+            rejected.set(conn, error);
           }
         }
-        return tr;
-      });
+      }, REMOTE_ORIGIN);
     } finally {
       this.applyingFrom = null;
-      this.applyingAuthor = null;
-    }
-    if (!asSent || !changedDoc(transaction)) return;
-    if (failed) {
-      // A broken update may have been integrated in part before it threw; store what the doc
-      // gained, whatever it came from.
-      this.options.commit({ update: Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(transaction.beforeState)), from: null, author: conn });
-    } else {
-      for (const update of applied) this.options.commit({ update, from: conn, author: conn });
+      this.applyingAuthors = null;
     }
   }
 
   /** Queues what a change actually did (Yjs leaves duplicates out) for writing. */
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === STORAGE_ORIGIN) return;
-    this.options.commit({ update, from: this.applyingFrom, author: this.applyingAuthor });
+    this.options.commit({ update, from: this.applyingFrom, authors: this.applyingAuthors ?? SERVER_AUTHORS });
   };
 
   /**

@@ -56,6 +56,7 @@ export class RoomProtocol {
    * write it would claim edits a crash could still lose.
    */
   greet(conn: Connection): void {
+    this.options.doc.applyWaiting();
     const step1 = encodeSyncMessage(SYNC_MESSAGE_TYPE.step1, this.options.doc.stateVector());
     this.options.afterPersisted((error) => {
       if (!error && conn.isOpen) conn.send(step1);
@@ -111,10 +112,10 @@ export class RoomProtocol {
     }
     switch (subType) {
       case SYNC_MESSAGE_TYPE.step1: {
-        // Edits that came before this request in the same turn are not applied yet: the answer
-        // must hold them and wait for their write (clients probe with a step 1 to learn that
-        // their edits are stored).
-        if (doc.incomingCount > 0) doc.applyIncoming();
+        // Edits that came before this request may wait for the pipeline's round: the answer must
+        // hold them and wait for their write (clients probe with a step 1 to learn that their
+        // edits are stored).
+        doc.applyWaiting();
         let reply: Uint8Array;
         try {
           reply = encodeSyncMessage(SYNC_MESSAGE_TYPE.step2, asksForAll ? doc.encodedState() : Y.encodeStateAsUpdate(doc.doc, payload));

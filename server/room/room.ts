@@ -88,6 +88,7 @@ export class Room {
       logger,
       log,
       writeIntervalMs: options.writeIntervalMs,
+      gather: () => this.state.applyIncoming(),
       stateVector: () => this.state.stateVector(),
       committed: (batch, from, written) => this.committed(batch, from, written),
       idle: () => this.compactor.whenIdle(),
@@ -108,6 +109,7 @@ export class Room {
       room: name,
       logger,
       commit: (entry) => this.commits.push(entry),
+      received: () => this.commits.wake(),
       relayStored: (updates) => this.relay(mergeBatch(updates, logger, name), null),
       rejected: (conn, error) => options.onRejected(conn, error),
       open: () => this.failed === null && !this.destroyed,
@@ -161,13 +163,14 @@ export class Room {
   /**
    * The whole document as one Yjs update, answered once everything in it is stored (a page takes
    * it as the stored board, as it takes a sync answer; see RoomProtocol's step 1). A room that has
-   * not built its document answers its stored snapshot and does not build it for this. Client
-   * edits still waiting to be applied are not in it, and need no wait. A StorageError if the
-   * store failed.
+   * not built its document answers its stored snapshot and does not build it for this, unless
+   * client edits wait to be applied: like every edit received before the request, they are in
+   * the answer, which waits for their write. A StorageError if the store failed.
    */
   storedState(): Promise<Uint8Array> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.destroyed) return Promise.reject(new StorageError(`room ${this.name} is unloaded`));
+    this.state.applyWaiting();
     const state = this.state.encodedState();
     return new Promise((resolve, reject) => this.afterPersisted((error) => (error ? reject(error) : resolve(state))));
   }
@@ -224,7 +227,7 @@ export class Room {
   private committed(batch: readonly Uint8Array[], from: Connection | null, written: readonly PendingUpdate[]): void {
     if (this.options.onCommitted) {
       const editors = new Set<Connection | null>();
-      for (const { author } of written) editors.add(author);
+      for (const { authors } of written) for (const author of authors) editors.add(author);
       this.options.onCommitted(this, { updates: batch, editors });
     }
     this.relay(batch, from);
