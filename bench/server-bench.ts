@@ -68,8 +68,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --redis-workers <n>     redis section: client processes (default 1)
   --wire-updates <n>      serverbound: updates per client (default 1000; its clients are cheap, so
                           a run lasts seconds even against the relay)
-  --wire-workers <n>      serverbound: client processes (default 2); it shares --rounds, --rooms,
-                          --clients, --window and --warmup with the throughput section
+  --wire-workers <n>      serverbound: client processes (default 2); it shares --rounds, --window and
+                          --warmup with the throughput section
+  --wire-shapes <list>    serverbound: room shapes run one after the other, rooms x clients each
+                          (default 8x4,2x16: small rooms, as the throughput section's, and busy ones)
   --classroom-sizes <list>
                           classroom: room sizes (default ${CLASSROOM_SIZES.join(',')})
   --classroom-seconds <n> classroom: measured seconds per size (default 10)
@@ -93,6 +95,12 @@ const USAGE = `Usage: npm run bench -- [options]
 
 /** Issue 6's targets. */
 const TARGET_THROUGHPUT_RATIO = 1.5;
+/**
+ * serverbound's room shapes: small rooms, where each update goes to 3 peers and a relay that
+ * forwards frames does almost nothing per delivery, and busy rooms, where a tick brings each peer
+ * many updates and merging them is what a relay lacks.
+ */
+const DEFAULT_WIRE_SHAPES = '8x4,2x16';
 const TARGET_COLD_LOAD_MS = 50;
 const TARGET_IDLE_RSS_BYTES = 300e6;
 /** Two processes on one Redis deliver at least as much as one, on this machine. */
@@ -143,6 +151,17 @@ function percent(value: number): number {
   return value;
 }
 
+/** The serverbound room shapes: comma-separated rooms x clients, at least 2 clients a room. */
+function shapes(raw: string | undefined): Array<{ rooms: number; clients: number }> {
+  const text = raw ?? DEFAULT_WIRE_SHAPES;
+  const parsed = text.split(',').map((shape) => /^\s*(\d+)x(\d+)\s*$/.exec(shape));
+  if (parsed.length === 0 || parsed.some((match) => match === null || Number(match[1]) < 1 || Number(match[2]) < 2)) {
+    process.stderr.write(`--wire-shapes must be comma-separated rooms x clients (such as 8x4,2x16), got "${text}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return parsed.map((match) => ({ rooms: Number(match![1]), clients: Number(match![2]) }));
+}
+
 /** The classroom sizes: comma-separated whole numbers ≥ 2. */
 function sizes(raw: string | undefined): number[] {
   if (raw === undefined) return [...CLASSROOM_SIZES];
@@ -159,7 +178,7 @@ function parse() {
     'only', 'sections', 'rounds', 'rooms', 'clients', 'updates', 'window', 'workers', 'warmup', 'paced-rate',
     'paced-updates', 'cold-updates', 'cold-reps', 'idle-connections', 'idle-rooms', 'seed', 'cpu-prof',
     'redis-rounds', 'redis-rooms', 'redis-clients', 'redis-updates', 'redis-workers', 'wire-workers', 'wire-updates',
-    'classroom-sizes', 'classroom-seconds', 'classroom-warmup-seconds', 'classroom-grace-seconds', 'classroom-workers',
+    'wire-shapes', 'classroom-sizes', 'classroom-seconds', 'classroom-warmup-seconds', 'classroom-grace-seconds', 'classroom-workers',
     'cursor-hz', 'stroke-hz', 'drawing-percent', 'noisy-retries',
   ] as const;
   let values: Record<string, string | boolean | undefined>;
@@ -206,6 +225,7 @@ function parse() {
     redisUpdates: count(values, 'redis-updates', 120),
     redisWorkers: count(values, 'redis-workers', 1),
     wireWorkers: count(values, 'wire-workers', 2),
+    wireShapes: shapes(values['wire-shapes'] as string | undefined),
     wireUpdates: count(values, 'wire-updates', 1_000),
     classroomSizes: sizes(values['classroom-sizes'] as string | undefined),
     classroomSeconds: count(values, 'classroom-seconds', 10),
@@ -535,23 +555,26 @@ async function main(): Promise<void> {
   print('');
   const run: Record<Section, (options: Options) => Promise<Capacity | void>> = {
     throughput: throughputSection,
-    serverbound: (options) =>
-      serverboundSection(
-        {
-          targets: options.targets,
-          rounds: options.rounds,
-          rooms: options.rooms,
-          clients: options.clients,
-          updates: options.wireUpdates,
-          window: options.window,
-          warmup: options.warmup,
-          workers: options.wireWorkers,
-          retries: options.noisyRetries,
-          seed: options.seed,
-          ...(options.cpuProf === undefined ? {} : { profileDir: options.cpuProf }),
-        },
-        print,
-      ),
+    serverbound: async (options) => {
+      for (const { rooms, clients } of options.wireShapes) {
+        await serverboundSection(
+          {
+            targets: options.targets,
+            rounds: options.rounds,
+            rooms,
+            clients,
+            updates: options.wireUpdates,
+            window: options.window,
+            warmup: options.warmup,
+            workers: options.wireWorkers,
+            retries: options.noisyRetries,
+            seed: options.seed,
+            ...(options.cpuProf === undefined ? {} : { profileDir: options.cpuProf }),
+          },
+          print,
+        );
+      }
+    },
     classroom: async (options) => {
       await classroomSection(
         {
