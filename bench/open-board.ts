@@ -18,7 +18,7 @@ export interface OpenTimes {
   painted: number;
   /** Navigation start → the frame showing a shape selected by a click sent right after the paint. */
   selected: number;
-  /** Navigation start → the frame showing a wheel pan sent right after the selection. */
+  /** Navigation start → the frame showing a wheel pan sent right after the click. */
   panned: number;
   /** Stage name → ms from navigation start (only those that happened). */
   marks: Map<string, number>;
@@ -54,40 +54,33 @@ export function paintedInPage(firstDraw: string): Promise<number> {
 }
 
 /**
- * Runs in the page: resolves with the time of the first frame in which `layer`'s canvas has
- * pixels within `around` CSS px of `at` (only there, so each frame reads back little).
+ * Runs in the page: resolves with the times of the first frame in which the overlay's canvas has
+ * pixels within `around` CSS px of `at` (a shape selected there; only that square is read back, so
+ * each frame reads little), and of the first frame after the board's grid left `grid` (the view
+ * panned). Both are watched at once, from before the inputs are sent.
  */
-function layerInkedInPage({ layer, at, around }: { layer: string; at: { x: number; y: number }; around: number }): Promise<number> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-layer="${layer}"]`);
-      const context = canvas?.getContext('2d', { willReadFrequently: true });
-      if (canvas && context && canvas.width > 0) {
-        const scale = canvas.width / canvas.getBoundingClientRect().width;
-        const box = canvas.getBoundingClientRect();
-        const x = Math.max(0, Math.floor((at.x - box.left - around) * scale));
-        const y = Math.max(0, Math.floor((at.y - box.top - around) * scale));
-        const { data } = context.getImageData(x, y, Math.ceil(2 * around * scale), Math.ceil(2 * around * scale));
-        for (let i = 3; i < data.length; i += 16) {
-          if (data[i]! > 0) {
-            resolve(performance.now());
-            return;
-          }
-        }
-      }
-      requestAnimationFrame(check);
-    };
-    check();
-  });
-}
-
-/** Runs in the page: resolves with the time of the first frame after the board's grid moved. */
-function gridMovedInPage(before: string): Promise<number> {
+function answersInPage({ at, around, grid }: { at: { x: number; y: number }; around: number; grid: string }): Promise<{ selected: number; panned: number }> {
   return new Promise((resolve) => {
     const board = document.querySelector<HTMLElement>('#board')!;
+    let selected = Number.NaN;
+    let panned = Number.NaN;
+    const inked = (): boolean => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="overlay"]');
+      const context = canvas?.getContext('2d', { willReadFrequently: true });
+      if (!canvas || !context || canvas.width === 0) return false;
+      const box = canvas.getBoundingClientRect();
+      const scale = canvas.width / box.width;
+      const x = Math.max(0, Math.floor((at.x - box.left - around) * scale));
+      const y = Math.max(0, Math.floor((at.y - box.top - around) * scale));
+      const { data } = context.getImageData(x, y, Math.ceil(2 * around * scale), Math.ceil(2 * around * scale));
+      for (let i = 3; i < data.length; i += 16) if (data[i]! > 0) return true;
+      return false;
+    };
     const check = (now: number): void => {
-      if (board.style.backgroundPosition !== before) resolve(now);
-      else requestAnimationFrame(check);
+      if (Number.isNaN(selected) && inked()) selected = now;
+      if (Number.isNaN(panned) && board.style.backgroundPosition !== grid) panned = now;
+      if (Number.isNaN(selected) || Number.isNaN(panned)) requestAnimationFrame(check);
+      else resolve({ selected, panned });
     };
     requestAnimationFrame(check);
   });
@@ -133,14 +126,14 @@ function offlineKeptInPage(name: string): Promise<void> {
 async function openOnce(page: Page, url: string, click: { x: number; y: number }): Promise<OpenTimes> {
   await page.goto(url, { waitUntil: 'commit' });
   const painted = await page.evaluate(paintedInPage, OPEN_MARKS.firstDraw);
-  // Sent at once, through the browser's input path: they wait for whatever the page still does.
-  const selectedAt = page.evaluate(layerInkedInPage, { layer: 'overlay', at: click, around: 80 });
-  await page.mouse.click(click.x, click.y);
-  const selected = await selectedAt;
   const grid = await page.evaluate(() => document.querySelector<HTMLElement>('#board')!.style.backgroundPosition);
-  const pannedAt = page.evaluate(gridMovedInPage, grid);
+  // A click and a wheel, sent together as soon as the view is painted, through the browser's
+  // input path: they wait for whatever the page still does. Sending the wheel only once the
+  // click's selection showed would add the driver's round trips to the page's answer.
+  const answers = page.evaluate(answersInPage, { at: click, around: 80, grid });
+  await page.mouse.click(click.x, click.y);
   await page.mouse.wheel(0, 60);
-  const panned = await pannedAt;
+  const { selected, panned } = await answers;
   const marks = new Map(await page.evaluate(marksInPage));
   return { painted, selected, panned, marks };
 }
@@ -152,7 +145,7 @@ export interface OpenResult {
 
 /**
  * A first visit in a fresh browser context, then a later visit in the same context once the
- * board's offline copy is kept (the app's files are kept by its service worker and the cache).
+ * board's offline copy is kept and the service worker has cached the app.
  */
 export async function measureOpen(browser: Browser, options: { url: string; room: string; viewport: { width: number; height: number }; click: { x: number; y: number } }): Promise<OpenResult> {
   const context = await browser.newContext({ viewport: options.viewport });
@@ -162,7 +155,11 @@ export async function measureOpen(browser: Browser, options: { url: string; room
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     const first = await openOnce(page, options.url, options.click);
+    // Kept: the board's offline copy written, and the app installed by its service worker (it
+    // controls the page once it has cached the app). A later visit comes after that, not while
+    // the worker is still caching the app beside it.
     await page.evaluate(offlineKeptInPage, offlineDbName(options.room));
+    await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 60_000 });
     await page.close();
     const again = await context.newPage();
     again.on('pageerror', (error) => console.error(`page error: ${error.message}`));
