@@ -176,7 +176,18 @@ const view: RendererView = {
     return () => offs.forEach((off) => off());
   },
 };
-const renderer = createRenderer({ board, draft, remote: presence.gestures, layers: stage.layers, images: surface, view });
+const renderer = createRenderer({
+  board,
+  draft,
+  remote: presence.gestures,
+  layers: stage.layers,
+  images: surface,
+  view,
+  whenIdle: (mount) => {
+    const handle = requestIdleCallback(mount, { timeout: 1000 });
+    return () => cancelIdleCallback(handle);
+  },
+});
 const versionRenderer = createVersionPreviewRenderer({ stage, live: board, preview, images: surface, view });
 const draftRenderer = createDraftRenderer({ draft, layer: stage.layers.draft, images: surface });
 const overlay = createSelectionOverlay({

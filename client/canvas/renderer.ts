@@ -42,6 +42,13 @@ export interface RendererOptions {
   view?: RendererView;
   /** Defaults to one flush per animation frame. */
   createScheduler?: (work: () => void) => FrameScheduler;
+  /**
+   * Runs `mount` when the page is next idle and returns a cancel. Given, the first flush mounts
+   * only the shapes in view and the margin around it comes when this runs: a big board's first
+   * frame then costs what is on screen (a quarter of view plus margin). Absent, the margin is
+   * mounted from the first flush.
+   */
+  whenIdle?: (mount: () => void) => () => void;
 }
 
 /** Keeps one Konva node per valid shape in view in step with the board. */
@@ -131,6 +138,9 @@ export function createRenderer(options: RendererOptions): Renderer {
   /** The board or the draft changed something drawn (not just the camera). */
   let contentDirty = false;
   let area: Bounds | null = null;
+  /** The margin around the view waits for options.whenIdle (then this is false). */
+  let marginDeferred = options.whenIdle !== undefined;
+  let cancelMargin: (() => void) | null = null;
   /** The view itself: nodes kept in the margin around it are hidden, so Konva skips drawing them. */
   let seen: Bounds | null = null;
   const scheduler = (options.createScheduler ?? createFrameScheduler)(() => flush());
@@ -284,7 +294,16 @@ export function createRenderer(options: RendererOptions): Renderer {
       // (zoomed in): most pan and zoom frames then just show and hide nodes already mounted,
       // instead of querying the index and mounting a few nodes on every frame.
       if (area === null || !contains(area, b) || area.width > b.width * (1 + 2 * VIEW_MARGIN) * REMOUNT_SHRINK) {
-        area = { x: b.x - b.width * VIEW_MARGIN, y: b.y - b.height * VIEW_MARGIN, width: b.width * (1 + 2 * VIEW_MARGIN), height: b.height * (1 + 2 * VIEW_MARGIN) };
+        const margin = marginDeferred ? 0 : VIEW_MARGIN;
+        area = { x: b.x - b.width * margin, y: b.y - b.height * margin, width: b.width * (1 + 2 * margin), height: b.height * (1 + 2 * margin) };
+        if (marginDeferred && cancelMargin === null) {
+          cancelMargin = options.whenIdle!(() => {
+            marginDeferred = false;
+            area = null;
+            viewDirty = true;
+            request();
+          });
+        }
         // The grid finds what may be in the area without looking at far-off shapes.
         for (const id of spatial.query(area)) if (!nodes.has(id) && inArea(id)) dirty.add(id);
         for (const id of [...nodes.keys()]) {
@@ -548,6 +567,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       offPictures();
       offRepaint();
       offView();
+      cancelMargin?.();
       scheduler.close();
       for (const node of nodes.values()) node.destroy();
       for (const clip of clips.values()) clip.destroy();
