@@ -193,9 +193,12 @@ export class RoomDoc {
   }
 
   /**
-   * Applies every client message received since the last call, all in one transaction: Yjs
-   * encodes what they changed once, as one update for everyone (see applyAll). An update that
-   * does not apply closes only its sender; the others still go in.
+   * Applies every client message received since the last call. The edits go in all together, in
+   * one transaction: Yjs encodes what they changed once, as one update for everyone (applyAll).
+   * A sync step 2 (a client's whole state, sent on connecting) goes in as a transaction of its
+   * own first, so that its sender counts as an editor only if it brought something new (an
+   * offline spell's edits), not for connecting. An update that does not apply closes only its
+   * sender; the others still go in.
    */
   applyIncoming(): void {
     if (this.lazy) {
@@ -208,9 +211,14 @@ export class RoomDoc {
     this.incoming = [];
     if (received.length === 0 || !this.options.open()) return;
     const rejected = new Map<Connection, unknown>();
-    const only = received[0]!;
-    if (received.length === 1 && only.live && !this.holdsPending()) this.applyAsSent(only, rejected);
-    else this.applyAll(received, rejected);
+    const edits: Incoming[] = [];
+    for (const message of received) {
+      if (message.live) edits.push(message);
+      else this.applyAll([message], rejected);
+    }
+    const [only] = edits;
+    if (edits.length === 1 && !this.holdsPending()) this.applyAsSent(only!, rejected);
+    else if (edits.length > 0) this.applyAll(edits, rejected);
     for (const [conn, error] of rejected) {
       this.options.rejected(conn, new ProtocolError(CLOSE_CODE.invalidUpdate, 'update does not apply', { cause: error }));
     }
@@ -260,12 +268,13 @@ export class RoomDoc {
   }
 
   /**
-   * Applies several messages, of one sender or many, in one transaction, and stores and relays
-   * the one update Yjs encodes for it: it leaves out what the doc already held (a sync step 2 is
-   * a client's whole state, mostly known here), and it holds everyone's edits at once, so a busy
-   * room's round is one write and one frame per peer. It goes back to a lone sender only if the
-   * doc held pending structs (an earlier update that came before what it builds on): this
-   * transaction may then integrate someone else's changes too.
+   * Applies messages, of one sender or many, in one transaction, and stores and relays the one
+   * update Yjs encodes for it, if the doc gained anything: it leaves out what the doc already held
+   * (a sync step 2 is a client's whole state, mostly known here), and it holds everyone's edits at
+   * once, so a busy room's round is one write and one frame per peer; their senders are its
+   * editors. It goes back to a lone sender only if the doc held no pending structs (an earlier
+   * update that came before what it builds on): else this transaction may integrate someone
+   * else's changes too.
    */
   private applyAll(messages: readonly Incoming[], rejected: Map<Connection, unknown>): void {
     const senders = new Set(messages.map(({ conn }) => conn));

@@ -21,6 +21,8 @@ let controlled: ControlledStore;
 const stored = new Set<Uint8Array>();
 const committed: Array<{ room: string; batch: CommittedBatch; allStored: boolean; connections: Set<Connection> }> = [];
 const emptied: string[] = [];
+/** Appends the server has started, whether or not the store has answered yet. */
+let appendsStarted = 0;
 
 before(async () => {
   const dataDir = await makeTempDir();
@@ -29,6 +31,7 @@ before(async () => {
     const log = await controlled.openRoom(room);
     return wrapRoomLog(log, {
       async append(updates, stateVector) {
+        appendsStarted += 1;
         await log.append(updates, stateVector);
         for (const update of updates) stored.add(update);
       },
@@ -76,6 +79,44 @@ test('the committed observer gets each stored batch with who made it, and the la
   assert.ok(!emptied.includes('hooks'));
   client.destroy();
   await poll(() => emptied.includes('hooks'), 'the last leave is told');
+});
+
+test('edits of several clients that wait behind a write go in one batch: one update, every sender an editor', async () => {
+  const a = connectClient(server.syncUrl, 'round');
+  const b = connectClient(server.syncUrl, 'round');
+  let open = (): void => undefined;
+  try {
+    await Promise.all([a.synced, b.synced]);
+    const room = loadedRoom('round');
+    controlled.appendGate = new Promise((resolve) => (open = resolve));
+    const started = appendsStarted;
+    a.doc.transact(() => a.doc.getMap('m').set('first', 1), LOCAL_ORIGIN);
+    await poll(() => appendsStarted > started, 'the first edit is being written');
+    const before = committed.length;
+    a.doc.transact(() => a.doc.getMap('m').set('a', 1), LOCAL_ORIGIN);
+    b.doc.transact(() => b.doc.getMap('m').set('b', 1), LOCAL_ORIGIN);
+    await poll(() => room.unstoredCount === 3, 'both edits wait behind the write');
+    const senders = new Set(room.connections);
+    controlled.appendGate = null;
+    open();
+    await poll(() => committed.slice(before).some((c) => c.room === 'round' && c.batch.editors.size === 2), 'the round after the write is committed');
+    const batches = committed.slice(before).filter((c) => c.room === 'round');
+    const round = batches.find((c) => c.batch.editors.size === 2)!;
+    assert.equal(round.batch.updates.length, 1, 'one update for the round');
+    assert.ok([...round.batch.editors].every((editor) => editor !== null && senders.has(editor)), 'both senders are its editors');
+    assert.equal(Y.decodeUpdate(round.batch.updates[0]!).structs.length, 2, 'it holds the two edits and nothing written before');
+    const doc = new Y.Doc();
+    for (const { batch } of batches) for (const update of batch.updates) Y.applyUpdate(doc, update);
+    assert.deepEqual(doc.getMap('m').toJSON(), { first: 1, a: 1, b: 1 });
+    // B's sync step 2 on connecting may have come in the first edit's round: it brought nothing.
+    assert.deepEqual(batches.filter((c) => c !== round).map((c) => c.batch.editors.size), [1], 'the first edit alone, its sender its only editor');
+    await waitFor(() => b.doc.getMap('m').get('a') === 1 && a.doc.getMap('m').get('b') === 1, { doc: a.doc }, 'each gets the other’s edit');
+  } finally {
+    controlled.appendGate = null;
+    open();
+    a.destroy();
+    b.destroy();
+  }
 });
 
 test('Room.edit is stored, then relayed to every client, and resolves once stored', async () => {
