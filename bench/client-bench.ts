@@ -190,7 +190,7 @@ async function dragWithSnapping(page: Page, moved: () => Promise<void>): Promise
 async function open(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
   // performance.now() counts from this navigation's start, so this is navigation → first shapes painted.
-  const painted = await page.evaluate(paintedInPage, OPEN_MARKS.firstDraw);
+  const { at: painted } = await page.evaluate(paintedInPage, OPEN_MARKS.firstDraw);
   // The gestures below want the board synced too (the status says so).
   await page.locator('.status[data-status="connected"]').waitFor();
   return painted;

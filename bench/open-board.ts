@@ -26,12 +26,12 @@ export interface OpenTimes {
 
 /**
  * Runs in the page: resolves with the time of the first frame in which the shapes layer has
- * pixels. It waits for the app's easel:first-draw mark through a PerformanceObserver, not by
+ * pixels, and where the board's grid was then. It waits for the app's easel:first-draw mark through a PerformanceObserver, not by
  * checking on every animation frame: the benchmark's browser runs frames unthrottled, and a frame
  * loop started at navigation took CPU from the very page it timed. Reading a whole canvas back
  * costs the page's main thread a few ms, so it starts only then; the pixels, not the mark, decide.
  */
-export function paintedInPage(firstDraw: string): Promise<number> {
+export function paintedInPage(firstDraw: string): Promise<{ at: number; grid: string }> {
   return new Promise((resolve) => {
     const check = (): void => {
       const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-layer="shapes"]');
@@ -40,7 +40,8 @@ export function paintedInPage(firstDraw: string): Promise<number> {
         const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
         for (let i = 3; i < data.length; i += 64) {
           if (data[i]! > 0) {
-            resolve(performance.now());
+            // The grid's place too, for a watcher of the view's first pan after this.
+            resolve({ at: performance.now(), grid: document.querySelector<HTMLElement>('#board')!.style.backgroundPosition });
             return;
           }
         }
@@ -128,16 +129,25 @@ function offlineKeptInPage(name: string): Promise<void> {
  * on a shape that a click selects.
  */
 async function openOnce(page: Page, url: string, click: { x: number; y: number }): Promise<OpenTimes> {
+  const input = await page.context().newCDPSession(page);
   await page.goto(url, { waitUntil: 'commit' });
-  const painted = await page.evaluate(paintedInPage, OPEN_MARKS.firstDraw);
-  const grid = await page.evaluate(() => document.querySelector<HTMLElement>('#board')!.style.backgroundPosition);
+  const { at: painted, grid } = await page.evaluate(paintedInPage, OPEN_MARKS.firstDraw);
   // A click and a wheel, sent together as soon as the view is painted, through the browser's
-  // input path: they wait for whatever the page still does. Sending the wheel only once the
-  // click's selection showed would add the driver's round trips to the page's answer.
+  // input path: they wait for whatever the page still does. They go out as raw input events in
+  // one batch: sending each after the last was acknowledged (or the wheel after the click's
+  // selection showed) added the driver's round trips to the page's answer. Should the watcher
+  // start after they were handled, it finds both answered at its first frame: a later time, never
+  // an earlier one.
   const answers = page.evaluate(answersInPage, { at: click, around: 80, grid });
-  await page.mouse.click(click.x, click.y);
-  await page.mouse.wheel(0, 60);
+  const mouse = (type: 'mouseMoved' | 'mousePressed' | 'mouseReleased' | 'mouseWheel', extra: Record<string, unknown> = {}) => input.send('Input.dispatchMouseEvent', { type, x: click.x, y: click.y, ...extra });
+  await Promise.all([
+    mouse('mouseMoved'),
+    mouse('mousePressed', { button: 'left', buttons: 1, clickCount: 1 }),
+    mouse('mouseReleased', { button: 'left', buttons: 0, clickCount: 1 }),
+    mouse('mouseWheel', { deltaX: 0, deltaY: 60 }),
+  ]);
   const { selected, panned } = await answers;
+  await input.detach();
   const marks = new Map(await page.evaluate(marksInPage));
   return { painted, selected, panned, marks };
 }
