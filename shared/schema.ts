@@ -240,14 +240,31 @@ function valuesReadWhenAbsent(def: ShapeDef<Shape>): ReadonlyMap<string, unknown
   return values;
 }
 
-const READ_WHEN_ABSENT: ReadonlyMap<string, ReadonlyMap<string, unknown>> = new Map(SHAPE_DEFS.map((def) => [def.type, valuesReadWhenAbsent(def as ShapeDef<Shape>)]));
+/**
+ * valuesReadWhenAbsent per type, found the first time a shape of that type is written: probing
+ * every type runs the gate some 200 times, which at module load held up every page's start (about
+ * 15 ms before a board could open), though only writing needs it. A pure function of the schema,
+ * so remembering it is safe.
+ */
+const readWhenAbsent = new Map<string, ReadonlyMap<string, unknown>>();
+
+function valuesReadWhenAbsentOf(type: string): ReadonlyMap<string, unknown> | undefined {
+  let values = readWhenAbsent.get(type);
+  if (values === undefined) {
+    const def = SHAPE_DEFS.find((candidate) => candidate.type === type);
+    if (def === undefined) return undefined;
+    values = valuesReadWhenAbsent(def as ShapeDef<Shape>);
+    readWhenAbsent.set(type, values);
+  }
+  return values;
+}
 
 /**
  * True if a record of `type` that leaves `key` out reads as having `value`: a writer may then
  * leave it out (shared/doc.ts does), and every reader of this version gets it back.
  */
 export function readsAsAbsent(type: unknown, key: string, value: unknown): boolean {
-  const values = typeof type === 'string' ? READ_WHEN_ABSENT.get(type) : undefined;
+  const values = typeof type === 'string' ? valuesReadWhenAbsentOf(type) : undefined;
   return values !== undefined && values.has(key) && values.get(key) === value;
 }
 
