@@ -82,6 +82,7 @@ import { createAssetLibrary } from './assets/create-asset-library.ts';
 import { createImageInserter } from './assets/insert-images.ts';
 import { createImagePicker } from './ui/image-picker.ts';
 import { createMinimap } from './ui/minimap.ts';
+import { whenIdle } from './ui/when-idle.ts';
 import { shapeAssetIds } from '../shared/schema.ts';
 import './styles.css';
 
@@ -169,6 +170,8 @@ const presence = createPresence({
   window,
   storage: window.localStorage,
 });
+/** Work that waits for the page's first paint and first answers: when idle, within a second. */
+const soonIdle = (run: () => void): (() => void) => whenIdle(run, { timeout: 1000 });
 const view: RendererView = {
   bounds: () => camera.visibleBounds(stage.size()),
   onChange(listener) {
@@ -183,10 +186,7 @@ const renderer = createRenderer({
   layers: stage.layers,
   images: surface,
   view,
-  whenIdle: (mount) => {
-    const handle = requestIdleCallback(mount, { timeout: 1000 });
-    return () => cancelIdleCallback(handle);
-  },
+  whenIdle: soonIdle,
 });
 const versionRenderer = createVersionPreviewRenderer({ stage, live: board, preview, images: surface, view });
 const draftRenderer = createDraftRenderer({ draft, layer: stage.layers.draft, images: surface });
@@ -236,10 +236,7 @@ const minimap = createMinimap({
   peers: presence.peers,
   storage: window.localStorage,
   window,
-  whenIdle: (run) => {
-    const handle = requestIdleCallback(run, { timeout: 1000 });
-    return () => cancelIdleCallback(handle);
-  },
+  whenIdle: soonIdle,
 });
 const fit = (): void => camera.fit(unionBounds(board.ordered()), stage.size());
 const help = createHelpDialog({ parent: document.body, commands: () => commands, gestures: GESTURES, mac: /Mac|iPhone|iPad/.test(navigator.platform) });

@@ -1,5 +1,6 @@
 import { MAX_SCALE, type Camera, type Viewport } from '../model/camera.ts';
 import { GRID_SIZE } from '../model/snapping.ts';
+import { whenIdle } from '../ui/when-idle.ts';
 
 /** Spacing of the dots at 100%, in board units: the grid that snapping to the grid uses. */
 const GRID = GRID_SIZE;
@@ -75,7 +76,7 @@ export function createGrid(element: HTMLElement, camera: Camera, onRecolor?: (li
   const last = Math.ceil(Math.log2(GRID * MAX_SCALE) * TILES_PER_OCTAVE);
   let preloadNext = first;
   const preload = (deadline?: IdleDeadline): void => {
-    idle = null;
+    cancelIdle = null;
     while (preloadNext <= last && (deadline === undefined || deadline.timeRemaining() > 1)) {
       const image = tile(preloadNext++);
       if (image === null) return;
@@ -83,11 +84,9 @@ export function createGrid(element: HTMLElement, camera: Camera, onRecolor?: (li
       img.src = image.slice('url("'.length, -'")'.length);
       preloaded.push(img);
     }
-    if (preloadNext <= last) idle = whenIdle(preload);
+    if (preloadNext <= last) cancelIdle = whenIdle(preload, { fallbackMs: 50 });
   };
-  const whenIdle = (work: (deadline?: IdleDeadline) => void): number =>
-    typeof requestIdleCallback === 'function' ? requestIdleCallback(work) : window.setTimeout(work, 50);
-  let idle: number | null = whenIdle(preload);
+  let cancelIdle: (() => void) | null = whenIdle(preload, { fallbackMs: 50 });
 
   const offRecolor =
     onRecolor?.(() => {
@@ -100,14 +99,14 @@ export function createGrid(element: HTMLElement, camera: Camera, onRecolor?: (li
       shown = null;
       apply(camera.viewport());
       preloadNext = first;
-      if (idle === null) idle = whenIdle(preload);
+      if (cancelIdle === null) cancelIdle = whenIdle(preload, { fallbackMs: 50 });
     }) ?? (() => {});
 
   return {
     close() {
       off();
       offRecolor();
-      if (idle !== null) (typeof cancelIdleCallback === 'function' ? cancelIdleCallback : window.clearTimeout)(idle);
+      cancelIdle?.();
       preloaded.length = 0;
       element.style.backgroundImage = '';
       element.style.backgroundSize = '';

@@ -1,3 +1,5 @@
+import { whenIdle } from '../ui/when-idle.ts';
+
 /**
  * Registers the service worker that keeps the app shell, so the home page and a board opened
  * before open with no network. The worker (/sw.js) is generated at build time by vite-plugin-pwa
@@ -18,10 +20,7 @@ export function registerOfflineShell(options: { enabled: boolean; url?: string }
   // Installing the worker fetches and keeps every file of the app; on a first visit that competed
   // with the board's own opening (measured: the socket opened hundreds of ms later), so it waits
   // until the page has loaded and the browser is idle, as Workbox advises.
-  const whenIdle = (): void => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(register, { timeout: 5000 });
-    else setTimeout(register, 0);
-  };
-  if (document.readyState === 'complete') whenIdle();
-  else window.addEventListener('load', whenIdle, { once: true });
+  const registerWhenIdle = (): void => void whenIdle(register, { timeout: 5000 });
+  if (document.readyState === 'complete') registerWhenIdle();
+  else window.addEventListener('load', registerWhenIdle, { once: true });
 }

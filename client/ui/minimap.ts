@@ -7,6 +7,7 @@ import { createFrameScheduler } from '../canvas/frame-scheduler.ts';
 import { boardToMinimap, centredOn, extentOf, fitMinimap, MINIMAP_SHAPE_FILL, minimapToBoard, refit, viewportBounds, type MinimapTransform } from '../canvas/minimap-layout.ts';
 import type { Command } from './keymap.ts';
 import { createButton, mount } from './dom.ts';
+import { whenIdle } from './when-idle.ts';
 
 /** The minimap's size on screen, in CSS pixels. */
 export const MINIMAP_SIZE = { width: 200, height: 140 };
@@ -31,7 +32,7 @@ export interface MinimapOptions {
   storage: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** The browser window, for the default (on only where there is room) and the pixel ratio. */
   window: Pick<Window, 'innerWidth' | 'innerHeight' | 'devicePixelRatio'>;
-  /** Runs `run` once the browser is idle; returns a cancel (defaults to the next macrotask). */
+  /** Runs `run` once the browser is idle; returns a cancel (defaults to when-idle.ts with no timeout). */
   whenIdle?: (run: () => void) => () => void;
 }
 
@@ -102,13 +103,7 @@ export function createMinimap(options: MinimapOptions): Minimap {
   const shapeBoxes = (): Map<string, Bounds> => (knownBoxes ??= new Map(board.ordered().map((shape) => [shape.id, shapeBounds(shape)])));
   // The map draws nothing until the browser is first idle after the page is built (below).
   let started = false;
-  const idle =
-    options.whenIdle ??
-    ((run: () => void) => {
-      const timer = setTimeout(run, 0);
-      return () => clearTimeout(timer);
-    });
-  const cancelStart = idle(() => {
+  const cancelStart = (options.whenIdle ?? whenIdle)(() => {
     started = true;
     if (visible) scheduler.schedule();
   });
@@ -269,11 +264,13 @@ export function createMinimap(options: MinimapOptions): Minimap {
 
   const offs = [
     board.onChange((change) => {
-      for (const id of change.ids) {
-        const shape = board.get(id);
-        if (knownBoxes === null) break;
-        if (shape === undefined) knownBoxes.delete(id);
-        else knownBoxes.set(id, shapeBounds(shape));
+      // Before the first draw there is nothing to keep up to date: that draw reads them all.
+      if (knownBoxes !== null) {
+        for (const id of change.ids) {
+          const shape = board.get(id);
+          if (shape === undefined) knownBoxes.delete(id);
+          else knownBoxes.set(id, shapeBounds(shape));
+        }
       }
       shapesStale = true;
       extentStale = true;
