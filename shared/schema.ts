@@ -248,23 +248,15 @@ function valuesReadWhenAbsent(def: ShapeDef<Shape>): ReadonlyMap<string, unknown
  */
 const readWhenAbsent = new Map<string, ReadonlyMap<string, unknown>>();
 
-function valuesReadWhenAbsentOf(type: string): ReadonlyMap<string, unknown> | undefined {
-  let values = readWhenAbsent.get(type);
-  if (values === undefined) {
-    const def = SHAPE_DEFS.find((candidate) => candidate.type === type);
-    if (def === undefined) return undefined;
-    values = valuesReadWhenAbsent(def as ShapeDef<Shape>);
-    readWhenAbsent.set(type, values);
-  }
-  return values;
-}
-
 /**
  * True if a record of `type` that leaves `key` out reads as having `value`: a writer may then
  * leave it out (shared/doc.ts does), and every reader of this version gets it back.
  */
 export function readsAsAbsent(type: unknown, key: string, value: unknown): boolean {
-  const values = typeof type === 'string' ? valuesReadWhenAbsentOf(type) : undefined;
-  return values !== undefined && values.has(key) && values.get(key) === value;
+  const def = shapeDef(type);
+  if (def === undefined) return false;
+  let values = readWhenAbsent.get(def.type);
+  if (values === undefined) readWhenAbsent.set(def.type, (values = valuesReadWhenAbsent(def)));
+  return values.has(key) && values.get(key) === value;
 }
 
