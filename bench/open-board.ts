@@ -26,10 +26,11 @@ export interface OpenTimes {
 
 /**
  * Runs in the page: resolves with the time of the first frame in which the shapes layer has
- * pixels, and where the board's grid was then. It waits for the app's easel:first-draw mark through a PerformanceObserver, not by
- * checking on every animation frame: the benchmark's browser runs frames unthrottled, and a frame
- * loop started at navigation took CPU from the very page it timed. Reading a whole canvas back
- * costs the page's main thread a few ms, so it starts only then; the pixels, not the mark, decide.
+ * pixels, and where the board's grid was then. It waits for the app's easel:first-draw mark
+ * through a PerformanceObserver, not by checking on every animation frame: the benchmark's browser
+ * runs frames unthrottled, and a frame loop started at navigation took CPU from the very page it
+ * timed. Reading a whole canvas back costs the page's main thread a few ms, so it starts only
+ * then; the pixels, not the mark, decide.
  */
 export function paintedInPage(firstDraw: string): Promise<{ at: number; grid: string }> {
   return new Promise((resolve) => {
