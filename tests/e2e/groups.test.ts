@@ -9,7 +9,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { boardSuite, drag, waitForPixels, type Probe } from '../helpers/board-page.ts';
+import { boardSuite, drag, painted, TIMEOUT, waitForPixels, type Probe } from '../helpers/board-page.ts';
+import { poll } from '../helpers/client.ts';
 import type { Shape } from '../../shared/schema.ts';
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -61,6 +62,24 @@ describe('groups between two pages', { timeout: 120_000 }, () => {
     // B presses on the middle rectangle's top edge and drags: the whole group follows, live on A.
     await pageB.keyboard.press('v');
     const [middle] = topEdges(0).slice(1);
+    // The observer having the group does not mean B's page has it yet. B clicks the member (after
+    // a click on empty board, so two clicks never make a double-click) until what it selects is
+    // the whole group: the resize handles at the group's corners, 5 px out.
+    const groupCorners: Probe[] = [
+      [LEFTS[0]! - 5, TOP - 5],
+      [LEFTS[2]! + 105, TOP + 85],
+    ];
+    await poll(
+      async () => {
+        await pageB.mouse.click(900, 600);
+        await pageB.mouse.click(middle![0], middle![1]);
+        return (await painted(pageB, 'overlay', groupCorners)).every(Boolean);
+      },
+      "B's page has the group: a click on a member selects all of it",
+      TIMEOUT,
+    );
+    // Nothing selected again, and a press that cannot make a double-click with that last click.
+    await pageB.mouse.click(900, 600);
     await pageB.mouse.move(middle![0], middle![1]);
     await pageB.mouse.down();
     await pageB.mouse.move(middle![0], middle![1] + DY, { steps: 10 });
